@@ -1,0 +1,209 @@
+"""``auditor.yaml`` -> a frozen :class:`Config`. Every key is optional.
+
+The file is found in the working directory (``auditor.yaml``) or given with ``--config``;
+relative paths inside it (waivers, history, policy directories) are resolved against the
+file's own folder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from auditor import yamlio
+from auditor.errors import ConfigError
+
+SEVERITY_NAMES = ["critical", "high", "medium", "low", "info"]
+_STR_LIST = {"type": "array", "items": {"type": "string", "minLength": 1}}
+
+SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "profile": {"type": "string", "minLength": 1},
+        "allowed_countries": {"type": "array", "items": {"type": "string", "pattern": "^[A-Z]{2}$"}},
+        "dpf": {"type": "boolean", "description": "gdpr: accept US places under the EU-US Data Privacy Framework"},
+        "lang": {"enum": ["en", "fr"]},
+        "fail_on": {"enum": SEVERITY_NAMES},
+        "allow_unknown": {"type": "boolean"},
+        "formats": _STR_LIST,
+        "out": {"type": "string"},
+        "trusted": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "aws_accounts": {"type": "array", "items": {"type": "string", "pattern": "^[0-9]{12}$"}},
+                "azure_tenants": _STR_LIST,
+            },
+        },
+        "classification": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "tags": {"type": "object", "additionalProperties": _STR_LIST},
+                "names": _STR_LIST,
+                "kinds": _STR_LIST,
+                "replace_defaults": {"type": "boolean"},
+            },
+        },
+        "scope": {"enum": ["health", "all"]},
+        "aws": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "organization": {"type": "boolean"},
+                "role_name": {"type": "string", "minLength": 1},
+                "external_id": {"type": ["string", "null"]},
+                "regions": {"anyOf": [{"const": "all"}, _STR_LIST]},
+                "accounts": _STR_LIST,
+                "max_workers": {"type": "integer", "minimum": 1, "maximum": 64},
+            },
+        },
+        "azure": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "subscriptions": {"anyOf": [{"const": "all"}, _STR_LIST]},
+                "management_group": {"type": "string"},
+                "tenant": {"type": "string"},
+                "authority_host": {"type": "string"},
+                "arm_endpoint": {"type": "string"},
+                "max_workers": {"type": "integer", "minimum": 1, "maximum": 64},
+            },
+        },
+        "waivers": {"type": "string"},
+        "waiver_max_days": {"type": "integer", "minimum": 1, "maximum": 3660},
+        "history": {"type": "string"},
+        "policy_dirs": _STR_LIST,
+    },
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ClassificationConfig:
+    tags: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # key pattern -> value patterns
+    names: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    replace_defaults: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AwsConfig:
+    organization: bool = False
+    role_name: str = "OrganizationAccountAccessRole"
+    external_id: str | None = None
+    regions: tuple[str, ...] | None = None  # None: every enabled region
+    accounts: tuple[str, ...] | None = None  # None: the caller's account (or the whole organization)
+    max_workers: int = 8
+
+
+@dataclass(frozen=True, slots=True)
+class AzureConfig:
+    subscriptions: tuple[str, ...] | None = None  # None: every subscription the credential sees
+    management_group: str | None = None
+    tenant: str | None = None
+    authority_host: str | None = None
+    arm_endpoint: str | None = None
+    max_workers: int = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    profile: str = "hds"
+    allowed_countries: tuple[str, ...] = ()
+    dpf: bool = False
+    lang: str = "en"
+    fail_on: str = "high"
+    allow_unknown: bool = False
+    formats: tuple[str, ...] = ("json", "html")
+    out: Path = Path("audit-out")
+    trusted_aws_accounts: tuple[str, ...] = ()
+    trusted_azure_tenants: tuple[str, ...] = ()
+    classification: ClassificationConfig = field(default_factory=ClassificationConfig)
+    scope: str = "health"  # read deeply only health data stores, or "all" data stores
+    aws: AwsConfig = field(default_factory=AwsConfig)
+    azure: AzureConfig = field(default_factory=AzureConfig)
+    waivers: Path | None = None
+    waiver_max_days: int = 365
+    history: Path | None = None
+    policy_dirs: tuple[Path, ...] = ()
+    source: str | None = None  # the file it came from
+
+    def with_overrides(self, **changes: Any) -> Config:
+        """Command-line options win over the file; ``None`` means "not given"."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+DEFAULT_FILE = "auditor.yaml"
+
+
+def load(path: Path | None) -> Config:
+    """Load ``path``, or ``./auditor.yaml`` when present, or the defaults."""
+    if path is None:
+        candidate = Path(DEFAULT_FILE)
+        if not candidate.is_file():
+            return Config()
+        path = candidate
+    data = yamlio.load(path, ConfigError)
+    if data is None:
+        return Config(source=str(path))
+    yamlio.check(data, SCHEMA, str(path), ConfigError)
+    return parse(data, path)
+
+
+def parse(data: Mapping[str, Any], path: Path) -> Config:
+    base = path.parent
+
+    def rel(value: str | None) -> Path | None:
+        return None if value is None else (base / value)
+
+    trusted = data.get("trusted") or {}
+    cls = data.get("classification") or {}
+    aws = data.get("aws") or {}
+    azure = data.get("azure") or {}
+
+    def listed(value: Any) -> tuple[str, ...] | None:
+        return None if value in (None, "all") else tuple(value)
+
+    return Config(
+        profile=data.get("profile", "hds"),
+        allowed_countries=tuple(data.get("allowed_countries", ())),
+        dpf=bool(data.get("dpf", False)),
+        lang=data.get("lang", "en"),
+        fail_on=data.get("fail_on", "high"),
+        allow_unknown=bool(data.get("allow_unknown", False)),
+        formats=tuple(data.get("formats", ("json", "html"))),
+        out=rel(data.get("out")) or Path("audit-out"),
+        trusted_aws_accounts=tuple(trusted.get("aws_accounts", ())),
+        trusted_azure_tenants=tuple(trusted.get("azure_tenants", ())),
+        classification=ClassificationConfig(
+            tags={str(k): tuple(v) for k, v in (cls.get("tags") or {}).items()},
+            names=tuple(cls.get("names", ())),
+            kinds=tuple(cls.get("kinds", ())),
+            replace_defaults=bool(cls.get("replace_defaults", False)),
+        ),
+        scope=data.get("scope", "health"),
+        aws=AwsConfig(
+            organization=bool(aws.get("organization", False)),
+            role_name=aws.get("role_name", "OrganizationAccountAccessRole"),
+            external_id=aws.get("external_id"),
+            regions=listed(aws.get("regions")),
+            accounts=listed(aws.get("accounts")),
+            max_workers=int(aws.get("max_workers", 8)),
+        ),
+        azure=AzureConfig(
+            subscriptions=listed(azure.get("subscriptions")),
+            management_group=azure.get("management_group"),
+            tenant=azure.get("tenant"),
+            authority_host=azure.get("authority_host"),
+            arm_endpoint=azure.get("arm_endpoint"),
+            max_workers=int(azure.get("max_workers", 8)),
+        ),
+        waivers=rel(data.get("waivers")),
+        waiver_max_days=int(data.get("waiver_max_days", 365)),
+        history=rel(data.get("history")),
+        policy_dirs=tuple(base / p for p in data.get("policy_dirs", ())),
+        source=str(path),
+    )

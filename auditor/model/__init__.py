@@ -1,0 +1,1 @@
+"""Pure data shared by every stage of the pipeline. No I/O here."""

@@ -1,0 +1,105 @@
+"""The result of a run: findings, run metadata, and the ordered severities."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from auditor.model.inventory import CoverageGap, Resource
+
+FINDINGS_SCHEMA_VERSION = 1
+
+
+class Severity(StrEnum):
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """Higher is worse: critical=4 … info=0."""
+        return _RANK[self]
+
+    def at_least(self, other: Severity) -> bool:
+        return self.rank >= other.rank
+
+
+_RANK = {Severity.CRITICAL: 4, Severity.HIGH: 3, Severity.MEDIUM: 2, Severity.LOW: 1, Severity.INFO: 0}
+SEVERITIES: tuple[Severity, ...] = tuple(sorted(Severity, key=lambda s: -_RANK[s]))
+
+
+class Status(StrEnum):
+    FAIL = "fail"
+    PASS = "pass"
+    UNKNOWN = "unknown"  # could not be decided: never compliant
+    WAIVED = "waived"  # would fail, but a valid waiver covers it
+
+
+Text = Mapping[str, str]  # language code -> text ("en", "fr")
+
+
+@dataclass(frozen=True, slots=True)
+class WaiverRef:
+    waiver_id: str
+    reason: str
+    approver: str
+    expires: str  # ISO date
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    policy_id: str
+    title: Text
+    severity: Severity
+    status: Status
+    resource_id: str
+    provider: str
+    account: str | None = None
+    region: str | None = None
+    country: str | None = None
+    zone: str | None = None
+    message: Text = field(default_factory=dict)
+    remediation: Text = field(default_factory=dict)
+    frameworks: tuple[str, ...] = ()
+    evidence: tuple[str, ...] = ()
+    category: str = "residency"  # residency, sovereignty, access, accountability, coverage
+    location_key: str = ""  # what makes this finding distinct on its resource (offending places)
+    waiver: WaiverRef | None = None
+    baseline_severity: Severity | None = None  # set when a profile changed the severity
+
+    @property
+    def key(self) -> str:
+        """Stable identity across runs: policy + resource + location."""
+        return f"{self.policy_id}|{self.resource_id}|{self.location_key}"
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    tool_version: str
+    profile: str
+    policy_digest: str
+    started: str
+    finished: str
+    providers: tuple[str, ...] = ()
+    accounts: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    source: str = "unknown"
+    fail_on: str = "high"
+    allowed_zones: tuple[str, ...] = ()
+    allowed_countries: tuple[str, ...] = ()
+    notices: tuple[str, ...] = ()  # expired/stale/malformed waivers, profile severity changes…
+    run_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FindingsDoc:
+    """Everything in ``findings.json``: a report can be rendered from it alone."""
+
+    run: Run
+    resources: tuple[Resource, ...]
+    findings: tuple[Finding, ...]
+    coverage_gaps: tuple[CoverageGap, ...]
+    schema_version: int = FINDINGS_SCHEMA_VERSION

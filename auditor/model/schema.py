@@ -1,0 +1,118 @@
+"""JSON Schemas of ``inventory.json`` and ``findings.json``, derived from the model.
+
+The schemas are published in ``auditor/model/schema/`` (a test keeps the files equal to
+what this module derives), and every input file is validated against them before it is
+decoded, so a bad file gets its JSON path in a one-line error.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import types
+import typing
+from enum import Enum
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from auditor.errors import InputError
+from auditor.model.codec import _hints
+from auditor.model.findings import FINDINGS_SCHEMA_VERSION, FindingsDoc
+from auditor.model.inventory import INVENTORY_SCHEMA_VERSION, Inventory
+
+DOCUMENTS: dict[str, tuple[type, int]] = {
+    "inventory": (Inventory, INVENTORY_SCHEMA_VERSION),
+    "findings": (FindingsDoc, FINDINGS_SCHEMA_VERSION),
+}
+
+
+def derive(name: str) -> dict[str, Any]:
+    cls, version = DOCUMENTS[name]
+    defs: dict[str, Any] = {}
+    root = _object_schema(cls, defs)
+    root["properties"]["schema_version"] = {"const": version}
+    root["required"] = sorted(set(root.get("required", [])) | {"schema_version"})
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"https://sovereign-auditor.example/schema/{name}-v{version}.json",
+        "title": f"sovereign-auditor {name}.json (schema_version {version})",
+        **root,
+        "$defs": dict(sorted(defs.items())),
+    }
+
+
+def _object_schema(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
+    props: dict[str, Any] = {}
+    required: list[str] = []
+    for f, (name, tp) in zip(dataclasses.fields(cls), _hints(cls), strict=True):
+        props[name] = _type_schema(tp, defs)
+        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+            required.append(name)
+    out: dict[str, Any] = {"type": "object", "properties": props, "additionalProperties": False}
+    if required:
+        out["required"] = required
+    return out
+
+
+def _type_schema(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    if dataclasses.is_dataclass(tp) and isinstance(tp, type):
+        if tp.__name__ not in defs:
+            defs[tp.__name__] = {}
+            defs[tp.__name__] = _object_schema(tp, defs)
+        return {"$ref": f"#/$defs/{tp.__name__}"}
+    if origin in (types.UnionType, typing.Union):
+        inner = [a for a in args if a is not type(None)]
+        return {"anyOf": [_type_schema(inner[0], defs), {"type": "null"}]}
+    if origin is tuple:
+        return {"type": "array", "items": _type_schema(args[0], defs)}
+    if origin is not None and origin.__name__ in ("Mapping", "dict"):
+        return {"type": "object", "additionalProperties": _type_schema(args[1], defs)}
+    if isinstance(tp, type) and issubclass(tp, Enum):
+        return {"enum": [m.value for m in tp]}
+    simple = {str: "string", int: "integer", bool: "boolean", float: "number"}
+    if tp in simple:
+        return {"type": simple[tp]}
+    return {}  # Any
+
+
+@cache
+def published(name: str) -> dict[str, Any]:
+    text = resources.files("auditor.model").joinpath("schema", f"{name}.schema.json").read_text("utf-8")
+    result: dict[str, Any] = json.loads(text)
+    return result
+
+
+def validate(name: str, data: Any, source: str) -> None:
+    """Raise ``InputError`` naming the file and the first offending JSON path."""
+    import jsonschema  # imported lazily: only inputs pay for it
+
+    if not isinstance(data, dict):
+        raise InputError(f"expected a JSON object at the top, got {type(data).__name__}", location=source)
+    expected = DOCUMENTS[name][1]
+    if data.get("schema_version") != expected:
+        raise InputError(
+            f"schema_version is {data.get('schema_version')!r}, this tool reads {name}.json version {expected}",
+            location=source,
+        )
+    validator = jsonschema.Draft202012Validator(published(name))
+    error = jsonschema.exceptions.best_match(validator.iter_errors(data))
+    if error is not None:
+        path = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
+        message = error.message if len(error.message) < 200 else error.message[:200] + "…"
+        raise InputError(f"{path}: {message}", location=source)
+
+
+def write_published() -> None:
+    """Regenerate the published schema files (``python -m auditor.model.schema``)."""
+    base = resources.files("auditor.model").joinpath("schema")
+    for name in DOCUMENTS:
+        path = base.joinpath(f"{name}.schema.json")
+        with open(str(path), "w", encoding="utf-8") as fh:
+            fh.write(json.dumps(derive(name), indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    write_published()

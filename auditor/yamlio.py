@@ -1,0 +1,197 @@
+"""Safe YAML loading that remembers where every mapping and list came from.
+
+* duplicate keys, non-UTF-8 bytes, tabs, anchors used as alias bombs, absurd nesting and
+  oversized files are refused with ``file:line`` and a one-line reason;
+* every mapping is a :class:`YamlMap` and every list a :class:`YamlList`, which carry the
+  line of the node and of each key/item, so later validation errors can point at a line.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from auditor.errors import AuditorError, InputError
+
+MAX_BYTES = 8 * 1024 * 1024
+MAX_ALIASES = 200
+MAX_DEPTH = 64
+
+
+class YamlMap(dict[str, Any]):
+    """A mapping that knows its source: ``line`` (1-based) and ``key_lines[key]``."""
+
+    source: str = "<input>"
+    line: int = 0
+    key_lines: dict[str, int]
+
+    def where(self, key: str | None = None) -> str:
+        line = self.key_lines.get(key, self.line) if key is not None else self.line
+        return f"{self.source}:{line}"
+
+
+class YamlList(list[Any]):
+    source: str = "<input>"
+    line: int = 0
+    item_lines: list[int]
+
+    def where(self, index: int | None = None) -> str:
+        line = self.item_lines[index] if index is not None and index < len(self.item_lines) else self.line
+        return f"{self.source}:{line}"
+
+
+def where(obj: Any, key: Any = None, default: str = "<input>") -> str:
+    """``file:line`` of a node (or of one of its keys/items), best effort."""
+    if isinstance(obj, YamlMap):
+        return obj.where(key if isinstance(key, str) else None)
+    if isinstance(obj, YamlList):
+        return obj.where(key if isinstance(key, int) else None)
+    return default
+
+
+class _Loader(yaml.SafeLoader):
+    """Pure-Python loader (the C one composes nodes in C, out of reach of the alias count)."""
+
+    source = "<input>"
+    aliases = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            self.aliases += 1
+            if self.aliases > MAX_ALIASES:
+                event = self.peek_event()
+                raise InputError(
+                    f"more than {MAX_ALIASES} YAML aliases: refusing a possible alias bomb",
+                    location=f"{self.source}:{event.start_mark.line + 1}",
+                )
+        return super().compose_node(parent, index)
+
+
+def _construct_map(loader: _Loader, node: yaml.MappingNode) -> YamlMap:
+    out = YamlMap()
+    out.source = loader.source
+    out.line = node.start_mark.line + 1
+    out.key_lines = {}
+    loader.flatten_mapping(node)
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        line = key_node.start_mark.line + 1
+        if not isinstance(key, (str, int, float, bool)) or isinstance(key, bool):
+            raise InputError(f"mapping keys must be text, got {type(key).__name__}", location=f"{loader.source}:{line}")
+        key = str(key)
+        if key in out:
+            raise InputError(
+                f"duplicate key {key!r} (first at line {out.key_lines[key]})", location=f"{loader.source}:{line}"
+            )
+        out[key] = loader.construct_object(value_node, deep=True)
+        out.key_lines[key] = line
+    return out
+
+
+def _construct_seq(loader: _Loader, node: yaml.SequenceNode) -> YamlList:
+    out = YamlList(loader.construct_object(child, deep=True) for child in node.value)
+    out.source = loader.source
+    out.line = node.start_mark.line + 1
+    out.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return out
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
+
+
+def _depth(obj: Any, limit: int, source: str = "<input>") -> int:
+    stack = [(obj, 1)]
+    seen = 0
+    deepest = 0
+    while stack:
+        node, depth = stack.pop()
+        seen += 1
+        if seen > 2_000_000:
+            raise InputError("document expands to more than 2,000,000 nodes (alias bomb?)", location=source)
+        deepest = max(deepest, depth)
+        if depth > limit:
+            return depth
+        if isinstance(node, dict):
+            stack.extend((v, depth + 1) for v in node.values())
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in node)
+    return deepest
+
+
+def loads(text: str | bytes, source: str = "<input>") -> Any:
+    """Parse one YAML document; every problem is an ``InputError`` located at ``source:line``."""
+    if isinstance(text, bytes):
+        if len(text) > MAX_BYTES:
+            raise InputError(f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB", location=source)
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = text[: exc.start].count(b"\n") + 1
+            raise InputError("not valid UTF-8 text", location=f"{source}:{line}") from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    loader = _Loader(text)
+    loader.source = source
+    try:
+        try:
+            data = loader.get_single_data()
+        finally:
+            loader.dispose()
+    except AuditorError:
+        raise
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = f"{source}:{mark.line + 1}" if mark is not None else source
+        problem = exc.problem or exc.context or "malformed YAML"
+        raise InputError(f"YAML syntax error: {problem}", location=line) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"YAML error: {' '.join(str(exc).split())}", location=source) from None
+    except RecursionError:
+        raise InputError(f"nesting deeper than {MAX_DEPTH} levels", location=source) from None
+    if _depth(data, MAX_DEPTH, source) > MAX_DEPTH:
+        raise InputError(f"nesting deeper than {MAX_DEPTH} levels", location=source)
+    return data
+
+
+def load(path: Path, error: type[AuditorError] = InputError) -> Any:
+    """Read and parse a YAML file; errors are raised as ``error`` (e.g. ``PolicyError``)."""
+    try:
+        raw = path.read_bytes() if path.stat().st_size <= MAX_BYTES else b"x" * (MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise error("file not found", location=str(path)) from None
+    except IsADirectoryError:
+        raise error("is a directory, expected a YAML file", location=str(path)) from None
+    except OSError as exc:
+        raise error(f"cannot read: {exc.strerror}", location=str(path)) from None
+    try:
+        return loads(raw, str(path))
+    except InputError as exc:
+        if error is InputError:
+            raise
+        raise error(exc.message, location=exc.location) from None
+
+
+def check(data: Any, schema: dict[str, Any], source: str, error: type[AuditorError] = InputError) -> None:
+    """Validate parsed YAML against a JSON Schema; the error names the line of the bad node."""
+    import jsonschema  # lazily: only files that are checked pay for it
+
+    validator = jsonschema.Draft202012Validator(schema)
+    best = jsonschema.exceptions.best_match(validator.iter_errors(data))
+    if best is None:
+        return
+    node: Any = data
+    location = where(data, default=source)
+    for part in best.absolute_path:
+        location = where(node, part, default=location)
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+    else:
+        location = where(node, default=location)
+    path = ".".join(str(p) for p in best.absolute_path)
+    message = best.message if len(best.message) <= 160 else best.message[:160] + "…"
+    raise error(f"{path + ': ' if path else ''}{message}", location=location)
