@@ -95,6 +95,25 @@ class Run:
 
 
 @dataclass(frozen=True, slots=True)
+class Control:
+    """A control of a framework (GDPR art. 44, HDS requirement…) and the policies that evidence it."""
+
+    framework: str
+    control_id: str
+    title: Text
+    reference: str  # the legal text: "Regulation (EU) 2016/679, Art. 44"
+    framework_title: Text = field(default_factory=dict)
+    url: str | None = None
+    policies: tuple[str, ...] = ()
+    manual: bool = False  # no tool can check it (contracts, staff nationality): shown as manual
+    out_of_scope: str | None = None  # why the tool does not evidence it, when it does not
+
+    @property
+    def ref(self) -> str:
+        return f"{self.framework}:{self.control_id}"
+
+
+@dataclass(frozen=True, slots=True)
 class FindingsDoc:
     """Everything in ``findings.json``: a report can be rendered from it alone."""
 
@@ -102,4 +121,5 @@ class FindingsDoc:
     resources: tuple[Resource, ...]
     findings: tuple[Finding, ...]
     coverage_gaps: tuple[CoverageGap, ...]
+    controls: tuple[Control, ...] = ()
     schema_version: int = FINDINGS_SCHEMA_VERSION
