@@ -1,21 +1,203 @@
-"""The command line: parse options, call the pipeline, turn AuditorError into one line + exit code."""
+"""The command line: parse options, call the pipeline, turn AuditorError into one line + exit code.
+
+No logic lives here: every command calls one pipeline or stage function and prints its result.
+"""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
 from auditor import __version__
-from auditor.errors import AuditorError
+from auditor.errors import AuditorError, ConfigError
 
 app = typer.Typer(
     name="auditor",
-    help="Where does each health dataset live, under which law, and who can reach it?",
+    help=(
+        "Where does each health dataset live (primary, replicas, backups, keys), under which jurisdiction, "
+        "and who can reach it? Audits AWS, Azure and Terraform plans against GDPR, HDS and SecNumCloud "
+        "profiles. Exit codes: 0 compliant at --fail-on, 1 findings, 2 bad input, 3 incomplete."
+    ),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
+policies_app = typer.Typer(help="List, explain, validate and test the policy pack.", no_args_is_help=True)
+app.add_typer(policies_app, name="policies")
+
+ConfigOpt = Annotated[
+    Path | None, typer.Option("--config", "-c", help="auditor.yaml (default: ./auditor.yaml if present).")
+]
+ProfileOpt = Annotated[str | None, typer.Option(help="Profile: gdpr, hds, fr-doctrine, eu-sovereign, or your own.")]
+OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Output folder (default: ./audit-out).")]
+FormatOpt = Annotated[str | None, typer.Option("--format", "-f", help="Comma-separated: html,json,sarif,junit,csv,md.")]
+FailOnOpt = Annotated[
+    str | None, typer.Option(help="Exit 1 when a finding at or above this severity fails (default: high).")
+]
+AllowUnknownOpt = Annotated[
+    bool, typer.Option("--allow-unknown", help="Do not fail (exit 3) when parts could not be read.")
+]
+LangOpt = Annotated[str | None, typer.Option(help="Report language: en or fr.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress, one summary line.")]
+
+
+def _config(config: Path | None, *, profile: str | None, out: Path | None, fmt: str | None, fail_on: str | None,
+            allow_unknown: bool, lang: str | None) -> Any:
+    from auditor import config as cfg
+
+    if lang is not None and lang not in ("en", "fr"):
+        raise ConfigError(f"--lang {lang!r}: expected en or fr")
+    formats = tuple(f.strip() for f in fmt.split(",") if f.strip()) if fmt else None
+    return cfg.load(config).with_overrides(
+        profile=profile, out=out, formats=formats, fail_on=fail_on, lang=lang, allow_unknown=allow_unknown or None
+    )
+
+
+def _reporter(quiet: bool) -> Any:
+    from auditor.progress import LineReporter, NullReporter, RichReporter
+
+    if quiet:
+        return NullReporter()
+    return RichReporter() if sys.stderr.isatty() else LineReporter()
+
+
+def _finish(outcome: Any, quiet: bool) -> None:
+    """Print the summary and exit with the gate's code."""
+    gate = outcome.gate
+    if quiet:
+        typer.echo(gate.summary)
+    else:
+        doc = outcome.assessment.doc
+        health = sum(1 for r in doc.resources if r.classification and r.classification.health)
+        typer.echo(f"Audited {len(doc.resources)} data stores ({health} holding health data) "
+                   f"under profile {doc.run.profile}.")
+        typer.echo(f"Verdict: {gate.summary}")
+        for path in outcome.files:
+            typer.echo(f"  wrote {path}")
+    raise typer.Exit(gate.exit_code)
+
+
+def _audit(source: Callable[..., Any], config: Any, quiet: bool) -> None:
+    from auditor import pipeline
+
+    reporter = _reporter(quiet)
+    enter = getattr(reporter, "__enter__", None)
+    if enter is not None:
+        with reporter:
+            outcome = pipeline.audit(config, lambda c: source(c, reporter))
+    else:
+        outcome = pipeline.audit(config, lambda c: source(c, reporter))
+    _finish(outcome, quiet)
+
+
+@app.command()
+def demo(
+    out: OutOpt = None, lang: LangOpt = None, profile: ProfileOpt = None, fmt: FormatOpt = None,
+    fail_on: FailOnOpt = None, allow_unknown: AllowUnknownOpt = False, quiet: QuietOpt = False,
+    config: ConfigOpt = None,
+) -> None:
+    """Audit the built-in demo estate (a fictional hospital group on AWS and Azure). No cloud account needed."""
+    from auditor.demo.run import demo_source
+
+    cfg = _config(config, profile=profile, out=out, fmt=fmt or "html,json,sarif,junit,csv,md", fail_on=fail_on,
+                  allow_unknown=allow_unknown, lang=lang)
+    _audit(demo_source, cfg, quiet)
+
+
+@app.command()
+def scan(
+    provider: Annotated[str, typer.Option(help="aws, azure or all.")] = "all",
+    config: ConfigOpt = None, profile: ProfileOpt = None, out: OutOpt = None, fmt: FormatOpt = None,
+    fail_on: FailOnOpt = None, allow_unknown: AllowUnknownOpt = False, lang: LangOpt = None, quiet: QuietOpt = False,
+) -> None:
+    """Scan live clouds (read-only) with the standard credentials, then evaluate and report."""
+    from auditor import pipeline
+    from auditor.connectors import CONNECTORS
+
+    providers = sorted(CONNECTORS) if provider == "all" else [provider]
+    if any(p not in CONNECTORS for p in providers):
+        raise ConfigError(f"--provider {provider!r}: expected aws, azure or all")
+    cfg = _config(config, profile=profile, out=out, fmt=fmt, fail_on=fail_on, allow_unknown=allow_unknown, lang=lang)
+    _audit(lambda c, rep: pipeline.collect(c, providers, rep), cfg, quiet)
+
+
+@app.command("evaluate")
+def evaluate_cmd(
+    inventory: Annotated[Path, typer.Argument(help="An inventory.json written by a previous scan.")],
+    config: ConfigOpt = None, profile: ProfileOpt = None, out: OutOpt = None, fmt: FormatOpt = None,
+    fail_on: FailOnOpt = None, allow_unknown: AllowUnknownOpt = False, lang: LangOpt = None, quiet: QuietOpt = False,
+) -> None:
+    """Re-evaluate a saved inventory (another profile, new waivers, a newer policy pack)."""
+    from auditor import pipeline
+
+    cfg = _config(config, profile=profile, out=out, fmt=fmt, fail_on=fail_on, allow_unknown=allow_unknown, lang=lang)
+    _audit(lambda c, rep: pipeline.load_inventory(inventory), cfg, quiet)
+
+
+@policies_app.command("list")
+def policies_list(
+    framework: Annotated[str | None, typer.Option(help="Only policies mapped to this framework (e.g. HDS).")] = None,
+    profile: Annotated[str | None, typer.Option(help="Show severities as this profile sets them.")] = None,
+    config: ConfigOpt = None,
+) -> None:
+    """List every policy with its severity and framework references."""
+    from auditor.engine import describe
+
+    typer.echo(describe.list_policies(_pack(config), framework=framework, profile=profile))
+
+
+@policies_app.command("show")
+def policies_show(
+    policy_id: Annotated[str, typer.Argument(help="A policy id (RES-001) or a profile id (hds).")],
+    profile: Annotated[str | None, typer.Option(help="Show a profile instead.")] = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Explain one policy (or, with --profile, what a profile allows and how it changes severities)."""
+    from auditor.engine import describe
+
+    pack = _pack(config)
+    typer.echo(describe.show_profile(pack, profile) if profile else describe.show_policy(pack, policy_id))
+
+
+@policies_app.command("validate")
+def policies_validate(
+    path: Annotated[Path | None, typer.Argument(help="A policy folder to add to the shipped pack.")] = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Validate policies, profiles and frameworks: schema and CEL compile, with file:line errors."""
+    pack = _pack(config, path)
+    typer.echo(f"ok: {len(pack.policies)} policies, {len(pack.profiles)} profiles, {len(pack.controls)} controls "
+               f"({pack.digest})")
+
+
+@policies_app.command("test")
+def policies_test(
+    path: Annotated[Path | None, typer.Argument(help="A policy folder to add to the shipped pack.")] = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Run every policy on its embedded pass/fail examples."""
+    from auditor.engine.examples import run_examples
+
+    results = run_examples(_pack(config, path))
+    for r in results:
+        if not r.ok:
+            typer.echo(f"FAIL {r.policy} {r.example!r}: expected {r.expected}, got {r.actual} ({r.location})")
+    failed = sum(1 for r in results if not r.ok)
+    typer.echo(f"{len(results) - failed} passed, {failed} failed")
+    raise typer.Exit(1 if failed else 0)
+
+
+def _pack(config: Path | None, extra: Path | None = None) -> Any:
+    from auditor import config as cfg
+    from auditor.engine.pack import load_pack
+
+    dirs = list(cfg.load(config).policy_dirs) + ([extra] if extra else [])
+    return load_pack(dirs)
 
 
 @app.command()

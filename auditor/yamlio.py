@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -98,6 +99,21 @@ def _construct_seq(loader: _Loader, node: yaml.SequenceNode) -> YamlList:
     return out
 
 
+def _yaml12_resolvers() -> None:
+    """YAML 1.2 scalars: only true/false are booleans (``NO`` stays Norway) and dates stay text."""
+    resolvers: dict[Any, list[tuple[str, Any]]] = {}
+    for first, entries in yaml.SafeLoader.yaml_implicit_resolvers.items():
+        dropped = ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")
+        kept = [(tag, rx) for tag, rx in entries if tag not in dropped]
+        if kept:
+            resolvers[first] = kept
+    _Loader.yaml_implicit_resolvers = resolvers
+    _Loader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+    )
+
+
+_yaml12_resolvers()
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
 
@@ -133,9 +149,9 @@ def loads(text: str | bytes, source: str = "<input>") -> Any:
             raise InputError("not valid UTF-8 text", location=f"{source}:{line}") from None
     if text.startswith("\ufeff"):
         text = text[1:]
-    loader = _Loader(text)
-    loader.source = source
     try:
+        loader = _Loader(text)
+        loader.source = source
         try:
             data = loader.get_single_data()
         finally:

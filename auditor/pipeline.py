@@ -1,0 +1,172 @@
+"""The straight line: collect -> enrich -> evaluate -> write. Wires the stages, owns no logic.
+
+    connectors ──► Inventory ──► geo + classify + trust ──► engine ──► FindingsDoc ──► render / gate
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from auditor import __version__
+from auditor.classify import classify, classify_one
+from auditor.config import Config
+from auditor.connectors import connector
+from auditor.connectors.base import Candidate, ScopeFilter, everything
+from auditor.engine.evaluate import evaluate
+from auditor.engine.pack import PolicyPack, load_pack
+from auditor.engine.waivers import load_waivers
+from auditor.errors import ConfigError
+from auditor.fsio import dump_json, read_json, write_atomic
+from auditor.geo.resolve import resolve
+from auditor.model.codec import from_dict, to_dict
+from auditor.model.findings import FindingsDoc, Run, Severity
+from auditor.model.inventory import Inventory, Scope
+from auditor.model.schema import validate
+from auditor.progress import Reporter
+from auditor.results.gate import GateResult, gate
+from auditor.trust import relate
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def scope_filter(config: Config) -> ScopeFilter:
+    """Which stores the connectors read deeply: health data (by the classification rules) or all."""
+    if config.scope == "all":
+        return everything
+    rules = config.classification
+
+    def in_scope(c: Candidate) -> bool:
+        return classify_one(c.provider, c.kind, c.native_type, c.name, c.tags, rules).health
+
+    return in_scope
+
+
+def enrich(inventory: Inventory, config: Config) -> Inventory:
+    """Stage 2: places and zones, health classification, who is inside/trusted/outside."""
+    located = resolve(inventory)
+    classified = classify(located, config.classification)
+    return relate(classified, (*config.trusted_aws_accounts, *config.trusted_azure_tenants))
+
+
+def collect(config: Config, providers: Sequence[str], reporter: Reporter) -> Inventory:
+    """Stage 1 for each provider, merged into one inventory."""
+    in_scope = scope_filter(config)
+    parts = [connector(p)(config, reporter, in_scope) for p in providers]
+    return merge_inventories(parts)
+
+
+def merge_inventories(parts: Sequence[Inventory]) -> Inventory:
+    if len(parts) == 1:
+        return parts[0]
+
+    def union(values: Sequence[tuple[str, ...]]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(v for vs in values for v in vs))
+
+    return Inventory(
+        resources=tuple(r for p in parts for r in p.resources),
+        coverage_gaps=tuple(g for p in parts for g in p.coverage_gaps),
+        scope=Scope(
+            providers=union([p.scope.providers for p in parts]),
+            accounts=union([p.scope.accounts for p in parts]),
+            regions=union([p.scope.regions for p in parts]),
+            organizations=union([p.scope.organizations for p in parts]),
+            source="+".join(dict.fromkeys(p.scope.source for p in parts)),
+        ),
+        collected_at=max((p.collected_at or "" for p in parts), default="") or None,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    inventory: Inventory  # enriched
+    doc: FindingsDoc
+
+
+def assess(inventory: Inventory, config: Config, *, started: str | None = None, pack: PolicyPack | None = None,
+           today: dt.date | None = None) -> Assessment:
+    """Stages 2-3: enrich a raw inventory and evaluate the policy pack under the configured profile."""
+    started = started or now()
+    pack = pack or load_pack(config.policy_dirs)
+    profile = pack.profile(config.profile).narrowed(config.allowed_countries, config.dpf)
+    waivers = load_waivers(config.waivers, today or dt.date.today(), config.waiver_max_days)
+    enriched = enrich(inventory, config)
+    result = evaluate(enriched, pack, profile, waivers)
+    run = Run(
+        tool_version=__version__,
+        profile=profile.id,
+        policy_digest=pack.digest,
+        started=started,
+        finished=now(),
+        providers=enriched.scope.providers,
+        accounts=enriched.scope.accounts,
+        regions=enriched.scope.regions,
+        source=enriched.scope.source,
+        fail_on=config.fail_on,
+        allowed_zones=profile.allowed_zones,
+        allowed_countries=profile.allowed_countries,
+        notices=result.notices,
+        run_id=hashlib.sha256(f"{started}|{profile.id}|{pack.digest}".encode()).hexdigest()[:16],
+    )
+    doc = FindingsDoc(run=run, resources=enriched.resources, findings=result.findings,
+                      coverage_gaps=enriched.coverage_gaps, controls=pack.controls)
+    return Assessment(enriched, doc)
+
+
+def load_inventory(path: Path) -> Inventory:
+    data = read_json(path)
+    validate("inventory", data, str(path))
+    return from_dict(Inventory, data, "$")
+
+
+def write_outputs(doc: FindingsDoc, out: Path, formats: Sequence[str], lang: str,
+                  inventory: Inventory | None = None) -> list[Path]:
+    """Render everything in memory first, then write each file atomically: no half-written output set."""
+    from auditor.render import RENDERERS, RenderOptions
+
+    unknown = [f for f in formats if f not in RENDERERS]
+    if unknown:
+        raise ConfigError(f"unknown format {unknown[0]!r} (known: {', '.join(sorted(RENDERERS))})")
+    findings_json = RENDERERS["json"].render(doc, RenderOptions(lang=lang))
+    digest = hashlib.sha256(findings_json.encode("utf-8")).hexdigest()
+    options = RenderOptions(lang=lang, findings_sha256=digest, generated_at=doc.run.finished)
+    files: dict[str, str] = {}
+    if inventory is not None:
+        files["inventory.json"] = dump_json(to_dict(inventory))
+    files[RENDERERS["json"].filename] = findings_json
+    for fmt in formats:
+        if fmt != "json":
+            renderer = RENDERERS[fmt]
+            files[renderer.filename] = renderer.render(doc, options)
+    return [write_atomic(out / name, content) for name, content in files.items()]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    assessment: Assessment
+    gate: GateResult
+    files: tuple[Path, ...]
+
+
+def audit(config: Config, source: Callable[[Config], Inventory], *, write_inventory: bool = True) -> Outcome:
+    """The main job: collect (``source``), assess, write every requested format, decide the gate."""
+    started = now()
+    try:
+        fail_on = Severity(config.fail_on)
+    except ValueError:
+        raise ConfigError(
+            f"--fail-on {config.fail_on!r} is not a severity (critical, high, medium, low, info)"
+        ) from None
+    pack = load_pack(config.policy_dirs)
+    pack.profile(config.profile)  # fail fast on a bad profile, before a long scan
+    raw = source(config)
+    assessment = assess(raw, config, started=started, pack=pack)
+    formats = tuple(dict.fromkeys(("json", *config.formats)))
+    files = write_outputs(assessment.doc, config.out, formats, config.lang,
+                          inventory=raw if write_inventory else None)
+    return Outcome(assessment, gate(assessment.doc, fail_on, config.allow_unknown), tuple(files))

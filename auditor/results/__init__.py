@@ -1,0 +1,1 @@
+"""Stage 4: what a run means — the gate's exit code, diffs and the run history."""
