@@ -201,6 +201,16 @@ def _pack(config: Path | None, extra: Path | None = None) -> Any:
 
 
 @app.command()
+def regions(
+    provider: Annotated[str | None, typer.Option(help="Only this provider (aws, azure, gcp, ovhcloud, …).")] = None,
+) -> None:
+    """The geography catalog as the tool sees it: region, country, legal zone."""
+    from auditor.geo.resolve import format_catalog
+
+    typer.echo(format_catalog(provider), nl=False)
+
+
+@app.command()
 def version() -> None:
     """Print the tool version."""
     typer.echo(__version__)

@@ -1,0 +1,93 @@
+"""Stage 2a: give every location of every resource its country and legal zone.
+
+``resolve`` is pure: it returns a new :class:`Inventory` and never mutates the input. The catalog is
+the only authority: a location whose region the catalog does not know gets country ``None`` and zone
+``unknown`` (an ``unknown`` finding later), whatever a previous run wrote there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from auditor.errors import ConfigError
+from auditor.geo.catalog import Place, canonical_provider, catalog, locate, providers
+from auditor.geo.jurisdiction import known_providers
+from auditor.model.inventory import DataLocation, Inventory, KeyManager, KeyRef, LocationRole, Resource, Zone
+
+
+def _location(loc: DataLocation, provider: str) -> DataLocation:
+    place = locate(loc.provider or provider, loc.region)
+    if loc.country == place.country and loc.zone is place.zone:
+        return loc
+    return replace(loc, country=place.country, zone=place.zone)
+
+
+def _locations(locations: tuple[DataLocation, ...], provider: str) -> tuple[DataLocation, ...]:
+    out = tuple(_location(loc, provider) for loc in locations)
+    return locations if all(a is b for a, b in zip(out, locations, strict=True)) else out
+
+
+def _key(key: KeyRef, resource: Resource) -> KeyRef:
+    if key.manager is KeyManager.NONE:
+        return key
+    region = key.region
+    if region is None and key.manager is KeyManager.PROVIDER:
+        region = resource.region  # a provider-managed key lives with the service that uses it
+    place: Place | None = None if region is None else locate(resource.provider, region)
+    country, zone = (None, Zone.UNKNOWN) if place is None else (place.country, place.zone)
+    locations = _locations(key.locations, resource.provider)
+    if key.country == country and key.zone is zone and locations is key.locations:
+        return key
+    return replace(key, country=country, zone=zone, locations=locations)
+
+
+def _resource(resource: Resource) -> Resource:
+    locations = _locations(resource.locations, resource.provider)
+    if not any(loc.role is LocationRole.PRIMARY for loc in locations):
+        locations = (_location(DataLocation(region=resource.region), resource.provider), *locations)
+    key = None if resource.encryption is None else _key(resource.encryption, resource)
+    if locations is resource.locations and key is resource.encryption:
+        return resource
+    return replace(resource, locations=locations, encryption=key)
+
+
+def resolve(inventory: Inventory) -> Inventory:
+    """Every ``DataLocation`` (and key) gets ``country`` and ``zone``; a missing primary location is added."""
+    return replace(inventory, resources=tuple(_resource(r) for r in inventory.resources))
+
+
+# -- `auditor regions` ----------------------------------------------------------------------------
+
+_COLUMNS = ("provider", "region", "name / city", "country", "zone", "partition", "kind", "parent")
+
+
+def _label(place: Place) -> str:
+    name, city = place.name or "", place.city or ""
+    if not city or city.lower() in name.lower():
+        return name or city
+    return f"{name} / {city}" if name else city
+
+
+def format_catalog(provider: str | None) -> str:
+    """The text ``auditor regions [--provider NAME]`` prints: one row per known place."""
+    if provider is not None:
+        name = canonical_provider(provider)
+        if name not in providers():
+            if name in known_providers():
+                return f"{name}: no published region codes; every {name} location resolves to 'unknown'\n"
+            known = ", ".join(sorted(set(providers()) | set(known_providers())))
+            raise ConfigError(f"unknown provider {provider!r}", hint=f"known providers: {known}")
+    places = catalog(provider)
+    rows = [
+        (p.provider, p.region, _label(p), p.country or "-", p.zone.value, p.partition or "-", p.kind, p.parent or "-")
+        for p in places
+    ]
+    widths = [max(len(col), *(len(row[i]) for row in rows)) if rows else len(col) for i, col in enumerate(_COLUMNS)]
+
+    def line(cells: tuple[str, ...]) -> str:
+        return "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True)).rstrip()
+
+    out = [line(_COLUMNS), line(tuple("-" * w for w in widths)), *(line(row) for row in rows)]
+    unknown = sum(1 for p in places if p.zone is Zone.UNKNOWN)
+    out.append(f"{len(rows)} places; {unknown} with no single legal zone (logical or multi-country: 'unknown')")
+    return "\n".join(out) + "\n"
