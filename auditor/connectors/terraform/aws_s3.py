@@ -1,0 +1,143 @@
+"""Amazon S3 in a plan: buckets and the separate resources that shape them (provider v4+ style).
+
+Since provider v4 a bucket's replication, policy, ACL, public access block and encryption
+are separate resources pointing at the bucket by name (``bucket = aws_s3_bucket.x.id``);
+each is an :class:`Attach` to that bucket.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from auditor.connectors.terraform.aws_policy import PolicyUnreadable, acl_grants, policy_grants
+from auditor.connectors.terraform.facts import Attach, Change, Fact, Gap, KeyLink, Store, Target, arn_identity
+from auditor.connectors.terraform.values import arn_parts, items, text
+from auditor.model.inventory import DataLocation, KeyManager, LocationRole
+
+BUCKET = ("aws_s3_bucket",)
+PUBLIC_ACCESS_FLAGS = ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets")
+DEFAULT_SSE = KeyLink(KeyManager.PROVIDER, key_id="SSE-S3", evidence="S3 encrypts new objects with SSE-S3 by default")
+
+
+def bucket_target(change: Change, attribute: str = "bucket") -> Target:
+    name = change.text(attribute)
+    return Target(
+        addresses=tuple(change.refs(attribute)),
+        identity=f"s3:{name}" if name else None,
+        kind="object-store",
+        service="s3",
+        name=name,
+    )
+
+
+def bucket(change: Change) -> Iterator[Fact]:
+    name = change.text("bucket")
+    arn = change.text("arn")
+    identities = tuple(i for i in (f"s3:{name}" if name else None, arn_identity(arn)) if i)
+    access = acl_grants(change.text("acl"), None)  # the v3-style inline ``acl`` argument
+    yield Store(
+        kind="object-store",
+        service="s3",
+        name=change.planned_name("bucket", "bucket_prefix"),
+        key=DEFAULT_SSE,
+        access=access,
+        identities=identities,
+        attributes={"force_destroy": change.get("force_destroy")} if change.get("force_destroy") is not None else {},
+        evidence=(change.path("bucket"),),
+    )
+
+
+def replication(change: Change) -> Iterator[Fact]:
+    locations: list[DataLocation] = []
+    evidence: list[str] = []
+    for i, rule in items(change.get("rule")):
+        if rule.get("status") == "Disabled" and not change.unknown("rule", i, "status"):
+            continue
+        for j, destination in items(rule.get("destination")):
+            path = ("rule", i, "destination", j, "bucket")
+            arn = change.text(*path)
+            targets = change.refs(*path)
+            if not targets and arn:
+                parts = arn_parts(arn)
+                found = change.find(BUCKET, "bucket", parts[4]) if parts else None
+                targets = [found] if found else []
+            region = change.resolver.region_of_arn_or_target(arn, targets)
+            account = text(destination.get("account"))
+            locations.append(
+                DataLocation(
+                    region=region.value,
+                    role=LocationRole.REPLICA,
+                    via="s3-replication",
+                    target=targets[0] if targets else arn,
+                    account=account,
+                )
+            )
+            evidence += [change.path(*path), region.evidence]
+    if locations:
+        yield Attach(bucket_target(change), locations=tuple(locations), evidence=tuple(evidence))
+
+
+def policy(change: Change) -> Iterator[Fact]:
+    target = bucket_target(change)
+    text_ = change.text("policy")
+    if text_ is None:
+        yield Gap("s3", "unknown-at-plan", "the bucket policy is only known at apply time", target=target)
+        return
+    try:
+        grants = policy_grants(text_, "bucket-policy")
+    except PolicyUnreadable as exc:
+        yield Gap("s3", "unreadable", str(exc), target=target)
+        return
+    yield Attach(target, access=grants, evidence=(change.path("policy"),))
+
+
+def acl(change: Change) -> Iterator[Fact]:
+    if change.unknown("acl") or change.unknown("access_control_policy"):
+        yield Gap("s3", "unknown-at-plan", "the bucket ACL is only known at apply time", target=bucket_target(change))
+        return
+    grants = acl_grants(change.text("acl"), change.get("access_control_policy"))
+    yield Attach(bucket_target(change), access=grants, evidence=(change.path("acl"),))
+
+
+def public_access_block(change: Change) -> Iterator[Fact]:
+    flags = {flag: change.get(flag) is True and not change.unknown(flag) for flag in PUBLIC_ACCESS_FLAGS}
+    yield Attach(bucket_target(change), attributes={"public_access_block": flags}, evidence=(change.path(),))
+
+
+def encryption(change: Change) -> Iterator[Fact]:
+    for i, rule in items(change.get("rule")):
+        for j, default in items(rule.get("apply_server_side_encryption_by_default")):
+            path = ("rule", i, "apply_server_side_encryption_by_default", j)
+            algorithm = text(default.get("sse_algorithm"))
+            link = kms_link(change, (*path, "kms_master_key_id"), aws_managed="aws/s3")
+            if algorithm == "AES256":
+                link = KeyLink(KeyManager.PROVIDER, key_id="SSE-S3", evidence=change.path(*path, "sse_algorithm"))
+            elif algorithm is None and change.unknown(*path, "sse_algorithm"):
+                link = KeyLink(KeyManager.UNKNOWN, evidence=change.path(*path, "sse_algorithm"))
+            yield Attach(bucket_target(change), key=link, evidence=(change.path(*path),))
+            return
+
+
+def kms_link(change: Change, path: tuple[str | int, ...], aws_managed: str) -> KeyLink:
+    """The KMS key named at ``path``: a planned key (reference, ARN, alias) or an AWS-managed one."""
+    where = change.path(*path)
+    targets = change.refs(*path)
+    key_id = change.text(*path)
+    if key_id and key_id.startswith("alias/") and not key_id.startswith("alias/aws/"):
+        alias = change.find(("aws_kms_alias",), "name", key_id)
+        other = change.other(alias) if alias else None
+        targets = targets or (other.refs("target_key_id") if other else [])
+    if targets or (key_id and not key_id.startswith("alias/aws/")):
+        identity = arn_identity(key_id) or (f"kms:{key_id}" if key_id else None)
+        key = Target(addresses=tuple(targets), identity=identity, kind="key", service="kms", create=False)
+        return KeyLink(
+            KeyManager.CUSTOMER, key=key, key_id=key_id or targets[0], region=_arn_region(key_id), evidence=where
+        )
+    if change.unknown(*path):
+        return KeyLink(KeyManager.CUSTOMER, key_id=None, region=None, evidence=f"{where} (unknown until apply)")
+    return KeyLink(KeyManager.PROVIDER, key_id=key_id or aws_managed, evidence=where)
+
+
+def _arn_region(value: str | None) -> str | None:
+    parts = arn_parts(value)
+    return parts[2] or None if parts else None

@@ -1,0 +1,268 @@
+"""azurerm in a plan: storage, Cosmos DB, SQL, PostgreSQL, vaults, Key Vault and health APIs.
+
+Geo-redundancy that Azure decides (GRS/GZRS storage, geo-redundant backups, GeoRedundant
+vaults) lands in the region's pair, taken from the geography catalog; redundancy that the
+customer chooses (Cosmos DB ``geo_location``, SQL failover groups, object replication) lands
+where the plan says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from auditor.connectors.terraform import places
+from auditor.connectors.terraform.facts import Attach, Change, Fact, KeyLink, Store, Target
+from auditor.connectors.terraform.resolve import UNKNOWN, Resolved
+from auditor.connectors.terraform.values import items, text
+from auditor.model.inventory import (
+    AccessGrant,
+    DataLocation,
+    KeyManager,
+    LocationRole,
+    Network,
+    Permission,
+    PrincipalKind,
+)
+
+GEO_REDUNDANT_STORAGE = frozenset({"GRS", "RAGRS", "GZRS", "RAGZRS"})
+MICROSOFT_MANAGED = KeyLink(KeyManager.PROVIDER, key_id="Microsoft-managed key")
+
+
+def _identities(service: str, change: Change) -> tuple[str, ...]:
+    return tuple(f"{service}:{v}" for a in ("name", "id") if (v := change.text(a)))
+
+
+def _target(change: Change, attribute: str, kind: str, service: str, create: bool = True) -> Target:
+    value = change.text(attribute)
+    return Target(tuple(change.refs(attribute)), f"{service}:{value}" if value else None, kind, service, value, create)
+
+
+def _pair(
+    change: Change, attribute: str, role: LocationRole, via: str, redundant: set[str] | frozenset[str]
+) -> tuple[DataLocation, ...]:
+    """A location in the paired region when ``attribute`` asks for geo-redundancy."""
+    if change.unknown(attribute):
+        return (DataLocation(UNKNOWN, role, f"{attribute} unknown until apply"),)
+    value = change.get(attribute)
+    if value is True or (isinstance(value, str) and value in redundant):
+        return (
+            DataLocation(places.azure_pair(change.region.value), role, f"{value} pair" if value is not True else via),
+        )
+    return ()
+
+
+def _public(change: Change) -> Network:
+    value = change.get("public_network_access_enabled")
+    known = isinstance(value, bool) and not change.unknown("public_network_access_enabled")
+    return Network(public_endpoint=value if known else None)
+
+
+def _cmk(change: Change, *path: str | int) -> KeyLink:
+    key = Target(tuple(change.refs(*path)), None, "key", "keyvault", change.text(*path), create=False)
+    return KeyLink(
+        KeyManager.CUSTOMER, key=key, key_id=change.text(*path) or change.address, evidence=change.path(*path)
+    )
+
+
+# -- Storage ----------------------------------------------------------------------------------
+
+
+def storage_account(change: Change) -> Iterator[Fact]:
+    has_cmk = bool(change.get("customer_managed_key"))
+    yield Store(
+        kind="object-store",
+        service="storage",
+        name=change.planned_name("name"),
+        locations=_pair(
+            change, "account_replication_type", LocationRole.GEO_SECONDARY, "GRS pair", GEO_REDUNDANT_STORAGE
+        ),
+        key=_cmk(change, "customer_managed_key", 0, "key_vault_key_id") if has_cmk else MICROSOFT_MANAGED,
+        network=_public(change),
+        identities=_identities("storage", change),
+        attributes={
+            "account_replication_type": change.get("account_replication_type"),
+            "allow_nested_items_to_be_public": change.get("allow_nested_items_to_be_public"),
+        },
+        evidence=(change.path("account_replication_type"),),
+    )
+
+
+def _account_target(change: Change) -> Target:
+    if change.get("storage_account_id") or change.refs("storage_account_id"):
+        return _target(change, "storage_account_id", "object-store", "storage")
+    return _target(change, "storage_account_name", "object-store", "storage")
+
+
+def storage_container(change: Change) -> Iterator[Fact]:
+    access = change.text("container_access_type")
+    if access not in ("blob", "container"):
+        return
+    target = _account_target(change)
+    for address in target.addresses:
+        account = change.other(address)
+        if account is not None and account.get("allow_nested_items_to_be_public") is False:
+            return  # the account forbids public containers: the setting has no effect
+    grant = AccessGrant("*", PrincipalKind.PUBLIC, Permission.READ, "container-acl", condition=f"container {access}")
+    yield Attach(target, access=(grant,), evidence=(change.path("container_access_type"),))
+
+
+def storage_account_cmk(change: Change) -> Iterator[Fact]:
+    key = Target(tuple(change.refs("key_vault_id")), None, "key", "keyvault", create=False)
+    link = KeyLink(KeyManager.CUSTOMER, key=key, key_id=change.text("key_name") or change.address)
+    yield Attach(_account_target(change), key=link, evidence=(change.path("key_name"),))
+
+
+def storage_object_replication(change: Change) -> Iterator[Fact]:
+    destinations = change.refs("destination_storage_account_id")
+    region = change.region_of(destinations[0]) if destinations else Resolved(UNKNOWN, "destination not in the plan")
+    location = DataLocation(
+        region.value,
+        LocationRole.REPLICA,
+        "storage-object-replication",
+        destinations[0] if destinations else change.text("destination_storage_account_id"),
+    )
+    yield Attach(
+        _target(change, "source_storage_account_id", "object-store", "storage"),
+        locations=(location,),
+        evidence=(change.path("destination_storage_account_id"), region.evidence),
+    )
+
+
+# -- Cosmos DB --------------------------------------------------------------------------------
+
+
+def cosmosdb_account(change: Change) -> Iterator[Fact]:
+    geo = sorted(items(change.get("geo_location")), key=lambda b: b[1].get("failover_priority") or 0)
+    primary = change.region
+    replicas: list[DataLocation] = []
+    for position, (i, block) in enumerate(geo):
+        unknown = change.unknown("geo_location", i, "location")
+        name = text(block.get("location"))
+        region = UNKNOWN if unknown or name is None else places.azure_location(name)
+        if position == 0:
+            primary = Resolved(region, change.path("geo_location", i, "location"))
+        else:
+            replicas.append(DataLocation(region, LocationRole.REPLICA, "cosmosdb-geo-location"))
+    backup = text(change.get("backup", 0, "storage_redundancy"))
+    if backup == "Geo":
+        replicas.append(
+            DataLocation(places.azure_pair(primary.value), LocationRole.BACKUP, "cosmosdb geo-redundant backup")
+        )
+    yield Store(
+        kind="nosql",
+        service="cosmosdb",
+        name=change.planned_name("name"),
+        region=primary,
+        locations=tuple(replicas),
+        key=_cmk(change, "key_vault_key_id") if change.get("key_vault_key_id") else MICROSOFT_MANAGED,
+        network=_public(change),
+        identities=_identities("cosmosdb", change),
+    )
+
+
+# -- SQL / PostgreSQL -------------------------------------------------------------------------
+
+
+def mssql_server(change: Change) -> Iterator[Fact]:
+    yield Store(
+        kind="database",
+        service="sql",
+        name=change.planned_name("name"),
+        network=_public(change),
+        key=MICROSOFT_MANAGED,
+        identities=_identities("sql", change),
+    )
+
+
+def mssql_database(change: Change) -> Iterator[Fact]:
+    # storage_account_type defaults to Geo: backups go to the paired region unless told otherwise
+    redundancy = "storage_account_type"
+    yield Store(
+        kind="database",
+        service="sql",
+        name=change.planned_name("name"),
+        locations=_pair(change, redundancy, LocationRole.BACKUP, "geo-redundant backup", {"Geo", "GeoZone"}),
+        key=_cmk(change, "transparent_data_encryption_key_vault_key_id")
+        if change.get("transparent_data_encryption_key_vault_key_id")
+        else MICROSOFT_MANAGED,
+        identities=_identities("sql", change),
+        evidence=(change.path(redundancy),),
+    )
+    if change.text("create_mode") == "Secondary":
+        yield Attach(
+            _target(change, "creation_source_database_id", "database", "sql"),
+            locations=(DataLocation(change.region.value, LocationRole.REPLICA, "sql-geo-replication", change.address),),
+            evidence=(change.path("creation_source_database_id"),),
+        )
+
+
+def mssql_failover_group(change: Change) -> Iterator[Fact]:
+    partners = change.refs("partner_server", 0, "id")
+    region = change.region_of(partners[0]) if partners else Resolved(UNKNOWN, "partner server not in the plan")
+    location = DataLocation(region.value, LocationRole.REPLICA, "sql-failover-group", partners[0] if partners else None)
+    evidence = (change.path("partner_server", 0, "id"), region.evidence)
+    for address in change.refs("databases"):
+        yield Attach(Target((address,), create=False), locations=(location,), evidence=evidence)
+    for database_id in change.get("databases") or []:
+        if isinstance(database_id, str):
+            yield Attach(Target(identity=f"sql:{database_id}", create=False), locations=(location,), evidence=evidence)
+    yield Attach(_target(change, "server_id", "database", "sql"), locations=(location,), evidence=evidence)
+
+
+def postgresql_flexible_server(change: Change) -> Iterator[Fact]:
+    yield Store(
+        kind="database",
+        service="postgresql",
+        name=change.planned_name("name"),
+        locations=_pair(change, "geo_redundant_backup_enabled", LocationRole.BACKUP, "geo-redundant backup", set()),
+        network=_public(change),
+        key=MICROSOFT_MANAGED,
+        identities=_identities("postgresql", change),
+    )
+
+
+# -- Vaults, keys, health APIs ----------------------------------------------------------------
+
+
+def recovery_services_vault(change: Change) -> Iterator[Fact]:
+    yield _vault(change, "recoveryservices", "storage_mode_type")
+
+
+def data_protection_backup_vault(change: Change) -> Iterator[Fact]:
+    yield _vault(change, "dataprotection", "redundancy")
+
+
+def _vault(change: Change, service: str, attribute: str) -> Store:
+    return Store(
+        kind="backup-vault",
+        service=service,
+        name=change.planned_name("name"),
+        locations=_pair(change, attribute, LocationRole.GEO_SECONDARY, "GeoRedundant pair", {"GeoRedundant"}),
+        key=MICROSOFT_MANAGED,
+        identities=_identities(service, change),
+        attributes={
+            attribute: change.get(attribute),
+            "cross_region_restore_enabled": change.get("cross_region_restore_enabled"),
+        },
+    )
+
+
+def key_vault(change: Change) -> Iterator[Fact]:
+    yield Store(
+        kind="key",
+        service="keyvault",
+        name=change.planned_name("name"),
+        network=_public(change),
+        identities=_identities("keyvault", change),
+    )
+
+
+def healthcare(change: Change) -> Iterator[Fact]:
+    yield Store(
+        kind="health-api",
+        service="healthcareapis",
+        name=change.planned_name("name"),
+        network=_public(change),
+        key=MICROSOFT_MANAGED,
+        identities=_identities("healthcareapis", change),
+    )

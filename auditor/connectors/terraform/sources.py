@@ -1,0 +1,94 @@
+"""Plan address -> ``path/to/file.tf:LINE`` of its ``resource "TYPE" "NAME"`` block.
+
+Plan JSON carries no source positions. With the repository root, the module tree of the
+plan's ``configuration`` tells which directory holds each module: local sources
+(``./modules/x``) relative to the calling module, registry/git modules through Terraform's
+own manifest ``.terraform/modules/modules.json``. Each directory's ``*.tf`` files are scanned
+once for block headers. Nothing found -> ``None`` (the report then points at the plan).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+from auditor.connectors.terraform.document import Plan
+from auditor.connectors.terraform.resolve import Entry
+from auditor.connectors.terraform.values import parent_module, strip_keys
+
+_BLOCK = re.compile(r'^\s*resource\s+"([A-Za-z0-9_-]+)"\s+"([A-Za-z0-9_-]+)"\s*\{?')
+_MAX_FILE_BYTES = 8 * 1024 * 1024
+
+
+class SourceIndex:
+    def __init__(self, plan: Plan, repo_root: Path) -> None:
+        self.plan = plan
+        self.root = repo_root.resolve()
+        self._dirs: dict[str, Path | None] = {"": self.root}
+        self._blocks: dict[Path, dict[tuple[str, str], str]] = {}
+        self._manifest = self._read_manifest()
+
+    def locate(self, entry: Entry) -> str | None:
+        directory = self._module_dir(strip_keys(entry.module))
+        if directory is None:
+            return None
+        return self._scan(directory).get((entry.type, entry.name))
+
+    def _module_dir(self, module: str) -> Path | None:
+        if module in self._dirs:
+            return self._dirs[module]
+        found: Path | None = None
+        key = ".".join(part for i, part in enumerate(module.split(".")) if i % 2 == 1)
+        info = self.plan.modules.get(module)
+        source = info.source if info is not None else None
+        if source is not None and source.startswith(("./", "../")):
+            parent = self._module_dir(parent_module(module))
+            found = (parent / source).resolve() if parent is not None else None
+        elif key in self._manifest:
+            found = (self.root / self._manifest[key]).resolve()
+        if found is not None and not found.is_dir():
+            found = None
+        self._dirs[module] = found
+        return found
+
+    def _read_manifest(self) -> dict[str, str]:
+        path = self.root / ".terraform" / "modules" / "modules.json"
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        modules = data.get("Modules") if isinstance(data, dict) else None
+        out: dict[str, str] = {}
+        for item in modules if isinstance(modules, list) else []:
+            if isinstance(item, dict) and isinstance(item.get("Key"), str) and isinstance(item.get("Dir"), str):
+                out[item["Key"]] = item["Dir"]
+        return out
+
+    def _scan(self, directory: Path) -> dict[tuple[str, str], str]:
+        cached = self._blocks.get(directory)
+        if cached is not None:
+            return cached
+        blocks: dict[tuple[str, str], str] = {}
+        for file in sorted(directory.glob("*.tf")):
+            try:
+                if file.stat().st_size > _MAX_FILE_BYTES:
+                    continue
+                lines = file.read_text(encoding="utf-8", errors="replace").splitlines()
+            except OSError:
+                continue
+            shown = self._shown(file)
+            for number, line in enumerate(lines, start=1):
+                match = _BLOCK.match(line)
+                if match is not None:
+                    blocks.setdefault((match.group(1), match.group(2)), f"{shown}:{number}")
+        self._blocks[directory] = blocks
+        return blocks
+
+    def _shown(self, file: Path) -> str:
+        """The path as a report shows it: relative to the repository root, with ``/``."""
+        try:
+            return file.relative_to(self.root).as_posix()
+        except ValueError:
+            return Path(os.path.relpath(file, self.root)).as_posix()
