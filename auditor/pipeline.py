@@ -114,7 +114,7 @@ def assess(inventory: Inventory, config: Config, *, started: str | None = None, 
         run_id=hashlib.sha256(f"{started}|{profile.id}|{pack.digest}".encode()).hexdigest()[:16],
     )
     doc = FindingsDoc(run=run, resources=enriched.resources, findings=result.findings,
-                      coverage_gaps=enriched.coverage_gaps, controls=pack.controls)
+                      coverage_gaps=enriched.coverage_gaps, controls=pack.controls, passed=result.passed)
     return Assessment(enriched, doc)
 
 

@@ -21,6 +21,8 @@ accepted_key_origins, require_eu_jurisdiction, required_qualifications.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -59,10 +61,17 @@ def _jurisdiction(provider: str, region: str) -> dict[str, Any]:
 class ContextBuilder:
     """Builds activations for one profile; caches what depends only on places."""
 
-    def __init__(self, profile: Profile) -> None:
+    def __init__(self, profile: Profile, subfields: frozenset[str] | None = None) -> None:
         self.profile = profile
         self.profile_context = profile.as_context()
         self._allowed: dict[tuple[str | None, str | None], bool] = {}
+        self._location_cache: dict[tuple[DataLocation, str], dict[str, Any]] = {}
+        # Keys of locations, keys and grants that no active policy reads are left out of the context.
+        self._keep = None if subfields is None else subfields | _CORE
+
+    def _trim(self, data: dict[str, Any]) -> dict[str, Any]:
+        keep = self._keep
+        return data if keep is None else {k: v for k, v in data.items() if k in keep}
 
     def allowed(self, country: str | None, zone: str | None) -> bool:
         key = (country, zone)
@@ -72,6 +81,12 @@ class ContextBuilder:
         return hit
 
     def location(self, loc: DataLocation, provider: str) -> dict[str, Any]:
+        hit = self._location_cache.get((loc, provider))
+        if hit is None:
+            hit = self._location_cache[(loc, provider)] = self._trim(self._location(loc, provider))
+        return hit
+
+    def _location(self, loc: DataLocation, provider: str) -> dict[str, Any]:
         where = loc.provider or provider
         kind, parent_country = _place_facts(where, loc.region)
         return {
@@ -90,9 +105,9 @@ class ContextBuilder:
 
     def key(self, key: KeyRef | None, provider: str) -> dict[str, Any]:
         if key is None:
-            return {"present": False, "manager": "unknown", "key_id": "", "region": "", "origin": "",
-                    "country": "", "zone": "unknown", "allowed": False, "locations": []}
-        return {
+            return self._trim({"present": False, "manager": "unknown", "key_id": "", "region": "", "origin": "",
+                               "country": "", "zone": "unknown", "allowed": False, "locations": []})
+        return self._trim({
             "present": True,
             "manager": key.manager.value,
             "key_id": key.key_id or "",
@@ -102,11 +117,10 @@ class ContextBuilder:
             "zone": key.zone.value if key.zone else "unknown",
             "allowed": self.allowed(key.country, key.zone) if key.region else False,
             "locations": [self.location(loc, provider) for loc in key.locations],
-        }
+        })
 
-    @staticmethod
-    def grant(grant: AccessGrant) -> dict[str, Any]:
-        return {
+    def grant(self, grant: AccessGrant) -> dict[str, Any]:
+        return self._trim({
             "principal": grant.principal,
             "kind": grant.principal_kind.value,
             "relation": (grant.relation or Relation.UNKNOWN).value,
@@ -114,46 +128,30 @@ class ContextBuilder:
             "source": grant.source,
             "home": grant.home or "",
             "condition": grant.condition or "",
-        }
+        })
 
-    def resource(self, r: Resource) -> dict[str, Any]:
-        locations = [self.location(loc, r.provider) for loc in r.locations]
-        primary = next((loc for loc in locations if loc["role"] == "primary"), None)
-        access = [self.grant(g) for g in r.access]
-        cls = r.classification
-        return {
-            "id": r.id,
-            "provider": r.provider,
-            "account": r.account,
-            "organization": r.organization or "",
-            "service": r.service,
-            "kind": r.kind,
-            "native_type": r.native_type,
-            "name": r.name,
-            "region": r.region,
-            "tags": dict(r.tags),
-            "change": r.change or "",
-            "attributes": dict(r.attributes),
-            "health": bool(cls and cls.health),
-            "classified": bool(cls and cls.label != "unclassified"),
-            "label": cls.label if cls else "unclassified",
-            "classification_rule": cls.rule if cls else "",
-            "locations": locations,
-            "primary": primary or {"region": r.region, "country": "", "zone": "unknown", "allowed": False,
-                                   "role": "primary", "via": "", "target": "", "account": "", "provider": r.provider,
-                                   "place_kind": "unknown", "parent_country": ""},
-            "copies": [loc for loc in locations if loc["role"] != "primary"],
-            "key": self.key(r.encryption, r.provider),
-            "access": access,
-            "public": any(a["relation"] == "public" or a["kind"] == "public" for a in access),
-            "network": {
-                "public_endpoint": _tri(r.network.public_endpoint, "yes", "no"),
-                "private_endpoints": r.network.private_endpoints,
-                "allowed_ranges": list(r.network.allowed_ranges),
-            },
-            "logging": _tri(r.logging, "on", "off"),
-            "jurisdiction": _jurisdiction(r.provider, r.region),
-        }
+    def resource(self, r: Resource, fields: frozenset[str] | None = None) -> dict[str, Any]:
+        """The ``resource`` variable; with ``fields``, only those keys (building a context costs
+        about a microsecond per value, so policies only pay for what they reference)."""
+        wanted = FIELDS if fields is None else fields
+        memo: dict[str, Any] = {}
+        return {name: _BUILDERS[name](self, r, memo) for name in wanted if name in _BUILDERS}
+
+    def _locations(self, r: Resource, memo: dict[str, Any]) -> list[dict[str, Any]]:
+        if "locations" not in memo:
+            memo["locations"] = [self.location(loc, r.provider) for loc in r.locations]
+        return memo["locations"]  # type: ignore[no-any-return]
+
+    def _access(self, r: Resource, memo: dict[str, Any]) -> list[dict[str, Any]]:
+        if "access" not in memo:
+            memo["access"] = [self.grant(g) for g in r.access]
+        return memo["access"]  # type: ignore[no-any-return]
+
+    def _primary(self, r: Resource, memo: dict[str, Any]) -> dict[str, Any]:
+        found = next((loc for loc in self._locations(r, memo) if loc["role"] == "primary"), None)
+        return found or {"region": r.region, "country": "", "zone": "unknown", "allowed": False, "role": "primary",
+                         "via": "", "target": "", "account": "", "provider": r.provider, "place_kind": "unknown",
+                         "parent_country": ""}
 
     @staticmethod
     def gap(g: CoverageGap) -> dict[str, Any]:
@@ -166,3 +164,63 @@ class ContextBuilder:
             "reason": g.reason,
             "error": g.error,
         }
+
+
+def _cls(r: Resource) -> Any:
+    return r.classification
+
+
+_Builder = Callable[[ContextBuilder, Resource, dict[str, Any]], Any]
+_BUILDERS: dict[str, _Builder] = {
+    "id": lambda b, r, m: r.id,
+    "provider": lambda b, r, m: r.provider,
+    "account": lambda b, r, m: r.account,
+    "organization": lambda b, r, m: r.organization or "",
+    "service": lambda b, r, m: r.service,
+    "kind": lambda b, r, m: r.kind,
+    "native_type": lambda b, r, m: r.native_type,
+    "name": lambda b, r, m: r.name,
+    "region": lambda b, r, m: r.region,
+    "tags": lambda b, r, m: dict(r.tags),
+    "change": lambda b, r, m: r.change or "",
+    "attributes": lambda b, r, m: dict(r.attributes),
+    "health": lambda b, r, m: bool(r.classification and r.classification.health),
+    "classified": lambda b, r, m: bool(r.classification and r.classification.label != "unclassified"),
+    "label": lambda b, r, m: r.classification.label if r.classification else "unclassified",
+    "classification_rule": lambda b, r, m: r.classification.rule if r.classification else "",
+    "locations": lambda b, r, m: b._locations(r, m),
+    "primary": lambda b, r, m: b._primary(r, m),
+    "copies": lambda b, r, m: [loc for loc in b._locations(r, m) if loc["role"] != "primary"],
+    "key": lambda b, r, m: b.key(r.encryption, r.provider),
+    "access": lambda b, r, m: b._access(r, m),
+    "public": lambda b, r, m: any(a["relation"] == "public" or a["kind"] == "public" for a in b._access(r, m)),
+    "network": lambda b, r, m: {
+        "public_endpoint": _tri(r.network.public_endpoint, "yes", "no"),
+        "private_endpoints": r.network.private_endpoints,
+        "allowed_ranges": list(r.network.allowed_ranges),
+    },
+    "logging": lambda b, r, m: _tri(r.logging, "on", "off"),
+    "jurisdiction": lambda b, r, m: _jurisdiction(r.provider, r.region),
+}
+FIELDS: frozenset[str] = frozenset(_BUILDERS)
+# Always in location, key and grant maps: what messages and details describe.
+_CORE = frozenset({"region", "role", "country", "zone", "allowed", "present", "manager", "principal", "kind",
+                   "relation", "home", "locations"})
+_ATTRIBUTE = re.compile(r"\.\s*(\w+)")
+
+
+def referenced_subfields(*sources: str) -> frozenset[str]:
+    """Every ``.name`` any of the sources reads (a superset of the nested keys they need)."""
+    return frozenset(m.group(1) for source in sources for m in _ATTRIBUTE.finditer(source))
+_REFERENCE = re.compile(r"\bresource\b(\s*\.\s*(\w+))?")
+
+
+def referenced_fields(*sources: str) -> frozenset[str]:
+    """The ``resource`` keys a set of CEL sources reads (all of them if one uses ``resource`` whole)."""
+    out: set[str] = set()
+    for source in sources:
+        for match in _REFERENCE.finditer(source):
+            if match.group(2) is None:
+                return FIELDS
+            out.add(match.group(2))
+    return frozenset(out & FIELDS)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from auditor.engine.cel import context as cel_context
-from auditor.engine.context import ContextBuilder
+from auditor.engine.context import ContextBuilder, referenced_fields, referenced_subfields
 from auditor.engine.pack import PolicyPack
 from auditor.engine.policy import Policy
 from auditor.engine.profile import Profile
@@ -27,7 +27,8 @@ _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 @dataclass(frozen=True, slots=True)
 class Evaluation:
-    findings: tuple[Finding, ...]
+    findings: tuple[Finding, ...]  # fail, unknown, waived
+    passed: dict[str, tuple[str, ...]]  # policy id -> resource ids that passed it
     notices: tuple[str, ...]
 
 
@@ -67,81 +68,119 @@ def _describe(item: Any) -> str:
     return str(item)
 
 
+def _subject_facts(resource: Resource | None, gap: Mapping[str, Any] | None) -> dict[str, str]:
+    """What a finding says about its subject, straight from the model (not from the CEL view)."""
+    if resource is not None:
+        primary = next((loc for loc in resource.locations if loc.role.value == "primary"), None)
+        return {
+            "id": resource.id, "name": resource.name, "provider": resource.provider, "account": resource.account,
+            "region": resource.region,
+            "country": (primary.country if primary else None) or "",
+            "zone": (primary.zone.value if primary and primary.zone else "unknown"),
+            "service": resource.service, "reason": "", "error": "",
+        }
+    g = gap or {}
+    rid = g.get("resource_id") or f"{g.get('provider')}:{g.get('account')}:{g.get('region')}:{g.get('service')}"
+    return {
+        "id": rid, "name": g.get("resource_id") or g.get("service") or "", "provider": g.get("provider") or "",
+        "account": g.get("account") or "", "region": g.get("region") or "", "country": "", "zone": "",
+        "service": g.get("service") or "", "reason": g.get("reason") or "", "error": g.get("error") or "",
+    }
+
+
 class _Run:
     def __init__(self, pack: PolicyPack, profile: Profile, waivers: WaiverSet) -> None:
         self.pack = pack
         self.profile = profile
         self.waivers = waivers
-        self.builder = ContextBuilder(profile)
         disabled = set(profile.disabled)
         active = [p for p in pack.policies if p.id not in disabled]
-        self.resource_policies = [p for p in active if p.target == "resource"]
-        self.gap_policies = [p for p in active if p.target == "coverage-gap"]
+        self.set_policies([p for p in active if p.target == "resource"], [p for p in active if p.target != "resource"])
         self.severity = {p.id: severity_for(p, profile) for p in active}
         self.used_waivers: set[str] = set()
+        self.passed: dict[str, list[str]] = {}
 
-    def finding(self, policy: Policy, status: Status, subject: Mapping[str, Any], details: list[Any],
-                error: str | None, resource: Resource | None) -> Finding:
+    def set_policies(self, resource_policies: list[Policy], gap_policies: list[Policy]) -> None:
+        self.resource_policies = resource_policies
+        self.gap_policies = gap_policies
+        self.fields = {p.id: referenced_fields(*(e.source for e in (p.scope, p.condition, p.unknown_when, p.details)
+                                                 if e is not None)) for p in resource_policies}
+        self.scope_fields = referenced_fields(*(p.scope.source for p in resource_policies if p.scope is not None))
+        self.unscoped = [p for p in resource_policies if p.scope is None]
+        self._needed: dict[tuple[str, ...], frozenset[str]] = {}
+        sources = [e.source for p in (*resource_policies, *gap_policies)
+                   for e in (p.scope, p.condition, p.unknown_when, p.details) if e is not None]
+        self.builder = ContextBuilder(self.profile, referenced_subfields(*sources))
+        # One CEL context for the whole run: the profile is converted once, ``resource`` is replaced per store.
+        self.ctx = cel_context({"profile": self.builder.profile_context})
+
+    def needed(self, policies: list[Policy]) -> frozenset[str]:
+        key = tuple(p.id for p in policies)
+        hit = self._needed.get(key)
+        if hit is None:
+            hit = self._needed[key] = frozenset().union(*(self.fields[p.id] for p in policies))
+        return hit
+
+    def finding(self, policy: Policy, status: Status, details: list[Any], error: str | None,
+                resource: Resource | None = None, gap: Mapping[str, Any] | None = None) -> Finding:
+        facts = _subject_facts(resource, gap)
         described = [_describe(d) for d in details]
         place = next((d for d in details if isinstance(d, Mapping) and d.get("region")), None)
-        primary = subject.get("primary") or {}
-        region = (place or primary).get("region") or subject.get("region") or None
-        country = (place or primary).get("country") or None
-        zone = (place or primary).get("zone") or None
-        values = {
-            "name": str(subject.get("name") or subject.get("resource_id") or subject.get("service") or ""),
-            "id": str(subject.get("id") or subject.get("resource_id") or ""),
-            "region": str(region or ""), "country": str(country or "?"), "zone": str(zone or "unknown"),
-            "account": str(subject.get("account") or ""), "profile": self.profile.id,
-            "details": ", ".join(described) if described else "",
-            "service": str(subject.get("service") or ""), "reason": str(subject.get("reason") or ""),
-            "error": str(subject.get("error") or ""),
-        }
+        region = str(place.get("region")) if place else facts["region"]
+        country = str(place.get("country") or "") if place else facts["country"]
+        zone = str(place.get("zone") or "") if place else facts["zone"]
+        values = {**facts, "region": region, "country": country or "?", "zone": zone or "unknown",
+                  "profile": self.profile.id, "details": ", ".join(described)}
         evidence = tuple(resource.evidence) if resource is not None else ()
         if error:
             evidence = (*evidence, f"policy could not be evaluated: {error}")
         severity = self.severity[policy.id]
-        resource_id = str(subject.get("id") or subject.get("resource_id") or
-                          f"{subject.get('provider')}:{subject.get('account')}:{subject.get('region')}:{subject.get('service')}")
-        name = str(subject.get("name") or "")
         waiver = None
         if status is Status.FAIL:
             for w in self.waivers.active:
-                if w.matches(policy.id, resource_id, name):
+                if w.matches(policy.id, facts["id"], facts["name"]):
                     waiver = w.ref()
                     self.used_waivers.add(w.id)
                     status = Status.WAIVED
                     break
+        failing = status is not Status.PASS
         return Finding(
             policy_id=policy.id,
             title=dict(policy.title),
             severity=severity,
             status=status,
-            resource_id=resource_id,
-            provider=str(subject.get("provider") or ""),
-            account=str(subject.get("account") or "") or None,
-            region=region,
-            country=country,
-            zone=zone,
-            message=_fill(policy.message, values) if status is not Status.PASS else {},
-            remediation=dict(policy.remediation) if status is not Status.PASS else {},
+            resource_id=facts["id"],
+            provider=facts["provider"],
+            account=facts["account"] or None,
+            region=region or None,
+            country=country or None,
+            zone=zone or None,
+            message=_fill(policy.message, values) if failing else {},
+            remediation=dict(policy.remediation) if failing else {},
             frameworks=self.pack.framework_refs.get(policy.id, ()),
-            evidence=evidence if status is not Status.PASS else (),
+            evidence=evidence if failing else (),
             category=policy.category,
             location_key="; ".join(sorted(described)),
             waiver=waiver,
             baseline_severity=policy.severity if severity != policy.severity else None,
         )
 
-    def judge(self, policy: Policy, ctx: Any) -> tuple[Status | None, list[Any], str | None]:
-        """(status or None when out of scope, details, error)."""
+    @staticmethod
+    def in_scope(policy: Policy, ctx: Any) -> bool | str:
+        """True/False, or an error text (an erroring scope is an unknown, not a skip)."""
+        if policy.scope is None:
+            return True
         try:
-            if policy.scope is not None:
-                in_scope = policy.scope.run(ctx)
-                if in_scope is not True:
-                    if in_scope is False:
-                        return None, [], None
-                    return Status.UNKNOWN, [], f"scope returned {type(in_scope).__name__}, not a boolean"
+            result = policy.scope.run(ctx)
+        except Exception as exc:  # noqa: BLE001 - reported as unknown
+            return " ".join(str(exc).split())[:300] or type(exc).__name__
+        if isinstance(result, bool):
+            return result
+        return f"scope returned {type(result).__name__}, not a boolean"
+
+    @staticmethod
+    def judge(policy: Policy, ctx: Any) -> tuple[Status, list[Any], str | None]:
+        try:
             violated = policy.condition.run(ctx)
             if violated is True:
                 details = policy.details.run(ctx) if policy.details is not None else []
@@ -151,17 +190,32 @@ class _Run:
             if policy.unknown_when is not None and policy.unknown_when.run(ctx) is True:
                 return Status.UNKNOWN, [], None
             return Status.PASS, [], None
-        except Exception as exc:
-            return Status.UNKNOWN, [], " ".join(str(exc).split())[:300]
+        except Exception as exc:  # noqa: BLE001 - any evaluation failure is an unknown, never a pass
+            return Status.UNKNOWN, [], " ".join(str(exc).split())[:300] or type(exc).__name__
 
     def resource(self, r: Resource) -> list[Finding]:
-        subject = self.builder.resource(r)
-        ctx = cel_context({"resource": subject, "profile": self.builder.profile_context})
-        out = []
+        # Phase 1: a small context with only what the scopes read (most stores are out of most scopes).
+        scope_ctx = self.ctx
+        scope_ctx.add_variable("resource", self.builder.resource(r, self.scope_fields))
+        selected: list[Policy] = []
+        out: list[Finding] = []
         for policy in self.resource_policies:
+            verdict = self.in_scope(policy, scope_ctx)
+            if verdict is True:
+                selected.append(policy)
+            elif verdict is not False:
+                out.append(self.finding(policy, Status.UNKNOWN, [], str(verdict), resource=r))
+        if not selected:
+            return out
+        # Phase 2: the fields the selected policies read, built once and shared by all of them.
+        ctx = self.ctx
+        ctx.add_variable("resource", self.builder.resource(r, self.needed(selected)))
+        for policy in selected:
             status, details, error = self.judge(policy, ctx)
-            if status is not None:
-                out.append(self.finding(policy, status, subject, details, error, r))
+            if status is Status.PASS:
+                self.passed.setdefault(policy.id, []).append(r.id)
+            else:
+                out.append(self.finding(policy, status, details, error, resource=r))
         return out
 
     def gap(self, g: CoverageGap) -> list[Finding]:
@@ -169,14 +223,12 @@ class _Run:
         ctx = cel_context({"gap": subject, "profile": self.builder.profile_context})
         out = []
         for policy in self.gap_policies:
-            status, details, error = self.judge(policy, ctx)
-            if status is None:
+            verdict = self.in_scope(policy, ctx)
+            if verdict is False:
                 continue
-            # a gap is never compliant: whatever the policy says, it is at best unknown
-            if status is Status.PASS:
-                status = Status.UNKNOWN
-            out.append(self.finding(policy, status if status is not Status.FAIL else Status.UNKNOWN,
-                                    subject, details, error, None))
+            status, details, error = self.judge(policy, ctx) if verdict is True else (Status.UNKNOWN, [], str(verdict))
+            # a gap is never compliant: whatever the policy says, it is unknown
+            out.append(self.finding(policy, Status.UNKNOWN, details, error, gap=subject))
         return out
 
 
@@ -192,19 +244,19 @@ def evaluate(inventory: Inventory, pack: PolicyPack, profile: Profile, waivers: 
     notices = [*profile_notices(pack, profile), *waivers.notices]
     notices.extend(f"waiver {w.id} ({w.policy} on {w.resource}) matches nothing: stale"
                    for w in waivers.active if w.id not in run.used_waivers)
-    return Evaluation(tuple(findings), tuple(notices))
+    passed = {pid: tuple(ids) for pid, ids in sorted(run.passed.items())}
+    return Evaluation(tuple(findings), passed, tuple(notices))
 
 
 def evaluate_one(resources: Iterable[Resource], gaps: Iterable[CoverageGap], pack: PolicyPack, profile: Profile,
-                 policy: Policy) -> list[Finding]:
+                 policy: Policy) -> Evaluation:
     """Run a single policy (for ``auditor policies test``)."""
     run = _Run(pack, profile, WaiverSet((), ()))
-    run.resource_policies = [policy] if policy.target == "resource" else []
-    run.gap_policies = [policy] if policy.target == "coverage-gap" else []
+    run.set_policies([policy] if policy.target == "resource" else [], [policy] if policy.target != "resource" else [])
     run.severity.setdefault(policy.id, severity_for(policy, profile))
     out: list[Finding] = []
     for r in resources:
         out.extend(run.resource(r))
     for g in gaps:
         out.extend(run.gap(g))
-    return out
+    return Evaluation(tuple(out), {k: tuple(v) for k, v in run.passed.items()}, ())

@@ -74,8 +74,8 @@ def run_example(pack: PolicyPack, policy: Policy, example: Example) -> ExampleRe
         except AuditorError as exc:
             raise PolicyError(f"example gap: {exc.message}", location=example.location) from None
     inventory = relate(resolve(Inventory(resources=resources, coverage_gaps=gaps)))
-    findings = evaluate_one(inventory.resources, inventory.coverage_gaps, pack, profile, policy)
-    statuses = {f.status.value for f in findings}
+    result = evaluate_one(inventory.resources, inventory.coverage_gaps, pack, profile, policy)
+    statuses = {f.status.value for f in result.findings} | ({"pass"} if result.passed else set())
     actual = "skip" if not statuses else "fail" if "fail" in statuses else "unknown" if "unknown" in statuses \
         else "pass"
     return ExampleResult(policy.id, example.name, example.expect, actual, example.location)

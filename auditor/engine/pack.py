@@ -2,7 +2,8 @@
 plus the user's ``policy_dirs``, loaded and compiled once, with a digest for the report.
 
 Layout of a policy folder: ``profiles/*.yaml`` are profiles, ``frameworks/*.yaml`` framework
-mappings, every other ``*.yaml`` below it is one policy.
+mappings, every other ``*.yaml`` below it is one policy. A folder given in ``policy_dirs`` that is
+itself named ``profiles`` (or ``frameworks``) holds only profiles (or framework mappings).
 """
 
 from __future__ import annotations
@@ -58,9 +59,10 @@ def load_pack(extra_dirs: Iterable[Path] = (), *, include_shipped: bool = True) 
         for path in _files(root):
             rel = path.relative_to(root)
             digest.update(str(rel).encode() + b"\0" + path.read_bytes() + b"\0")
-            if rel.parts[0] == "profiles":
+            folder = rel.parts[0] if len(rel.parts) > 1 else root.name  # a policy_dir may be a profiles/ folder
+            if folder == "profiles":
                 profile_files.append(path)
-            elif rel.parts[0] == "frameworks":
+            elif folder == "frameworks":
                 framework_files.append(path)
             else:
                 policy = load_policy(path)

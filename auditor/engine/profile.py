@@ -35,11 +35,16 @@ class Profile:
     source: str = ""
 
     def allows(self, country: str | None, zone: str | None) -> bool:
-        """Is a place inside this profile's allowed area? Unknown is never allowed."""
-        if zone is None or zone == Zone.UNKNOWN or not country:
+        """Is a place inside this profile's allowed area? Unknown is never allowed.
+
+        A place without one country (a multi-region such as Google's ``EU``, an edge footprint bounded
+        to a zone) is allowed by its zone alone, never by a country list: a profile narrowed to
+        countries cannot tell which of them holds the bytes.
+        """
+        if zone is None or zone == Zone.UNKNOWN:
             return False
         if self.allowed_countries:
-            return country in self.allowed_countries
+            return bool(country) and country in self.allowed_countries
         if zone in self.allowed_zones:
             return True
         return self.accept_dpf and self.dpf and country == "US"

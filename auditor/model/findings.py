@@ -33,7 +33,7 @@ SEVERITIES: tuple[Severity, ...] = tuple(sorted(Severity, key=lambda s: -_RANK[s
 
 class Status(StrEnum):
     FAIL = "fail"
-    PASS = "pass"  # noqa: S105 - a status, not a password
+    PASS = "pass"  # noqa: S105 - a status, not a password; passes are listed in FindingsDoc.passed
     UNKNOWN = "unknown"  # could not be decided: never compliant
     WAIVED = "waived"  # would fail, but a valid waiver covers it
 
@@ -122,4 +122,7 @@ class FindingsDoc:
     findings: tuple[Finding, ...]
     coverage_gaps: tuple[CoverageGap, ...]
     controls: tuple[Control, ...] = ()
+    # Passing checks, compactly: policy id -> ids of the resources it was evaluated on and passed.
+    # (``findings`` holds only what failed, is unknown or is waived.)
+    passed: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     schema_version: int = FINDINGS_SCHEMA_VERSION

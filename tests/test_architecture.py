@@ -1,0 +1,71 @@
+"""The folders of auditor/ show the pipeline, and imports only point backwards along it.
+
+    foundation (model, errors, config, yamlio, fsio, progress)
+      -> 1 connectors -> 2 geo, classify, trust -> 3 engine -> 4 results -> 5 render
+      -> pipeline, cli, demo (wiring; may import anything)
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1] / "auditor"
+
+STAGE = {
+    "model": 0, "errors": 0, "config": 0, "yamlio": 0, "fsio": 0, "progress": 0,
+    "connectors": 1,
+    "geo": 2, "classify": 2, "trust": 2,
+    "engine": 3,
+    "results": 4,
+    "render": 5,
+    "pipeline": 9, "cli": 9, "demo": 9, "__main__": 9, "__init__": 0,
+}
+# Deliberate exceptions, each with its reason.
+ALLOWED = {
+    # Connectors normalise provider spellings ("West Europe" -> westeurope) and read Azure region pairs:
+    # reference data of the geography catalog, not its verdicts.
+    ("connectors", "geo"),
+}
+
+
+def _stage_of(module: str) -> tuple[str, int] | None:
+    parts = module.split(".")
+    if parts[0] != "auditor" or len(parts) < 2:
+        return None
+    top = parts[1]
+    return top, STAGE.get(top, 9)
+
+
+def test_imports_point_backwards() -> None:
+    bad = []
+    for path in ROOT.rglob("*.py"):
+        rel = path.relative_to(ROOT.parent).with_suffix("")
+        here = _stage_of(".".join(rel.parts))
+        assert here is not None
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module]
+            for name in names:
+                there = _stage_of(name)
+                if there is None or there[0] == here[0]:
+                    continue
+                if there[1] > here[1] and (here[0], there[0]) not in ALLOWED:
+                    bad.append(f"{rel} (stage {here[1]}) imports {name} (stage {there[1]})")
+    assert not bad, "\n".join(bad)
+
+
+def test_every_top_level_module_has_a_stage() -> None:
+    tops = {p.stem if p.is_file() else p.name for p in ROOT.iterdir()
+            if (p.suffix == ".py" or (p.is_dir() and (p / "__init__.py").exists()))}
+    missing = sorted(t for t in tops if t not in STAGE)
+    assert not missing, f"give these a stage in tests/test_architecture.py: {missing}"
+
+
+def test_no_module_is_a_god_module() -> None:
+    big = [f"{p.relative_to(ROOT.parent)}: {n} lines" for p in ROOT.rglob("*.py")
+           if (n := len(p.read_text("utf-8").splitlines())) > 450]
+    assert not big, big
