@@ -1,0 +1,46 @@
+"""The AWS connector: every data store of the account(s), where its bytes live, who can reach it.
+
+Entry point: :func:`collect` (the ``Collect`` protocol of :mod:`auditor.connectors.base`).
+
+Layout (one module per concern, one per service family):
+
+``session``     credentials, partitions, retries, one guarded and counted client per
+                (account, service, region); ``client_hook`` for emulator wiring in tests/demo
+``context``     the per-scan state service modules share (calls -> coverage gaps, pool, memo)
+``accounts``    caller identity, Organization accounts via AssumeRole, enabled regions
+``tagging``     tags in bulk (Resource Groups Tagging API)
+``policy``      resource policy documents -> AccessGrants (pure)
+``s3``          buckets (``s3_access``: ACL / Block Public Access; ``s3_account``: S3 Control)
+``kms``         keys named by stores (and every key with ``scope: all``)
+``scan``        the orchestration
+``permissions`` the least-privilege IAM policy built from the declarations below
+
+Adding a service family (RDS, DynamoDB, Backup…) is one module exposing ``SERVICE`` (see
+:mod:`auditor.connectors.aws.service` for the contract) plus one line in ``SERVICES``.
+
+API calls: ``collect`` reports them in one ``reporter.info`` line (verbose output); the counts of
+the last scan in the process are ``auditor.connectors.aws.calls.last_scan()``.
+"""
+
+from __future__ import annotations
+
+from auditor.config import Config
+from auditor.connectors.aws import accounts, kms, s3, tagging
+from auditor.connectors.aws.service import Service
+from auditor.connectors.base import ScopeFilter
+from auditor.model.inventory import Inventory
+from auditor.progress import Reporter
+
+SERVICES: tuple[Service, ...] = (
+    accounts.SERVICE,
+    tagging.SERVICE,
+    s3.SERVICE,
+    kms.SERVICE,
+)
+
+
+def collect(config: Config, reporter: Reporter, in_scope: ScopeFilter) -> Inventory:
+    """Scan AWS with the standard credential chain (``AWS_ENDPOINT_URL`` honoured)."""
+    from auditor.connectors.aws.scan import run
+
+    return run(config, reporter, in_scope, SERVICES)

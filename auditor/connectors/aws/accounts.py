@@ -1,0 +1,133 @@
+"""Who the scan runs as, which accounts it covers and which regions are enabled in each.
+
+The caller's account by default; with ``aws.organization`` every active account of the AWS
+Organization (``ListAccounts``), entered through ``AssumeRole`` into ``aws.role_name`` (with
+``aws.external_id`` when set). The partition comes from the caller's ARN, so the AWS European
+Sovereign Cloud (``aws-eusc``) works when the credentials and region point there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from botocore.exceptions import NoCredentialsError
+
+from auditor.connectors.aws import gaps
+from auditor.connectors.aws.context import Scan
+from auditor.connectors.aws.service import Service
+from auditor.connectors.aws.session import HOME_REGIONS, Account, TemporaryCredentials, partition_of
+from auditor.errors import ConnectorError
+
+SERVICE = Service(
+    name="accounts",
+    operations={
+        "sts:GetCallerIdentity": "sts:GetCallerIdentity",
+        "sts:AssumeRole": "sts:AssumeRole",
+        "organizations:DescribeOrganization": "organizations:DescribeOrganization",
+        "organizations:ListAccounts": "organizations:ListAccounts",
+        "ec2:DescribeRegions": "ec2:DescribeRegions",
+    },
+)
+
+SESSION_NAME = "sovereign-auditor"
+
+
+def identify(scan: Scan) -> Account:
+    """The caller's account, or ``ConnectorError`` when AWS cannot be reached at all."""
+    session = scan.clients.base_session()
+    region = session.region_name or HOME_REGIONS["aws"]
+    try:
+        identity = scan.client(None, "sts", region).get_caller_identity()
+    except NoCredentialsError as exc:
+        raise ConnectorError("no AWS credentials found",
+                             hint="set AWS_PROFILE, run 'aws sso login', or export AWS_ACCESS_KEY_ID") from exc
+    except gaps.SDK_ERRORS as exc:
+        raise ConnectorError(f"AWS cannot be reached: {gaps.describe(exc, 'sts:GetCallerIdentity', _secrets(scan))}",
+                             hint="check the credentials and AWS_ENDPOINT_URL") from exc
+    partition = str(identity["Arn"]).split(":")[1]
+    home = region if partition_of(region) == partition else HOME_REGIONS.get(partition, region)
+    return Account(id=str(identity["Account"]), partition=partition, home_region=home)
+
+
+def organization(scan: Scan, base: Account) -> str | None:
+    """The organization id, or ``None`` when the account is not in one."""
+    found = scan.call(base, base.home_region, "organizations", "DescribeOrganization",
+                      absent=("AWSOrganizationsNotInUseException",))
+    if not found:
+        return None
+    org_id = found.get("Organization", {}).get("Id")
+    return str(org_id) if org_id else None
+
+
+def open_accounts(scan: Scan, base: Account) -> list[Account]:
+    """Every account to scan, each with its credentials and enabled regions."""
+    cfg = scan.config.aws
+    targets: list[tuple[str, str | None]] = [(base.id, None)]
+    if cfg.organization:
+        listed = scan.pages(base, base.home_region, "organizations", "ListAccounts", "Accounts")
+        if listed is not None:
+            targets = [(str(a["Id"]), a.get("Name")) for a in listed
+                       if str(a.get("State") or a.get("Status") or "ACTIVE").upper() == "ACTIVE"]
+    elif cfg.accounts:
+        targets = [(a, None) for a in cfg.accounts]
+    if cfg.accounts and cfg.organization:
+        wanted = set(cfg.accounts)
+        targets = [t for t in targets if t[0] in wanted]
+    opened = scan.map(lambda t: _open(scan, base, t[0], t[1]), targets)
+    return [a for a in opened if a is not None]
+
+
+def _open(scan: Scan, base: Account, account_id: str, name: str | None) -> Account | None:
+    account = replace(base, name=name) if account_id == base.id else _assume(scan, base, account_id, name)
+    if account is None:
+        return None
+    return replace(account, regions=regions(scan, account))
+
+
+def _assume(scan: Scan, base: Account, account_id: str, name: str | None) -> Account | None:
+    cfg = scan.config.aws
+    role_arn = f"arn:{base.partition}:iam::{account_id}:role/{cfg.role_name}"
+    params: dict[str, object] = {"RoleArn": role_arn, "RoleSessionName": SESSION_NAME, "DurationSeconds": 3600}
+    if cfg.external_id:
+        params["ExternalId"] = cfg.external_id
+    try:
+        creds = scan.client(base, "sts", base.home_region).assume_role(**params)["Credentials"]
+    except gaps.SDK_ERRORS as exc:
+        error = gaps.describe(exc, f"sts:AssumeRole {role_arn}", [*_secrets(scan), cfg.external_id])
+        scan.gap("sts", gaps.UNASSUMABLE, error, account=account_id)
+        return None
+    temporary = TemporaryCredentials(str(creds["AccessKeyId"]), str(creds["SecretAccessKey"]),
+                                     str(creds["SessionToken"]))
+    return Account(id=account_id, partition=base.partition, home_region=base.home_region, credentials=temporary,
+                   name=name)
+
+
+def regions(scan: Scan, account: Account) -> tuple[str, ...]:
+    """The configured regions, or every region enabled in the account.
+
+    A configured region that the account has not opted into becomes a ``region-disabled`` gap
+    instead of a string of failed calls.
+    """
+    wanted = scan.config.aws.regions
+    found = scan.call(account, account.home_region, "ec2", "DescribeRegions", AllRegions=True)
+    if found is None:  # gap recorded; fall back to what we were told, or the home region
+        return tuple(wanted) if wanted else (account.home_region,)
+    status = {str(r["RegionName"]): str(r.get("OptInStatus") or "opt-in-not-required")
+              for r in found.get("Regions", [])}
+    if wanted is None:
+        return tuple(sorted(r for r, s in status.items() if s != "not-opted-in"))
+    kept: list[str] = []
+    for region in wanted:
+        if status.get(region) == "not-opted-in":
+            scan.gap("ec2", gaps.REGION_DISABLED, f"region {region} is not enabled in account {account.id}",
+                     account=account.id, region=region)
+        else:
+            kept.append(region)
+    return tuple(kept)
+
+
+def _secrets(scan: Scan) -> list[str]:
+    try:
+        return scan.clients.secrets()
+    except Exception:  # a credential provider that fails again while we report its failure
+        return []

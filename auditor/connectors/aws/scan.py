@@ -1,0 +1,127 @@
+"""One AWS scan, start to end: accounts -> cheap listing -> scope -> deep reads -> keys.
+
+1. who we are (``GetCallerIdentity``), the organisation, the accounts (``AssumeRole``) and their
+   enabled regions;
+2. every service module's ``discover``: names, regions, tags;
+3. ``in_scope`` (built by the pipeline from the classification rules) picks the stores read
+   deeply; the others keep their listing facts only;
+4. deep reads on the bounded pool; stores holding copies of in-scope data (replica
+   destinations) are read deeply as well, until no new one appears;
+5. the KMS keys those stores name, once each, in their own region.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+
+from auditor.config import Config
+from auditor.connectors.aws import accounts, calls, kms
+from auditor.connectors.aws.context import Scan
+from auditor.connectors.aws.service import Found, Read, Service
+from auditor.connectors.aws.session import Clients
+from auditor.connectors.base import ScopeFilter
+from auditor.model.inventory import Inventory, Resource, Scope
+from auditor.progress import Reporter
+
+
+def declared(services: Sequence[Service]) -> dict[str, str]:
+    """Every operation the registry declares, with its IAM action."""
+    out: dict[str, str] = {}
+    for svc in services:
+        out.update(svc.operations)
+    return dict(sorted(out.items()))
+
+
+def run(config: Config, reporter: Reporter, in_scope: ScopeFilter, services: Sequence[Service]) -> Inventory:
+    counter = calls.start_scan()
+    workers = config.aws.max_workers
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="aws") as pool:
+        scan = Scan(config, Clients(declared(services), counter, workers), pool)
+        base = accounts.identify(scan)
+        scan.partition = base.partition
+        scan.organization = accounts.organization(scan, base)
+        scan.accounts = accounts.open_accounts(scan, base)
+        found: list[Found] = []
+        for svc in services:
+            if svc.discover is not None:
+                found += svc.discover(scan)
+        readers = {svc.name: svc for svc in services if svc.read is not None}
+        reads = _read_all(scan, reporter, readers, found, in_scope)
+        resources = _with_keys(scan, reads)
+    reporter.info(calls.summary(counter.snapshot()))
+    return Inventory(
+        resources=tuple(sorted(resources, key=lambda r: (r.account, r.service, r.id))),
+        coverage_gaps=scan.gaps(),
+        scope=Scope(
+            providers=("aws",),
+            accounts=tuple(a.id for a in scan.accounts),
+            regions=tuple(sorted({r for a in scan.accounts for r in a.regions}
+                                 | {r.region for r in resources if r.region != "unknown"})),
+            organizations=(scan.organization,) if scan.organization else (),
+            source="aws",
+        ),
+        collected_at=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+    )
+
+
+def _read_all(scan: Scan, reporter: Reporter, readers: dict[str, Service], found: list[Found],
+              in_scope: ScopeFilter) -> dict[str, Read]:
+    by_arn = {f.arn: f for f in found}
+    deep = {f.arn for f in found if in_scope(f.candidate())}
+    tasks = {a.id: reporter.task(f"AWS {a.id}" + (f" ({a.name})" if a.name else ""),
+                                 total=sum(1 for f in found if f.account == a.id and f.arn in deep))
+             for a in scan.accounts}
+
+    counted = set(deep)
+
+    def read(f: Found, is_deep: bool) -> Read:
+        reader = readers[f.service].read
+        assert reader is not None
+        result = reader(scan, f, is_deep)
+        if f.arn in counted and f.account in tasks:
+            reporter.advance(tasks[f.account])
+        return result
+
+    reads = {f.arn: read(f, False) for f in found if f.arn not in deep}
+    batch = [by_arn[a] for a in deep]
+    copy_of: dict[str, set[str]] = {}
+    while batch:
+        for f, result in zip(batch, scan.map(lambda f: read(f, True), batch), strict=True):
+            reads[f.arn] = result
+            for target in result.copies:
+                copy_of.setdefault(target, set()).add(f.arn)
+        new = sorted({t for r in (reads[f.arn] for f in batch) for t in r.copies if t in by_arn} - deep)
+        deep.update(new)  # out of scope themselves, but they hold copies of in-scope bytes
+        batch = [by_arn[a] for a in new]
+    for task in tasks.values():
+        reporter.done(task)
+    for target, sources in copy_of.items():
+        if target in reads:
+            res = reads[target].resource
+            attrs = {**res.attributes, "copy_of": sorted(sources)}
+            reads[target] = replace(reads[target], resource=replace(res, attributes=attrs))
+    return reads
+
+
+def _with_keys(scan: Scan, reads: dict[str, Read]) -> list[Resource]:
+    """Resolve each named KMS key once and put it on the stores; add customer keys as resources."""
+    resolved = kms.resolve(scan, [r.key for r in reads.values() if r.key is not None])
+    users: dict[str, list[str]] = {}
+    resources: dict[str, Resource] = {}
+    for arn, r in reads.items():
+        res = r.resource
+        if r.key is not None:
+            key = resolved[r.key]
+            res = replace(res, encryption=key.key)
+            if key.resource is not None:
+                users.setdefault(key.resource.id, []).append(arn)
+        resources[arn] = res
+    for key in resolved.values():
+        if key.resource is not None:
+            withuse = kms.protecting(key, users.get(key.resource.id, []))
+            assert withuse.resource is not None
+            resources[withuse.resource.id] = withuse.resource
+    return list(resources.values())

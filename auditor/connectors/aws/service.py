@@ -1,0 +1,90 @@
+"""The shape every AWS service module follows (S3 and KMS today; RDS, DynamoDB, Backup… next).
+
+A service module is one file, ``auditor/connectors/aws/<family>.py``, that exposes ``SERVICE``, a
+:class:`Service`, listed once in ``auditor.connectors.aws.SERVICES``:
+
+``operations``
+    every API operation the module calls, ``"<boto3 client>:<Operation>"`` mapped to the IAM
+    action that authorises it. The read-only guard refuses anything else before it is sent, a
+    test checks that each one is a Get/List/Describe/Head, and ``auditor permissions aws`` prints
+    the IAM policy built from these.
+``discover(scan) -> list[Found]``
+    the cheap listing, over ``scan.accounts`` (and ``account.regions`` for regional services):
+    names, regions, tags, nothing per-store beyond what classification needs.
+``read(scan, found, deep) -> Read``
+    ``deep=False`` (out of scope): a Resource from the listing facts only, no further call.
+    ``deep=True``: every residency and access fact. Name the store's KMS key in ``Read.key``
+    (the scan resolves it once, in the key's own region) and the other stores holding copies of
+    its bytes in ``Read.copies`` (the scan reads those deeply too, even when out of scope).
+
+Calls go through ``scan.call`` / ``scan.pages`` (coverage gaps, call counting, the guard) and
+fan-out through ``scan.map``; a module never creates its own clients or threads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+from auditor.connectors.base import Candidate
+from auditor.model.inventory import DataLocation, Resource
+
+if TYPE_CHECKING:
+    from auditor.connectors.aws.context import Scan
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A data store as the cheap listing saw it, before ``in_scope`` decides on deep reads."""
+
+    arn: str
+    service: str
+    kind: str
+    native_type: str
+    name: str
+    account: str
+    region: str
+    tags: Mapping[str, str] = field(default_factory=dict)
+    evidence: tuple[str, ...] = ()
+    facts: Mapping[str, Any] = field(default_factory=dict)  # listing facts, kept as attributes
+
+    def candidate(self) -> Candidate:
+        return Candidate(provider="aws", kind=self.kind, native_type=self.native_type, name=self.name,
+                         tags=self.tags)
+
+
+@dataclass(frozen=True, slots=True)
+class KeyLookup:
+    """A KMS key as a store names it: ARN, key id or alias, asked from ``account`` in ``region``."""
+
+    account: str
+    region: str
+    key_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Read:
+    resource: Resource
+    key: KeyLookup | None = None
+    copies: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    name: str
+    operations: Mapping[str, str]
+    discover: Callable[[Scan], list[Found]] | None = None
+    read: Callable[[Scan, Found, bool], Read] | None = None
+
+
+def listing_resource(found: Found, organization: str | None, **changes: Any) -> Resource:
+    """The Resource an out-of-scope store gets: what the listing saw, nothing more."""
+    attributes = {"depth": "listing", **found.facts, **changes.pop("attributes", {})}
+    resource = Resource(
+        id=found.arn, provider="aws", account=found.account, service=found.service, kind=found.kind,
+        native_type=found.native_type, name=found.name, region=found.region, organization=organization,
+        tags=dict(found.tags), locations=(DataLocation(found.region),), evidence=found.evidence,
+        attributes=attributes,
+    )
+    return replace(resource, **changes) if changes else resource

@@ -1,0 +1,169 @@
+"""Sessions and clients: credentials, partitions, retries, the read-only guard and call counting.
+
+Every boto3 client the connector uses comes from :class:`Clients`, which
+
+* uses the standard credential chain (env, profiles, SSO, instance roles) for the caller's
+  account and the temporary credentials of an assumed role for member accounts;
+* honours ``AWS_ENDPOINT_URL`` / ``AWS_ENDPOINT_URL_<SERVICE>`` (boto3 reads them itself);
+* sets standard retries (``AWS_RETRY_MODE=adaptive`` switches to client-side rate limiting;
+  ``AWS_MAX_ATTEMPTS`` is honoured);
+* attaches the read-only guard (:mod:`auditor.connectors.readonly`) and the call counter;
+* then runs the hooks registered with :func:`client_hook` (test and demo wiring for emulators,
+  e.g. S3 Control's account-id host prefix; production code registers none).
+
+Sessions are not thread-safe, clients are: sessions are only touched under a lock, and one client
+per (account, service, region) is created once and shared by the worker threads.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+from botocore.config import Config as BotoConfig
+
+from auditor.connectors.aws.calls import ApiCalls
+from auditor.connectors.readonly import aws_guard_client
+
+# Where account-wide ("global") calls go in each partition: S3 ListBuckets, Organizations, STS.
+HOME_REGIONS = {
+    "aws": "us-east-1",
+    "aws-eusc": "eusc-de-east-1",
+    "aws-us-gov": "us-gov-west-1",
+    "aws-cn": "cn-north-1",
+}
+
+ClientHook = Callable[[Any], None]
+_hooks: list[ClientHook] = []
+_hooks_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def client_hook(hook: ClientHook) -> Iterator[None]:
+    """Run ``hook(client)`` on every client created while the block runs (tests, demo, benchmark)."""
+    with _hooks_lock:
+        _hooks.append(hook)
+    try:
+        yield
+    finally:
+        with _hooks_lock:
+            _hooks.remove(hook)
+
+
+@dataclass(frozen=True, slots=True)
+class TemporaryCredentials:
+    """An assumed role's keys. ``repr`` never shows them."""
+
+    access_key: str = field(repr=False)
+    secret_key: str = field(repr=False)
+    token: str = field(repr=False)
+
+    def __repr__(self) -> str:
+        return "TemporaryCredentials(***)"
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """One account the scan reads, with how to reach it."""
+
+    id: str
+    partition: str
+    home_region: str
+    credentials: TemporaryCredentials | None = None  # None: the ambient credential chain
+    name: str | None = None
+    regions: tuple[str, ...] = ()  # enabled regions to scan (filled once known)
+
+    def arn(self, service: str, resource: str, region: str = "") -> str:
+        return f"arn:{self.partition}:{service}:{region}:{self.id}:{resource}"
+
+
+def partition_of(region: str | None) -> str:
+    """The partition a region belongs to, from botocore's own data (never a hard-coded list)."""
+    if not region:
+        return "aws"
+    try:
+        return str(boto3.session.Session().get_partition_for_region(region))
+    except Exception:  # unknown region names (emulators, future regions) belong to the default partition
+        return "aws"
+
+
+def retry_mode() -> str:
+    mode = os.environ.get("AWS_RETRY_MODE", "").strip().lower()
+    return mode if mode in ("standard", "adaptive") else "standard"
+
+
+class Clients:
+    """One guarded, counted client per (account, service, region)."""
+
+    def __init__(self, declared: Collection[str], calls: ApiCalls, max_workers: int) -> None:
+        self._declared = frozenset(declared)
+        self._calls = calls
+        self._lock = threading.Lock()
+        self._sessions: dict[str, boto3.session.Session] = {}
+        self._clients: dict[tuple[str, str, str], Any] = {}
+        self._config = BotoConfig(
+            retries={"mode": retry_mode()},
+            max_pool_connections=max(10, max_workers + 2),
+            user_agent_extra="sovereign-auditor",
+            connect_timeout=10,
+            read_timeout=60,
+        )
+
+    def secrets(self) -> list[str]:
+        """Every credential value this factory holds, for scrubbing error text."""
+        values: list[str] = []
+        with self._lock:
+            for session in self._sessions.values():
+                creds = session.get_credentials()
+                if creds is not None:
+                    frozen = creds.get_frozen_credentials()
+                    values += [frozen.access_key, frozen.secret_key, frozen.token or ""]
+        return [v for v in values if v]
+
+    def base_session(self) -> boto3.session.Session:
+        with self._lock:
+            return self._session_locked(None)
+
+    def _session_locked(self, account: Account | None) -> boto3.session.Session:
+        key = "" if account is None or account.credentials is None else account.id
+        session = self._sessions.get(key)
+        if session is None:
+            if account is None or account.credentials is None:
+                session = boto3.session.Session()
+            else:
+                c = account.credentials
+                session = boto3.session.Session(
+                    aws_access_key_id=c.access_key, aws_secret_access_key=c.secret_key, aws_session_token=c.token)
+            self._sessions[key] = session
+        return session
+
+    def client(self, account: Account | None, service: str, region: str) -> Any:
+        key = ("" if account is None else account.id, service, region)
+        client = self._clients.get(key)
+        if client is not None:
+            return client
+        with self._lock:
+            client = self._clients.get(key)
+            if client is None:
+                client = self._session_locked(account).client(service, region_name=region, config=self._config)
+                self._prepare(client, service)
+                self._clients[key] = client
+        return client
+
+    def _prepare(self, client: Any, service: str) -> None:
+        aws_guard_client(client, self._declared)
+        calls = self._calls
+
+        def count(operation_name: str = "?", **_: Any) -> None:
+            calls.add(f"{service}:{operation_name}")
+
+        client.meta.events.register("request-created", count, unique_id="auditor-call-counter")
+        with _hooks_lock:
+            hooks = list(_hooks)
+        for hook in hooks:
+            hook(client)
