@@ -201,6 +201,25 @@ def _pack(config: Path | None, extra: Path | None = None) -> Any:
 
 
 @app.command()
+def report(
+    findings: Annotated[Path, typer.Argument(help="A findings.json written by a previous run.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="Comma-separated: html,json,sarif,junit,csv,md.")] = "html",
+    lang: LangOpt = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Output folder, or a file name for a single format (default: next to FINDINGS.json).")] = None,
+    previous: Annotated[Path | None, typer.Option(
+        help="An older findings.json: the report then shows what is new and what was resolved since.")] = None,
+    link: Annotated[str | None, typer.Option(help="Where the full report will be published (for the md summary).")] = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Render a saved findings.json again, in any format and language. Reads no cloud."""
+    from auditor.render import report_command
+
+    for path in report_command(findings, fmt, lang=lang, out=out, previous=previous, link=link, config=config):
+        typer.echo(f"wrote {path}")
+
+
+@app.command()
 def regions(
     provider: Annotated[str | None, typer.Option(help="Only this provider (aws, azure, gcp, ovhcloud, …).")] = None,
 ) -> None:

@@ -226,7 +226,7 @@ def build(package: Path) -> dict[str, Any]:
                     projected = [project(view, lon, lat) for lon, lat in r]
                     clipped = clip(projected, 0, 0, xmax, ymax)
                     if len(clipped) >= 3:
-                        rings.append(simplify(clipped + [clipped[0]], view["tolerance"]))
+                        rings.append(simplify([*clipped, clipped[0]], view["tolerance"]))
             d = path_data(rings)
             if d:
                 paths.append([code, d])

@@ -1,0 +1,74 @@
+"""What every renderer shares: the options, the renderer record, and small text helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+
+from auditor.model.findings import Finding, FindingsDoc, Status
+
+LANGS: tuple[str, ...] = ("en", "fr")
+
+
+@dataclass(frozen=True, slots=True)
+class TrendPoint:
+    """One past run, for the trend sparkline: failing findings by severity (``"critical"`` … ``"info"``)."""
+
+    label: str  # shown on hover / in the table: a date or a run id
+    counts: Mapping[str, int] = field(default_factory=dict)
+    unknown: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class RenderOptions:
+    lang: str = "en"
+    findings_sha256: str | None = None  # SHA-256 of the findings.json bytes (Method section)
+    previous: FindingsDoc | None = None  # the previous run, for "since last run" (by Finding.key)
+    trend: tuple[TrendPoint, ...] = ()  # past runs, oldest first; the current run is appended by the renderer
+    report_link: str | None = None  # where the full report lives (Markdown summary points at it)
+    generated_at: str | None = None  # shown as the report date; the run's end time when absent
+
+
+RenderFn = Callable[[FindingsDoc, RenderOptions], str]
+
+
+@dataclass(frozen=True, slots=True)
+class Renderer:
+    name: str  # the --format name
+    filename: str  # default file name in the output folder
+    render: RenderFn
+
+
+STATUS_ORDER: dict[Status, int] = {Status.FAIL: 0, Status.UNKNOWN: 1, Status.WAIVED: 2, Status.PASS: 3}
+
+
+def finding_order(f: Finding) -> tuple[int, int, str, str, str]:
+    """Worst first, then a stable order that never depends on input order."""
+    return (-f.severity.rank, STATUS_ORDER[f.status], f.policy_id, f.resource_id, f.location_key)
+
+
+def pick(texts: Mapping[str, str], lang: str) -> str:
+    """A finding's text in ``lang``, else English, else any language (deterministically), else ``""``."""
+    if texts.get(lang):
+        return texts[lang]
+    if texts.get("en"):
+        return texts["en"]
+    for key in sorted(texts):
+        if texts[key]:
+            return texts[key]
+    return ""
+
+
+def framework_of(ref: str) -> str:
+    """``GDPR:Art.44`` -> ``GDPR``; a ref without a colon is its own framework."""
+    return ref.split(":", 1)[0].strip() or ref
+
+
+def passes(doc: FindingsDoc) -> Iterator[tuple[str, str]]:
+    """Every passing (policy id, resource id): the compact ``doc.passed`` map and any ``pass`` finding."""
+    for policy_id in sorted(doc.passed):
+        for resource_id in doc.passed[policy_id]:
+            yield policy_id, resource_id
+    for f in doc.findings:
+        if f.status is Status.PASS:
+            yield f.policy_id, f.resource_id

@@ -1,0 +1,50 @@
+"""CSV: one row per finding, stable columns, safe to open in a spreadsheet.
+
+A cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return would be read as a
+formula (CSV injection): it gets a leading ``'``. The file starts with a UTF-8 byte-order mark so
+spreadsheet software reads accents right; rows end with CRLF (RFC 4180).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from auditor.model.findings import Finding, FindingsDoc
+from auditor.render.base import Renderer, RenderOptions, finding_order, pick
+
+COLUMNS: tuple[str, ...] = (
+    "severity", "status", "policy_id", "title", "resource_id", "resource_name", "provider", "account", "region",
+    "country", "zone", "message", "remediation", "frameworks", "category", "location_key", "waiver_id",
+    "waiver_approver", "waiver_expires", "waiver_reason", "baseline_severity", "finding_key",
+)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _row(f: Finding, name: str, lang: str) -> list[str]:
+    w = f.waiver
+    values: list[object] = [
+        f.severity.value, f.status.value, f.policy_id, pick(f.title, lang), f.resource_id, name, f.provider,
+        f.account, f.region, f.country, f.zone, pick(f.message, lang), pick(f.remediation, lang),
+        " ".join(f.frameworks), f.category, f.location_key, w.waiver_id if w else "", w.approver if w else "",
+        w.expires if w else "", w.reason if w else "", f.baseline_severity.value if f.baseline_severity else "", f.key,
+    ]
+    return [cell(v) for v in values]
+
+
+def render(doc: FindingsDoc, options: RenderOptions) -> str:
+    names = {r.id: r.name for r in doc.resources}
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(COLUMNS)
+    for f in sorted(doc.findings, key=finding_order):
+        writer.writerow(_row(f, names.get(f.resource_id, ""), options.lang))
+    return "\ufeff" + out.getvalue()
+
+
+RENDERER = Renderer("csv", "findings.csv", render)

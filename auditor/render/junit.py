@@ -1,0 +1,104 @@
+"""JUnit XML for GitLab, Jenkins and Azure DevOps test tabs.
+
+One test suite per policy, one test case per policy × resource (passes included, so the tab shows
+what was checked). A failing finding is a ``<failure>``, an unknown one an ``<error>`` (it could not be
+decided: never a pass), a waived one ``<skipped>`` with the waiver's reason. Coverage gaps form one
+more suite of errors. Characters XML 1.0 cannot carry are removed, so any cloud string stays valid XML.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+
+from auditor.model.findings import Finding, FindingsDoc, Status
+from auditor.render.base import STATUS_ORDER, Renderer, RenderOptions, finding_order, passes, pick
+
+_ILLEGAL = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def clean(text: str) -> str:
+    return _ILLEGAL.sub("", text)
+
+
+def _el(parent: ET.Element, tag: str, **attrs: str | int) -> ET.Element:
+    return ET.SubElement(parent, tag, {k.rstrip("_"): clean(str(v)) for k, v in attrs.items()})
+
+
+def _text(f: Finding, lang: str) -> str:
+    lines = [pick(f.message, lang) or pick(f.title, lang)]
+    place = ", ".join(x for x in (f.provider, f.account, f.region, f.country, f.zone) if x)
+    if place:
+        lines.append(f"where: {place}")
+    remediation = pick(f.remediation, lang)
+    if remediation:
+        lines.append(f"remediation: {remediation}")
+    if f.frameworks:
+        lines.append("frameworks: " + ", ".join(f.frameworks))
+    return "\n".join(lines)
+
+
+def render(doc: FindingsDoc, options: RenderOptions) -> str:
+    lang = options.lang
+    cases: dict[str, dict[str, list[Finding]]] = defaultdict(lambda: defaultdict(list))
+    titles: dict[str, str] = {}
+    for f in sorted(doc.findings, key=finding_order):
+        titles.setdefault(f.policy_id, pick(f.title, lang))
+        if f.status is not Status.PASS:
+            cases[f.policy_id][f.resource_id].append(f)
+    for policy_id, resource_id in passes(doc):
+        cases[policy_id].setdefault(resource_id, [])  # a pass: a test case without failure
+    root = ET.Element("testsuites", {"name": "sovereign-auditor"})
+    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    for policy_id in sorted(cases):
+        resources = cases[policy_id]
+        suite = _el(root, "testsuite", name=f"{policy_id} {titles.get(policy_id, '')}".strip())
+        counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+        for resource_id in sorted(resources):
+            findings = resources[resource_id]
+            case = _el(suite, "testcase", classname=policy_id, name=resource_id)
+            counts["tests"] += 1
+            if not findings:
+                continue
+            worst = min(findings, key=lambda f: (STATUS_ORDER[f.status], -f.severity.rank))
+            relevant = [f for f in findings if f.status is worst.status]
+            body = "\n\n".join(_text(f, lang) for f in relevant)
+            if worst.status is Status.FAIL:
+                el = _el(case, "failure", message=pick(worst.message, lang) or pick(worst.title, lang),
+                         type=worst.severity.value)
+                el.text = clean(body)
+                counts["failures"] += 1
+            elif worst.status is Status.UNKNOWN:
+                el = _el(case, "error", message="could not be decided: " + (pick(worst.message, lang) or ""),
+                         type="unknown")
+                el.text = clean(body)
+                counts["errors"] += 1
+            elif worst.status is Status.WAIVED:
+                w = worst.waiver
+                reason = (f"waived: {w.reason} (waiver {w.waiver_id}, approved by {w.approver}, expires {w.expires})"
+                          if w else "waived")
+                _el(case, "skipped", message=reason)
+                counts["skipped"] += 1
+        for key, value in counts.items():
+            suite.set(key, str(value))
+            totals[key] += value
+    if doc.coverage_gaps:
+        suite = _el(root, "testsuite", name="coverage")
+        for g in sorted(doc.coverage_gaps, key=lambda g: (g.provider, g.account or "", g.region or "", g.service,
+                                                          g.resource_id or "", g.reason)):
+            where = "/".join(x for x in (g.provider, g.account, g.region, g.service, g.resource_id) if x)
+            case = _el(suite, "testcase", classname="coverage", name=where)
+            el = _el(case, "error", message=f"{g.reason}: {g.error}", type="coverage-gap")
+            el.text = clean(f"could not read {where}: {g.reason}: {g.error}")
+        n = len(doc.coverage_gaps)
+        for key, value in (("tests", n), ("failures", 0), ("errors", n), ("skipped", 0)):
+            suite.set(key, str(value))
+            totals[key] += value
+    for key, value in totals.items():
+        root.set(key, str(value))
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+RENDERER = Renderer("junit", "junit.xml", render)

@@ -1,0 +1,162 @@
+"""SARIF 2.1.0 for GitHub code scanning and other SARIF viewers.
+
+One rule per policy (help text in Markdown, framework refs and severity as tags, ``security-severity``
+for GitHub); one result per failing, unknown or waived finding (passes are not results); waived
+findings carry a ``suppressions`` entry with the waiver's justification. A finding from a Terraform
+plan points at the ``.tf`` file and line; a finding about a cloud resource has no file, so it names
+the resource as a logical location and, because GitHub needs a physical location to show a result,
+points at ``findings.json`` too. ``partialFingerprints`` come from the finding's stable key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+from urllib.parse import quote
+
+from auditor import __version__
+from auditor.model.findings import Finding, FindingsDoc, Severity, Status
+from auditor.model.inventory import Resource
+from auditor.render.base import Renderer, RenderOptions, finding_order, framework_of, pick
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+# GitHub maps security-severity to critical (>= 9.0), high (7.0-8.9), medium (4.0-6.9), low (0.1-3.9)
+SECURITY_SEVERITY = {Severity.CRITICAL: "9.5", Severity.HIGH: "8.0", Severity.MEDIUM: "5.5", Severity.LOW: "3.0"}
+LEVEL = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "note",
+         Severity.INFO: "note"}
+REPORTED = (Status.FAIL, Status.UNKNOWN, Status.WAIVED)
+FINDINGS_ARTIFACT = "findings.json"
+
+
+def _rule(f: Finding, lang: str) -> dict[str, Any]:
+    title = pick(f.title, lang) or f.policy_id
+    remediation = pick(f.remediation, lang)
+    refs = ", ".join(f"`{_md_code(r)}`" for r in f.frameworks)
+    help_md = f"**{_md(title)}**\n\n" + (f"Remediation: {_md(remediation)}\n\n" if remediation else "") + (
+        f"Framework references: {refs}\n" if refs else "")
+    help_text = title + (f"\n\nRemediation: {remediation}" if remediation else "") + (
+        f"\n\nFramework references: {', '.join(f.frameworks)}" if f.frameworks else "")
+    # GitHub reads security-severity only from rules tagged "security"
+    tags = ["security", f.severity.value, f.category, *sorted({*f.frameworks, *map(framework_of, f.frameworks)})]
+    props: dict[str, Any] = {"tags": tags}
+    if f.severity in SECURITY_SEVERITY:
+        props["security-severity"] = SECURITY_SEVERITY[f.severity]
+    props["precision"] = "high"
+    return {
+        "id": f.policy_id,
+        "name": f.policy_id,
+        "shortDescription": {"text": title},
+        "fullDescription": {"text": title},
+        "help": {"text": help_text, "markdown": help_md},
+        "defaultConfiguration": {"level": LEVEL[f.severity]},
+        "properties": props,
+    }
+
+
+def _md(text: str) -> str:
+    """Markdown help text: neutralise markup in policy texts (they may quote resource names)."""
+    out = []
+    for ch in text:
+        if ch in "\\`*_{}[]()#+-.!|<>~":
+            out.append("\\" + ch)
+        else:
+            out.append(ch)
+    return "".join(out).replace("\n", " ")
+
+
+def _md_code(text: str) -> str:
+    return text.replace("`", "'")
+
+
+def _source(resource: Resource | None) -> tuple[str, int] | None:
+    if resource is None or not resource.source_file:
+        return None
+    path, sep, line = resource.source_file.rpartition(":")
+    if sep and line.isdigit() and path:
+        return path, max(int(line), 1)
+    return resource.source_file, 1
+
+
+def _location(f: Finding, resource: Resource | None) -> dict[str, Any]:
+    source = _source(resource)
+    if source is not None:
+        physical = {"artifactLocation": {"uri": quote(source[0].replace("\\", "/"), safe="/._-~")},
+                    "region": {"startLine": source[1]}}
+    else:
+        physical = {"artifactLocation": {"uri": FINDINGS_ARTIFACT}, "region": {"startLine": 1}}
+    logical: dict[str, Any] = {"fullyQualifiedName": f.resource_id, "kind": "resource"}
+    if resource is not None and resource.name:
+        logical["name"] = resource.name
+    return {"physicalLocation": physical, "logicalLocations": [logical]}
+
+
+def _message(f: Finding, lang: str) -> str:
+    msg = pick(f.message, lang) or pick(f.title, lang)
+    where = ", ".join(x for x in (f.provider, f.account, f.region, f.country, f.zone) if x)
+    text = f"{msg} [{f.resource_id}]" + (f" ({where})" if where else "")
+    if f.status is Status.UNKNOWN:
+        text = "Could not be decided: " + text
+    return text
+
+
+def render(doc: FindingsDoc, options: RenderOptions) -> str:
+    lang = options.lang
+    resources = {r.id: r for r in doc.resources}
+    reported = sorted((f for f in doc.findings if f.status in REPORTED), key=finding_order)
+    first_by_policy: dict[str, Finding] = {}
+    for f in sorted(doc.findings, key=finding_order):
+        first_by_policy.setdefault(f.policy_id, f)
+    policy_ids = sorted(first_by_policy)
+    rules = [_rule(first_by_policy[p], lang) for p in policy_ids]
+    index = {p: i for i, p in enumerate(policy_ids)}
+    results = []
+    for f in reported:
+        result: dict[str, Any] = {
+            "ruleId": f.policy_id,
+            "ruleIndex": index[f.policy_id],
+            "level": LEVEL[f.severity],
+            "kind": "fail" if f.status is not Status.UNKNOWN else "review",
+            "message": {"text": _message(f, lang)},
+            "locations": [_location(f, resources.get(f.resource_id))],
+            "partialFingerprints": {"auditorFindingKey/v1": hashlib.sha256(f.key.encode("utf-8")).hexdigest()},
+            "properties": {"status": f.status.value, "severity": f.severity.value, "provider": f.provider,
+                           "account": f.account or "", "region": f.region or "", "country": f.country or "",
+                           "zone": f.zone or "", "frameworks": list(f.frameworks)},
+        }
+        if f.status is Status.WAIVED:
+            justification = "waived"
+            if f.waiver is not None:
+                justification = (f"{f.waiver.reason} (waiver {f.waiver.waiver_id}, approved by {f.waiver.approver}, "
+                                 f"expires {f.waiver.expires})")
+            result["suppressions"] = [{"kind": "external", "status": "accepted", "justification": justification}]
+        results.append(result)
+    notifications = [
+        {"level": "warning", "message": {"text": f"coverage gap: {g.provider} {g.account or ''} {g.region or ''} "
+                                                 f"{g.service} {g.resource_id or ''}: {g.reason}: {g.error}"},
+         "descriptor": {"id": "coverage-gap"}}
+        for g in doc.coverage_gaps
+    ]
+    run = doc.run
+    sarif = {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "sovereign-auditor",
+                "version": run.tool_version or __version__,
+                "informationUri": "https://github.com/sovereign-auditor/sovereign-auditor",
+                "rules": rules,
+            }},
+            "automationDetails": {"id": f"sovereign-auditor/{run.profile}/"},
+            "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
+            "results": results,
+            "properties": {"profile": run.profile, "policyDigest": run.policy_digest, "started": run.started,
+                           "finished": run.finished, "coverageGaps": len(doc.coverage_gaps),
+                           **({"findingsSha256": options.findings_sha256} if options.findings_sha256 else {})},
+        }],
+    }
+    return json.dumps(sarif, indent=2, ensure_ascii=False) + "\n"
+
+
+RENDERER = Renderer("sarif", "findings.sarif", render)

@@ -1,0 +1,323 @@
+"""The report's view-model, built once from a FindingsDoc and shared by the HTML and Markdown renderers.
+
+Everything a reader sees is decided here (order, grouping, verdict, what is outside the zone); the
+templates only lay it out. Strings from the cloud stay plain ``str``: the templates escape them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from auditor.model.findings import SEVERITIES, Finding, FindingsDoc, Run, Severity, Status
+from auditor.model.inventory import DataLocation, KeyRef, Relation, Resource
+from auditor.render import geomap
+from auditor.render.base import RenderOptions, finding_order, framework_of, passes, pick
+from auditor.render.frameworks import FrameworkView, RefView, build_frameworks, references
+from auditor.render.trend import SinceView, TrendView, build_since, build_trend
+from auditor.results.gate import verdict as gate_verdict
+
+
+@dataclass(frozen=True, slots=True)
+class FindingView:
+    anchor: str
+    f: Finding
+    title: str
+    message: str
+    remediation: str
+    resource_name: str
+    dataset: str | None  # anchor of the dataset card, when the resource has one
+    fw: str  # space-separated framework names, for the filters
+    refs: tuple[RefView, ...]
+    new: bool  # not open in the previous run (only when a previous run was given)
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyGroup:
+    policy_id: str
+    title: str
+    severity: Severity
+    remediation: str  # shown once when every finding of the group shares it
+    refs: tuple[RefView, ...]
+    rows: tuple[FindingView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LocationView:
+    role: str
+    region: str
+    country: str
+    country_name: str
+    zone: str
+    via: str
+    target: str
+    account: str
+    outside: bool
+
+
+@dataclass(frozen=True, slots=True)
+class KeyView:
+    manager: str
+    key_id: str
+    origin: str
+    locations: tuple[LocationView, ...]
+    outside: bool
+
+
+@dataclass(frozen=True, slots=True)
+class GrantView:
+    principal: str
+    kind: str
+    relation: str
+    permission: str
+    source: str
+    condition: str
+    home: str
+    concern: bool  # public, or outside the organisation and the trusted list, or unknown
+
+
+@dataclass(frozen=True, slots=True)
+class DatasetView:
+    anchor: str
+    r: Resource
+    health: bool
+    label: str
+    rule: str
+    locations: tuple[LocationView, ...]
+    key: KeyView | None
+    grants: tuple[GrantView, ...]
+    findings: tuple[FindingView, ...]  # fail, unknown, waived
+    passed: int
+    worst: str  # worst severity among failing/unknown findings, "" when none
+    rank: int  # its rank (critical 4 … info 0), -1 when none: for sorting
+    sevs: str  # space-separated severities of its open findings, for the filters
+    fw: str
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    failing: Mapping[str, int]  # severity -> failing findings
+    failed: int
+    unknown: int
+    waived: int
+    passed: int
+    gaps: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReportView:
+    lang: str
+    verdict: str  # compliant | non-compliant | incomplete
+    incomplete: bool  # unknown findings or coverage gaps (also shown when non-compliant)
+    counts: Counts
+    score: int | None  # percent; the template prints the formula next to it
+    run: Run
+    date: str
+    scope: Mapping[str, tuple[str, ...]]  # providers, accounts, regions
+    datasets: tuple[DatasetView, ...]  # health datasets, worst first
+    others: tuple[DatasetView, ...]  # other data stores
+    groups: tuple[PolicyGroup, ...]  # failing findings by severity, grouped by policy
+    passes: tuple[tuple[str, str, int], ...]  # (policy id, title, resources passing)
+    waived: tuple[FindingView, ...]
+    unknown: tuple[FindingView, ...]
+    gaps: tuple[Mapping[str, str], ...]
+    frameworks: tuple[FrameworkView, ...]
+    map: geomap.MapView
+    since: SinceView | None
+    trend: TrendView | None
+    findings_sha256: str | None
+    providers: tuple[str, ...]
+    framework_names: tuple[str, ...]
+    total: int  # findings in the document
+
+
+def is_outside(zone: str, country: str, run: Run) -> bool:
+    """Outside what the profile allows; an unknown place is always outside (never compliant)."""
+    if zone == "unknown" or not zone:
+        return True
+    if run.allowed_countries:
+        return country.upper() not in {c.upper() for c in run.allowed_countries}
+    if run.allowed_zones:
+        return zone not in run.allowed_zones
+    return zone == "third"
+
+
+def _location(loc: DataLocation, run: Run, lang: str) -> LocationView:
+    zone = loc.zone.value if loc.zone else "unknown"
+    country = loc.country or ""
+    return LocationView(loc.role.value, loc.region, country, geomap.country_name(country, lang), zone,
+                        loc.via or "", loc.target or "", loc.account or "", is_outside(zone, country, run))
+
+
+def _key(key: KeyRef, run: Run, lang: str) -> KeyView:
+    if key.locations:
+        locs = tuple(_location(loc, run, lang) for loc in key.locations)
+    elif key.region:
+        zone = key.zone.value if key.zone else "unknown"
+        country = key.country or ""
+        locs = (LocationView("primary", key.region, country, geomap.country_name(country, lang), zone, "", "", "",
+                             is_outside(zone, country, run)),)
+    else:
+        locs = ()
+    return KeyView(key.manager.value, key.key_id or "", key.origin or "", locs, any(x.outside for x in locs))
+
+
+def _grants(r: Resource) -> tuple[GrantView, ...]:
+    out = []
+    for g in r.access:
+        relation = g.relation.value if g.relation else "unknown"
+        concern = g.relation in (None, Relation.PUBLIC, Relation.EXTERNAL, Relation.UNKNOWN) or (
+            g.principal_kind.value in ("public", "any-authenticated"))
+        out.append(GrantView(g.principal, g.principal_kind.value, relation, g.permission.value, g.source,
+                             g.condition or "", g.home or "", concern))
+    order = {"public": 0, "external": 1, "unknown": 2, "trusted": 3, "internal": 4}
+    return tuple(sorted(out, key=lambda g: (order.get(g.relation, 5), g.principal, g.source)))
+
+
+def _fw(refs: Iterable[str]) -> str:
+    return " ".join(sorted({framework_of(r) for r in refs}))
+
+
+def build(doc: FindingsDoc, options: RenderOptions) -> ReportView:
+    lang, run = options.lang, doc.run
+    names = {r.id: r.name or r.id for r in doc.resources}
+    ordered = sorted(doc.findings, key=finding_order)
+    health_first = sorted(doc.resources, key=lambda r: (not _health(r), r.name, r.id))
+    by_resource: dict[str, list[Finding]] = defaultdict(list)
+    for f in ordered:
+        by_resource[f.resource_id].append(f)
+    anchors = {r.id: f"d{i}" for i, r in enumerate(health_first)}
+    since_keys = _open_keys(options.previous) if options.previous is not None else None
+    legal = references(doc.controls)
+    passed_by_resource: Counter[str] = Counter(rid for _, rid in passes(doc))
+
+    views: dict[int, FindingView] = {}
+    for i, f in enumerate(ordered):
+        views[id(f)] = FindingView(
+            f"f{i}", f, pick(f.title, lang), pick(f.message, lang), pick(f.remediation, lang),
+            names.get(f.resource_id, f.resource_id), anchors.get(f.resource_id), _fw(f.frameworks),
+            tuple(legal.get(ref, RefView(ref, "", "")) for ref in f.frameworks),
+            since_keys is not None and f.status in (Status.FAIL, Status.UNKNOWN) and f.key not in since_keys)
+
+    datasets = []
+    for r in health_first:
+        fs = by_resource.get(r.id, [])
+        open_ = [views[id(f)] for f in fs if f.status is not Status.PASS]
+        worst = next((f.severity.value for f in fs if f.status in (Status.FAIL, Status.UNKNOWN)), "")
+        cls = r.classification
+        datasets.append(DatasetView(
+            anchors[r.id], r, _health(r), cls.label if cls else "", cls.rule if cls else "",
+            tuple(_location(loc, run, lang) for loc in r.locations),
+            _key(r.encryption, run, lang) if r.encryption else None, _grants(r), tuple(open_),
+            passed_by_resource[r.id], worst, Severity(worst).rank if worst else -1,
+            " ".join(sorted({v.f.severity.value for v in open_})), _fw(x for v in open_ for x in v.f.frameworks)))
+    worst_first = sorted(datasets, key=lambda d: (not d.health, _rank(d.worst), d.r.name, d.r.id))
+
+    failing, unknown_n, waived_n = _status_counts(ordered)
+    passed = sum(passed_by_resource.values())
+    evaluated = passed + sum(failing.values()) + unknown_n
+    counts = Counts(failing, sum(failing.values()), unknown_n, waived_n, passed, len(doc.coverage_gaps))
+    incomplete = bool(unknown_n or doc.coverage_gaps)
+
+    return ReportView(
+        lang=lang,
+        verdict=gate_verdict(doc).value,
+        incomplete=incomplete,
+        counts=counts,
+        score=round(100 * passed / evaluated) if evaluated else None,
+        run=run,
+        date=options.generated_at or run.finished or run.started,
+        scope=_scope(doc),
+        datasets=tuple(d for d in worst_first if d.health),
+        others=tuple(d for d in worst_first if not d.health),
+        groups=_groups(views[id(f)] for f in ordered if f.status is Status.FAIL),
+        passes=_passes(doc, lang),
+        waived=tuple(views[id(f)] for f in ordered if f.status is Status.WAIVED),
+        unknown=tuple(views[id(f)] for f in ordered if f.status is Status.UNKNOWN),
+        gaps=tuple(_gap_row(g) for g in sorted(doc.coverage_gaps, key=lambda g: (
+            g.provider, g.account or "", g.region or "", g.service, g.resource_id or "", g.reason))),
+        frameworks=build_frameworks(doc.controls, ordered, Counter(pid for pid, _ in passes(doc)), lang),
+        map=geomap.build(_placements(worst_first, run), lang),
+        since=build_since(options.previous, [views[id(f)] for f in ordered], lang),
+        trend=build_trend(options.trend, failing, unknown_n, run),
+        findings_sha256=options.findings_sha256,
+        providers=tuple(sorted({r.provider for r in doc.resources} | {f.provider for f in doc.findings})),
+        framework_names=tuple(sorted({framework_of(x) for f in doc.findings for x in f.frameworks})),
+        total=len(doc.findings),
+    )
+
+
+def _health(r: Resource) -> bool:
+    return bool(r.classification and r.classification.health)
+
+
+def _rank(sev: str) -> int:
+    return -Severity(sev).rank if sev else 1
+
+
+def _open_keys(doc: FindingsDoc) -> set[str]:
+    return {f.key for f in doc.findings if f.status in (Status.FAIL, Status.UNKNOWN)}
+
+
+def _status_counts(findings: Iterable[Finding]) -> tuple[dict[str, int], int, int]:
+    failing: Counter[str] = Counter()
+    unknown = waived = 0
+    for f in findings:
+        if f.status is Status.FAIL:
+            failing[f.severity.value] += 1
+        elif f.status is Status.UNKNOWN:
+            unknown += 1
+        elif f.status is Status.WAIVED:
+            waived += 1
+    return {s.value: failing.get(s.value, 0) for s in SEVERITIES}, unknown, waived
+
+
+def _scope(doc: FindingsDoc) -> dict[str, tuple[str, ...]]:
+    run = doc.run
+    return {
+        "providers": run.providers or tuple(sorted({r.provider for r in doc.resources})),
+        "accounts": run.accounts or tuple(sorted({r.account for r in doc.resources})),
+        "regions": run.regions or tuple(sorted({r.region for r in doc.resources})),
+    }
+
+
+def _groups(rows: Iterable[FindingView]) -> tuple[PolicyGroup, ...]:
+    grouped: dict[tuple[int, str], list[FindingView]] = defaultdict(list)
+    for v in rows:
+        grouped[(-v.f.severity.rank, v.f.policy_id)].append(v)
+    out = []
+    for (_, policy_id), members in sorted(grouped.items()):
+        remediations = {m.remediation for m in members}
+        refs = {ref.ref: ref for m in members for ref in m.refs}
+        out.append(PolicyGroup(policy_id, members[0].title, members[0].f.severity,
+                               remediations.pop() if len(remediations) == 1 else "",
+                               tuple(refs[k] for k in sorted(refs)), tuple(members)))
+    return tuple(out)
+
+
+def _passes(doc: FindingsDoc, lang: str) -> tuple[tuple[str, str, int], ...]:
+    counted: Counter[str] = Counter(pid for pid, _ in passes(doc))
+    titles: dict[str, str] = {}
+    for f in sorted(doc.findings, key=finding_order):
+        titles.setdefault(f.policy_id, pick(f.title, lang))
+    return tuple((pid, titles.get(pid, ""), n) for pid, n in sorted(counted.items()))
+
+
+def _gap_row(g: object) -> dict[str, str]:
+    fields = ("provider", "account", "region", "service", "resource_id", "reason", "error")
+    return {name: str(getattr(g, name) or "") for name in fields}
+
+
+def _placements(datasets: Iterable[DatasetView], run: Run) -> list[geomap.Placement]:
+    chosen = [d for d in datasets if d.health]
+    out = []
+    for d in chosen:
+        primary = next((loc.country for loc in d.locations if loc.role == "primary" and loc.country), None)
+        primary = primary or next((loc.country for loc in d.locations if loc.country), None)
+        for loc in d.locations:
+            out.append(geomap.Placement(d.r.id, loc.role, loc.country or None, loc.zone, loc.outside, primary))
+        if d.key is not None:
+            for loc in d.key.locations:
+                out.append(geomap.Placement(d.r.id, "key", loc.country or None, loc.zone, loc.outside, primary))
+    return out
