@@ -206,10 +206,11 @@ def report(
     fmt: Annotated[str, typer.Option("--format", "-f", help="Comma-separated: html,json,sarif,junit,csv,md.")] = "html",
     lang: LangOpt = None,
     out: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="Output folder, or a file name for a single format (default: next to FINDINGS.json).")] = None,
+        "--out", "-o", help="Output folder, or a file name for one format (default: next to FINDINGS.json).")] = None,
     previous: Annotated[Path | None, typer.Option(
         help="An older findings.json: the report then shows what is new and what was resolved since.")] = None,
-    link: Annotated[str | None, typer.Option(help="Where the full report will be published (for the md summary).")] = None,
+    link: Annotated[str | None, typer.Option(
+        help="Where the full report will be published (for the md summary).")] = None,
     config: ConfigOpt = None,
 ) -> None:
     """Render a saved findings.json again, in any format and language. Reads no cloud."""
