@@ -153,8 +153,9 @@ def _key_ref(draft: _Draft, drafts: dict[str, _Draft], identities: dict[str, str
     link = draft.key
     if link is None:
         return None
-    if link.manager in (KeyManager.PROVIDER, KeyManager.NONE):
-        return KeyRef(manager=link.manager, key_id=link.key_id, region=draft.region.value)
+    if link.manager in (KeyManager.PROVIDER, KeyManager.NONE):  # the provider's key lives with the data
+        region = draft.region.value
+        return KeyRef(link.manager, key_id=link.key_id, region=region, locations=(DataLocation(region),))
     if link.key is not None:
         found = _targets(link.key, drafts, identities)
         if found:

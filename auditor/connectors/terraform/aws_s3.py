@@ -133,7 +133,7 @@ def kms_link(change: Change, path: tuple[str | int, ...], aws_managed: str) -> K
         return KeyLink(
             KeyManager.CUSTOMER, key=key, key_id=key_id or targets[0], region=_arn_region(key_id), evidence=where
         )
-    if change.unknown(*path):
+    if change.unknown(*path) and change.configured(*path):
         return KeyLink(KeyManager.CUSTOMER, key_id=None, region=None, evidence=f"{where} (unknown until apply)")
     return KeyLink(KeyManager.PROVIDER, key_id=key_id or aws_managed, evidence=where)
 

@@ -40,14 +40,12 @@ def _target(change: Change, attribute: str, kind: str, service: str, create: boo
 def _pair(
     change: Change, attribute: str, role: LocationRole, via: str, redundant: set[str] | frozenset[str]
 ) -> tuple[DataLocation, ...]:
-    """A location in the paired region when ``attribute`` asks for geo-redundancy."""
+    """A location in the paired region when ``attribute`` asks for geo-redundancy (``via`` may use {value})."""
     if change.unknown(attribute):
         return (DataLocation(UNKNOWN, role, f"{attribute} unknown until apply"),)
     value = change.get(attribute)
     if value is True or (isinstance(value, str) and value in redundant):
-        return (
-            DataLocation(places.azure_pair(change.region.value), role, f"{value} pair" if value is not True else via),
-        )
+        return (DataLocation(places.azure_pair(change.region.value), role, via.format(value=value)),)
     return ()
 
 
@@ -74,7 +72,7 @@ def storage_account(change: Change) -> Iterator[Fact]:
         service="storage",
         name=change.planned_name("name"),
         locations=_pair(
-            change, "account_replication_type", LocationRole.GEO_SECONDARY, "GRS pair", GEO_REDUNDANT_STORAGE
+            change, "account_replication_type", LocationRole.GEO_SECONDARY, "{value} pair", GEO_REDUNDANT_STORAGE
         ),
         key=_cmk(change, "customer_managed_key", 0, "key_vault_key_id") if has_cmk else MICROSOFT_MANAGED,
         network=_public(change),
@@ -181,7 +179,7 @@ def mssql_database(change: Change) -> Iterator[Fact]:
         kind="database",
         service="sql",
         name=change.planned_name("name"),
-        locations=_pair(change, redundancy, LocationRole.BACKUP, "geo-redundant backup", {"Geo", "GeoZone"}),
+        locations=_pair(change, redundancy, LocationRole.BACKUP, "geo-redundant backup ({value})", {"Geo", "GeoZone"}),
         key=_cmk(change, "transparent_data_encryption_key_vault_key_id")
         if change.get("transparent_data_encryption_key_vault_key_id")
         else MICROSOFT_MANAGED,
@@ -237,7 +235,7 @@ def _vault(change: Change, service: str, attribute: str) -> Store:
         kind="backup-vault",
         service=service,
         name=change.planned_name("name"),
-        locations=_pair(change, attribute, LocationRole.GEO_SECONDARY, "GeoRedundant pair", {"GeoRedundant"}),
+        locations=_pair(change, attribute, LocationRole.GEO_SECONDARY, "{value} pair", {"GeoRedundant"}),
         key=MICROSOFT_MANAGED,
         identities=_identities(service, change),
         attributes={

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from auditor.connectors.terraform.references import expression_at
 from auditor.connectors.terraform.resolve import Entry, Resolved, Resolver
 from auditor.connectors.terraform.values import arn_account, arn_parts, azure_id_part, dig, is_unknown, tag_map, text
 from auditor.model.inventory import AccessGrant, DataLocation, KeyManager, LocationRole, Network
@@ -109,6 +110,11 @@ class Change:
 
     def unknown(self, *path: str | int) -> bool:
         return is_unknown(self.entry.unknown, *path)
+
+    def configured(self, *path: str | int) -> bool:
+        """Whether the configuration sets the argument at ``path`` (else the provider's default applies)."""
+        config = self.resolver.plan.resources.get(self.entry.config_address)
+        return config is not None and expression_at(config.expressions, *path) is not None
 
     def path(self, *parts: str | int) -> str:
         return self.entry.path(*parts)

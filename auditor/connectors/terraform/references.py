@@ -113,7 +113,9 @@ def _variable(plan: Plan, module: str, name: str, depth: int) -> tuple[Any, str]
     if info is None:
         return UNRESOLVED, ""
     if name in info.call_expressions:
-        return static_value(plan, parent_module(module), info.call_expressions[name], depth + 1)
+        value, where = static_value(plan, parent_module(module), info.call_expressions[name], depth + 1)
+        call = info.evidence.removesuffix(".module")
+        return value, f"{call}.expressions.{name}" if where == "constant_value" else where
     declared = info.variables.get(name)
     if isinstance(declared, dict) and "default" in declared:
         return declared["default"], f"{info.evidence}.variables.{name}.default"
