@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from fnmatch import translate
 from functools import cache, lru_cache
 from pathlib import Path
@@ -42,6 +42,7 @@ from typing import Any
 import yaml
 
 from auditor.config import ClassificationConfig
+from auditor.geo.fast import evolve, no_gc
 from auditor.model.inventory import Classification, Inventory
 
 HEALTH = "health"
@@ -61,7 +62,9 @@ def fold(text: str, glob: bool = False) -> str:
     text = text[:_MAX]
     if not text.isascii():
         text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    text = _CAMEL.sub("-", text).casefold()
+    if not text.islower():  # only mixed case has camelCase boundaries
+        text = _CAMEL.sub("-", text)
+    text = text.casefold()
     return (_SEP_GLOB if glob else _SEP).sub("-", text).strip("-")
 
 
@@ -115,7 +118,8 @@ class _Rules:
     tags: tuple[_TagRule, ...]
     flags: tuple[_Pattern, ...]
     label_keys: tuple[_Pattern, ...]
-    names: tuple[_Pattern, ...]
+    name_words: frozenset[str]
+    name_phrases: tuple[_Pattern, ...]
     name_globs: tuple[tuple[str, re.Pattern[str]], ...]
     kinds: tuple[re.Pattern[str], ...]
     true_values: frozenset[str]
@@ -124,6 +128,7 @@ class _Rules:
     negations: frozenset[str]
     tag_memo: dict[tuple[str, str], tuple[int, str, str] | None] = field(default_factory=dict)
     kind_memo: dict[tuple[str, str], str | None] = field(default_factory=dict)
+    made: dict[tuple[str, str], Classification] = field(default_factory=dict)
 
 
 # Tiers (smaller wins).
@@ -159,11 +164,13 @@ def _compile(
     name_list = [*([] if replace_all else base["names"]), *names]
     kind_list = [*([] if replace_all else base["kinds"]), *kinds]
     label_keys = [*([] if replace_all else base["label_keys"]), *(k for k, _ in tags)]
+    plain = [fold(str(n)) for n in name_list if not _GLOB.search(str(n))]
     return _Rules(
         tags=tuple(_TagRule(_Pattern.of(k), _patterns(v)) for k, v in tag_rules if str(k).strip()),
         flags=() if replace_all else _patterns(base["flags"]),
         label_keys=_patterns(label_keys),
-        names=_patterns(n for n in name_list if not _GLOB.search(str(n))),
+        name_words=frozenset(w for w in plain if w and "-" not in w),
+        name_phrases=_patterns(w for w in plain if "-" in w),
         name_globs=_globs((n for n in name_list if _GLOB.search(str(n))), lambda t: fold(t, glob=True)),
         kinds=tuple(glob for _, glob in _globs(kind_list, lambda t: t.strip().lower())),
         true_values=_folded(base["true_values"]),
@@ -229,13 +236,16 @@ def _name(rules: _Rules, name: str) -> str | None:
     if not folded:
         return None
     tokens = folded.split("-")
-    variants = tokens + [v for v in (_TRAILING_DIGITS.sub("", t) for t in tokens) if v not in tokens]
-    for pattern in rules.names:
-        if len(pattern.tokens) == 1:
-            hit = next((t for t in variants if pattern.tokens[0].match(t)), None)
-            if hit is not None:
-                return f"name token '{hit}'"
-        elif pattern.within(tokens, frozenset()):
+    words = rules.name_words
+    for token in tokens:
+        if token in words:
+            return f"name token '{token}'"
+        if token[-1].isdigit():  # "patients2024"
+            stem = _TRAILING_DIGITS.sub("", token)
+            if stem in words:
+                return f"name token '{stem}'"
+    for pattern in rules.name_phrases:
+        if pattern.within(tokens, frozenset()):
             return f"name token '{pattern.text}'"
     for text, glob in rules.name_globs:
         if glob.match(folded):
@@ -243,25 +253,40 @@ def _name(rules: _Rules, name: str) -> str | None:
     return None
 
 
+def _made(rules: _Rules, label: str, health: bool, rule: str) -> Classification:
+    """Classifications are immutable and repeat a lot: share them."""
+    found = rules.made.get((label, rule))
+    if found is None:
+        if len(rules.made) > 10_000:
+            rules.made.clear()
+        found = rules.made[(label, rule)] = Classification(label=label, health=health, rule=rule)
+    return found
+
+
 def _decide(rules: _Rules, kind: str, native_type: str, name: str, tags: Mapping[str, str]) -> Classification:
     best: tuple[int, str, str] | None = None
-    for key in sorted(tags, key=str):
-        outcome = _tag(rules, str(key), str(tags[key]))
+    try:
+        keys = sorted(tags)
+    except TypeError:  # keys that are not all text
+        keys = sorted(tags, key=str)
+    for key in keys:
+        value = tags[key]
+        outcome = _tag(rules, key if type(key) is str else str(key), value if type(value) is str else str(value))
         if outcome is not None and (best is None or outcome[0] < best[0]):
             best = outcome
             if best[0] == _HEALTH_TAG:
-                return Classification(label=HEALTH, health=True, rule=best[2])
+                return _made(rules, HEALTH, True, best[2])
     kind_rule = _kind(rules, str(kind), str(native_type))
     if kind_rule is not None:
-        return Classification(label=HEALTH, health=True, rule=kind_rule)
+        return _made(rules, HEALTH, True, kind_rule)
     if best is not None and best[0] == _NOT_HEALTH_TAG:
-        return Classification(label=best[1], health=False, rule=best[2])
-    name_rule = _name(rules, str(name))
+        return _made(rules, best[1], False, best[2])
+    name_rule = _name(rules, name if type(name) is str else str(name))
     if name_rule is not None:
-        return Classification(label=HEALTH, health=True, rule=name_rule)
+        return _made(rules, HEALTH, True, name_rule)
     if best is not None:
-        return Classification(label=best[1], health=False, rule=best[2])
-    return Classification(label=UNCLASSIFIED, health=False, rule="no rule matched")
+        return _made(rules, best[1], False, best[2])
+    return _made(rules, UNCLASSIFIED, False, "no rule matched")
 
 
 def classify_one(
@@ -274,10 +299,13 @@ def classify_one(
 def classify(inventory: Inventory, rules: ClassificationConfig) -> Inventory:
     """Set ``Resource.classification`` on every resource (a new inventory; the input is untouched)."""
     compiled = _rules(rules)
-    return replace(
-        inventory,
-        resources=tuple(
-            replace(r, classification=_decide(compiled, r.kind, r.native_type, r.name, r.tags))
-            for r in inventory.resources
-        ),
-    )
+    with no_gc():
+        return evolve(
+            inventory,
+            resources=tuple(
+                [
+                    evolve(r, classification=_decide(compiled, r.kind, r.native_type, r.name, r.tags))
+                    for r in inventory.resources
+                ]
+            ),
+        )
