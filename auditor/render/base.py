@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from auditor.model.findings import Finding, FindingsDoc, Status
 
@@ -72,3 +74,11 @@ def passes(doc: FindingsDoc) -> Iterator[tuple[str, str]]:
     for f in doc.findings:
         if f.status is Status.PASS:
             yield f.policy_id, f.resource_id
+
+
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def strip_controls(value: Any) -> Any:
+    """Control characters (NUL, ESC, VT…) from a cloud string removed; other values unchanged."""
+    return _CONTROLS.sub("", value) if isinstance(value, str) else value

@@ -11,7 +11,7 @@ import csv
 import io
 
 from auditor.model.findings import Finding, FindingsDoc
-from auditor.render.base import Renderer, RenderOptions, finding_order, pick
+from auditor.render.base import Renderer, RenderOptions, finding_order, pick, strip_controls
 
 COLUMNS: tuple[str, ...] = (
     "severity", "status", "policy_id", "title", "resource_id", "resource_name", "provider", "account", "region",
@@ -22,7 +22,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def cell(value: object) -> str:
-    text = "" if value is None else str(value)
+    text = "" if value is None else strip_controls(str(value))
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 

@@ -20,7 +20,7 @@ from markupsafe import Markup
 from auditor.fsio import shipped
 from auditor.model.findings import FindingsDoc
 from auditor.render import view
-from auditor.render.base import Renderer, RenderOptions
+from auditor.render.base import Renderer, RenderOptions, strip_controls
 from auditor.render.i18n import Translator
 
 ROWS_SHOWN = 50  # rows per table before "show more" (with JS; without JS every row is listed)
@@ -31,7 +31,11 @@ _JS_TEXTS = ("more", "shown")
 def environment() -> Environment:
     folder = shipped("reports") / "html"
     return Environment(loader=FileSystemLoader(str(folder)), autoescape=True, undefined=StrictUndefined,
-                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                       finalize=_finalize, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+
+
+def _finalize(value: Any) -> Any:
+    return value if isinstance(value, Markup) else strip_controls(value)
 
 
 @cache
@@ -67,7 +71,8 @@ def render(doc: FindingsDoc, options: RenderOptions) -> str:
     csp = (f"default-src 'none'; script-src {_csp_hash(js)}; style-src {_csp_hash(css)}; img-src data:; "
            "base-uri 'none'; form-action 'none'")
     return environment().get_template("report.html.j2").render(
-        v=v, t=t, csp=csp,
+        v=v, t=t,
+        csp=Markup(csp),  # noqa: S704 - built from constants and base64 hashes
         css=Markup(css),  # noqa: S704 - our own stylesheet file
         js=Markup(js),  # noqa: S704 - our own script file
         data_json=Markup(script_json(data)),  # noqa: S704 - encoded above so it cannot leave the <script>

@@ -21,7 +21,7 @@ from markupsafe import Markup
 from auditor.fsio import shipped
 from auditor.model.findings import FindingsDoc
 from auditor.render import view
-from auditor.render.base import Renderer, RenderOptions
+from auditor.render.base import Renderer, RenderOptions, strip_controls
 from auditor.render.i18n import Translator
 
 MAX_CHARS = 65_000
@@ -37,7 +37,7 @@ def md(value: Any) -> Markup:
     """Prose from a cloud, inert in GitHub/GitLab Markdown (also inside a table cell)."""
     if isinstance(value, Markup):
         return value
-    text = " ".join(str(value).split())
+    text = " ".join(strip_controls(str(value)).split())
     text = _BREAK.sub(lambda m: _ZWSP + m.group(1) if m.group(1) in "@#" else m.group(1)[0] + _ZWSP + m.group(1)[1:],
                       text)
     text = _LEADING.sub(lambda m: "\\" + m.group(1), _SPECIAL.sub(r"\\\1", text))
@@ -47,7 +47,7 @@ def md(value: Any) -> Markup:
 
 def code(value: Any) -> Markup:
     """An identifier as a code span: no Markdown, HTML or autolink inside; pipes escaped for tables."""
-    text = " ".join(str(value).split()).replace("|", "\\|")
+    text = " ".join(strip_controls(str(value)).split()).replace("|", "\\|")
     if not text:
         return Markup("")
     runs = [len(r) for r in re.findall(r"`+", text)]

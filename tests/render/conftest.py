@@ -180,7 +180,8 @@ def _findings(res: tuple[Resource, ...]) -> tuple[Finding, ...]:
           frameworks=("HDS:5.6",)),
         f("CLS-001", logs, Severity.INFO, Status.FAIL,
           _t("Data store with no classification", "Stockage sans classification"),
-          _t("app-logs carries no classification tag"), remediation=_t("Tag the bucket with data-classification."),
+          _t("app-logs carries no classification tag\x0b\x1b[31m\x00"),
+          remediation=_t("Tag the bucket with data-classification."),
           frameworks=()),
         f("COV-001", mystery, Severity.HIGH, Status.UNKNOWN,
           _t("Part of the estate could not be read", "Une partie du parc n'a pas pu être lue"),
@@ -252,3 +253,15 @@ def build_options(doc: FindingsDoc, lang: str = "en") -> RenderOptions:
 @pytest.fixture(scope="session")
 def options(doc: FindingsDoc) -> RenderOptions:
     return build_options(doc)
+
+
+@pytest.fixture(scope="session")
+def make_options() -> object:
+    """``make_options(doc, lang)``: the fixed render options (previous run, trend, link, digest)."""
+    return build_options
+
+
+@pytest.fixture(scope="session")
+def hostile() -> tuple[str, ...]:
+    """The cloud-provided strings of the fixture that try to break out of each format."""
+    return HOSTILE
