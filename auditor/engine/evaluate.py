@@ -155,7 +155,8 @@ class _Run:
             region=region or None,
             country=country or None,
             zone=zone or None,
-            message=_fill(policy.message, values) if failing else {},
+            message=_fill(policy.unknown_message if status is Status.UNKNOWN and policy.unknown_message
+                          else policy.message, values) if failing else {},
             remediation=dict(policy.remediation) if failing else {},
             frameworks=self.pack.framework_refs.get(policy.id, ()),
             evidence=evidence if failing else (),

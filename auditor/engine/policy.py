@@ -36,6 +36,7 @@ class Policy:
     unknown_when: Expression | None
     details: Expression | None
     message: Mapping[str, str]
+    unknown_message: Mapping[str, str]  # said instead of ``message`` when the status is unknown
     remediation: Mapping[str, str]
     rationale: Mapping[str, str]
     references: tuple[str, ...]
@@ -84,6 +85,7 @@ def parse_policy(data: Any, path: Path) -> Policy:
         unknown_when=expr("unknown_when"),
         details=expr("details"),
         message=dict(data["message"]),
+        unknown_message=dict(data.get("unknown_message") or {}),
         remediation=dict(data["remediation"]),
         rationale=dict(data.get("rationale") or {}),
         references=tuple(data.get("references", ())),
