@@ -1,0 +1,100 @@
+"""Recovery Services vaults and Backup vaults: where backups of a dataset end up.
+
+A vault is a data store in its own right (``backup-vault``): its region, and its paired
+region when storage is ``GeoRedundant``. ``link`` then reads what every vault protects and adds
+a ``backup`` location to each protected dataset in scope; a vault that protects in-scope data
+is itself read even if nothing tagged it. Cross-region restore is recorded: it makes the
+paired-region copy readable on demand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from typing import Any
+
+from auditor.connectors.azure.context import Ctx, Row, base, network, region
+from auditor.connectors.azure.gaps import ReadError
+from auditor.model.inventory import DataLocation, LocationRole, Resource
+
+SERVICE = "Microsoft.RecoveryServices"
+RSV = "microsoft.recoveryservices/vaults"
+BACKUP_VAULT = "microsoft.dataprotection/backupvaults"
+TYPES: Mapping[str, str] = {RSV: "backup-vault", BACKUP_VAULT: "backup-vault"}
+OPERATIONS = (
+    "Microsoft.RecoveryServices/vaults/read",
+    "Microsoft.RecoveryServices/vaults/backupProtectedItems/read",
+    "Microsoft.DataProtection/backupVaults/read",
+    "Microsoft.DataProtection/backupVaults/backupInstances/read",
+)
+RSV_API = "2024-04-01"
+DPP_API = "2024-04-01"
+
+
+def _service(row: Row) -> str:
+    return SERVICE if row.type == RSV else "Microsoft.DataProtection"
+
+
+def _redundancy(row: Row, props: Mapping[str, Any]) -> tuple[str | None, bool | None]:
+    if row.type == RSV:
+        settings = props.get("redundancySettings") or {}
+        crr = settings.get("crossRegionRestore")
+        return settings.get("standardTierStorageRedundancy"), None if crr is None else str(crr) == "Enabled"
+    stores = props.get("storageSettings") or ()
+    kinds = [str(s.get("type")) for s in stores if s.get("datastoreType") in (None, "VaultStore")]
+    crr = ((props.get("featureSettings") or {}).get("crossRegionRestoreSettings") or {}).get("state")
+    return (kinds[0] if kinds else None), None if crr is None else str(crr) == "Enabled"
+
+
+def read(ctx: Ctx, row: Row) -> Resource:
+    data = ctx.session.get(row.id, RSV_API if row.type == RSV else DPP_API)
+    props: dict[str, Any] = data.get("properties") or {}
+    home = region(data.get("location") or row.location)
+    redundancy, crr = _redundancy(row, props)
+    locations = [DataLocation(region=home, role=LocationRole.PRIMARY)]
+    if str(redundancy).lower() == "georedundant":
+        locations.append(ctx.geo_copy(home, LocationRole.GEO_SECONDARY, "backup vault GeoRedundant storage"))
+    op = OPERATIONS[0] if row.type == RSV else OPERATIONS[2]
+    return replace(
+        base(row, _service(row), "backup-vault", ctx.tenant), region=home, locations=tuple(locations),
+        network=network(props), evidence=("Microsoft.ResourceGraph/resources/read", op),
+        attributes={"resource_group": row.resource_group, "storage_redundancy": redundancy,
+                    "cross_region_restore": crr, "immutability": ((props.get("securitySettings") or {})
+                                                                  .get("immutabilitySettings") or {}).get("state")},
+    )
+
+
+def _protected(ctx: Ctx, vault: Row) -> list[str]:
+    """Source resource ids of everything the vault backs up."""
+    if vault.type == RSV:
+        items = ctx.session.pages(f"{vault.id}/backupProtectedItems", RSV_API)
+        return [str((i.get("properties") or {}).get("sourceResourceId") or "") for i in items]
+    instances = ctx.session.pages(f"{vault.id}/backupInstances", DPP_API)
+    ids = []
+    for item in instances:
+        props = item.get("properties") or {}
+        info = props.get("dataSourceSetInfo") or props.get("dataSourceInfo") or {}
+        ids.append(str(info.get("resourceID") or ""))
+    return ids
+
+
+def link(ctx: Ctx, resources: dict[str, Resource], read_row: Callable[[Row], Resource]) -> None:
+    """Add backup copies to protected in-scope resources (``resources`` is keyed by lower-case id)."""
+    for vault in ctx.index.of_type(RSV, BACKUP_VAULT):
+        try:
+            sources = [s.lower() for s in _protected(ctx, vault) if s]
+        except ReadError as err:
+            ctx.failed(_service(vault), err, account=vault.subscription, region=vault.location, resource_id=vault.id)
+            continue
+        hits = [key for key in resources if any(key == s or key.startswith(s + "/") or s.startswith(key + "/")
+                                                for s in sources)]
+        if not hits:
+            continue
+        holder = resources.get(vault.id.lower()) or read_row(vault)
+        resources[vault.id.lower()] = holder
+        op = OPERATIONS[1] if vault.type == RSV else OPERATIONS[3]
+        for key in hits:
+            item = resources[key]
+            copies = tuple(replace(loc, role=LocationRole.BACKUP, via=f"azure-backup ({loc.via or 'vault region'})",
+                                   target=vault.id, account=vault.subscription) for loc in holder.locations)
+            resources[key] = replace(item, locations=(*item.locations, *copies), evidence=(*item.evidence, op))

@@ -1,0 +1,94 @@
+"""Front Door and CDN profiles (``Microsoft.Cdn/profiles``): global edge caches in front of a store.
+
+Profiles are ``global`` and Front Door/CDN are permanently outside the EU Data Boundary. ``link``
+reads the origins of every profile (Front Door: origin groups → origins; classic CDN: endpoints)
+and, when an origin is an in-scope store (by Azure resource id or by its host name), adds an
+``edge-cache`` location in region ``global`` to that store and keeps the profile as a ``cdn``
+resource.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from typing import Any
+
+from auditor.connectors.azure.context import Ctx, Row, base, host_label
+from auditor.connectors.azure.gaps import ReadError
+from auditor.model.inventory import DataLocation, LocationRole, Resource
+
+SERVICE = "Microsoft.Cdn"
+PROFILE = "microsoft.cdn/profiles"
+TYPES: Mapping[str, str] = {PROFILE: "cdn"}
+OPERATIONS = (
+    "Microsoft.Cdn/profiles/read",
+    "Microsoft.Cdn/profiles/originGroups/read",
+    "Microsoft.Cdn/profiles/originGroups/origins/read",
+    "Microsoft.Cdn/profiles/endpoints/read",
+)
+API = "2024-02-01"
+GLOBAL = "global"
+
+
+def _origins(ctx: Ctx, row: Row) -> list[dict[str, Any]]:
+    """``{"host": …, "resource": …}`` for every origin the profile pulls from."""
+    if "azurefrontdoor" in str(row.sku or "").lower() or str(row.kind or "").lower() == "frontdoor":
+        found = []
+        for group in ctx.session.pages(f"{row.id}/originGroups", API):
+            for origin in ctx.session.pages(f"{group['id']}/origins", API):
+                props = origin.get("properties") or {}
+                found.append({"host": props.get("hostName"), "resource": (props.get("azureOrigin") or {}).get("id")})
+        return found
+    found = []
+    for endpoint in ctx.session.pages(f"{row.id}/endpoints", API):
+        for origin in (endpoint.get("properties") or {}).get("origins") or ():
+            found.append({"host": (origin.get("properties") or {}).get("hostName"), "resource": None})
+    return found
+
+
+def _match(origin: Mapping[str, Any], resources: Mapping[str, Resource]) -> str | None:
+    rid = str(origin.get("resource") or "").lower()
+    if rid in resources:
+        return rid
+    host = str(origin.get("host") or "").lower()
+    if not host:
+        return None
+    label = host_label(host)
+    for key, res in resources.items():
+        if res.kind == "cdn":
+            continue
+        name = res.name.lower()
+        if label == name or (res.kind == "health-api" and label.endswith(f"-{name}")):
+            return key
+    return None
+
+
+def read(ctx: Ctx, row: Row) -> Resource:
+    origins = _origins(ctx, row)
+    return replace(
+        base(row, SERVICE, "cdn", ctx.tenant), region=GLOBAL,
+        locations=(DataLocation(region=GLOBAL, role=LocationRole.EDGE_CACHE, via=str(row.sku or "cdn")),),
+        evidence=("Microsoft.ResourceGraph/resources/read", *OPERATIONS),
+        attributes={"resource_group": row.resource_group, "sku": row.sku, "arm_kind": row.kind,
+                    "origins": sorted({str(o.get("host")) for o in origins if o.get("host")})},
+    )
+
+
+def link(ctx: Ctx, resources: dict[str, Resource], read_row: Callable[[Row], Resource]) -> None:
+    for profile in ctx.index.of_type(PROFILE):
+        try:
+            origins = _origins(ctx, profile)
+        except ReadError as err:
+            ctx.failed(SERVICE, err, account=profile.subscription, region=GLOBAL, resource_id=profile.id)
+            continue
+        hits = {key for key in (_match(o, resources) for o in origins) if key}
+        if not hits:
+            continue
+        resources.setdefault(profile.id.lower(), read_row(profile))
+        for key in hits:
+            item = resources[key]
+            edge = DataLocation(region=GLOBAL, role=LocationRole.EDGE_CACHE,
+                                via=f"{'front-door' if 'frontdoor' in str(profile.sku).lower() else 'cdn'} "
+                                    f"{profile.name}", target=profile.id, account=profile.subscription)
+            resources[key] = replace(item, locations=(*item.locations, edge),
+                                     evidence=(*item.evidence, OPERATIONS[0]))

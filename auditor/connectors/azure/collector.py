@@ -1,0 +1,127 @@
+"""The Azure scan, start to end; the service modules hold the per-provider knowledge.
+
+1. subscriptions (listed, configured or under a management group) and whether each is readable;
+2. the tenant's EU Data Boundary and the cloud's region pairs;
+3. one paged Resource Graph listing → ``Candidate``s → ``in_scope`` decides what is read deeply;
+4. deep reads of in-scope resources (and of the stores they point at), in a bounded pool;
+5. links across resources (backup vaults, CDN origins), who can reach each resource (role
+   assignments, Lighthouse, then Microsoft Graph for guests and foreign apps).
+
+Every failure along the way is a coverage gap; only "no credential" or "no endpoint" (nothing
+at all can be read) raises ``ConnectorError``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from datetime import UTC, datetime
+from types import ModuleType
+from typing import Any
+
+from auditor.config import Config
+from auditor.connectors.azure import authorization, databoundary, graph, resourcegraph, subscriptions
+from auditor.connectors.azure.context import Ctx, Index, Row, base
+from auditor.connectors.azure.gaps import ReadError
+from auditor.connectors.azure.session import CREDENTIAL, Session
+from auditor.connectors.base import Candidate, ScopeFilter
+from auditor.errors import ConnectorError
+from auditor.model.inventory import Inventory, Resource, Scope
+from auditor.progress import Reporter
+
+
+def run(session: Session, config: Config, reporter: Reporter, in_scope: ScopeFilter,
+        services: Sequence[ModuleType]) -> Inventory:
+    started = datetime.now(UTC).isoformat(timespec="seconds")
+    by_type: dict[str, ModuleType] = {t: m for m in services for t in m.TYPES}
+    ctx = Ctx(session=session, tenant=(config.azure.tenant or "").lower() or None, index=Index(()), pairs={})
+    try:
+        subs = subscriptions.discover(session, config.azure, ctx)
+    except ReadError as err:
+        raise _fatal(err, session) from None
+    if not subs:
+        return Inventory(coverage_gaps=tuple(ctx.gaps), collected_at=started,
+                         scope=Scope(providers=("azure",), source="azure"))
+    ctx.tenant = ctx.tenant or subs[0].tenant
+    with ThreadPoolExecutor(max_workers=config.azure.max_workers, thread_name_prefix="azure") as pool:
+        boundary = pool.submit(databoundary.read, ctx)
+        pairs = pool.submit(subscriptions.pairs, session, subs[0], ctx)
+        open_subs = [s for s, ok in zip(subs, pool.map(lambda s: subscriptions.readable(session, s, ctx), subs),
+                                        strict=True) if ok]
+        ctx.pairs = pairs.result()
+        ctx.index = Index(resourcegraph.rows(session, ctx, [s.id for s in open_subs], by_type))
+        access_jobs = {s.id: pool.submit(authorization.prepare, ctx, s.id, s.managed_by) for s in open_subs}
+        chosen = [row for row in ctx.index.rows if _wanted(row, by_type, ctx.index, in_scope)]
+        resources = _read_all(ctx, pool, reporter, chosen, by_type, open_subs)
+
+        def read_row(row: Row) -> Resource:
+            return _read_one(ctx, row, by_type[row.type])
+
+        for module in services:
+            linker: Callable[..., None] | None = getattr(module, "link", None)
+            if linker is not None:
+                linker(ctx, resources, read_row)
+        accesses = {sub: job.result() for sub, job in access_jobs.items()}
+        for key, resource in list(resources.items()):
+            access = accesses.get(resource.account)
+            if access is not None:
+                extra = authorization.grants(ctx, access, resource)
+                resources[key] = replace(resource, access=resource.access + extra,
+                                         evidence=resource.evidence + authorization.OPERATIONS[:3])
+        graph.enrich(ctx, resources, pool.map)
+        data_boundary = boundary.result()
+    final = tuple(replace(r, attributes={**r.attributes, "eu_data_boundary": data_boundary})
+                  for r in sorted(resources.values(), key=lambda r: r.id.lower()))
+    return Inventory(
+        resources=final, coverage_gaps=tuple(ctx.gaps), collected_at=started,
+        scope=Scope(providers=("azure",), accounts=tuple(s.id for s in subs),
+                    regions=tuple(sorted({r.region for r in final})),
+                    organizations=(ctx.tenant,) if ctx.tenant else (), source="azure"),
+    )
+
+
+def _fatal(err: ReadError, session: Session) -> ConnectorError:
+    if err.reason == CREDENTIAL:
+        return ConnectorError("no usable Azure credential", hint="set AZURE_TENANT_ID/AZURE_CLIENT_ID/"
+                              "AZURE_CLIENT_SECRET, sign in with 'az login', or run on a managed identity")
+    return ConnectorError(f"cannot list Azure subscriptions at {session.endpoints.arm}: {err.text()}",
+                          hint="check azure.arm_endpoint, the network and REQUESTS_CA_BUNDLE")
+
+
+def _wanted(row: Row, by_type: Mapping[str, ModuleType], index: Index, in_scope: ScopeFilter) -> bool:
+    module = by_type.get(row.type)
+    if module is None or (hasattr(module, "skip") and module.skip(row)):
+        return False
+    tags = module.tags(row, index) if hasattr(module, "tags") else row.tags
+    return in_scope(Candidate(provider="azure", kind=module.TYPES[row.type], native_type=row.type,
+                              name=row.name, tags=tags))
+
+
+def _read_one(ctx: Ctx, row: Row, module: ModuleType) -> Resource:
+    try:
+        resource: Resource = module.read(ctx, row)
+        return resource
+    except ReadError as err:
+        ctx.failed(module.SERVICE, err, account=row.subscription, region=row.location, resource_id=row.id)
+        return base(row, module.SERVICE, module.TYPES[row.type], ctx.tenant)
+
+
+def _read_all(ctx: Ctx, pool: ThreadPoolExecutor, reporter: Reporter, rows: list[Row],
+              by_type: Mapping[str, ModuleType], subs: Sequence[Any]) -> dict[str, Resource]:
+    tasks = {s.id: reporter.task(f"azure {s.name or s.id}", total=sum(r.subscription == s.id for r in rows))
+             for s in subs}
+
+    def one(row: Row) -> Resource:
+        resource = _read_one(ctx, row, by_type[row.type])
+        if row.subscription in tasks:
+            reporter.advance(tasks[row.subscription])
+        return resource
+
+    resources = {r.id.lower(): r for r in pool.map(one, rows)}
+    pointed = [ctx.index.by_id[i] for i in sorted(ctx.wanted) if i not in resources and i in ctx.index.by_id
+               and ctx.index.by_id[i].type in by_type]
+    resources.update({r.id.lower(): r for r in pool.map(one, pointed)})
+    for task in tasks.values():
+        reporter.done(task)
+    return resources

@@ -1,0 +1,63 @@
+"""Cosmos DB accounts: every region that holds the data, and where periodic backups go.
+
+``properties.locations`` lists every region of the account (failover priority 0 is the
+primary); ``writeLocations``/``readLocations`` say which serve writes. Location names come as
+display names (``East US``) and are normalised. Periodic backups with ``Geo`` redundancy sit in
+the paired region of the primary; continuous backups stay in each region of the account.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from azure.mgmt.cosmosdb import CosmosDBManagementClient
+
+from auditor.connectors.azure import keyvault
+from auditor.connectors.azure.context import Ctx, Row, base, network, region
+from auditor.model.inventory import DataLocation, KeyManager, KeyRef, LocationRole, Resource
+
+SERVICE = "Microsoft.DocumentDB"
+TYPES: Mapping[str, str] = {"microsoft.documentdb/databaseaccounts": "nosql"}
+OPERATIONS = ("Microsoft.DocumentDB/databaseAccounts/read",)
+
+
+def read(ctx: Ctx, row: Row) -> Resource:
+    client = ctx.session.sdk(CosmosDBManagementClient, row.subscription)
+    data = ctx.json(client.database_accounts.get, row.resource_group, row.name)
+    props: dict[str, Any] = data.get("properties") or {}
+    regions = sorted(props.get("locations") or props.get("readLocations") or (),
+                     key=lambda loc: int(loc.get("failoverPriority") or 0))
+    writes = {region(loc.get("locationName")) for loc in props.get("writeLocations") or ()}
+    primary = region(regions[0].get("locationName")) if regions else region(data.get("location") or row.location)
+    locations = [DataLocation(region=primary, role=LocationRole.PRIMARY)]
+    for loc in regions[1:]:
+        where = region(loc.get("locationName"))
+        via = "cosmos-write-region" if where in writes else "cosmos-read-region"
+        locations.append(DataLocation(region=where, role=LocationRole.REPLICA, via=via))
+    policy = props.get("backupPolicy") or {}
+    kind = str(policy.get("type") or "")
+    redundancy = (policy.get("periodicModeProperties") or {}).get("backupStorageRedundancy")
+    if kind.lower() == "periodic" and str(redundancy).lower() == "geo":
+        locations.append(ctx.geo_copy(primary, LocationRole.BACKUP, "cosmos periodic backup (Geo)"))
+    elif kind.lower() == "periodic":
+        locations.append(DataLocation(region=primary, role=LocationRole.BACKUP,
+                                      via=f"cosmos periodic backup ({redundancy or 'unspecified'})"))
+    elif kind.lower() == "continuous":
+        for place in [primary, *(loc.region for loc in locations[1:])]:
+            locations.append(DataLocation(region=place, role=LocationRole.BACKUP, via="cosmos continuous backup"))
+    key_uri = props.get("keyVaultKeyUri")
+    key = (keyvault.key_ref(ctx, key_uri, account=row.subscription, resource_id=row.id) if key_uri
+           else KeyRef(manager=KeyManager.PROVIDER, region=primary, origin="Microsoft.DocumentDB"))
+    return replace(
+        base(row, SERVICE, "nosql", ctx.tenant),
+        region=primary, locations=tuple(locations), network=network(props), encryption=key,
+        evidence=("Microsoft.ResourceGraph/resources/read", OPERATIONS[0]),
+        attributes={"resource_group": row.resource_group, "arm_kind": data.get("kind"),
+                    "write_regions": sorted(writes),
+                    "multiple_write_locations": props.get("enableMultipleWriteLocations"),
+                    "backup_policy": kind or None, "backup_storage_redundancy": redundancy,
+                    "disable_local_auth": props.get("disableLocalAuth"),
+                    "virtual_network_filter": props.get("isVirtualNetworkFilterEnabled")},
+    )

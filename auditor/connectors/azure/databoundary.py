@@ -1,0 +1,28 @@
+"""The tenant's EU Data Boundary setting (``Microsoft.Resources/dataBoundaries/default``).
+
+``EU`` means Microsoft commits to store and process the tenant's customer data in the EU/EFTA
+for regional services deployed in EU Data Boundary regions; ``Global`` or ``NotDefined`` means
+no such commitment. Front Door and CDN stay outside it whatever the setting. The value is
+copied onto every Azure resource (``attributes.eu_data_boundary``) so policies can use it.
+"""
+
+from __future__ import annotations
+
+from azure.mgmt.resource.databoundaries import DataBoundaryMgmtClient
+
+from auditor.connectors.azure.context import Ctx
+from auditor.connectors.azure.gaps import ReadError
+
+SERVICE = "Microsoft.Resources/dataBoundaries"
+OPERATIONS = ("Microsoft.Resources/dataBoundaries/read",)
+
+
+def read(ctx: Ctx) -> str | None:
+    client = ctx.session.sdk(DataBoundaryMgmtClient)
+    try:
+        data = ctx.json(client.data_boundaries.get_tenant, "default")
+    except ReadError as err:
+        ctx.failed(SERVICE, err)
+        return None
+    value = (data.get("properties") or {}).get("dataBoundary")
+    return str(value) if value else None

@@ -1,0 +1,71 @@
+"""PostgreSQL and MySQL flexible servers: geo-redundant backups and read replicas.
+
+``backup.geoRedundantBackup = Enabled`` keeps backups in the paired region; every read replica
+(listed by ``…/replicas``) is a full copy in its own, customer-chosen region. A server that is
+itself a replica records its source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from auditor.connectors.azure import keyvault
+from auditor.connectors.azure.context import Ctx, Row, base, network, region, subscription_of
+from auditor.connectors.azure.gaps import ReadError
+from auditor.model.inventory import DataLocation, KeyManager, KeyRef, LocationRole, Resource
+
+POSTGRES = "microsoft.dbforpostgresql/flexibleservers"
+MYSQL = "microsoft.dbformysql/flexibleservers"
+TYPES: Mapping[str, str] = {POSTGRES: "database", MYSQL: "database"}
+OPERATIONS = (
+    "Microsoft.DBforPostgreSQL/flexibleServers/read",
+    "Microsoft.DBforPostgreSQL/flexibleServers/replicas/read",
+    "Microsoft.DBforMySQL/flexibleServers/read",
+    "Microsoft.DBforMySQL/flexibleServers/replicas/read",
+)
+API = {POSTGRES: "2022-12-01", MYSQL: "2023-12-30"}
+
+
+def read(ctx: Ctx, row: Row) -> Resource:
+    service = "Microsoft.DBforPostgreSQL" if row.type == POSTGRES else "Microsoft.DBforMySQL"
+    ops = OPERATIONS[:2] if row.type == POSTGRES else OPERATIONS[2:]
+    data = ctx.session.get(row.id, API[row.type])
+    props: dict[str, Any] = data.get("properties") or {}
+    primary = region(data.get("location") or row.location)
+    locations = [DataLocation(region=primary, role=LocationRole.PRIMARY)]
+    evidence = ["Microsoft.ResourceGraph/resources/read", ops[0]]
+    backup = props.get("backup") or {}
+    if str(backup.get("geoRedundantBackup")).lower() == "enabled":
+        locations.append(ctx.geo_copy(primary, LocationRole.BACKUP, "geo-redundant backup"))
+    else:
+        locations.append(DataLocation(region=primary, role=LocationRole.BACKUP, via="locally redundant backup"))
+    try:
+        for replica in ctx.session.pages(f"{row.id}/replicas", API[row.type]):
+            rid = str(replica.get("id") or "")
+            if rid.lower() == row.id.lower():
+                continue
+            locations.append(DataLocation(region=region(replica.get("location")), role=LocationRole.REPLICA,
+                                          via="read-replica", target=rid, account=subscription_of(rid)))
+        evidence.append(ops[1])
+    except ReadError as err:
+        ctx.failed(service, err, account=row.subscription, region=primary, resource_id=row.id)
+    return replace(
+        base(row, service, "database", ctx.tenant), region=primary, locations=tuple(locations),
+        network=network(props.get("network") or {}), encryption=_key(ctx, row, props, primary),
+        evidence=tuple(evidence),
+        attributes={"resource_group": row.resource_group, "sku": (data.get("sku") or {}).get("name"),
+                    "version": props.get("version"), "replication_role": props.get("replicationRole"),
+                    "source_server": props.get("sourceServerResourceId"),
+                    "geo_redundant_backup": backup.get("geoRedundantBackup"),
+                    "high_availability": (props.get("highAvailability") or {}).get("mode")},
+    )
+
+
+def _key(ctx: Ctx, row: Row, props: Mapping[str, Any], primary: str) -> KeyRef:
+    enc = props.get("dataEncryption") or {}
+    if str(enc.get("type")).lower() == "azurekeyvault":
+        uri = enc.get("primaryKeyURI") or enc.get("primaryKeyUri")
+        return keyvault.key_ref(ctx, uri, account=row.subscription, resource_id=row.id)
+    return KeyRef(manager=KeyManager.PROVIDER, region=primary, origin="SystemManaged")

@@ -1,0 +1,98 @@
+"""Azure Health Data Services (workspaces, FHIR, DICOM) and Azure API for FHIR: health by nature.
+
+Facts beyond the region: the customer-managed key, public network access, the storage account
+a FHIR service exports to (a copy of the data, read deeply too), the storage account a DICOM
+service keeps its files in, and the Entra authority a service trusts for tokens: an authority
+in another tenant lets that tenant's identities in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from auditor.connectors.azure import keyvault
+from auditor.connectors.azure.context import UNKNOWN_REGION, Ctx, Row, base, network, region
+from auditor.model.inventory import (
+    AccessGrant,
+    DataLocation,
+    KeyManager,
+    KeyRef,
+    LocationRole,
+    Permission,
+    PrincipalKind,
+    Resource,
+)
+
+SERVICE = "Microsoft.HealthcareApis"
+WORKSPACE = "microsoft.healthcareapis/workspaces"
+FHIR = "microsoft.healthcareapis/workspaces/fhirservices"
+DICOM = "microsoft.healthcareapis/workspaces/dicomservices"
+API_FOR_FHIR = "microsoft.healthcareapis/services"
+TYPES: Mapping[str, str] = {WORKSPACE: "health-api", FHIR: "health-api", DICOM: "health-api",
+                            API_FOR_FHIR: "health-api"}
+OPERATIONS = (
+    "Microsoft.HealthcareApis/workspaces/read",
+    "Microsoft.HealthcareApis/workspaces/fhirservices/read",
+    "Microsoft.HealthcareApis/workspaces/dicomservices/read",
+    "Microsoft.HealthcareApis/services/read",
+)
+API = "2024-03-31"
+STORAGE = "microsoft.storage/storageaccounts"
+_TENANT = re.compile(r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})", re.IGNORECASE)
+_OPS = {WORKSPACE: OPERATIONS[0], FHIR: OPERATIONS[1], DICOM: OPERATIONS[2], API_FOR_FHIR: OPERATIONS[3]}
+
+
+def read(ctx: Ctx, row: Row) -> Resource:
+    data = ctx.session.get(row.id, API)
+    props: dict[str, Any] = data.get("properties") or {}
+    home = region(data.get("location") or row.location)
+    locations = [DataLocation(region=home, role=LocationRole.PRIMARY)]
+    export = (props.get("exportConfiguration") or {}).get("storageAccountName")
+    if export:
+        locations.append(_storage_copy(ctx, row, str(export), LocationRole.SNAPSHOT_COPY, "fhir-export"))
+    stored = (props.get("storageConfiguration") or {}).get("storageResourceId")
+    if stored:
+        locations.append(_storage_copy(ctx, row, str(stored), LocationRole.PRIMARY, "dicom-storage"))
+    auth = props.get("authenticationConfiguration") or {}
+    access = []
+    authority = str(auth.get("authority") or "")
+    tenant = _TENANT.search(authority)
+    if tenant:
+        access.append(AccessGrant(principal=authority, principal_kind=PrincipalKind.ACCOUNT,
+                                  permission=Permission.READ, source="token-authority", home=tenant.group(1).lower(),
+                                  condition="identities this Entra tenant issues tokens to, subject to data roles"))
+    for policy in props.get("accessPolicies") or ():
+        access.append(AccessGrant(principal=str(policy.get("objectId")), principal_kind=PrincipalKind.UNKNOWN,
+                                  permission=Permission.WRITE, source="fhir-access-policy", home=ctx.tenant))
+    return replace(
+        base(row, SERVICE, "health-api", ctx.tenant), region=home, locations=tuple(locations),
+        network=network(props), access=tuple(access), encryption=_key(ctx, row, props, home),
+        evidence=("Microsoft.ResourceGraph/resources/read", _OPS[row.type]),
+        attributes={"resource_group": row.resource_group, "arm_kind": data.get("kind") or row.kind,
+                    "authority": authority or None, "export_storage": export, "dicom_storage": stored,
+                    "import_storage": (props.get("importConfiguration") or {}).get("integrationDataStore"),
+                    "smart_identity_providers": [p.get("authority") for p in auth.get("smartIdentityProviders") or ()],
+                    "cors_origins": (props.get("corsConfiguration") or {}).get("origins")},
+    )
+
+
+def _storage_copy(ctx: Ctx, row: Row, ref: str, role: LocationRole, via: str) -> DataLocation:
+    account = ctx.index.get(ref) if ref.startswith("/") else ctx.index.named(STORAGE, ref)
+    if account is None:
+        ctx.unresolved(SERVICE, "not-read", f"{via} storage account {ref.rsplit('/', 1)[-1]} is not visible "
+                       "to the credential", account=row.subscription, resource_id=row.id)
+        return DataLocation(region=UNKNOWN_REGION, role=role, via=via, target=ref)
+    ctx.want(account.id)  # the copy's own replication and access matter as much as the service's
+    return DataLocation(region=account.location, role=role, via=via, target=account.id,
+                        account=account.subscription)
+
+
+def _key(ctx: Ctx, row: Row, props: Mapping[str, Any], home: str) -> KeyRef:
+    cmk = (props.get("encryption") or {}).get("customerManagedKeyEncryption") or {}
+    uri = cmk.get("keyEncryptionKeyUrl") or (props.get("cosmosDbConfiguration") or {}).get("keyVaultKeyUri")
+    if uri:
+        return keyvault.key_ref(ctx, uri, account=row.subscription, resource_id=row.id)
+    return KeyRef(manager=KeyManager.PROVIDER, region=home, origin="Microsoft.HealthcareApis")

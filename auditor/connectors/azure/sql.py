@@ -1,0 +1,149 @@
+"""Azure SQL databases: failover-group partners, geo-replicas, backup redundancy, TDE key.
+
+A database inherits its server's tags for the scope decision (health tagged on the server
+covers every database on it). Server-level facts (network, failover groups, TDE protector)
+are read once per server however many of its databases are in scope.
+
+- Failover groups list partner servers *with their location*: any region, customer-chosen.
+- Replication links give each geo-secondary's ``partnerLocation``.
+- Backups: ``Geo``/``GeoZone`` redundancy keeps them in the database's
+  ``defaultSecondaryLocation`` (ARM's own value; the pair table only when it is missing).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from azure.mgmt.sql import SqlManagementClient
+
+from auditor.connectors.azure import keyvault
+from auditor.connectors.azure.context import Ctx, Index, Row, base, network, parent_id, region, subscription_of
+from auditor.connectors.azure.gaps import ReadError
+from auditor.model.inventory import DataLocation, KeyManager, KeyRef, LocationRole, Network, Resource
+
+SERVICE = "Microsoft.Sql"
+DATABASE = "microsoft.sql/servers/databases"
+SERVER = "microsoft.sql/servers"
+TYPES: Mapping[str, str] = {DATABASE: "database"}
+OPERATIONS = (
+    "Microsoft.Sql/servers/databases/read",
+    "Microsoft.Sql/servers/read",
+    "Microsoft.Sql/servers/failoverGroups/read",
+    "Microsoft.Sql/servers/databases/replicationLinks/read",
+    "Microsoft.Sql/servers/encryptionProtector/read",
+)
+
+
+def skip(row: Row) -> bool:
+    """System databases (``master``) hold no customer data."""
+    return row.name.lower() == "master" or "system" in str(row.kind or "").lower()
+
+
+def tags(row: Row, index: Index) -> dict[str, str]:
+    server = index.get(parent_id(row.id))
+    return {**(server.tags if server else {}), **row.tags}
+
+
+def read(ctx: Ctx, row: Row) -> Resource:
+    server_name = parent_id(row.id).rsplit("/", 1)[-1]
+    client = ctx.session.sdk(SqlManagementClient, row.subscription)
+    data = ctx.json(client.databases.get, row.resource_group, server_name, row.name)
+    props: dict[str, Any] = data.get("properties") or {}
+    primary = region(data.get("location") or row.location)
+    evidence = ["Microsoft.ResourceGraph/resources/read", OPERATIONS[0]]
+    locations = [DataLocation(region=primary, role=LocationRole.PRIMARY)]
+    seen: set[str] = set()
+    for partner in _failover_partners(ctx, client, row, server_name, evidence):
+        seen.add(str(partner["id"]).lower())
+        locations.append(DataLocation(region=region(partner.get("location")), role=LocationRole.REPLICA,
+                                      via=f"sql-failover-group {partner['group']}", target=partner["id"],
+                                      account=subscription_of(str(partner["id"]))))
+    for link in _replication_links(ctx, client, row, server_name, evidence):
+        target = str(link.get("partnerServer") or "")
+        if any(s.rsplit("/", 1)[-1] == target.lower() for s in seen):
+            continue
+        locations.append(DataLocation(region=region(link.get("partnerLocation")), role=LocationRole.REPLICA,
+                                      via=f"sql-geo-replication ({link.get('linkType') or 'GEO'})",
+                                      target=f"{target}/{link.get('partnerDatabase') or row.name}"))
+    redundancy = props.get("currentBackupStorageRedundancy") or props.get("requestedBackupStorageRedundancy")
+    if str(redundancy).lower() in ("geo", "geozone"):
+        secondary = props.get("defaultSecondaryLocation")
+        locations.append(DataLocation(region=region(secondary), role=LocationRole.BACKUP,
+                                      via=f"backup storage redundancy {redundancy} (defaultSecondaryLocation)")
+                         if secondary else ctx.geo_copy(primary, LocationRole.BACKUP,
+                                                        f"backup storage redundancy {redundancy} (paired region)"))
+    elif redundancy:
+        locations.append(DataLocation(region=primary, role=LocationRole.BACKUP,
+                                      via=f"backup storage redundancy {redundancy}"))
+    server = _server(ctx, client, row, server_name, evidence)
+    return replace(
+        base(row, SERVICE, "database", ctx.tenant),
+        region=primary, tags=tags(row, ctx.index), locations=tuple(locations),
+        network=network(server.get("properties") or {}) if server else Network(),
+        encryption=_tde(ctx, client, row, server_name, evidence), evidence=tuple(evidence),
+        attributes={"resource_group": row.resource_group, "sku": (data.get("sku") or {}).get("name"),
+                    "server": parent_id(row.id), "backup_storage_redundancy": redundancy,
+                    "default_secondary_location": props.get("defaultSecondaryLocation"),
+                    "zone_redundant": props.get("zoneRedundant"),
+                    "public_network_access": ((server or {}).get("properties") or {}).get("publicNetworkAccess")},
+    )
+
+
+def _server(ctx: Ctx, client: SqlManagementClient, row: Row, name: str, evidence: list[str]) -> dict[str, Any]:
+    try:
+        data: dict[str, Any] = ctx.memo(("sql-server", parent_id(row.id).lower()),
+                                        lambda: ctx.json(client.servers.get, row.resource_group, name))
+    except ReadError as err:
+        ctx.failed(SERVICE, err, account=row.subscription, region=row.location, resource_id=parent_id(row.id))
+        return {}
+    evidence.append(OPERATIONS[1])
+    return data
+
+
+def _failover_partners(ctx: Ctx, client: SqlManagementClient, row: Row, server: str,
+                       evidence: list[str]) -> list[dict[str, Any]]:
+    try:
+        groups: list[dict[str, Any]] = ctx.memo(
+            ("sql-fg", parent_id(row.id).lower()),
+            lambda: ctx.json_list(client.failover_groups.list_by_server, row.resource_group, server))
+    except ReadError as err:
+        ctx.failed(SERVICE, err, account=row.subscription, region=row.location, resource_id=parent_id(row.id))
+        return []
+    evidence.append(OPERATIONS[2])
+    partners = []
+    for group in groups:
+        props = group.get("properties") or {}
+        if row.id.lower() not in {str(d).lower() for d in props.get("databases") or ()}:
+            continue
+        for partner in props.get("partnerServers") or ():
+            partners.append({"id": partner.get("id"), "location": partner.get("location"),
+                             "group": group.get("name")})
+    return partners
+
+
+def _replication_links(ctx: Ctx, client: SqlManagementClient, row: Row, server: str,
+                       evidence: list[str]) -> list[dict[str, Any]]:
+    try:
+        links = ctx.json_list(client.replication_links.list_by_database, row.resource_group, server, row.name)
+    except ReadError as err:
+        ctx.failed(SERVICE, err, account=row.subscription, region=row.location, resource_id=row.id)
+        return []
+    evidence.append(OPERATIONS[3])
+    return [link.get("properties") or {} for link in links]
+
+
+def _tde(ctx: Ctx, client: SqlManagementClient, row: Row, server: str, evidence: list[str]) -> KeyRef:
+    try:
+        data: dict[str, Any] = ctx.memo(
+            ("sql-tde", parent_id(row.id).lower()),
+            lambda: ctx.json(client.encryption_protectors.get, row.resource_group, server, "current"))
+    except ReadError as err:
+        ctx.failed(SERVICE, err, account=row.subscription, region=row.location, resource_id=parent_id(row.id))
+        return KeyRef(manager=KeyManager.UNKNOWN)
+    evidence.append(OPERATIONS[4])
+    props = data.get("properties") or {}
+    if str(props.get("serverKeyType")).lower() == "azurekeyvault":
+        return keyvault.key_ref(ctx, props.get("uri"), account=row.subscription, resource_id=row.id)
+    return KeyRef(manager=KeyManager.PROVIDER, region=row.location, origin="ServiceManaged")
