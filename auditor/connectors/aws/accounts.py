@@ -113,7 +113,7 @@ def regions(scan: Scan, account: Account) -> tuple[str, ...]:
     if found is None:  # gap recorded; fall back to what we were told, or the home region
         return tuple(wanted) if wanted else (account.home_region,)
     status = {str(r["RegionName"]): str(r.get("OptInStatus") or "opt-in-not-required")
-              for r in found.get("Regions", [])}
+              for r in found.get("Regions", []) if partition_of(str(r["RegionName"])) == account.partition}
     if wanted is None:
         return tuple(sorted(r for r, s in status.items() if s != "not-opted-in"))
     kept: list[str] = []

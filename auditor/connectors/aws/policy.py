@@ -176,6 +176,8 @@ def grants(document: str | Mapping[str, Any], *, service: str, source: str) -> l
     statements = doc.get("Statement") or []
     if isinstance(statements, Mapping):
         statements = [statements]
+    if not isinstance(statements, list):
+        raise ValueError("policy Statement is neither an object nor a list")
     out: list[AccessGrant] = []
     for st in statements:
         if not isinstance(st, Mapping) or st.get("Effect") != "Allow":

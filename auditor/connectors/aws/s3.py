@@ -118,6 +118,11 @@ def where(scan: Scan, account: Account, name: str) -> Where:
     return scan.once(("s3.head", name), lambda: _head(scan, account, name))
 
 
+def listed_region_in(scan: Scan, name: str) -> str | None:
+    found = scan.shared.get(_INDEX, {}).get(name)
+    return None if found is None else str(found.region)
+
+
 def _head(scan: Scan, account: Account, name: str) -> Where:
     arn = _arn(account.partition, name)
     try:
@@ -156,6 +161,10 @@ def read(scan: Scan, found: Found, deep: bool) -> Read:
     encryption = get("GetBucketEncryption", "ServerSideEncryptionConfigurationNotFoundError")
     logging = get("GetBucketLogging")
     controls = s3_account.controls(scan, account)
+
+    def listed_region(name: str) -> str | None:
+        return listed_region_in(scan, name)
+
     evidence += ["s3control:GetPublicAccessBlock", "s3control:ListMultiRegionAccessPoints"]
 
     locations = [DataLocation(found.region)]
@@ -188,7 +197,7 @@ def read(scan: Scan, found: Found, deep: bool) -> Read:
         "public_access_block": {"bucket": bucket_flags, "account": controls.bpa, "effective": bpa},
         "replication_rules": rules,
         "encryption": _encryption_facts(encryption),
-        "multi_region_access_points": None if controls.mraps is None else controls.mraps_of(found.name),
+        "multi_region_access_points": None if controls.mraps is None else controls.mraps_of(found.name, listed_region),
     }
     if acl is not None:
         attributes["acl"] = s3_access.acl_summary(acl)

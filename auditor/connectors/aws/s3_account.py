@@ -5,6 +5,7 @@ Read once per account, and only when one of its buckets is read deeply.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,14 +27,19 @@ class AccountS3:
     bpa: dict[str, bool] | None  # None: unreadable (a gap was recorded)
     mraps: tuple[dict[str, Any], ...] | None  # None: unreadable
 
-    def mraps_of(self, bucket: str) -> list[dict[str, Any]]:
+    def mraps_of(self, bucket: str, region_of: Callable[[str], str | None]) -> list[dict[str, Any]]:
+        """The access points routing to ``bucket``, with the regions of every bucket behind each.
+
+        A member bucket's region is taken from the scan's own listing when it has it
+        (``region_of``), else from what S3 Control states.
+        """
         out = []
         for m in self.mraps or ():
-            regions = m.get("Regions") or []
-            if any(r.get("Bucket") == bucket for r in regions):
-                out.append({"name": m.get("Name"), "alias": m.get("Alias"),
-                            "regions": sorted({str(r.get("Region")) for r in regions if r.get("Region")}),
-                            "buckets": sorted(str(r.get("Bucket")) for r in regions)})
+            members = m.get("Regions") or []
+            if any(r.get("Bucket") == bucket for r in members):
+                regions = {region_of(str(r.get("Bucket"))) or str(r.get("Region") or "unknown") for r in members}
+                out.append({"name": m.get("Name"), "alias": m.get("Alias"), "regions": sorted(regions),
+                            "buckets": sorted(str(r.get("Bucket")) for r in members)})
         return out
 
 

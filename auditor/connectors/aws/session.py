@@ -18,6 +18,7 @@ per (account, service, region) is created once and shared by the worker threads.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import threading
 from collections.abc import Callable, Collection, Iterator
@@ -82,12 +83,23 @@ class Account:
         return f"arn:{self.partition}:{service}:{region}:{self.id}:{resource}"
 
 
+@functools.lru_cache(maxsize=1)
+def _partitions() -> boto3.session.Session:
+    return boto3.session.Session()  # only its (read-only) endpoint data is used
+
+
+_partition_lock = threading.Lock()
+
+
+@functools.lru_cache(maxsize=512)
 def partition_of(region: str | None) -> str:
     """The partition a region belongs to, from botocore's own data (never a hard-coded list)."""
     if not region:
         return "aws"
+    with _partition_lock:
+        session = _partitions()
     try:
-        return str(boto3.session.Session().get_partition_for_region(region))
+        return str(session.get_partition_for_region(region))
     except Exception:  # unknown region names (emulators, future regions) belong to the default partition
         return "aws"
 

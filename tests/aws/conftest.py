@@ -1,0 +1,83 @@
+"""AWS tests run against a real moto server over HTTP (``AWS_ENDPOINT_URL``), reset after each test."""
+
+from __future__ import annotations
+
+import os
+import urllib.request
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import boto3
+import pytest
+
+from auditor.config import AwsConfig, Config
+from auditor.connectors.aws import collect
+from auditor.connectors.base import Candidate, ScopeFilter
+from auditor.demo.moto_server import RequestLog, emulator_wiring, moto_server, request_log
+from auditor.model.inventory import Inventory, Resource
+from auditor.progress import NullReporter
+
+ACCOUNT = "123456789012"  # moto's default account for the "testing" keys
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint() -> Iterator[str]:
+    with moto_server() as url:
+        yield url
+
+
+@pytest.fixture
+def aws(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    for key, value in {
+        "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1", "AWS_ENDPOINT_URL": moto_endpoint,
+        "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }.items():
+        monkeypatch.setenv(key, value)
+    for key in ("AWS_PROFILE", "AWS_RETRY_MODE", "AWS_MAX_ATTEMPTS", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"):
+        monkeypatch.delenv(key, raising=False)
+    with emulator_wiring():
+        yield moto_endpoint
+    urllib.request.urlopen(urllib.request.Request(f"{moto_endpoint}/moto-api/reset", method="POST"))
+
+
+@pytest.fixture
+def served(aws: str) -> Iterator[RequestLog]:
+    """The request lines the emulator logs while the test runs."""
+    with request_log() as log:
+        yield log
+
+
+def s3(region: str = "us-east-1") -> Any:
+    return boto3.client("s3", region_name=region)
+
+
+def bucket(name: str, region: str, *, tags: dict[str, str] | None = None, client: Any = None) -> Any:
+    """Create a bucket (tagged when asked) and return a client for its region."""
+    c = client or s3(region)
+    kwargs = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+    c.create_bucket(Bucket=name, **kwargs)
+    if tags:
+        c.put_bucket_tagging(Bucket=name, Tagging={"TagSet": [{"Key": k, "Value": v} for k, v in tags.items()]})
+    return c
+
+
+HEALTH = {"data-classification": "health"}
+
+
+def health_only(candidate: Candidate) -> bool:
+    return candidate.tags.get("data-classification") == "health"
+
+
+def scan(*, in_scope: ScopeFilter = health_only, regions: tuple[str, ...] | None = ("us-east-1", "eu-west-1"),
+         reporter: NullReporter | None = None, **aws_options: Any) -> Inventory:
+    config = Config(aws=AwsConfig(regions=regions, max_workers=4, **aws_options))
+    return collect(config, reporter or NullReporter(), in_scope)
+
+
+def by_name(inventory: Inventory) -> dict[str, Resource]:
+    return {r.name: r for r in inventory.resources if r.service == "s3"}
+
+
+Seeder = Callable[..., Any]
