@@ -230,6 +230,22 @@ def regions(
     typer.echo(format_catalog(provider), nl=False)
 
 
+# provider -> "module:function" returning the least-privilege role document (JSON-ready).
+PERMISSIONS = {"aws": "auditor.connectors.aws.permissions:policy_document"}
+
+
+@app.command()
+def permissions(provider: Annotated[str, typer.Argument(help="aws or azure.")]) -> None:
+    """Print the least-privilege role a scan needs, built from what the connectors declare they call."""
+    import importlib
+    import json
+
+    if provider not in PERMISSIONS:
+        raise ConfigError(f"permissions {provider!r}: expected one of {', '.join(sorted(PERMISSIONS))}")
+    module, _, func = PERMISSIONS[provider].partition(":")
+    typer.echo(json.dumps(getattr(importlib.import_module(module), func)(), indent=2))
+
+
 @app.command()
 def version() -> None:
     """Print the tool version."""

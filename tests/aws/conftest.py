@@ -81,3 +81,59 @@ def by_name(inventory: Inventory) -> dict[str, Resource]:
 
 
 Seeder = Callable[..., Any]
+
+
+class FakeJsonService:
+    """A tiny hand-written AWS JSON-protocol endpoint on 127.0.0.1 (for answers moto cannot give).
+
+    ``answer(operation, body, headers) -> (status, payload)``; route one service to it with
+    ``AWS_ENDPOINT_URL_<SERVICE>``.
+    """
+
+    def __init__(self, answer: Callable[[str, dict[str, Any], dict[str, str]], tuple[int, dict[str, Any]]]) -> None:
+        import json
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.calls: list[str] = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+                length = int(self.headers.get("Content-Length") or 0)
+                body = json.loads(self.rfile.read(length) or b"{}")
+                operation = str(self.headers.get("X-Amz-Target", "")).rpartition(".")[2]
+                outer.calls.append(operation)
+                status, payload = answer(operation, body, dict(self.headers))
+                data = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/x-amz-json-1.1")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: Any) -> None:
+                return None
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+@pytest.fixture
+def fake_service() -> Iterator[Callable[..., FakeJsonService]]:
+    started: list[FakeJsonService] = []
+
+    def start(answer: Callable[[str, dict[str, Any], dict[str, str]], tuple[int, dict[str, Any]]]) -> FakeJsonService:
+        service = FakeJsonService(answer)
+        started.append(service)
+        return service
+
+    yield start
+    for service in started:
+        service.close()
