@@ -153,15 +153,17 @@ def policies_list(
 
 @policies_app.command("show")
 def policies_show(
-    policy_id: Annotated[str, typer.Argument(help="A policy id (RES-001) or a profile id (hds).")],
-    profile: Annotated[str | None, typer.Option(help="Show a profile instead.")] = None,
+    policy_id: Annotated[str | None, typer.Argument(help="A policy id (RES-001).")] = None,
+    profile: Annotated[str | None, typer.Option(help="Show this profile instead (hds, fr-doctrine…).")] = None,
     config: ConfigOpt = None,
 ) -> None:
     """Explain one policy (or, with --profile, what a profile allows and how it changes severities)."""
     from auditor.engine import describe
 
+    if policy_id is None and profile is None:
+        raise ConfigError("give a policy id (auditor policies show RES-001) or --profile NAME")
     pack = _pack(config)
-    typer.echo(describe.show_profile(pack, profile) if profile else describe.show_policy(pack, policy_id))
+    typer.echo(describe.show_profile(pack, profile) if profile else describe.show_policy(pack, str(policy_id)))
 
 
 @policies_app.command("validate")
