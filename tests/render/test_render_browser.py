@@ -1,0 +1,171 @@
+"""The HTML report in a real headless Chromium: it shows, filters, sorts, prints, stays offline and inert.
+
+Needs Debian's ``chromium`` and ``chromedriver`` (``.ci/run`` installs them); skipped with the reason
+when they are absent.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from auditor.model.findings import FindingsDoc
+from auditor.render import RENDERERS, RenderOptions
+from auditor.render.i18n import catalog
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+
+
+@pytest.fixture(scope="module")
+def driver() -> Iterator[Any]:
+    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
+        pytest.skip("headless Chromium not installed (apt-get install chromium chromium-driver)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    profile = tempfile.mkdtemp(prefix="auditor-chrome-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-extensions",
+                "--disable-default-apps", f"--user-data-dir={profile}", "--window-size=1280,1000"):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    drv = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    try:
+        yield drv
+    finally:
+        drv.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def _open(driver: Any, path: Path) -> list[str]:
+    """Load the report; return every URL the page requested."""
+    driver.get("about:blank")
+    driver.get_log("performance")  # drop what happened before
+    driver.get_log("browser")
+    driver.get(path.as_uri())
+    driver.execute_script("return document.readyState")
+    urls = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            urls.append(message["params"]["request"]["url"])
+    return urls
+
+
+def _visible_rows(driver: Any) -> list[str]:
+    return driver.execute_script(  # type: ignore[no-any-return]
+        "return Array.from(document.querySelectorAll('tr.f')).filter(r => r.offsetParent !== null)"
+        ".map(r => r.getAttribute('data-sev'))")
+
+
+def _choose(driver: Any, name: str, value: str) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    Select(driver.find_element(By.CSS_SELECTOR, f"#filters select[name={name}]")).select_by_value(value)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_report_in_chromium(driver: Any, doc: FindingsDoc, make_options: Any, lang: str, tmp_path: Path) -> None:
+    from selenium.common.exceptions import NoAlertPresentException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    page = tmp_path / f"report.{lang}.html"
+    page.write_text(RENDERERS["html"].render(doc, make_options(doc, lang)), encoding="utf-8")
+    urls = _open(driver, page)
+    texts = catalog(lang)
+
+    # nothing but the file itself (and inline data: URLs) was requested
+    assert urls and all(u == page.as_uri() or u.startswith("data:") for u in urls), urls
+
+    # the verdict shows first; the incomplete banner is there
+    verdict = driver.find_element(By.ID, "verdict")
+    assert verdict.is_displayed() and verdict.text == texts["verdict.non-compliant"]
+    assert driver.find_element(By.CSS_SELECTOR, ".incomplete-banner").is_displayed()
+    driver.save_screenshot(str(tmp_path / f"report-{lang}.png"))
+    assert (tmp_path / f"report-{lang}.png").stat().st_size > 10_000
+
+    # hostile cloud strings are text, never markup or script
+    with pytest.raises(NoAlertPresentException):
+        _ = driver.switch_to.alert.text
+    assert driver.execute_script("return typeof window.__pwned") == "undefined"
+    injected = "return document.querySelectorAll('img, iframe, object, embed, svg[onload], [onerror]').length"
+    assert driver.execute_script(injected) == 0
+    assert driver.execute_script("return document.scripts.length") == 2
+    body = driver.find_element(By.TAG_NAME, "body").text
+    assert "<script>alert(1)</script>" in body and '"><img src=x onerror=' in body
+
+    # filters: severity, provider, framework, free text; reset
+    every = _visible_rows(driver)
+    assert len(every) == 10  # 7 failing + 2 unknown + 1 waived
+    _choose(driver, "sev", "critical")
+    shown = _visible_rows(driver)
+    assert shown == ["critical"] * 4
+    cards = driver.execute_script("return Array.from(document.querySelectorAll('article.ds'))"
+                                  ".filter(a => a.offsetParent !== null).length")
+    assert cards == 3  # the health datasets with a critical finding
+    _choose(driver, "sev", "")
+    _choose(driver, "prov", "azure")
+    assert len(_visible_rows(driver)) == 1
+    _choose(driver, "prov", "")
+    _choose(driver, "fw", "SecNumCloud")
+    assert len(_visible_rows(driver)) == 4
+    _choose(driver, "fw", "")
+    driver.find_element(By.CSS_SELECTOR, "#filters input[name=q]").send_keys("HYPERLINK")
+    assert len(_visible_rows(driver)) == 1
+    driver.find_element(By.CSS_SELECTOR, "#filters button[type=reset]").click()
+    WebDriverWait(driver, 5).until(lambda d: len(_visible_rows(d)) == 10)  # reset applies after the form clears
+
+    # sorting: the map table by number of datasets, both ways
+    header = driver.find_elements(By.CSS_SELECTOR, "#map-table thead th button.sort")[2]
+    column = "return Array.from(document.querySelectorAll('#map-table tbody tr')).map(r => +r.cells[2].textContent)"
+    header.click()
+    ascending = driver.execute_script(column)
+    assert ascending == sorted(ascending)
+    header.click()
+    descending = driver.execute_script(column)
+    assert descending == sorted(ascending, reverse=True)
+
+    # print: filters hidden, rows hidden by a filter shown again, collapsed sections expanded
+    _choose(driver, "sev", "critical")
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        assert not driver.find_element(By.ID, "filters").is_displayed()
+        assert len(_visible_rows(driver)) == 10
+        trend_cell = driver.find_element(By.CSS_SELECTOR, "#changes details:not([open]) table td")
+        assert trend_cell.rect["height"] > 0
+    finally:
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    pdf = driver.print_page()
+    assert len(pdf) > 10_000
+
+    # the console stayed clean
+    errors = [e for e in driver.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
+    assert not errors, errors
+
+
+def test_report_without_javascript(driver: Any, doc: FindingsDoc, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    page = tmp_path / "report.html"
+    page.write_text(RENDERERS["html"].render(doc, RenderOptions()), encoding="utf-8")
+    driver.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
+    try:
+        _open(driver, page)
+        assert not driver.find_element(By.ID, "filters").is_displayed()  # useless without JS: hidden
+        rows = driver.find_elements(By.CSS_SELECTOR, "tr.f")
+        assert len(rows) == 10 and all(r.is_displayed() for r in rows)
+    finally:
+        driver.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
