@@ -233,7 +233,8 @@ def regions(
 
 
 # provider -> "module:function" returning the least-privilege role document (JSON-ready).
-PERMISSIONS = {"aws": "auditor.connectors.aws.permissions:policy_document"}
+PERMISSIONS = {"aws": "auditor.connectors.aws.permissions:policy_document",
+               "azure": "auditor.connectors.azure.permissions:role_definition"}
 
 
 @app.command()

@@ -141,7 +141,7 @@ class FakeARM:
     def deny_graph(self) -> None:
         self._graph_denied = True
 
-    def throttle(self, path: str, times: int = 1, retry_after: int = 1) -> None:
+    def throttle(self, path: str, times: int = 1, retry_after: float = 1) -> None:
         self._throttled[path.rstrip("/").lower()] = [times, retry_after]
 
     def methods(self) -> set[str]:
@@ -258,6 +258,12 @@ class FakeARM:
                                                                     "found."), {})
         if len(parts) == 4 and parts[1] == "subscriptions" and parts[3] == "locations":
             return 200, {"value": self.locations}, {}
+        if len(parts) == 4 and parts[1] == "subscriptions" and parts[3] == "resources":
+            # resources/…/Microsoft.Resources/stable/2022-09-01 "Resources_List": GenericResourceExpanded items
+            return self._page(path, query, [
+                {k: v for k, v in self.objects[r["id"].lower()].items() if k in ("id", "name", "type", "location",
+                                                                                   "tags", "kind", "sku")}
+                for r in self._rows if r["subscriptionId"].lower() == parts[2]])
         if len(parts) == 4 and parts[1] == "subscriptions" and parts[3] == "resourcegroups":
             groups = sorted({o["id"].split("/")[4] for o in self.objects.values()
                              if o["id"].lower().startswith(f"/subscriptions/{parts[2]}/resourcegroups/")})

@@ -50,7 +50,8 @@ def run(session: Session, config: Config, reporter: Reporter, in_scope: ScopeFil
         open_subs = [s for s, ok in zip(subs, pool.map(lambda s: subscriptions.readable(session, s, ctx), subs),
                                         strict=True) if ok]
         ctx.pairs = pairs.result()
-        ctx.index = Index(resourcegraph.rows(session, ctx, [s.id for s in open_subs], by_type))
+        listed = {*by_type, *(t for m in services for t in getattr(m, "INDEX", ()))}
+        ctx.index = Index(resourcegraph.rows(session, ctx, [s.id for s in open_subs], listed))
         access_jobs = {s.id: pool.submit(authorization.prepare, ctx, s.id, s.managed_by) for s in open_subs}
         chosen = [row for row in ctx.index.rows if _wanted(row, by_type, ctx.index, in_scope)]
         resources = _read_all(ctx, pool, reporter, chosen, by_type, open_subs)

@@ -27,6 +27,7 @@ SERVICE = "Microsoft.Sql"
 DATABASE = "microsoft.sql/servers/databases"
 SERVER = "microsoft.sql/servers"
 TYPES: Mapping[str, str] = {DATABASE: "database"}
+INDEX = (SERVER,)  # listed too (not read deeply): databases take their server's tags
 OPERATIONS = (
     "Microsoft.Sql/servers/databases/read",
     "Microsoft.Sql/servers/read",
