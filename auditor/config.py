@@ -127,9 +127,10 @@ class Config:
     azure: AzureConfig = field(default_factory=AzureConfig)
     waivers: Path | None = None
     waiver_max_days: int = 365
-    history: Path | None = None
+    history: Path | str | None = None  # the run store: a SQLite file, or a postgresql:// URL (a str); None: off
     policy_dirs: tuple[Path, ...] = ()
     source: str | None = None  # the file it came from
+    shard: tuple[int, int] | None = None  # scan only slice I of N of the accounts/subscriptions (--shard I/N)
 
     def with_overrides(self, **changes: Any) -> Config:
         """Command-line options win over the file; ``None`` means "not given"."""
@@ -203,7 +204,14 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
         ),
         waivers=rel(data.get("waivers")),
         waiver_max_days=int(data.get("waiver_max_days", 365)),
-        history=rel(data.get("history")),
+        history=_store(data.get("history"), base),
         policy_dirs=tuple(base / p for p in data.get("policy_dirs", ())),
         source=str(path),
     )
+
+
+def _store(value: str | None, base: Path) -> Path | str | None:
+    """``history:`` is a file (relative to the config file) or a ``postgresql://`` URL, kept as text."""
+    if value is None or value.startswith(("postgresql://", "postgres://")):
+        return value
+    return base / value

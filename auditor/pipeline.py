@@ -8,14 +8,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from auditor import __version__
 from auditor.classify import classify, classify_one
 from auditor.config import Config
 from auditor.connectors import connector
-from auditor.connectors.base import Candidate, ScopeFilter, everything
+from auditor.connectors.base import Candidate, ScopeFilter, everything, shard_slice
 from auditor.engine.evaluate import evaluate
 from auditor.engine.pack import PolicyPack, load_pack
 from auditor.engine.waivers import load_waivers
@@ -27,7 +27,10 @@ from auditor.model.findings import FindingsDoc, Run, Severity
 from auditor.model.inventory import Inventory, Scope
 from auditor.model.schema import validate
 from auditor.progress import Reporter
+from auditor.results import history
 from auditor.results.gate import GateResult, gate
+from auditor.results.history import RunRecord
+from auditor.results.merge import mark_shard
 from auditor.trust import relate
 
 
@@ -57,7 +60,7 @@ def enrich(inventory: Inventory, config: Config) -> Inventory:
 def collect(config: Config, providers: Sequence[str], reporter: Reporter) -> Inventory:
     """Stage 1 for each provider, merged into one inventory."""
     in_scope = scope_filter(config)
-    parts = [connector(p)(config, reporter, in_scope) for p in providers]
+    parts = [shard_slice(connector(p)(config, reporter, in_scope), config.shard) for p in providers]
     return merge_inventories(parts)
 
 
@@ -125,16 +128,21 @@ def load_inventory(path: Path) -> Inventory:
 
 
 def write_outputs(doc: FindingsDoc, out: Path, formats: Sequence[str], lang: str,
-                  inventory: Inventory | None = None) -> list[Path]:
-    """Render everything in memory first, then write each file atomically: no half-written output set."""
-    from auditor.render import RENDERERS, RenderOptions
+                  inventory: Inventory | None = None, previous: FindingsDoc | None = None,
+                  trend: Sequence[RunRecord] = ()) -> list[Path]:
+    """Render everything in memory first, then write each file atomically: no half-written output set.
+
+    ``previous`` (the last run) and ``trend`` (past runs, oldest first) feed "since last run" and the sparkline.
+    """
+    from auditor.render import RENDERERS, RenderOptions, TrendPoint
 
     unknown = [f for f in formats if f not in RENDERERS]
     if unknown:
         raise ConfigError(f"unknown format {unknown[0]!r} (known: {', '.join(sorted(RENDERERS))})")
     findings_json = RENDERERS["json"].render(doc, RenderOptions(lang=lang))
     digest = hashlib.sha256(findings_json.encode("utf-8")).hexdigest()
-    options = RenderOptions(lang=lang, findings_sha256=digest, generated_at=doc.run.finished)
+    options = RenderOptions(lang=lang, findings_sha256=digest, generated_at=doc.run.finished, previous=previous,
+                            trend=tuple(TrendPoint(r.started, r.failing, r.unknown) for r in trend))
     files: dict[str, str] = {}
     if inventory is not None:
         files["inventory.json"] = dump_json(to_dict(inventory))
@@ -164,9 +172,28 @@ def audit(config: Config, source: Callable[[Config], Inventory], *, write_invent
         ) from None
     pack = load_pack(config.policy_dirs)
     pack.profile(config.profile)  # fail fast on a bad profile, before a long scan
+    if config.history is not None:
+        history.open_history(config.history).close()  # fail fast on a bad history location too
     raw = source(config)
     assessment = assess(raw, config, started=started, pack=pack)
-    formats = tuple(dict.fromkeys(("json", *config.formats)))
-    files = write_outputs(assessment.doc, config.out, formats, config.lang,
-                          inventory=raw if write_inventory else None)
+    assessment = replace(assessment, doc=mark_shard(assessment.doc, config.shard))
+    files = publish(assessment.doc, config, inventory=raw if write_inventory else None)
     return Outcome(assessment, gate(assessment.doc, fail_on, config.allow_unknown), tuple(files))
+
+
+def publish(doc: FindingsDoc, config: Config, inventory: Inventory | None = None) -> list[Path]:
+    """Write every requested format, with "since last run" and the trend, then record the run (``config.history``).
+
+    Without a history (and for a shard, a partial run), "since last run" compares with the ``findings.json``
+    already in the output folder.
+    """
+    formats = tuple(dict.fromkeys(("json", *config.formats)))
+    if config.history is None or config.shard is not None:
+        previous = history.previous_file(config.out / "findings.json", doc.run)
+        return write_outputs(doc, config.out, formats, config.lang, inventory, previous)
+    with history.opened(config.history) as store:
+        files = write_outputs(doc, config.out, formats, config.lang, inventory, history.previous(store, doc.run),
+                              history.trend(store, doc.run))
+        written = next(f for f in files if f.name == "findings.json")
+        store.record(doc, findings_sha256=hashlib.sha256(written.read_bytes()).hexdigest())
+    return files

@@ -1,0 +1,399 @@
+"""The run store: every recorded run, its findings with first/last seen, and its coverage gaps.
+
+SQLite by default (``./audit-history.db``, WAL), or PostgreSQL when the history is a
+``postgresql://`` URL; the same schema on both (see :mod:`auditor.results.sqldb`).
+
+Runs belong to a *series* — the profile and the providers audited ("hds|aws+azure") — so an
+AWS-only and an Azure-only scan sharing one store never see each other's findings as resolved.
+
+Findings are stored as *spans*: one row per finding identity (``Finding.key``) and unchanged
+severity and status, covering the consecutive runs of its series in which it was present
+(``first_run`` .. ``last_run``). A run that changes nothing extends every open span with one
+``UPDATE``; the table grows only with change. ``first_seen`` is when the finding appeared and
+has been present since, without interruption (carried across severity or status changes), so
+"open for 45 days" is a column read. Resources audited are kept as spans the same way, so a
+diff can tell a fixed finding from a resource that is no longer there.
+
+A run is recorded in one transaction: a process killed while recording leaves the store as the
+previous run left it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from auditor.errors import InputError
+from auditor.fsio import dump_json
+from auditor.model.codec import from_dict, to_dict
+from auditor.model.findings import SEVERITIES, Finding, FindingsDoc, Run, Severity, Status, WaiverRef
+from auditor.model.inventory import CoverageGap
+from auditor.results.diff import Snapshot, load_file
+from auditor.results.gate import counts, verdict
+from auditor.results.sqldb import Db, connect
+
+DEFAULT_PATH = Path("audit-history.db")
+SCHEMA_VERSION = 1
+PAUSE_ENV = "AUDITOR_TEST_PAUSE_IN_RECORD"  # tests only: a file to create, then wait, inside the transaction
+
+SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    """CREATE TABLE IF NOT EXISTS runs (
+        seq {serial}, run_id TEXT NOT NULL UNIQUE, series TEXT NOT NULL,
+        started TEXT NOT NULL, finished TEXT NOT NULL, recorded TEXT NOT NULL,
+        profile TEXT NOT NULL, policy_digest TEXT NOT NULL, tool_version TEXT NOT NULL, source TEXT NOT NULL,
+        providers TEXT NOT NULL, accounts TEXT NOT NULL, regions TEXT NOT NULL, verdict TEXT NOT NULL,
+        critical INTEGER NOT NULL, high INTEGER NOT NULL, medium INTEGER NOT NULL, low INTEGER NOT NULL,
+        info INTEGER NOT NULL, unknown INTEGER NOT NULL, waived INTEGER NOT NULL, gaps INTEGER NOT NULL,
+        resources INTEGER NOT NULL, findings_sha256 TEXT, run_json TEXT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS runs_series ON runs (series, seq)",
+    """CREATE TABLE IF NOT EXISTS findings (
+        id {serial}, series TEXT NOT NULL,
+        policy TEXT NOT NULL, resource TEXT NOT NULL, location TEXT NOT NULL,
+        severity TEXT NOT NULL, status TEXT NOT NULL, provider TEXT NOT NULL, account TEXT, region TEXT,
+        country TEXT, zone TEXT, category TEXT NOT NULL, title TEXT NOT NULL, message TEXT NOT NULL, waiver TEXT,
+        first_seen TEXT NOT NULL, last_seen TEXT NOT NULL,
+        first_run {bigint} NOT NULL REFERENCES runs (seq), last_run {bigint} NOT NULL REFERENCES runs (seq))""",
+    "CREATE INDEX IF NOT EXISTS findings_open ON findings (series, last_run)",
+    "CREATE INDEX IF NOT EXISTS findings_key ON findings (policy, resource)",
+    """CREATE TABLE IF NOT EXISTS resources (
+        id {serial}, series TEXT NOT NULL, resource TEXT NOT NULL,
+        first_run {bigint} NOT NULL REFERENCES runs (seq), last_run {bigint} NOT NULL REFERENCES runs (seq))""",
+    "CREATE INDEX IF NOT EXISTS resources_open ON resources (series, last_run)",
+    """CREATE TABLE IF NOT EXISTS gaps (
+        run {bigint} NOT NULL REFERENCES runs (seq), provider TEXT NOT NULL, service TEXT NOT NULL,
+        reason TEXT NOT NULL, error TEXT NOT NULL, account TEXT, region TEXT, resource_id TEXT)""",
+    "CREATE INDEX IF NOT EXISTS gaps_run ON gaps (run)",
+)
+
+_RUN_COLUMNS = ("seq, run_id, series, started, finished, recorded, profile, policy_digest, tool_version, source, "
+                "providers, accounts, verdict, critical, high, medium, low, info, unknown, waived, gaps, resources, "
+                "findings_sha256")
+_FINDING_COLUMNS = ("policy, resource, location, severity, status, provider, account, region, country, zone, "
+                    "category, title, message, waiver, first_seen")
+
+
+def series_of(run: Run) -> str:
+    """Runs compare with the runs of the same profile over the same providers."""
+    return f"{run.profile}|{'+'.join(sorted(run.providers))}"
+
+
+@dataclass(frozen=True, slots=True)
+class RunRecord:
+    """One recorded run, as ``auditor history`` lists it."""
+
+    seq: int
+    run_id: str
+    series: str
+    started: str
+    finished: str
+    recorded: str
+    profile: str
+    policy_digest: str
+    tool_version: str
+    source: str
+    providers: tuple[str, ...]
+    accounts: tuple[str, ...]
+    verdict: str
+    failing: Mapping[str, int]  # severity -> failing findings (not waived)
+    unknown: int
+    waived: int
+    gaps: int
+    resources: int
+    findings_sha256: str | None
+
+    @classmethod
+    def from_row(cls, row: Sequence[Any]) -> RunRecord:
+        (seq, run_id, series, started, finished, recorded, profile, digest, version, source, providers, accounts,
+         verdict_, *severities, unknown, waived, gaps, resources, sha) = row
+        return cls(int(seq), run_id, series, started, finished, recorded, profile, digest, version, source,
+                   tuple(json.loads(providers)), tuple(json.loads(accounts)), verdict_,
+                   {s.value: int(n) for s, n in zip(SEVERITIES, severities, strict=True)},
+                   int(unknown), int(waived), int(gaps), int(resources), sha)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"seq": self.seq, "run_id": self.run_id, "series": self.series, "started": self.started,
+                "finished": self.finished, "recorded": self.recorded, "profile": self.profile,
+                "policy_digest": self.policy_digest, "tool_version": self.tool_version, "source": self.source,
+                "providers": list(self.providers), "accounts": list(self.accounts), "verdict": self.verdict,
+                "failing": dict(self.failing), "unknown": self.unknown, "waived": self.waived, "gaps": self.gaps,
+                "resources": self.resources, "findings_sha256": self.findings_sha256}
+
+
+class History:
+    """A run store, open. Use as a context manager, or call :meth:`close`."""
+
+    def __init__(self, db: Db) -> None:
+        self.db = db
+        self.where = db.where
+        self._ensure_schema()
+
+    def __enter__(self) -> History:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- schema -------------------------------------------------------------------------------
+    def _ensure_schema(self) -> None:
+        found = self._version()
+        if found is None:
+            with self.db.transaction():
+                for statement in SCHEMA:
+                    self.db.execute(self.db.ddl(statement))
+                self.db.execute("INSERT INTO meta (name, value) VALUES ('schema_version', ?) "
+                                "ON CONFLICT (name) DO NOTHING", (str(SCHEMA_VERSION),))
+            found = self._version()
+        if found != SCHEMA_VERSION:
+            raise InputError(f"run history schema version {found} is not the one this tool reads ({SCHEMA_VERSION})",
+                             location=self.where, hint="use the auditor version that wrote it, or a new history")
+
+    def _version(self) -> int | None:
+        tables = self.db.rows(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'meta'" if self.db.dialect.name == "sqlite"
+            else "SELECT table_name FROM information_schema.tables WHERE table_name = 'meta' "
+                 "AND table_schema = current_schema()")
+        if not tables:
+            return None
+        row = self.db.one("SELECT value FROM meta WHERE name = 'schema_version'")
+        return int(row[0]) if row and str(row[0]).isdigit() else -1
+
+    # -- writing ------------------------------------------------------------------------------
+    def record(self, doc: FindingsDoc, *, findings_sha256: str | None = None) -> tuple[RunRecord, bool]:
+        """Record ``doc`` as the newest run of its series; ``(record, False)`` when it was recorded already."""
+        run = doc.run
+        series = series_of(run)
+        with self.db.transaction():
+            existing = self.db.one(f"SELECT {_RUN_COLUMNS} FROM runs WHERE run_id = ?", (run.run_id,))
+            if existing is not None:
+                return RunRecord.from_row(existing), False
+            prev = self.db.one("SELECT seq, started FROM runs WHERE series = ? ORDER BY seq DESC LIMIT 1", (series,))
+            seq = self._insert_run(doc, series, findings_sha256)
+            self._record_findings(doc, series, seq, prev)
+            self._record_resources(doc, series, seq, None if prev is None else int(prev[0]))
+            self.db.many("INSERT INTO gaps (run, provider, service, reason, error, account, region, resource_id) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                         [(seq, g.provider, g.service, g.reason, g.error, g.account, g.region, g.resource_id)
+                          for g in dict.fromkeys(doc.coverage_gaps)])
+            _pause_for_tests()
+            row = self.db.one(f"SELECT {_RUN_COLUMNS} FROM runs WHERE seq = ?", (seq,))
+        assert row is not None
+        return RunRecord.from_row(row), True
+
+    def _insert_run(self, doc: FindingsDoc, series: str, sha: str | None) -> int:
+        run = doc.run
+        failing, unknown, waived = counts(doc.findings)
+        recorded = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        row = self.db.one(
+            "INSERT INTO runs (run_id, series, started, finished, recorded, profile, policy_digest, tool_version, "
+            "source, providers, accounts, regions, verdict, critical, high, medium, low, info, unknown, waived, gaps, "
+            "resources, findings_sha256, run_json) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
+            (run.run_id, series, run.started, run.finished, recorded, run.profile, run.policy_digest,
+             run.tool_version, run.source, json.dumps(list(run.providers)), json.dumps(list(run.accounts)),
+             json.dumps(list(run.regions)), verdict(doc).value, *(failing[s.value] for s in SEVERITIES),
+             unknown, waived, len(doc.coverage_gaps), len(doc.resources), sha,
+             json.dumps(to_dict(run), separators=(",", ":"))))
+        assert row is not None
+        return int(row[0])
+
+    def _record_findings(self, doc: FindingsDoc, series: str, seq: int, prev: Sequence[Any] | None) -> None:
+        started = doc.run.started
+        current: dict[str, Finding] = {}
+        for f in doc.findings:
+            current.setdefault(f.key, f)
+        keep: list[int] = []
+        close: list[int] = []
+        carried: dict[str, str] = {}  # key -> first_seen, for findings whose severity or status changed
+        if prev is not None:
+            for span_id, policy, resource, location, severity, status, first_seen in self.db.rows(
+                    "SELECT id, policy, resource, location, severity, status, first_seen FROM findings "
+                    "WHERE series = ? AND last_run = ?", (series, prev[0])):
+                key = f"{policy}|{resource}|{location}"
+                now = current.get(key)
+                if now is not None and now.severity.value == severity and now.status.value == status:
+                    keep.append(span_id)
+                    current.pop(key)
+                else:
+                    close.append(span_id)
+                    if now is not None:
+                        carried[key] = first_seen
+            self._extend("findings", series, seq, started, (int(prev[0]), str(prev[1])), keep, close)
+        titles: dict[int, str] = {}
+        self.db.many(
+            "INSERT INTO findings (series, policy, resource, location, severity, status, provider, account, region, "
+            "country, zone, category, title, message, waiver, first_seen, last_seen, first_run, last_run) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(series, f.policy_id, f.resource_id, f.location_key, f.severity.value, f.status.value, f.provider,
+              f.account, f.region, f.country, f.zone, f.category, _text(f.title, titles), _text(f.message, {}),
+              None if f.waiver is None else json.dumps(to_dict(f.waiver)), carried.get(key, started), started,
+              seq, seq) for key, f in current.items()])
+
+    def _record_resources(self, doc: FindingsDoc, series: str, seq: int, prev: int | None) -> None:
+        present = dict.fromkeys(r.id for r in doc.resources)
+        keep: list[int] = []
+        close: list[int] = []
+        if prev is not None:
+            for span_id, resource in self.db.rows(
+                    "SELECT id, resource FROM resources WHERE series = ? AND last_run = ?", (series, prev)):
+                if resource in present:
+                    keep.append(span_id)
+                    present.pop(resource)
+                else:
+                    close.append(span_id)
+            self._extend("resources", series, seq, None, (prev, ""), keep, close)
+        self.db.many("INSERT INTO resources (series, resource, first_run, last_run) VALUES (?, ?, ?, ?)",
+                     [(series, r, seq, seq) for r in present])
+
+    def _extend(self, table: str, series: str, seq: int, started: str | None, prev: tuple[int, str],
+                keep: list[int], close: list[int]) -> None:
+        """Spans open in the previous run: ``keep`` go on into this one, ``close`` stop there."""
+        seen = ", last_seen = ?" if started is not None else ""
+        now = (seq, started) if started is not None else (seq,)
+        back = prev if started is not None else prev[:1]
+        if len(close) <= len(keep):  # the usual case: extend all in one statement, then take back the few
+            self.db.execute(f"UPDATE {table} SET last_run = ?{seen} WHERE series = ? AND last_run = ?",
+                            (*now, series, prev[0]))
+            self.db.in_chunks(f"UPDATE {table} SET last_run = ?{seen} WHERE id IN ({{ids}})", close, back)
+        else:
+            self.db.in_chunks(f"UPDATE {table} SET last_run = ?{seen} WHERE id IN ({{ids}})", keep, now)
+
+    # -- reading ------------------------------------------------------------------------------
+    def runs(self, last: int | None = None, series: str | None = None) -> list[RunRecord]:
+        """Recorded runs, oldest first (the ``last`` N when given)."""
+        where, params = ("WHERE series = ?", [series]) if series is not None else ("", [])
+        limit = f" LIMIT {int(last)}" if last is not None else ""
+        rows = self.db.rows(f"SELECT {_RUN_COLUMNS} FROM runs {where} ORDER BY seq DESC{limit}", params)
+        return [RunRecord.from_row(r) for r in reversed(rows)]
+
+    def latest(self, series: str | None = None) -> RunRecord | None:
+        found = self.runs(1, series)
+        return found[0] if found else None
+
+    def resolve(self, ref: str) -> RunRecord:
+        """A run by its number (``12``), its run id or a prefix of it, or ``latest`` / ``previous``."""
+        text = ref.strip().lower()
+        row: Sequence[Any] | None = None
+        if text == "latest":
+            newest = self.latest()
+            if newest is None:
+                return self._found(None, ref)
+            return newest
+        if text == "previous":
+            newest = self.latest()
+            if newest is not None:
+                row = self.db.one(f"SELECT {_RUN_COLUMNS} FROM runs WHERE series = ? AND seq < ? "
+                                  "ORDER BY seq DESC LIMIT 1", (newest.series, newest.seq))
+            return self._found(row, ref)
+        if text.isdigit() and len(text) <= 9:
+            row = self.db.one(f"SELECT {_RUN_COLUMNS} FROM runs WHERE seq = ?", (int(text),))
+        elif len(text) >= 4 and all(c in "0123456789abcdef" for c in text):
+            rows = self.db.rows(f"SELECT {_RUN_COLUMNS} FROM runs WHERE run_id LIKE ?", (text + "%",))
+            if len(rows) > 1:
+                raise InputError(f"run id prefix {ref!r} matches {len(rows)} runs; give more characters",
+                                 location=self.where)
+            row = rows[0] if rows else None
+        return self._found(row, ref)
+
+    def _found(self, row: Sequence[Any] | None, ref: str) -> RunRecord:
+        if row is None:
+            raise InputError(f"no run {ref!r} in the run history (see 'auditor history')", location=self.where)
+        return RunRecord.from_row(row)
+
+    def snapshot(self, record: RunRecord) -> Snapshot:
+        """A recorded run as :func:`auditor.results.diff.diff` compares it (and reports render it)."""
+        span = (record.series, record.seq, record.seq)
+        titles: dict[str, Mapping[str, str]] = {}
+        findings: list[Finding] = []
+        since: dict[str, str] = {}
+        for (policy, resource, location, severity, status, provider, account, region, country, zone, category,
+             title, message, waiver, first_seen) in self.db.rows(
+                f"SELECT {_FINDING_COLUMNS} FROM findings WHERE series = ? AND last_run >= ? AND first_run <= ?",
+                span):
+            f = Finding(policy_id=policy, title=titles.get(title) or titles.setdefault(title, json.loads(title)),
+                        severity=Severity(severity), status=Status(status), resource_id=resource, provider=provider,
+                        account=account, region=region, country=country, zone=zone, message=json.loads(message),
+                        category=category, location_key=location,
+                        waiver=None if waiver is None else from_dict(WaiverRef, json.loads(waiver)))
+            findings.append(f)
+            since[f.key] = first_seen
+        resources = frozenset(r for (r,) in self.db.rows(
+            "SELECT resource FROM resources WHERE series = ? AND last_run >= ? AND first_run <= ?", span))
+        gaps = tuple(CoverageGap(provider=p, service=s, reason=r, error=e, account=a, region=g, resource_id=i)
+                     for p, s, r, e, a, g, i in self.db.rows(
+                         "SELECT provider, service, reason, error, account, region, resource_id FROM gaps "
+                         "WHERE run = ?", (record.seq,)))
+        row = self.db.one("SELECT run_json FROM runs WHERE seq = ?", (record.seq,))
+        assert row is not None
+        run = from_dict(Run, json.loads(row[0]))
+        return Snapshot(label=f"run #{record.seq} ({record.run_id}, {record.started})", run=run,
+                        findings=tuple(findings), gaps=gaps, resources=resources, since=since)
+
+    def size(self) -> int | None:
+        """Bytes on disk (SQLite) or of the database (PostgreSQL), for figures."""
+        if self.db.dialect.name == "sqlite":
+            row = self.db.one("SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()")
+        else:
+            row = self.db.one("SELECT pg_database_size(current_database())")
+        return None if row is None else int(row[0])
+
+
+def _text(value: Mapping[str, str], cache: dict[int, str]) -> str:
+    """JSON of a title/message; titles repeat across findings, so they are encoded once per object."""
+    key = id(value)
+    if key not in cache:
+        cache[key] = json.dumps(dict(value), ensure_ascii=False, sort_keys=True)
+    return cache[key]
+
+
+def open_history(target: str | Path, *, create: bool = True) -> History:
+    """Open (and, when ``create``, create) the run store at a path or a ``postgresql://`` URL."""
+    return History(connect(target, create=create))
+
+
+@contextmanager
+def opened(target: str | Path, *, create: bool = True) -> Iterator[History]:
+    store = open_history(target, create=create)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def trend(store: History, run: Run, last: int = 30) -> list[RunRecord]:
+    """The last runs of ``run``'s series (oldest first), for the report's sparkline."""
+    return store.runs(last, series_of(run))
+
+
+def previous(store: History, run: Run) -> FindingsDoc | None:
+    """The last recorded run of ``run``'s series, rebuilt for "since last run" (see :meth:`Snapshot.as_doc`)."""
+    record = store.latest(series_of(run))
+    return None if record is None or record.run_id == run.run_id else store.snapshot(record).as_doc()
+
+
+def previous_file(path: Path, run: Run) -> FindingsDoc | None:
+    """The ``findings.json`` a previous run left in the output folder, when it is of the same series."""
+    if not path.is_file():
+        return None
+    try:
+        snap = load_file(path)
+    except InputError:  # not ours to judge here: the new run replaces it
+        return None
+    same = series_of(snap.run) == series_of(run) and snap.run.run_id != run.run_id
+    return snap.as_doc() if same else None
+
+
+def _pause_for_tests() -> None:
+    marker = os.environ.get(PAUSE_ENV)
+    if marker:
+        Path(marker).write_text(dump_json({"pid": os.getpid()}), "utf-8")
+        time.sleep(120)
