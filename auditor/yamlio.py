@@ -208,6 +208,11 @@ def check(data: Any, schema: dict[str, Any], source: str, error: type[AuditorErr
             break
     else:
         location = where(node, default=location)
+        if best.validator == "additionalProperties" and isinstance(node, YamlMap):
+            known = best.schema.get("properties", {})
+            extra = next((k for k in node if k not in known), None)  # point at the unexpected key itself
+            if extra is not None:
+                location = node.where(extra)
     path = ".".join(str(p) for p in best.absolute_path)
     message = best.message if len(best.message) <= 160 else best.message[:160] + "…"
     raise error(f"{path + ': ' if path else ''}{message}", location=location)
