@@ -20,6 +20,7 @@ from typing import Any
 from auditor.connectors.aws.session import client_hook
 
 _ACCOUNT_PREFIX = re.compile(r"://\d{12}\.")
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 @contextlib.contextmanager
@@ -54,7 +55,7 @@ def strip_account_host_prefix(client: Any) -> None:
     def strip(request: Any, **_: Any) -> None:
         request.url = _ACCOUNT_PREFIX.sub("://", request.url, count=1)
 
-    client.meta.events.register("request-created.s3-control", strip)
+    client.meta.events.register_first("request-created.s3-control", strip)  # before signing
 
 
 @contextlib.contextmanager
@@ -73,7 +74,7 @@ class RequestLog(logging.Handler):
         self._guard = threading.Lock()
 
     def emit(self, record: logging.LogRecord) -> None:
-        message = record.getMessage()
+        message = _ANSI.sub("", record.getMessage())  # werkzeug colours lines by status
         if "HTTP/1." in message and '"' in message:
             with self._guard:
                 self.lines.append(message)

@@ -83,14 +83,18 @@ def by_name(inventory: Inventory) -> dict[str, Resource]:
 Seeder = Callable[..., Any]
 
 
+Answer = Callable[[str, dict[str, Any], dict[str, str]], tuple[int, Any]]
+
+
 class FakeJsonService:
     """A tiny hand-written AWS JSON-protocol endpoint on 127.0.0.1 (for answers moto cannot give).
 
-    ``answer(operation, body, headers) -> (status, payload)``; route one service to it with
+    ``answer(operation, body, headers) -> (status, payload)`` (a dict is sent as JSON, a string as an
+    HTML page); route one service to it with
     ``AWS_ENDPOINT_URL_<SERVICE>``.
     """
 
-    def __init__(self, answer: Callable[[str, dict[str, Any], dict[str, str]], tuple[int, dict[str, Any]]]) -> None:
+    def __init__(self, answer: Answer) -> None:
         import json
         import threading
         from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -99,15 +103,16 @@ class FakeJsonService:
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = json.loads(self.rfile.read(length) or b"{}")
                 operation = str(self.headers.get("X-Amz-Target", "")).rpartition(".")[2]
                 outer.calls.append(operation)
                 status, payload = answer(operation, body, dict(self.headers))
-                data = json.dumps(payload).encode()
+                html = isinstance(payload, str)  # an emulator's "no such route" page
+                data = payload.encode() if html else json.dumps(payload).encode()
                 self.send_response(status)
-                self.send_header("Content-Type", "application/x-amz-json-1.1")
+                self.send_header("Content-Type", "text/html" if html else "application/x-amz-json-1.1")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
@@ -129,7 +134,7 @@ class FakeJsonService:
 def fake_service() -> Iterator[Callable[..., FakeJsonService]]:
     started: list[FakeJsonService] = []
 
-    def start(answer: Callable[[str, dict[str, Any], dict[str, str]], tuple[int, dict[str, Any]]]) -> FakeJsonService:
+    def start(answer: Answer) -> FakeJsonService:
         service = FakeJsonService(answer)
         started.append(service)
         return service

@@ -26,7 +26,7 @@ def test_every_declared_operation_only_reads():
     operations = declared(SERVICES)
     assert operations, "the registry declares the operations the connector calls"
     for operation in operations:
-        service, _, name = operation.partition(":")
+        _service, _, name = operation.partition(":")
         assert name.startswith(("Get", "List", "Describe", "Head")) or operation in (
             "sts:AssumeRole", "sts:GetCallerIdentity"), operation
     # and each maps to one IAM action of the same family
@@ -66,6 +66,6 @@ def test_permissions_command_prints_a_read_only_iam_policy():
     actions = [a for statement in document["Statement"] for a in statement["Action"]]
     assert "s3:GetReplicationConfiguration" in actions and "kms:GetKeyPolicy" in actions
     for action in actions:
-        service, _, name = action.partition(":")
+        _service, _, name = action.partition(":")
         assert name.startswith(("Get", "List", "Describe")) or action in ("sts:AssumeRole",), action
     assert all(s["Effect"] == "Allow" for s in document["Statement"])

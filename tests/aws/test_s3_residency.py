@@ -96,7 +96,7 @@ def test_unknown_regions_are_passed_through_and_unlocatable_replicas_are_unknown
     found = by_name(inventory)
 
     assert found["genomics"].region == "xx-mystery-1"  # never guessed; stage 2 resolves it to unknown
-    replica = [loc for loc in found["exports"].locations if loc.role is LocationRole.REPLICA][0]
+    replica = next(loc for loc in found["exports"].locations if loc.role is LocationRole.REPLICA)
     assert replica.region == "unknown"
     gap = [g for g in inventory.coverage_gaps if g.resource_id == "arn:aws:s3:::gone-soon"]
     assert gap and gap[0].service == "s3" and gap[0].account == ACCOUNT

@@ -16,6 +16,7 @@ from auditor.connectors.aws import gaps
 from auditor.connectors.aws.context import Scan
 from auditor.connectors.aws.service import Service
 from auditor.connectors.aws.session import HOME_REGIONS, Account, TemporaryCredentials, partition_of
+from auditor.connectors.base import in_shard
 from auditor.errors import ConnectorError
 
 SERVICE = Service(
@@ -73,6 +74,7 @@ def open_accounts(scan: Scan, base: Account) -> list[Account]:
     if cfg.accounts and cfg.organization:
         wanted = set(cfg.accounts)
         targets = [t for t in targets if t[0] in wanted]
+    targets = [t for t in targets if in_shard(t[0], scan.config.shard)]  # --shard I/N: this runner's slice
     opened = scan.map(lambda t: _open(scan, base, t[0], t[1]), targets)
     return [a for a in opened if a is not None]
 

@@ -62,12 +62,14 @@ def reason(exc: Exception) -> str:
             return THROTTLED
         if code in _REGION_DISABLED:
             return REGION_DISABLED
+        if status == 403:
+            return ACCESS_DENIED
+        if status in (429, 503) and (code.isdigit() or not code):
+            return THROTTLED
         if code in _UNAVAILABLE or code.isdigit() or not code:
             # An emulator (or a partition) that lacks the API answers with a bare HTTP 404/500/501
             # page instead of an AWS error document: the call cannot be made there at all.
             return API_UNAVAILABLE
-        if status == 403:
-            return ACCESS_DENIED
         return ERROR
     if isinstance(exc, ResponseParserError):
         return API_UNAVAILABLE

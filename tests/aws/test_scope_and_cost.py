@@ -1,0 +1,95 @@
+"""Calls are the cost of a scan: classify on cheap facts first, read deeply only what is in scope."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from auditor.config import AwsConfig, Config
+from auditor.connectors.aws import calls, collect
+from auditor.demo.aws_estate import seed
+from auditor.model.inventory import KeyManager, LocationRole, PrincipalKind
+from auditor.progress import NullReporter
+from tests.aws.conftest import HEALTH, bucket, by_name, scan
+
+DEEP_READS = ("GetBucketReplication", "GetBucketPolicy", "GetBucketAcl", "GetPublicAccessBlock",
+              "GetBucketEncryption", "GetBucketLogging")
+
+
+def test_out_of_scope_buckets_only_get_cheap_facts(aws, served):
+    bucket("patients", "eu-west-3", tags=HEALTH)
+    for i in range(4):
+        bucket(f"marketing-{i}", "eu-west-1", tags={"data-classification": "public"})
+
+    found = by_name(scan())
+
+    counts = calls.last_scan()
+    for op in DEEP_READS:
+        assert counts[f"s3:{op}"] == 1, op  # the one health bucket, never the four others
+    assert counts["s3:GetBucketLocation"] == 5 and counts["s3:ListBuckets"] == 1
+    assert counts["resourcegroupstaggingapi:GetResources"] <= 2  # tags in bulk, not per bucket
+    assert "s3:GetBucketTagging" not in counts
+    marketing = found["marketing-0"]
+    assert marketing.attributes["depth"] == "listing" and marketing.network.public_endpoint is None
+    assert marketing.encryption is None and marketing.region == "eu-west-1"
+    # what the emulator saw agrees with the counter
+    served_reads = [r for r in served.requests() if r.startswith("GET /marketing-") and "?location" not in r]
+    assert served_reads == []
+    assert sum(1 for r in served.requests() if r.startswith("GET /patients?policy")) == 1
+
+
+def test_scan_cost_per_health_bucket_stays_bounded(aws):
+    for i in range(6):
+        bucket(f"health-{i}", "eu-west-3" if i % 2 else "us-east-1", tags=HEALTH)
+    scan()
+    total = sum(calls.last_scan().values())
+    # fixed costs (identity, org, regions, account controls, tags) + location + 6 deep reads per bucket
+    assert total <= 10 + 6 * 7, calls.last_scan()
+
+
+@pytest.fixture
+def demo_estate(aws: str) -> str:
+    seed(aws)
+    return aws
+
+
+def test_demo_estate_scans_into_the_situations_it_illustrates(demo_estate):
+    from auditor.pipeline import scope_filter
+
+    config = Config(aws=AwsConfig(organization=True, max_workers=4))
+    inventory = collect(config, NullReporter(), scope_filter(config))
+    found = by_name(inventory)
+
+    assert len(found) == 15 and len(inventory.scope.accounts) == 2 and inventory.scope.organizations
+    dpi = found["loire-dpi-patients"]
+    assert [(loc.role, loc.region) for loc in dpi.locations] == [
+        (LocationRole.PRIMARY, "eu-west-3"), (LocationRole.REPLICA, "us-east-1")]
+    assert dpi.encryption.manager is KeyManager.CUSTOMER and dpi.encryption.region == "eu-west-3"
+    assert dpi.logging is True
+    assert found["loire-pacs-imagerie"].network.public_endpoint is True
+    labo_key = found["loire-labo-resultats"].encryption
+    assert {loc.region for loc in labo_key.locations} == {"eu-west-3", "us-east-1"}
+    cohort = found["loire-recherche-cohorte-patients"]
+    assert {(g.principal_kind, g.home) for g in cohort.access} == {
+        (PrincipalKind.ACCOUNT, "999988887777"), (PrincipalKind.ACCOUNT, inventory.scope.organizations[0])}
+    assert found["loire-recherche-genomique"].region == "xx-mystery-1"
+    pmsi = found["loire-facturation-pmsi"]
+    assert pmsi.network.public_endpoint is False and pmsi.attributes["public_policy_restricted"] is True
+    assert found["loire-marketing"].attributes["depth"] == "listing"
+    assert found["loire-exports-tmp"].tags == {}
+    eds_key = next(r for r in inventory.resources if r.kind == "key" and "loire-eds-omop" in str(
+        r.attributes.get("protects")))
+    assert [g.home for g in eds_key.access] == ["999988887777"]
+    assert inventory.coverage_gaps == ()
+
+
+def test_european_sovereign_cloud_partition(aws, monkeypatch):
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eusc-de-east-1")
+    bucket("souverain", "eusc-de-east-1", tags=HEALTH)
+    inventory = scan(regions=None)
+    found = by_name(inventory)
+    assert found["souverain"].id == "arn:aws-eusc:s3:::souverain"
+    assert found["souverain"].region == "eusc-de-east-1"
+    assert "us-east-1" not in inventory.scope.regions  # regions of the other partition are not "enabled" here
+    assert os.environ["AWS_DEFAULT_REGION"] == "eusc-de-east-1"
