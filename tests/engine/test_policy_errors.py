@@ -109,3 +109,16 @@ def test_a_custom_profile_naming_an_unknown_policy(tmp_path: Path) -> None:
     result = validate(tmp_path / "custom")
     assert result.returncode == 2
     assert "unknown policy 'NOPE-001'" in result.stderr and "mine.yaml" in result.stderr
+
+
+def test_the_custom_policy_in_the_docs_validates_and_its_examples_hold(tmp_path: Path) -> None:
+    from auditor.engine.examples import run_examples
+    from auditor.engine.pack import load_pack
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "policies.md").read_text(encoding="utf-8")
+    start = docs.index("id: ORG-001")
+    text = docs[start:docs.index("```", start)]
+    folder = write(tmp_path, text, name="ORG-001.yaml")
+    assert validate(folder).returncode == 0
+    results = run_examples(load_pack([folder]), {"ORG-001"})
+    assert len(results) == 2 and all(r.ok for r in results)
