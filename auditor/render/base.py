@@ -81,4 +81,6 @@ _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def strip_controls(value: Any) -> Any:
     """Control characters (NUL, ESC, VT…) from a cloud string removed; other values unchanged."""
-    return _CONTROLS.sub("", value) if isinstance(value, str) else value
+    if not isinstance(value, str) or value.isprintable():
+        return value
+    return _CONTROLS.sub("", value)

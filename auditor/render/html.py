@@ -21,6 +21,7 @@ from auditor.fsio import shipped
 from auditor.model.findings import FindingsDoc
 from auditor.render import view
 from auditor.render.base import Renderer, RenderOptions, strip_controls
+from auditor.render.htmlparts import Parts
 from auditor.render.i18n import Translator
 
 ROWS_SHOWN = 50  # rows per table before "show more" (with JS; without JS every row is listed)
@@ -71,7 +72,7 @@ def render(doc: FindingsDoc, options: RenderOptions) -> str:
     csp = (f"default-src 'none'; script-src {_csp_hash(js)}; style-src {_csp_hash(css)}; img-src data:; "
            "base-uri 'none'; form-action 'none'")
     return environment().get_template("report.html.j2").render(
-        v=v, t=t,
+        v=v, t=t, h=Parts(t),
         csp=Markup(csp),  # noqa: S704 - built from constants and base64 hashes
         css=Markup(css),  # noqa: S704 - our own stylesheet file
         js=Markup(js),  # noqa: S704 - our own script file

@@ -37,13 +37,17 @@ class Translator:
         self.lang = lang
         self._texts = catalog(lang)
         self._escape = escape_param
+        self._plain: dict[str, Markup] = {}
 
     def __call__(self, key: str, **params: Any) -> Markup:
+        if not params and key in self._plain:
+            return self._plain[key]
         text = self._texts.get(key)
         if text is None:
             raise KeyError(f"translation key {key!r} missing from the {self.lang} catalog")
         if not params:
-            return Markup(text)  # noqa: S704 - our own catalog text, never cloud data
+            self._plain[key] = Markup(text)  # noqa: S704 - our own catalog text, never cloud data
+            return self._plain[key]
         safe = {name: Markup(self._escape(value)) for name, value in params.items()}  # noqa: S704
         return Markup(text.format(**safe))  # noqa: S704 - placeholders were escaped just above
 

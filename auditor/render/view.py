@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 
 from auditor.model.findings import SEVERITIES, Finding, FindingsDoc, Run, Severity, Status
 from auditor.model.inventory import DataLocation, KeyRef, Relation, Resource
@@ -27,6 +28,7 @@ class FindingView:
     message: str
     remediation: str
     resource_name: str
+    country_name: str
     dataset: str | None  # anchor of the dataset card, when the resource has one
     fw: str  # space-separated framework names, for the filters
     refs: tuple[RefView, ...]
@@ -121,6 +123,7 @@ class ReportView:
     passes: tuple[tuple[str, str, int], ...]  # (policy id, title, resources passing)
     waived: tuple[FindingView, ...]
     unknown: tuple[FindingView, ...]
+    unknown_groups: tuple[PolicyGroup, ...]  # the same, grouped by policy
     gaps: tuple[Mapping[str, str], ...]
     frameworks: tuple[FrameworkView, ...]
     map: geomap.MapView
@@ -175,7 +178,9 @@ def _grants(r: Resource) -> tuple[GrantView, ...]:
     return tuple(sorted(out, key=lambda g: (order.get(g.relation, 5), g.principal, g.source)))
 
 
-def _fw(refs: Iterable[str]) -> str:
+@cache
+def _fw(refs: tuple[str, ...]) -> str:
+    """Framework names of some refs, space-separated (findings of one policy share their refs: cached)."""
     return " ".join(sorted({framework_of(r) for r in refs}))
 
 
@@ -196,7 +201,8 @@ def build(doc: FindingsDoc, options: RenderOptions) -> ReportView:
     for i, f in enumerate(ordered):
         views[id(f)] = FindingView(
             f"f{i}", f, pick(f.title, lang), pick(f.message, lang), pick(f.remediation, lang),
-            names.get(f.resource_id, f.resource_id), anchors.get(f.resource_id), _fw(f.frameworks),
+            names.get(f.resource_id, f.resource_id), geomap.country_name(f.country, lang), anchors.get(f.resource_id),
+            _fw(f.frameworks),
             tuple(legal.get(ref, RefView(ref, "", "")) for ref in f.frameworks),
             since_keys is not None and f.status in (Status.FAIL, Status.UNKNOWN) and f.key not in since_keys)
 
@@ -211,7 +217,8 @@ def build(doc: FindingsDoc, options: RenderOptions) -> ReportView:
             tuple(_location(loc, run, lang) for loc in r.locations),
             _key(r.encryption, run, lang) if r.encryption else None, _grants(r), tuple(open_),
             passed_by_resource[r.id], worst, Severity(worst).rank if worst else -1,
-            " ".join(sorted({v.f.severity.value for v in open_})), _fw(x for v in open_ for x in v.f.frameworks)))
+            " ".join(sorted({v.f.severity.value for v in open_})),
+            " ".join(sorted({name for v in open_ for name in v.fw.split()}))))
     worst_first = sorted(datasets, key=lambda d: (not d.health, _rank(d.worst), d.r.name, d.r.id))
 
     failing, unknown_n, waived_n = _status_counts(ordered)
@@ -235,6 +242,7 @@ def build(doc: FindingsDoc, options: RenderOptions) -> ReportView:
         passes=_passes(doc, lang),
         waived=tuple(views[id(f)] for f in ordered if f.status is Status.WAIVED),
         unknown=tuple(views[id(f)] for f in ordered if f.status is Status.UNKNOWN),
+        unknown_groups=_groups(views[id(f)] for f in ordered if f.status is Status.UNKNOWN),
         gaps=tuple(_gap_row(g) for g in sorted(doc.coverage_gaps, key=lambda g: (
             g.provider, g.account or "", g.region or "", g.service, g.resource_id or "", g.reason))),
         frameworks=build_frameworks(doc.controls, ordered, Counter(pid for pid, _ in passes(doc)), lang),
