@@ -163,7 +163,8 @@ def build(placements: Iterable[Placement], lang: str) -> MapView:
             x, y = project(panel, where["lat"], where["lon"])
             if not _inside(panel, x, y):
                 continue
-            r = (4 + 10 * math.sqrt(row.datasets / most)) * (scale if name == "world" else 1.4 * scale)
+            grow = math.sqrt(row.datasets / most)
+            r = (4 + 10 * grow) * scale if name == "world" else 7 + 13 * grow  # the inset is drawn larger
             marks.append(Mark(row.code, row.name, round(x, 1), round(y, 1), round(r, 1), row.zone,
                               row.datasets, row.outside))
         arrows: list[Arrow] = []

@@ -41,10 +41,11 @@ class Parts:
         return self._badge("zone", "zone", value or "unknown")
 
     def place(self, region: str | None, country: str | None, country_name: str | None, zone: str | None) -> Markup:
-        out = str(escape(_s(region)))
+        parts = [str(escape(_s(region)))] if region else []
         if country:
-            out += f' · <abbr title="{escape(_s(country_name or country))}">{escape(_s(country))}</abbr>'
-        return Markup(f"{out} · {self.zone(zone)}")  # noqa: S704 - every part escaped above
+            parts.append(f'<abbr title="{escape(_s(country_name or country))}">{escape(_s(country))}</abbr>')
+        parts.append(str(self.zone(zone)))
+        return Markup(" · ".join(parts))  # noqa: S704 - every part escaped above
 
     def row(self, fv: FindingView) -> Markup:
         """The attributes of a finding's table row: anchor and what the filters read."""
