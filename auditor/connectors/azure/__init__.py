@@ -7,7 +7,7 @@ Adding a resource type is one module here plus one line in ``SERVICES``. A servi
   the union as a custom role);
 - ``read(ctx, row) -> Resource``: the deep read of one in-scope resource (raise ``ReadError``
   when nothing could be read; record partial failures with ``ctx.failed``);
-- optionally ``INDEX`` (more types to list, for lookups only), ``link(ctx, resources, read_row)``
+- optionally ``INDEX`` (more types to list, for lookups only), ``link(ctx, resources, read_row, pmap)``
   (copies held by *other* resources: backups, CDN edges), ``tags(row, index)`` (tags to decide
   scope on) and ``skip(row)``.
 

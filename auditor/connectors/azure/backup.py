@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
-from auditor.connectors.azure.context import Ctx, Row, base, network, region
+from auditor.connectors.azure.context import Ctx, Mapper, Row, base, network, region
 from auditor.connectors.azure.gaps import ReadError
 from auditor.model.inventory import DataLocation, LocationRole, Resource
 
@@ -78,13 +78,18 @@ def _protected(ctx: Ctx, vault: Row) -> list[str]:
     return ids
 
 
-def link(ctx: Ctx, resources: dict[str, Resource], read_row: Callable[[Row], Resource]) -> None:
+def link(ctx: Ctx, resources: dict[str, Resource], read_row: Callable[[Row], Resource], pmap: Mapper = map) -> None:
     """Add backup copies to protected in-scope resources (``resources`` is keyed by lower-case id)."""
-    for vault in ctx.index.of_type(RSV, BACKUP_VAULT):
+
+    def protected(vault: Row) -> tuple[Row, list[str] | None]:
         try:
-            sources = [s.lower() for s in _protected(ctx, vault) if s]
+            return vault, [s.lower() for s in _protected(ctx, vault) if s]
         except ReadError as err:
             ctx.failed(_service(vault), err, account=vault.subscription, region=vault.location, resource_id=vault.id)
+            return vault, None
+
+    for vault, sources in list(pmap(protected, ctx.index.of_type(RSV, BACKUP_VAULT))):
+        if sources is None:
             continue
         hits = [key for key in resources if any(key == s or key.startswith(s + "/") or s.startswith(key + "/")
                                                 for s in sources)]

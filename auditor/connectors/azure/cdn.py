@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
-from auditor.connectors.azure.context import Ctx, Row, base, host_label
+from auditor.connectors.azure.context import Ctx, Mapper, Row, base, host_label
 from auditor.connectors.azure.gaps import ReadError
 from auditor.model.inventory import DataLocation, LocationRole, Resource
 
@@ -74,12 +74,16 @@ def read(ctx: Ctx, row: Row) -> Resource:
     )
 
 
-def link(ctx: Ctx, resources: dict[str, Resource], read_row: Callable[[Row], Resource]) -> None:
-    for profile in ctx.index.of_type(PROFILE):
+def link(ctx: Ctx, resources: dict[str, Resource], read_row: Callable[[Row], Resource], pmap: Mapper = map) -> None:
+    def origins_of(profile: Row) -> tuple[Row, list[dict[str, Any]] | None]:
         try:
-            origins = _origins(ctx, profile)
+            return profile, _origins(ctx, profile)
         except ReadError as err:
             ctx.failed(SERVICE, err, account=profile.subscription, region=GLOBAL, resource_id=profile.id)
+            return profile, None
+
+    for profile, origins in list(pmap(origins_of, ctx.index.of_type(PROFILE))):
+        if origins is None:
             continue
         hits = {key for key in (_match(o, resources) for o in origins) if key}
         if not hits:

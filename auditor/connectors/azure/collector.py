@@ -25,7 +25,7 @@ from auditor.connectors.azure import authorization, databoundary, graph, resourc
 from auditor.connectors.azure.context import Ctx, Index, Row, base
 from auditor.connectors.azure.gaps import ReadError
 from auditor.connectors.azure.session import CREDENTIAL, Session
-from auditor.connectors.base import Candidate, ScopeFilter
+from auditor.connectors.base import Candidate, ScopeFilter, in_shard
 from auditor.errors import ConnectorError
 from auditor.model.inventory import Inventory, Resource, Scope
 from auditor.progress import Reporter
@@ -37,7 +37,8 @@ def run(session: Session, config: Config, reporter: Reporter, in_scope: ScopeFil
     by_type: dict[str, ModuleType] = {t: m for m in services for t in m.TYPES}
     ctx = Ctx(session=session, tenant=(config.azure.tenant or "").lower() or None, index=Index(()), pairs={})
     try:
-        subs = subscriptions.discover(session, config.azure, ctx)
+        subs = [s for s in subscriptions.discover(session, config.azure, ctx)
+                if in_shard(s.id, config.shard)]  # --shard I/N: this runner's slice
     except ReadError as err:
         raise _fatal(err, session) from None
     if not subs:
@@ -62,7 +63,7 @@ def run(session: Session, config: Config, reporter: Reporter, in_scope: ScopeFil
         for module in services:
             linker: Callable[..., None] | None = getattr(module, "link", None)
             if linker is not None:
-                linker(ctx, resources, read_row)
+                linker(ctx, resources, read_row, pool.map)
         accesses = {sub: job.result() for sub, job in access_jobs.items()}
         for key, resource in list(resources.items()):
             access = accesses.get(resource.account)

@@ -10,7 +10,7 @@ thread-safe place to drop coverage gaps.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,6 +20,7 @@ from auditor.connectors.azure.session import Session
 from auditor.geo.catalog import normalize_region, paired_region
 from auditor.model.inventory import CoverageGap, DataLocation, LocationRole, Network, Resource
 
+Mapper = Callable[[Callable[[Any], Any], Iterable[Any]], Iterator[Any]]  # map, or a pool's map
 UNKNOWN_REGION = "unknown"  # a copy exists but its region could not be read: never guessed
 
 

@@ -10,11 +10,10 @@ whole question becomes one coverage gap: guests are never assumed absent.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from typing import Any
 
-from auditor.connectors.azure.context import Ctx
+from auditor.connectors.azure.context import Ctx, Mapper
 from auditor.connectors.azure.gaps import ReadError
 from auditor.model.inventory import AccessGrant, PrincipalKind, Resource
 
@@ -22,9 +21,6 @@ SERVICE = "Microsoft.Graph"
 PERMISSIONS = ("User.Read.All", "Application.Read.All")  # Graph application permissions (not Azure RBAC)
 _PATHS = {PrincipalKind.USER: ("/v1.0/users/", "id,userType,userPrincipalName"),
           PrincipalKind.SERVICE: ("/v1.0/servicePrincipals/", "id,appId,appOwnerOrganizationId,displayName")}
-
-Mapper = Callable[[Callable[[Any], Any], Iterable[Any]], Iterator[Any]]
-
 
 def enrich(ctx: Ctx, resources: dict[str, Resource], pmap: Mapper = map) -> None:
     principals = sorted({(g.principal, g.principal_kind) for r in resources.values() for g in r.access
