@@ -1,0 +1,293 @@
+"""AWS connector cost against a naive script (and, optionally, Prowler), on one moto server.
+
+    python benchmarks/aws_scan.py [--buckets 1000 5000] [--workers 8] [--with-prowler] [--with-cli]
+
+For each estate size a fresh moto server runs in its own process (so tools and emulator do not
+share one interpreter lock) and is seeded with N buckets round-robin over 8 regions: 30% tagged as
+health data, some replicated to the next region, some public (policy or ACL), some health buckets
+encrypted with a KMS key of another region, 10% untagged. Then, one after the other on the same
+server, each in its own process:
+
+- **auditor**: ``auditor.connectors.aws.collect`` with the shipped health scope filter (the stage
+  ``auditor scan --provider aws`` runs first); ``--with-cli`` adds the whole CLI (scan, evaluation,
+  JSON output) as a further row;
+- **naive**: a threaded boto3 script (16 threads) making GetBucketLocation, GetBucketTagging,
+  GetBucketReplication and GetBucketPolicyStatus for every bucket (4 calls per bucket): region,
+  tags and "has replication / is public", without the destination regions, keys, ACLs, Block
+  Public Access or any other account;
+- **prowler** (``--with-prowler``): ``prowler aws --service s3``, installed by this script into its
+  own virtualenv (never a project dependency).
+
+API calls are counted from the emulator's request log; peak RSS is the child process's maximum
+resident set. Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import boto3  # noqa: E402
+
+REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-1", "ap-northeast-1",
+           "sa-east-1", "ca-central-1"]
+ACCOUNT = "123456789012"
+CREDS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+
+SERVER = """
+import os, sys
+os.environ["MOTO_EC2_LOAD_DEFAULT_AMIS"] = "false"
+from moto.server import ThreadedMotoServer
+server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+server.start()
+print(server.get_host_and_port()[1], flush=True)
+sys.stdin.read()
+server.stop()
+"""
+
+AUDITOR = """
+import json, sys
+from auditor.config import AwsConfig, Config
+from auditor.connectors.aws import calls, collect
+from auditor.demo.moto_server import emulator_wiring
+from auditor.pipeline import scope_filter
+from auditor.progress import NullReporter
+config = Config(aws=AwsConfig(max_workers=int(sys.argv[1])))
+with emulator_wiring():
+    inventory = collect(config, NullReporter(), scope_filter(config))
+deep = [r for r in inventory.resources if r.service == "s3" and r.attributes.get("depth") == "deep"]
+eu = ("eu-",)
+print(json.dumps({
+    "buckets": sum(1 for r in inventory.resources if r.service == "s3"),
+    "read deeply": len(deep),
+    "replicas outside EU": sum(1 for r in deep for l in r.locations[1:] if not l.region.startswith(eu)),
+    "public": sum(1 for r in deep if r.network.public_endpoint),
+    "keys in another region": sum(1 for r in deep if r.encryption and r.encryption.region
+                                  and r.encryption.key_id and r.encryption.region != r.region),
+    "gaps": len(inventory.coverage_gaps),
+    "client-side count": sum(calls.last_scan().values()),
+}))
+"""
+
+NAIVE = """
+import json, os, sys
+from concurrent.futures import ThreadPoolExecutor
+import boto3
+from botocore.exceptions import ClientError
+REGIONS = json.loads(sys.argv[1])
+clients = {r: boto3.client("s3", region_name=r) for r in REGIONS}
+home = clients["us-east-1"]
+buckets = [b["Name"] for b in home.list_buckets()["Buckets"]]
+
+def audit(name):
+    region = home.get_bucket_location(Bucket=name)["LocationConstraint"] or "us-east-1"
+    region = "eu-west-1" if region == "EU" else region
+    c = clients.get(region) or home
+    out = {"name": name, "region": region}
+    for op, key in (("get_bucket_tagging", "TagSet"), ("get_bucket_replication", "ReplicationConfiguration"),
+                    ("get_bucket_policy_status", "PolicyStatus")):
+        try:
+            out[key] = getattr(c, op)(Bucket=name).get(key)
+        except ClientError as exc:
+            out[key] = exc.response["Error"]["Code"]
+    return out
+
+with ThreadPoolExecutor(16) as pool:
+    results = list(pool.map(audit, buckets))
+print(json.dumps({"buckets": len(results),
+                  "with replication": sum(1 for r in results if isinstance(r["ReplicationConfiguration"], dict)),
+                  "public policy": sum(1 for r in results if isinstance(r["PolicyStatus"], dict)
+                                       and r["PolicyStatus"].get("IsPublic"))}))
+"""
+
+
+class Emulator:
+    """A moto server in its own process; counts the requests its log reports."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen([sys.executable, "-c", SERVER], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        assert self.process.stdout is not None and self.process.stderr is not None
+        self.url = f"http://127.0.0.1:{int(self.process.stdout.readline())}"
+        self.requests = 0
+        self._lock = threading.Lock()
+        self._reader = threading.Thread(target=self._read, args=(self.process.stderr,), daemon=True)
+        self._reader.start()
+
+    def _read(self, stream: Any) -> None:
+        for line in stream:
+            if '" ' in line and "HTTP/1." in line and "/moto-api/" not in line:
+                with self._lock:
+                    self.requests += 1
+
+    def count(self) -> int:
+        time.sleep(0.3)  # let the log reader catch up
+        with self._lock:
+            return self.requests
+
+    def stop(self) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.close()
+        self.process.wait(timeout=60)
+
+
+def environment(url: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update({"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",
+                "AWS_DEFAULT_REGION": "us-east-1", "AWS_ENDPOINT_URL": url, "AWS_CONFIG_FILE": os.devnull,
+                "AWS_SHARED_CREDENTIALS_FILE": os.devnull, "AWS_EC2_METADATA_DISABLED": "true",
+                "AWS_DISABLE_HOST_PREFIX_INJECTION": "true", "PYTHONPATH": str(ROOT)})
+    return env
+
+
+def seed(url: str, n: int) -> dict[str, int]:
+    clients = {r: boto3.client("s3", region_name=r, endpoint_url=url, **CREDS) for r in REGIONS}
+    keys = {r: boto3.client("kms", region_name=r, endpoint_url=url, **CREDS).create_key()["KeyMetadata"]["Arn"]
+            for r in REGIONS}
+    stats = {"health": 0, "replicated": 0, "public": 0, "foreign key": 0}
+    lock = threading.Lock()
+
+    def name(i: int) -> str:
+        return f"bench-{i:05d}"
+
+    def create(i: int) -> None:
+        region = REGIONS[i % len(REGIONS)]
+        c = clients[region]
+        c.create_bucket(Bucket=name(i), **({} if region == "us-east-1" else
+                                           {"CreateBucketConfiguration": {"LocationConstraint": region}}))
+        health = i % 10 < 3
+        tags = {"data-classification": "health"} if health else (
+            {"data-classification": "internal"} if i % 10 != 9 else None)
+        if tags:
+            c.put_bucket_tagging(Bucket=name(i), Tagging={"TagSet": [{"Key": k, "Value": v} for k, v in tags.items()]})
+        if i % 20 == 5 or i % 50 == 1:  # public: a policy on some non-health buckets, an ACL on some health ones
+            if i % 50 == 1:
+                c.put_bucket_acl(Bucket=name(i), ACL="public-read")
+            else:
+                c.put_bucket_policy(Bucket=name(i), Policy=json.dumps({"Version": "2012-10-17", "Statement": [{
+                    "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+                    "Resource": f"arn:aws:s3:::{name(i)}/*"}]}))
+            with lock:
+                stats["public"] += 1
+        if health and i % 5 == 2:
+            other = REGIONS[(i + 3) % len(REGIONS)]
+            c.put_bucket_encryption(Bucket=name(i), ServerSideEncryptionConfiguration={"Rules": [{
+                "ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": keys[other]}}]})
+            with lock:
+                stats["foreign key"] += 1
+        with lock:
+            stats["health"] += int(health)
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(create, range(n)))
+
+    def replicate(i: int) -> None:  # to the next bucket, which sits in the next region
+        c = clients[REGIONS[i % len(REGIONS)]]
+        c.put_bucket_versioning(Bucket=name(i), VersioningConfiguration={"Status": "Enabled"})
+        c.put_bucket_replication(Bucket=name(i), ReplicationConfiguration={
+            "Role": f"arn:aws:iam::{ACCOUNT}:role/replication", "Rules": [{
+                "ID": "dr", "Status": "Enabled", "Priority": 1, "Filter": {},
+                "DeleteMarkerReplication": {"Status": "Disabled"},
+                "Destination": {"Bucket": f"arn:aws:s3:::{name((i + 1) % n)}"}}]})
+
+    replicated = [i for i in range(n) if i % 10 < 3 and i % 7 == 0]
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(replicate, replicated))
+    stats["replicated"] = len(replicated)
+    # Emulator warm-up, not a tool's cost: moto builds its EC2 backend (~2 s of CPU) on the first EC2
+    # call it serves, which real AWS does not; whichever tool asked first would pay for it.
+    boto3.client("ec2", region_name="us-east-1", endpoint_url=url, **CREDS).describe_regions()
+    return stats
+
+
+def measure(label: str, command: list[str], env: dict[str, str], emulator: Emulator) -> dict[str, Any]:
+    before = emulator.count()
+    start = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    streams: dict[str, str] = {}
+    readers = [threading.Thread(target=lambda k=k, f=f: streams.__setitem__(k, f.read()), daemon=True)
+               for k, f in (("out", process.stdout), ("err", process.stderr))]
+    for reader in readers:
+        reader.start()
+    _, status, usage = os.wait4(process.pid, 0)  # this child's own peak RSS
+    wall = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    for reader in readers:
+        reader.join()
+    calls = emulator.count() - before
+    result: dict[str, Any] = {"tool": label, "wall_s": round(wall, 1), "calls": calls,
+                              "peak_rss_mb": round(usage.ru_maxrss / 1024), "exit": process.returncode}
+    last = [line for line in streams.get("out", "").splitlines() if line.startswith("{")]
+    if last:
+        result["facts"] = json.loads(last[-1])
+    if process.returncode not in (0, 1, 3) and not last:  # 1/3: the CLI's findings / incomplete verdicts
+        result["error"] = (streams.get("err", "").strip().splitlines() or ["?"])[-1][:200]
+    return result
+
+
+def prowler_command(out: Path) -> list[str] | None:
+    venv = Path(tempfile.gettempdir()) / "sovereign-auditor-bench-prowler"
+    prowler = venv / "bin" / "prowler"
+    if not prowler.exists():
+        print("installing Prowler into its own virtualenv (once)...", flush=True)
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        done = subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "prowler"], check=False)
+        if done.returncode != 0 or not prowler.exists():
+            print("  Prowler could not be installed here; skipped", flush=True)
+            return None
+    return [str(prowler), "aws", "--service", "s3", "--region", *REGIONS, "--no-banner", "--no-color", "-z",
+            "--output-formats", "json-ocsf", "-o", str(out), "-F", "findings"]
+
+
+def run(n: int, workers: int, with_prowler: bool, with_cli: bool) -> None:
+    emulator = Emulator()
+    try:
+        t = time.perf_counter()
+        stats = seed(emulator.url, n)
+        seeded = emulator.count()
+        print(f"\n== {n:,} buckets over {len(REGIONS)} regions: {stats}; seeded with {seeded:,} requests in "
+              f"{time.perf_counter() - t:.0f} s", flush=True)
+        env = environment(emulator.url)
+        rows = [measure("auditor (connector)", [sys.executable, "-c", AUDITOR, str(workers)], env, emulator),
+                measure("naive boto3, 4 calls/bucket", [sys.executable, "-c", NAIVE, json.dumps(REGIONS)], env,
+                        emulator)]
+        with tempfile.TemporaryDirectory() as tmp:
+            if with_cli:
+                rows.append(measure("auditor scan --provider aws", [
+                    sys.executable, "-m", "auditor", "scan", "--provider", "aws", "--out", tmp, "--format", "json",
+                    "--quiet", "--allow-unknown"], env, emulator))
+            if with_prowler and (command := prowler_command(Path(tmp) / "prowler")):
+                rows.append(measure("prowler aws --service s3", command, env, emulator))
+        for row in rows:
+            extra = f"  {row['facts']}" if "facts" in row else (f"  error: {row['error']}" if "error" in row else "")
+            print(f"{row['tool']:<30} {row['wall_s']:>7.1f} s  {row['calls']:>7,} calls  "
+                  f"{row['peak_rss_mb']:>5} MB peak RSS  exit {row['exit']}{extra}", flush=True)
+    finally:
+        emulator.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--buckets", type=int, nargs="+", default=[1000, 5000])
+    parser.add_argument("--workers", type=int, default=8, help="aws.max_workers for the auditor")
+    parser.add_argument("--with-prowler", action="store_true", help="also run Prowler (installed in its own venv)")
+    parser.add_argument("--with-cli", action="store_true", help="also run the whole 'auditor scan --provider aws'")
+    args = parser.parse_args()
+    for n in args.buckets:
+        run(n, args.workers, args.with_prowler, args.with_cli)
+
+
+if __name__ == "__main__":
+    main()
