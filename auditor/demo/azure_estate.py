@@ -20,14 +20,19 @@ What the estate shows, each on purpose:
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-from auditor.config import AzureConfig
+from auditor.config import AzureConfig, Config
+from auditor.connectors import azure
+from auditor.connectors.base import ScopeFilter
 from auditor.demo import armjson as a
 from auditor.demo import armjson_more as m
 from auditor.demo.fakearm import FakeARM
 from auditor.demo.sample import FOREIGN_TENANT, SUB, TENANT
+from auditor.model.inventory import Inventory
+from auditor.progress import Reporter
 
 RESEARCH_SUB = "9b8d1f00-0000-4000-8000-0000000002ae"
 ARCHIVE_SUB = "9b8d1f00-0000-4000-8000-0000000003ae"  # listed, but every read is denied
@@ -177,3 +182,18 @@ def environ(fake: FakeARM) -> dict[str, str]:
 
 def azure_config(fake: FakeARM, base: AzureConfig | None = None) -> AzureConfig:
     return replace(base or AzureConfig(), authority_host=fake.base_url, arm_endpoint=fake.base_url, tenant=TENANT)
+
+
+def collect(config: Config, reporter: Reporter, in_scope: ScopeFilter) -> Inventory:
+    """The Azure half of ``auditor demo``: the real connector against the estate on a local fake ARM.
+
+    Nothing global changes: the credential variables and the CA go to the connector explicitly.
+    """
+    with tempfile.TemporaryDirectory(prefix="auditor-demo-arm-") as tmp:
+        fake = start(Path(tmp))
+        try:
+            reporter.info(f"Azure demo estate on a local fake ARM at {fake.base_url}")
+            demo = replace(config, azure=azure_config(fake, config.azure))
+            return azure.collect(demo, reporter, in_scope, environ=environ(fake))
+        finally:
+            fake.stop()

@@ -4,14 +4,19 @@ would read it in inventory.json."""
 from __future__ import annotations
 
 import json
+import os
 
+import pytest
 from azure_helpers import by_name
 
+from auditor.config import Config
 from auditor.connectors.azure.context import UNKNOWN_REGION
 from auditor.demo import azure_estate as est
 from auditor.demo.fakearm import FakeARM
 from auditor.model.codec import to_dict
 from auditor.model.inventory import Inventory, KeyManager, LocationRole, Permission, PrincipalKind
+from auditor.pipeline import scope_filter
+from auditor.progress import NullReporter
 
 Estate = tuple[FakeARM, Inventory]
 
@@ -140,3 +145,15 @@ def test_only_reads_reach_the_cloud(estate: Estate) -> None:
 def test_inventory_round_trips_to_json(estate: Estate) -> None:
     text = json.dumps(to_dict(estate[1]))
     assert "stimagerieloire" in text and est.CLIENT_SECRET not in text
+
+
+def test_demo_collect_leaves_the_process_environment_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/nonexistent/ca.pem")
+    for key in ("AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET", "AZURE_AUTHORITY_HOST"):
+        monkeypatch.delenv(key, raising=False)
+    reporter = NullReporter()
+    inventory = est.collect(Config(), reporter, scope_filter(Config()))
+    assert {"fhir-loire", "stimagerieloire", "pmsi"} <= {r.name for r in inventory.resources}
+    assert "stmarketing" not in {r.name for r in inventory.resources}
+    assert os.environ["REQUESTS_CA_BUNDLE"] == "/nonexistent/ca.pem" and "AZURE_CLIENT_SECRET" not in os.environ
+    assert reporter.messages and est.CLIENT_SECRET not in " ".join(reporter.messages)

@@ -75,7 +75,7 @@ def read(ctx: Ctx, row: Row) -> Resource:
         level = container["publicAccess"]
         access.append(AccessGrant(
             principal="*", principal_kind=PrincipalKind.PUBLIC, permission=Permission.READ,
-            source="blob-container-public-access",
+            source="blob-public-access",
             condition=f"container {container['name']} publicAccess={level}"
                       + ("" if net.public_endpoint else "; network blocks the internet"),
         ))
