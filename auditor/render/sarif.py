@@ -27,6 +27,7 @@ LEVEL = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "w
          Severity.INFO: "note"}
 REPORTED = (Status.FAIL, Status.UNKNOWN, Status.WAIVED)
 FINDINGS_ARTIFACT = "findings.json"
+MAX_RESULTS = 25_000  # GitHub code scanning rejects a run with more results
 
 
 def _rule(f: Finding, lang: str) -> dict[str, Any]:
@@ -100,10 +101,12 @@ def _message(f: Finding, lang: str) -> str:
     return text
 
 
-def render(doc: FindingsDoc, options: RenderOptions) -> str:
+def render(doc: FindingsDoc, options: RenderOptions, max_results: int = MAX_RESULTS) -> str:
     lang = options.lang
     resources = {r.id: r for r in doc.resources}
     reported = sorted((f for f in doc.findings if f.status in REPORTED), key=finding_order)
+    dropped = max(len(reported) - max_results, 0)
+    reported = reported[:max_results]  # worst first: what is cut is the least severe
     first_by_policy: dict[str, Finding] = {}
     for f in sorted(doc.findings, key=finding_order):
         first_by_policy.setdefault(f.policy_id, f)
@@ -137,6 +140,10 @@ def render(doc: FindingsDoc, options: RenderOptions) -> str:
          "descriptor": {"id": "coverage-gap"}}
         for g in doc.coverage_gaps
     ]
+    if dropped:
+        notifications.append({"level": "warning", "descriptor": {"id": "results-truncated"}, "message": {
+            "text": f"{dropped} less severe results left out: GitHub accepts {max_results} per run; "
+                    "findings.json and the HTML report list them all"}})
     run = doc.run
     sarif = {
         "$schema": SCHEMA,

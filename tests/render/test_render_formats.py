@@ -217,3 +217,15 @@ def test_findings_without_any_text_still_render(doc: FindingsDoc) -> None:
     small = replace(doc, findings=(bare,), passed={})
     for fmt in RENDERERS:
         assert render(fmt, small)
+
+
+def test_sarif_keeps_within_githubs_result_limit(doc: FindingsDoc) -> None:
+    from auditor.render import sarif
+
+    assert sarif.MAX_RESULTS == 25_000
+    base = doc.findings[0]
+    many = tuple(replace(base, resource_id=f"r{i}", status=Status.FAIL) for i in range(13))
+    run = json.loads(sarif.render(replace(doc, findings=many, passed={}), RenderOptions(), max_results=10))["runs"][0]
+    assert len(run["results"]) == 10
+    notes = run["invocations"][0]["toolExecutionNotifications"]
+    assert any(n["descriptor"]["id"] == "results-truncated" and "3 less severe" in n["message"]["text"] for n in notes)
