@@ -111,7 +111,8 @@ def backup_instance(vault_id: str, name: str, source_id: str, datasource_type: s
 def flexible_server(provider: str, sub: str, rg: str, name: str, where: str, *, geo_backup: bool,
                     role: str = "Primary", tags: Mapping[str, str] | None = None) -> Json:
     return {"sku": {"name": "Standard_D4s_v3", "tier": "GeneralPurpose"},
-            "properties": {"fullyQualifiedDomainName": f"{name}.postgres.database.azure.com", "version": "16",
+            "properties": {"fullyQualifiedDomainName": f"{name}.{'postgres' if 'PostgreSQL' in provider else 'mysql'}"
+                                                       ".database.azure.com", "version": "16",
                            "administratorLogin": "cloudsa", "state": "Ready", "availabilityZone": "1",
                            "storage": {"storageSizeGB": 512}, "replicationRole": role,
                            "backup": {"backupRetentionDays": 7,
@@ -238,6 +239,16 @@ def registration_assignment(scope: str, guid: str, definition: str, *, managed_b
                                "name": definition}},
             "id": f"{scope}/providers/Microsoft.ManagedServices/registrationAssignments/{guid}",
             "type": "Microsoft.ManagedServices/registrationAssignments", "name": guid}
+
+
+# managementgroups/resource-manager/Microsoft.Management/stable/2021-04-01/examples/
+# GetAllSubscriptionsFromManagementGroup.json (the descendants list uses the same item shape)
+def management_group_subscription(group: str, sub: str, name: str, tenant: str) -> Json:
+    return {"name": sub, "id": f"/providers/Microsoft.Management/managementGroups/{group}/subscriptions/{sub}",
+            "type": "Microsoft.Management/managementGroups/subscriptions",
+            "properties": {"displayName": name, "parent": {"id": f"/providers/Microsoft.Management/managementGroups/"
+                                                                  f"{group}"},
+                           "state": "Active", "tenant": tenant}}
 
 
 # The data boundary resource as Microsoft Learn documents it (GET /providers/Microsoft.Resources/dataBoundaries/

@@ -39,6 +39,7 @@ ARCHIVE_SUB = "9b8d1f00-0000-4000-8000-0000000003ae"  # listed, but every read i
 PARTNER_SUB = "3c2a7e55-0000-4000-8000-0000000007a1"  # another tenant's subscription
 PARTNER_TENANT = "2e9b1d44-0000-4000-8000-0000000bea7e"
 MSP_TENANT = FOREIGN_TENANT  # "Infogérance Atlantique", managing tenant of the Lighthouse delegation
+CARE_GROUP = "mg-soins"  # management group of the care subscriptions
 CLIENT_ID = "0d5e7c11-0000-4000-8000-00000000c11e"
 CLIENT_SECRET = "demo-only-secret-4f2a9c"  # noqa: S105 - a fake credential the local fake ARM checks; never printed
 HEALTH = {"DataClassification": "Sante"}
@@ -71,6 +72,9 @@ def seed(fake: FakeARM) -> None:
     fake.add_subscription(PARTNER_SUB, "partner-labo", tenant=PARTNER_TENANT, listed=False)
     fake.foreign(PARTNER_SUB, PARTNER_TENANT)
     fake.locations = [a.location(SUB, *row) for row in LOCATIONS]
+    for sub_id, name in ((SUB, "loire-sante"), (ARCHIVE_SUB, "loire-archives")):  # research sits elsewhere
+        fake.also_list(f"/providers/Microsoft.Management/managementGroups/{CARE_GROUP}/descendants",
+                       m.management_group_subscription(CARE_GROUP, sub_id, name, TENANT))
     fake.data_boundary = m.data_boundary(TENANT, "EU")
     _care(fake)
     _research(fake)
@@ -123,6 +127,8 @@ def _research(fake: FakeARM) -> None:
     fake.also_list(f"{pg['id']}/replicas", replica)  # as ReplicasListByServer.json lists it under its source
     bv = fake.put(m.backup_vault(s, rg, "bv-recherche", "francecentral", "GeoRedundant", crr=False))
     fake.put(m.backup_instance(bv["id"], "pg-eds-loire-daily", pg["id"], "Microsoft.DBforPostgreSQL/flexibleServers"))
+    fake.put(m.flexible_server("Microsoft.DBforMySQL", s, rg, "mysql-registre-cancers", "westeurope",
+                               geo_backup=True, tags=HEALTH))
     fake.put(a.storage_account(s, rg, "stgenomique", "francecentral", "Standard_LRS", tags=HEALTH,
                                public_network="Disabled"))
     fake.put(m.api_for_fhir(s, rg, "fhir-legacy-loire", "westeurope", TENANT))
