@@ -69,3 +69,23 @@ def test_permissions_command_prints_a_read_only_iam_policy():
         _service, _, name = action.partition(":")
         assert name.startswith(("Get", "List", "Describe")) or action in ("sts:AssumeRole",), action
     assert all(s["Effect"] == "Allow" for s in document["Statement"])
+
+
+def test_a_module_that_tries_to_write_stops_the_scan_as_a_bug_not_a_gap(aws, served):
+    from auditor.config import AwsConfig, Config
+    from auditor.connectors.aws import accounts, s3
+    from auditor.connectors.aws.scan import run
+    from auditor.connectors.aws.service import Read, Service
+    from auditor.progress import NullReporter
+
+    def careless_read(scan, found, deep):  # a buggy service module "fixing" what it audits
+        account = scan.account(found.account)
+        scan.call(account, found.region, "s3", "PutBucketPolicy", Bucket=found.name, Policy=POLICY)
+        return Read(s3.read(scan, found, False).resource)
+
+    buggy = Service(name="s3", operations=s3.OPERATIONS, discover=s3.discover, read=careless_read)
+    bucket("target", "eu-west-1")
+    with pytest.raises(ReadOnlyViolation, match="s3:PutBucketPolicy"):
+        run(Config(aws=AwsConfig(regions=("eu-west-1",))), NullReporter(), lambda c: True,
+            (accounts.SERVICE, buggy))
+    assert not [r for r in served.requests() if "policy" in r]

@@ -34,7 +34,7 @@ def test_every_bucket_gets_its_real_region_and_tags(aws):
     assert found["untagged"].tags == {}
     assert found["dpi-paris"].id == "arn:aws:s3:::dpi-paris"
     assert found["dpi-paris"].account == ACCOUNT and found["dpi-paris"].kind == "object-store"
-    assert "tag:GetResources" in found["dpi-paris"].evidence
+    assert "resourcegroupstaggingapi:GetResources" in found["dpi-paris"].evidence
     assert "s3:GetBucketLocation" in found["dpi-paris"].evidence  # moto's ListBuckets has no BucketRegion
 
 

@@ -49,6 +49,33 @@ def test_scan_cost_per_health_bucket_stays_bounded(aws):
 
 
 @pytest.fixture
+def bucket_region_in_listing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Extend the (in-process) emulator: ListBuckets carries BucketRegion, as AWS has done since 2024."""
+    from moto.core.responses import ActionResult
+    from moto.s3.responses import S3Response
+
+    def all_buckets(self: S3Response) -> object:
+        self.data["Action"] = "ListAllMyBuckets"
+        self._authenticate_and_authorize_s3_action()
+        listed = self.backend.list_buckets(prefix=None, bucket_region=None, max_buckets=None)
+        self.data["Action"] = "ListBuckets"
+        return self.serialized(ActionResult({"Owner": {"ID": "owner", "DisplayName": "owner"}, "Buckets": [
+            {"Name": b.name, "CreationDate": b.creation_date_ISO8601, "BucketRegion": b.region_name}
+            for b in listed]}))
+
+    monkeypatch.setattr(S3Response, "all_buckets", all_buckets)
+
+
+def test_bucket_region_from_the_listing_saves_a_call_per_bucket(aws, bucket_region_in_listing):
+    bucket("paris", "eu-west-3", tags=HEALTH)
+    bucket("virginia", "us-east-1")
+    found = by_name(scan())
+    assert (found["paris"].region, found["virginia"].region) == ("eu-west-3", "us-east-1")
+    assert "s3:GetBucketLocation" not in calls.last_scan()
+    assert "s3:GetBucketLocation" not in found["paris"].evidence
+
+
+@pytest.fixture
 def demo_estate(aws: str) -> str:
     seed(aws)
     return aws

@@ -8,7 +8,7 @@ Layout (one module per concern, one per service family):
                 (account, service, region); ``client_hook`` for emulator wiring in tests/demo
 ``context``     the per-scan state service modules share (calls -> coverage gaps, pool, memo)
 ``accounts``    caller identity, Organization accounts via AssumeRole, enabled regions
-``tagging``     tags in bulk (Resource Groups Tagging API)
+``tagging``     tags in bulk (Resource Groups Tagging API), a helper for service modules
 ``policy``      resource policy documents -> AccessGrants (pure)
 ``s3``          buckets (``s3_access``: ACL / Block Public Access; ``s3_account``: S3 Control)
 ``kms``         keys named by stores (and every key with ``scope: all``)
@@ -25,7 +25,7 @@ the last scan in the process are ``auditor.connectors.aws.calls.last_scan()``.
 from __future__ import annotations
 
 from auditor.config import Config
-from auditor.connectors.aws import accounts, kms, s3, tagging
+from auditor.connectors.aws import accounts, kms, s3
 from auditor.connectors.aws.service import Service
 from auditor.connectors.base import ScopeFilter
 from auditor.model.inventory import Inventory
@@ -33,7 +33,6 @@ from auditor.progress import Reporter
 
 SERVICES: tuple[Service, ...] = (
     accounts.SERVICE,
-    tagging.SERVICE,
     s3.SERVICE,
     kms.SERVICE,
 )

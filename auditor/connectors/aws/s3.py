@@ -37,6 +37,7 @@ OPERATIONS = {
     "s3:GetBucketEncryption": "s3:GetEncryptionConfiguration",
     "s3:GetBucketLogging": "s3:GetBucketLogging",
     **s3_account.OPERATIONS,
+    **tagging.OPERATIONS,
 }
 KIND, NATIVE = "object-store", "AWS::S3::Bucket"
 UNKNOWN = "unknown"
@@ -73,7 +74,7 @@ def discover(scan: Scan) -> list[Found]:
         arn = _arn(a.partition, name)
         evidence = ("s3:ListBuckets",
                     *(() if b.get("BucketRegion") else ("s3:GetBucketLocation",)),
-                    "s3:GetBucketTagging" if arn in by_hand else "tag:GetResources")
+                    "s3:GetBucketTagging" if arn in by_hand else "resourcegroupstaggingapi:GetResources")
         created = b.get("CreationDate")
         facts: dict[str, Any] = {"creation_date": created.isoformat() if hasattr(created, "isoformat") else created}
         if tags.get(arn) is None:

@@ -3,7 +3,8 @@
 Classification runs on tags, so every store needs them before the deep reads; one
 ``GetResources`` page carries up to 100 resources where per-resource calls would cost one each.
 The API lists only resources that have (or had) tags: absence from its answer means "no tags".
-Any service module can use it with its own resource type filter (``s3``, ``rds:db``…).
+Any service module can use it with its own resource type filter (``s3``, ``rds:db``…), adding
+``tagging.OPERATIONS`` to its own declarations.
 """
 
 from __future__ import annotations
@@ -11,13 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping
 
 from auditor.connectors.aws.context import Scan
-from auditor.connectors.aws.service import Service
 from auditor.connectors.aws.session import Account
 
-SERVICE = Service(
-    name="tagging",
-    operations={"resourcegroupstaggingapi:GetResources": "tag:GetResources"},
-)
+# Merged into the ``operations`` of every service module that uses this one.
+OPERATIONS = {"resourcegroupstaggingapi:GetResources": "tag:GetResources"}
 
 Tags = dict[str, str]
 
