@@ -57,8 +57,7 @@ def build_trend(past: Sequence[TrendPoint], failing: Mapping[str, int], unknown:
         return None
     points = (*past, TrendPoint(run.started, dict(failing), unknown))
     width, height, pad = 240, 48, 4
-    peak = max(max((sum(p.counts.values()) for p in points), default=0), 1)
-    peak = max(peak, *(p.counts.get(s.value, 0) for p in points for s in SEVERITIES))
+    peak = max([1, *(p.counts.get(s.value, 0) for p in points for s in SEVERITIES)])  # one line per severity
     step = (width - 2 * pad) / max(len(points) - 1, 1)
     lines = []
     for sev in SEVERITIES:
