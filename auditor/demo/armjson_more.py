@@ -251,6 +251,28 @@ def management_group_subscription(group: str, sub: str, name: str, tenant: str) 
                            "state": "Active", "tenant": tenant}}
 
 
+# monitor/resource-manager/Microsoft.Insights/preview/2021-05-01-preview/examples/listDiagnosticSettings.json
+def diagnostic_setting(resource_id: str, name: str, *, storage: str = "", workspace: str = "",
+                       logs: bool = True) -> Json:
+    return {"id": f"{resource_id}/providers/microsoft.insights/diagnosticSettings/{name}",
+            "type": "Microsoft.Insights/diagnosticSettings", "name": name,
+            "properties": {"storageAccountId": storage, "workspaceId": workspace,
+                           "metrics": [{"category": "Transaction", "enabled": True,
+                                        "retentionPolicy": {"enabled": False, "days": 0}}],
+                           "logs": [{"categoryGroup": "allLogs", "enabled": logs,
+                                     "retentionPolicy": {"enabled": False, "days": 0}}]}}
+
+
+# operationalinsights/resource-manager/Microsoft.OperationalInsights/stable/2022-10-01/examples/
+# WorkspacesSubscriptionList.json (one item)
+def log_analytics_workspace(sub: str, rg: str, name: str, where: str) -> Json:
+    return {"properties": {"customerId": "bc089d7b-485c-4aff-a71e-c00f362d8d2f", "provisioningState": "Succeeded",
+                           "sku": {"name": "PerGB2018"}, "retentionInDays": 30,
+                           "publicNetworkAccessForQuery": "Enabled", "publicNetworkAccessForIngestion": "Enabled"},
+            "id": f"{rg_id(sub, rg)}/providers/Microsoft.OperationalInsights/workspaces/{name}", "name": name,
+            "type": "Microsoft.OperationalInsights/workspaces", "location": where, "tags": {}}
+
+
 # The data boundary resource as Microsoft Learn documents it (GET /providers/Microsoft.Resources/dataBoundaries/
 # default, api-version 2024-08-01); the spec has no example file for it.
 def data_boundary(tenant: str, value: str) -> Json:

@@ -116,6 +116,13 @@ def _care(fake: FakeARM) -> None:
     group = fake.put(m.afd_origin_group(afd["id"], "imagerie"))
     fake.put(m.afd_origin(group["id"], "blob", "stimagerieloire.blob.core.windows.net", img["id"]))
     fake.put(m.recovery_vault(s, rg, "rsv-loire", "francecentral", "GeoRedundant", crr=True))
+    logs = fake.put(m.log_analytics_workspace(s, "rg-ops", "law-loire", "westeurope"))
+    logs_us = fake.put(a.storage_account(s, "rg-ops", "stlogsus", "eastus", "Standard_LRS"))
+    fhir = f"{ws['id']}/fhirservices/fhir-loire"
+    fake.put(m.diagnostic_setting(fhir, "audit", workspace=logs["id"]))
+    fake.put(m.diagnostic_setting(f"{img['id']}/blobServices/default", "reads", storage=logs_us["id"]))
+    fake.put(m.diagnostic_setting(dpi["id"] + "/blobServices/default", "metrics-only", workspace=logs["id"],
+                                  logs=False))
 
 
 def _research(fake: FakeARM) -> None:

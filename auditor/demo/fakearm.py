@@ -103,6 +103,8 @@ class FakeARM:
         with self._lock:
             self.objects[rid.lower()] = obj
             scope, kind, depth = _scope_and_type(rid)
+            if depth == 0 and "/providers/" in scope:  # an extension of a resource: listed there, and wide
+                self._children.setdefault(rid.rstrip("/").lower().rsplit("/", 1)[0], []).append(obj)
             if depth == 0:
                 self._by_type.setdefault(kind, []).append(obj)
             else:
@@ -277,10 +279,10 @@ class FakeARM:
         rest = low[cut + len("/providers/"):].split("/") if cut >= 0 else []
         if len(rest) < 2 or len(rest) % 2:  # not a collection path
             return 404, _error("ResourceNotFound", f"The Resource '{path}' was not found."), {}
-        if len(rest) == 2:
-            items = [o for o in self._by_type.get("/".join(rest), ()) if self._in_list(low[:cut], o)]
-        elif low in self._children:
+        if low in self._children:
             items = self._children[low]
+        elif len(rest) == 2 and "/providers/" not in low[:cut]:
+            items = [o for o in self._by_type.get("/".join(rest), ()) if self._in_list(low[:cut], o)]
         elif self._ancestor_exists(low):
             items = []
         else:

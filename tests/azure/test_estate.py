@@ -147,6 +147,16 @@ def test_inventory_round_trips_to_json(estate: Estate) -> None:
     assert "stimagerieloire" in text and est.CLIENT_SECRET not in text
 
 
+def test_diagnostic_settings_give_logging_and_log_destinations(estate: Estate) -> None:
+    fhir = by_name(estate[1], "fhir-loire")
+    assert fhir.logging is True
+    assert ("log-destination", "westeurope") in places(estate[1], "fhir-loire")
+    img = by_name(estate[1], "stimagerieloire")
+    assert img.logging is True and ("log-destination", "eastus") in places(estate[1], "stimagerieloire")
+    assert by_name(estate[1], "stdpiloire").logging is False  # metrics only: no access log
+    assert by_name(estate[1], "stgenomique").logging is False  # no diagnostic setting at all
+
+
 def test_demo_collect_leaves_the_process_environment_alone(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/nonexistent/ca.pem")
     for key in ("AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET", "AZURE_AUTHORITY_HOST"):

@@ -29,6 +29,7 @@ from auditor.connectors.azure import (
     cosmos,
     databoundary,
     dbflex,
+    diagnostics,
     health,
     keyvault,
     resourcegraph,
@@ -42,7 +43,7 @@ from auditor.connectors.base import ScopeFilter
 from auditor.model.inventory import Inventory
 from auditor.progress import Reporter
 
-SERVICES: tuple[ModuleType, ...] = (storage, sql, cosmos, keyvault, backup, dbflex, health, cdn)
+SERVICES: tuple[ModuleType, ...] = (storage, sql, cosmos, keyvault, backup, dbflex, health, cdn, diagnostics)
 SUPPORT: tuple[ModuleType, ...] = (subscriptions, resourcegraph, databoundary, authorization)
 
 

@@ -1,0 +1,79 @@
+"""Diagnostic settings: is access logged, and where do the logs (and what they reveal) go?
+
+For every resource read deeply, the ``Microsoft.Insights/diagnosticSettings`` of the resource
+(of its blob service, for a storage account) say whether any log category is enabled
+(``Resource.logging``) and name the destinations: a storage account, a Log Analytics workspace,
+an Event Hub namespace. Each destination becomes a ``log-destination`` location in that
+destination's region (audit logs of a FHIR service carry request URLs, patient ids included).
+A destination the credential cannot see has region ``unknown``; a denied read leaves
+``logging`` unknown and is reported once per subscription.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from typing import Any
+
+from auditor.connectors.azure.context import UNKNOWN_REGION, Ctx, Mapper, Row, subscription_of
+from auditor.connectors.azure.gaps import ReadError
+from auditor.model.inventory import DataLocation, LocationRole, Resource
+
+SERVICE = "Microsoft.Insights"
+TYPES: Mapping[str, str] = {}  # no resources of its own: it completes the others
+INDEX = ("microsoft.operationalinsights/workspaces", "microsoft.eventhub/namespaces")
+OPERATIONS = ("Microsoft.Insights/diagnosticSettings/read",)
+API = "2021-05-01-preview"
+_DESTINATIONS = (("storageAccountId", "storage account"), ("workspaceId", "log analytics workspace"),
+                 ("eventHubAuthorizationRuleId", "event hub"))
+
+
+def _settings_path(resource: Resource) -> str:
+    if resource.native_type == "microsoft.storage/storageaccounts":
+        return f"{resource.id}/blobServices/default/providers/Microsoft.Insights/diagnosticSettings"
+    return f"{resource.id}/providers/Microsoft.Insights/diagnosticSettings"
+
+
+def _destination(ctx: Ctx, ref: str, what: str, owner: Resource) -> DataLocation:
+    target = ref.split("/authorizationrules/")[0].split("/authorizationRules/")[0]
+    row = ctx.index.get(target)
+    if row is None:
+        ctx.unresolved(SERVICE, "not-read", f"diagnostic logs go to a {what} the credential cannot see: {target}",
+                       account=owner.account, resource_id=owner.id)
+    return DataLocation(region=row.location if row else UNKNOWN_REGION, role=LocationRole.LOG_DESTINATION,
+                        via=f"diagnostic settings -> {what}", target=target, account=subscription_of(target))
+
+
+def link(ctx: Ctx, resources: dict[str, Resource], read_row: Callable[[Row], Resource], pmap: Mapper = map) -> None:
+    denied: set[str] = set()
+    lock = threading.Lock()
+
+    def fetch(key: str) -> tuple[str, list[dict[str, Any]] | None]:
+        resource = resources[key]
+        try:
+            return key, list(ctx.session.pages(_settings_path(resource), API))
+        except ReadError as err:
+            with lock:
+                first = resource.account not in denied
+                denied.add(resource.account)
+            if first or err.reason != "access-denied":
+                ctx.failed(SERVICE, err, account=resource.account,
+                           resource_id=None if err.reason == "access-denied" else resource.id)
+            return key, None
+
+    for key, settings in list(pmap(fetch, [k for k, r in resources.items() if r.provider == "azure"])):
+        if settings is None:
+            continue
+        resource = resources[key]
+        enabled = False
+        copies: list[DataLocation] = []
+        for setting in settings:
+            props = setting.get("properties") or {}
+            if not any(log.get("enabled") for log in props.get("logs") or ()):
+                continue
+            enabled = True
+            copies.extend(_destination(ctx, str(props[field]), what, resource)
+                          for field, what in _DESTINATIONS if props.get(field))
+        resources[key] = replace(resource, logging=enabled, locations=(*resource.locations, *copies),
+                                 evidence=(*resource.evidence, OPERATIONS[0]))
