@@ -43,7 +43,7 @@ waivers: waivers.yaml
 @pytest.mark.parametrize(
     ("text", "line", "what"),
     [
-        ("profile: hds\nprofle: gdpr\n", 1, "profle"),
+        ("profile: hds\nprofle: gdpr\n", 2, "profle"),  # the unexpected key's own line
         ("trusted:\n  aws_accounts: [\"12\"]\n", 2, "does not match"),
         ("fail_on: extreme\n", 1, "extreme"),
         ("aws:\n  max_workers: 0\n", 2, "minimum"),
