@@ -143,8 +143,10 @@ class FakeARM:
     def deny_graph(self) -> None:
         self._graph_denied = True
 
-    def throttle(self, path: str, times: int = 1, retry_after: float = 1) -> None:
-        self._throttled[path.rstrip("/").lower()] = [times, retry_after]
+    def throttle(self, path: str, times: int = 1, retry_after: float = 1, header: str = "Retry-After") -> None:
+        """Answer ``path`` with 429 ``times`` times; Resource Graph uses ``x-ms-user-quota-resets-after``."""
+        value = f"00:00:{retry_after:02.0f}" if header.lower() == "x-ms-user-quota-resets-after" else str(retry_after)
+        self._throttled[path.rstrip("/").lower()] = [times, header, value]
 
     def methods(self) -> set[str]:
         return {m for m, _, _ in self.requests}
@@ -188,7 +190,7 @@ class FakeARM:
         if slot and slot[0] > 0:
             with self._lock:
                 slot[0] -= 1
-            return 429, _error("TooManyRequests", "The request is being throttled."), {"Retry-After": str(slot[1])}
+            return 429, _error("TooManyRequests", "The request is being throttled."), {slot[1]: slot[2]}
         if low.startswith("/v1.0/"):
             return self._graph(method, low)
         parts = low.split("/")

@@ -44,6 +44,15 @@ def test_429_is_retried_after_retry_after(fake: FakeARM) -> None:
     assert not [g for g in inventory.coverage_gaps if g.resource_id == account]
 
 
+def test_resource_graph_quota_is_waited_for_and_its_post_retried(fake: FakeARM) -> None:
+    fake.throttle("/providers/Microsoft.ResourceGraph/resources", times=1, retry_after=1,
+                  header="x-ms-user-quota-resets-after")
+    inventory = scan(fake)
+    assert not [g for g in inventory.coverage_gaps if g.service == "Microsoft.ResourceGraph"]
+    assert by_name(inventory, "fhir-loire").region == "francecentral"
+    assert not calls(fake, f"/subscriptions/{est.SUB}/resources")  # no fallback was needed
+
+
 def test_throttled_past_the_retries_is_a_gap(fake: FakeARM) -> None:
     account = f"/subscriptions/{est.SUB}/resourceGroups/rg-sante/providers/Microsoft.Storage/storageAccounts/stdpiloire"
     fake.throttle(account, times=50, retry_after=0.01)

@@ -48,7 +48,7 @@ from requests.adapters import HTTPAdapter
 from auditor import __version__
 from auditor.config import AzureConfig
 from auditor.connectors.azure.gaps import ReadError, read_error, scrub
-from auditor.connectors.azure.guard import ReadOnlyGuard
+from auditor.connectors.azure.guard import ReadOnlyGuard, allowed
 
 PUBLIC_ARM = "https://management.azure.com"
 PUBLIC_AUTHORITY = "login.microsoftonline.com"
@@ -101,11 +101,26 @@ def credential(cfg: AzureConfig, ends: Endpoints, environ: Mapping[str, str]) ->
 
 
 class _CappedRetry(RetryPolicy):  # type: ignore[type-arg]
-    """azure-core's retry (429/5xx, ``Retry-After`` honoured) with a ceiling on each wait."""
+    """azure-core's retry (429/5xx, ``Retry-After`` honoured) with a ceiling on each wait.
+
+    Resource Graph announces its quota reset in ``x-ms-user-quota-resets-after`` (``hh:mm:ss``)
+    rather than ``Retry-After``, and answers its query POST with 429: since every request that
+    passes the guard is a read, each one is safe to retry, POST included.
+    """
 
     def get_retry_after(self, response: PipelineResponse[Any, Any]) -> float | None:
         value = super().get_retry_after(response)
+        resets = response.http_response.headers.get("x-ms-user-quota-resets-after")
+        if value is None and resets:
+            try:
+                hours, minutes, seconds = resets.split(":")
+                value = int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+            except ValueError:
+                value = None
         return None if value is None else min(value, MAX_RETRY_AFTER)
+
+    def _is_method_retryable(self, settings: dict[str, Any], request: Any, response: Any = None) -> bool:
+        return allowed(request.method, request.url) or bool(super()._is_method_retryable(settings, request, response))
 
 
 class Session:
