@@ -44,6 +44,22 @@ AllowUnknownOpt = Annotated[
 ]
 LangOpt = Annotated[str | None, typer.Option(help="Report language: en or fr.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress, one summary line.")]
+HistoryOpt = Annotated[str | None, typer.Option(
+    "--history", help="Record the run in this history: a SQLite file or a postgresql:// URL.")]
+NoHistoryOpt = Annotated[bool, typer.Option("--no-history", help="Do not record the run in the history.")]
+
+
+def _recording(cfg: Any, history: str | None, no_history: bool, *, default: bool) -> Any:
+    """Where the run is recorded: --history, else (for scan and merge) history: or ./audit-history.db; or nowhere."""
+    from dataclasses import replace
+
+    from auditor.results.history import DEFAULT_PATH
+
+    if no_history:
+        return replace(cfg, history=None)
+    if history:
+        return replace(cfg, history=history)
+    return replace(cfg, history=(cfg.history or DEFAULT_PATH) if default else None)
 
 
 def _config(config: Path | None, *, profile: str | None, out: Path | None, fmt: str | None, fail_on: str | None,
@@ -99,13 +115,14 @@ def _audit(source: Callable[..., Any], config: Any, quiet: bool) -> None:
 def demo(
     out: OutOpt = None, lang: LangOpt = None, profile: ProfileOpt = None, fmt: FormatOpt = None,
     fail_on: FailOnOpt = None, allow_unknown: AllowUnknownOpt = False, quiet: QuietOpt = False,
-    config: ConfigOpt = None,
+    config: ConfigOpt = None, history: HistoryOpt = None,
 ) -> None:
     """Audit the built-in demo estate (a fictional hospital group on AWS and Azure). No cloud account needed."""
     from auditor.demo.run import demo_source
 
     cfg = _config(config, profile=profile, out=out, fmt=fmt or "html,json,sarif,junit,csv,md", fail_on=fail_on,
                   allow_unknown=allow_unknown, lang=lang)
+    cfg = _recording(cfg, history, False, default=False)
     _audit(demo_source, cfg, quiet)
 
 
@@ -114,15 +131,27 @@ def scan(
     provider: Annotated[str, typer.Option(help="aws, azure or all.")] = "all",
     config: ConfigOpt = None, profile: ProfileOpt = None, out: OutOpt = None, fmt: FormatOpt = None,
     fail_on: FailOnOpt = None, allow_unknown: AllowUnknownOpt = False, lang: LangOpt = None, quiet: QuietOpt = False,
+    shard: Annotated[str | None, typer.Option(
+        help="Audit only slice I of N of the accounts/subscriptions (e.g. 2/5); combine with 'auditor merge'.")] = None,
+    history: HistoryOpt = None, no_history: NoHistoryOpt = False,
 ) -> None:
     """Scan live clouds (read-only) with the standard credentials, then evaluate and report."""
+    from dataclasses import replace
+
     from auditor import pipeline
     from auditor.connectors import CONNECTORS
+    from auditor.connectors.base import parse_shard
+
+    slice_ = parse_shard(shard) if shard is not None else None
+    if slice_ is not None and history:
+        raise ConfigError("--history with --shard: a shard is a partial run; record the merged run "
+                          "('auditor merge … --history')")
 
     providers = sorted(CONNECTORS) if provider == "all" else [provider]
     if any(p not in CONNECTORS for p in providers):
         raise ConfigError(f"--provider {provider!r}: expected aws, azure or all")
     cfg = _config(config, profile=profile, out=out, fmt=fmt, fail_on=fail_on, allow_unknown=allow_unknown, lang=lang)
+    cfg = replace(_recording(cfg, history, no_history, default=slice_ is None), shard=slice_)
     _audit(lambda c, rep: pipeline.collect(c, providers, rep), cfg, quiet)
 
 
@@ -131,11 +160,13 @@ def evaluate_cmd(
     inventory: Annotated[Path, typer.Argument(help="An inventory.json written by a previous scan.")],
     config: ConfigOpt = None, profile: ProfileOpt = None, out: OutOpt = None, fmt: FormatOpt = None,
     fail_on: FailOnOpt = None, allow_unknown: AllowUnknownOpt = False, lang: LangOpt = None, quiet: QuietOpt = False,
+    history: HistoryOpt = None,
 ) -> None:
     """Re-evaluate a saved inventory (another profile, new waivers, a newer policy pack)."""
     from auditor import pipeline
 
     cfg = _config(config, profile=profile, out=out, fmt=fmt, fail_on=fail_on, allow_unknown=allow_unknown, lang=lang)
+    cfg = _recording(cfg, history, False, default=False)
     _audit(lambda c, rep: pipeline.load_inventory(inventory), cfg, quiet)
 
 
@@ -247,6 +278,63 @@ def permissions(provider: Annotated[str, typer.Argument(help="aws or azure.")]) 
         raise ConfigError(f"permissions {provider!r}: expected one of {', '.join(sorted(PERMISSIONS))}")
     module, _, func = PERMISSIONS[provider].partition(":")
     typer.echo(json.dumps(getattr(importlib.import_module(module), func)(), indent=2))
+
+
+DbOpt = Annotated[str | None, typer.Option(
+    "--db", help="The run history: a SQLite file or a postgresql:// URL (default: history: in auditor.yaml, "
+                 "else ./audit-history.db).")]
+
+
+@app.command("history")
+def history_cmd(
+    last: Annotated[int | None, typer.Option(help="Only the last N runs.")] = None,
+    db: DbOpt = None, config: ConfigOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON instead of a table.")] = False,
+) -> None:
+    """List recorded runs with their verdict and failing findings by severity."""
+    from auditor import config as cfg
+    from auditor.results.commands import history_text, store_target
+
+    typer.echo(history_text(store_target(db, cfg.load(config).history), last, as_json), nl=False)
+
+
+@app.command("diff")
+def diff_cmd(
+    old: Annotated[str, typer.Argument(help="Older run: a findings.json, a run number or id, or 'previous'.")],
+    new: Annotated[str, typer.Argument(help="Newer run: a findings.json, a run number or id, or 'latest'.")],
+    fail_on: Annotated[str, typer.Option(
+        help="Exit 1 when a new (or newly raised) open finding is at or above this severity.")] = "high",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text, md (chat, CI summary) or json.")] = "text",
+    limit: Annotated[int, typer.Option(help="Findings listed per section (0: all).")] = 20,
+    db: DbOpt = None, config: ConfigOpt = None,
+) -> None:
+    """What changed between two runs: new, resolved, still open (with age), changed severity, new coverage gaps."""
+    from auditor import config as cfg
+    from auditor.results.commands import diff_command, store_target
+
+    target = store_target(db, cfg.load(config).history)
+    text, code = diff_command(old, new, target, fail_on, fmt, limit)
+    typer.echo(text, nl=False)
+    raise typer.Exit(code)
+
+
+@app.command("merge")
+def merge_cmd(
+    results: Annotated[list[Path], typer.Argument(help="The findings.json of each shard.")],
+    expect: Annotated[int | None, typer.Option(
+        help="How many shard results there should be (a missing one becomes a coverage gap).")] = None,
+    config: ConfigOpt = None, out: OutOpt = None, fmt: FormatOpt = None,
+    fail_on: FailOnOpt = None, allow_unknown: AllowUnknownOpt = False, lang: LangOpt = None, quiet: QuietOpt = False,
+    history: HistoryOpt = None, no_history: NoHistoryOpt = False,
+) -> None:
+    """Combine shard results (auditor scan --shard I/N) into one run: written, recorded and gated like a scan."""
+    from auditor import pipeline
+
+    cfg = _config(config, profile=None, out=out, fmt=fmt, fail_on=fail_on, allow_unknown=allow_unknown, lang=lang)
+    outcome, notices = pipeline.merge_runs(results, _recording(cfg, history, no_history, default=True), expect)
+    for notice in notices:
+        typer.echo(f"notice: {notice}", err=True)
+    _finish(outcome, quiet)
 
 
 @app.command()

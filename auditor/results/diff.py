@@ -169,7 +169,7 @@ def load_file(path: Path) -> Snapshot:
     if not (isinstance(data, dict) and isinstance(data.get("findings"), list) and isinstance(data.get("run"), dict)):
         raise InputError("not a findings.json (expected an object with 'run' and 'findings')", location=str(path))
     where = str(path)
-    run = from_dict(Run, data["run"], "$.run") if _is_run(data["run"]) else _bad(where, "$.run", "run metadata")
+    run = _decode(Run, data["run"], where, "$.run")
     findings = tuple(_finding(item, where, f"$.findings[{i}]") for i, item in enumerate(data["findings"]))
     gaps_data = data.get("coverage_gaps", [])
     if not isinstance(gaps_data, list):
@@ -179,10 +179,6 @@ def load_file(path: Path) -> Snapshot:
     ids = (frozenset(str(r.get("id")) for r in resources if isinstance(r, dict))
            if isinstance(resources, list) else None)
     return Snapshot(label=where, run=run, findings=findings, gaps=gaps, resources=ids)
-
-
-def _is_run(value: Any) -> bool:
-    return all(isinstance(value.get(k), str) for k in ("profile", "started", "finished", "policy_digest"))
 
 
 def _decode(cls: type[Any], value: Any, where: str, path: str) -> Any:

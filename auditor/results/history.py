@@ -20,6 +20,7 @@ previous run left it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import time
@@ -34,7 +35,7 @@ from auditor.fsio import dump_json
 from auditor.model.codec import from_dict, to_dict
 from auditor.model.findings import SEVERITIES, Finding, FindingsDoc, Run, Severity, Status, WaiverRef
 from auditor.model.inventory import CoverageGap
-from auditor.results.diff import Snapshot, load_file
+from auditor.results.diff import Snapshot, gap_key, load_file
 from auditor.results.gate import counts, verdict
 from auditor.results.sqldb import Db, connect
 
@@ -51,7 +52,7 @@ SCHEMA = (
         providers TEXT NOT NULL, accounts TEXT NOT NULL, regions TEXT NOT NULL, verdict TEXT NOT NULL,
         critical INTEGER NOT NULL, high INTEGER NOT NULL, medium INTEGER NOT NULL, low INTEGER NOT NULL,
         info INTEGER NOT NULL, unknown INTEGER NOT NULL, waived INTEGER NOT NULL, gaps INTEGER NOT NULL,
-        resources INTEGER NOT NULL, findings_sha256 TEXT, run_json TEXT NOT NULL)""",
+        resources INTEGER NOT NULL, findings_sha256 TEXT, content_sha256 TEXT NOT NULL, run_json TEXT NOT NULL)""",
     "CREATE INDEX IF NOT EXISTS runs_series ON runs (series, seq)",
     """CREATE TABLE IF NOT EXISTS findings (
         id {serial}, series TEXT NOT NULL,
@@ -77,6 +78,18 @@ _RUN_COLUMNS = ("seq, run_id, series, started, finished, recorded, profile, poli
                 "findings_sha256")
 _FINDING_COLUMNS = ("policy, resource, location, severity, status, provider, account, region, country, zone, "
                     "category, title, message, waiver, first_seen")
+
+
+def content_digest(doc: FindingsDoc) -> str:
+    """What makes two recordings the same run: the run's metadata and what it found."""
+    h = hashlib.sha256(json.dumps(to_dict(doc.run), sort_keys=True).encode())
+    for line in sorted(f"{f.key}|{f.severity.value}|{f.status.value}" for f in doc.findings):
+        h.update(line.encode() + b"\n")
+    for gap in sorted(repr(gap_key(g)) for g in doc.coverage_gaps):
+        h.update(gap.encode() + b"\n")
+    for rid in sorted(r.id for r in doc.resources):
+        h.update(rid.encode() + b"\n")
+    return h.hexdigest()
 
 
 def series_of(run: Run) -> str:
@@ -169,15 +182,23 @@ class History:
 
     # -- writing ------------------------------------------------------------------------------
     def record(self, doc: FindingsDoc, *, findings_sha256: str | None = None) -> tuple[RunRecord, bool]:
-        """Record ``doc`` as the newest run of its series; ``(record, False)`` when it was recorded already."""
+        """Record ``doc`` as the newest run of its series; ``(record, False)`` when it was recorded already.
+
+        Run ids come from the start time, profile and policy pack: two different runs started in the same
+        second share one, so the second is stored as ``<run id>-2``; the same run recorded again is a no-op.
+        """
         run = doc.run
         series = series_of(run)
+        content = content_digest(doc)
         with self.db.transaction():
-            existing = self.db.one(f"SELECT {_RUN_COLUMNS} FROM runs WHERE run_id = ?", (run.run_id,))
-            if existing is not None:
-                return RunRecord.from_row(existing), False
+            same = self.db.rows(f"SELECT {_RUN_COLUMNS}, content_sha256 FROM runs WHERE run_id = ? OR run_id LIKE ?",
+                                (run.run_id, run.run_id + "-%"))
+            for earlier in same:
+                if earlier[-1] == content:
+                    return RunRecord.from_row(earlier[:-1]), False
+            run_id = run.run_id if not same else f"{run.run_id}-{len(same) + 1}"
             prev = self.db.one("SELECT seq, started FROM runs WHERE series = ? ORDER BY seq DESC LIMIT 1", (series,))
-            seq = self._insert_run(doc, series, findings_sha256)
+            seq = self._insert_run(doc, run_id, series, findings_sha256, content)
             self._record_findings(doc, series, seq, prev)
             self._record_resources(doc, series, seq, None if prev is None else int(prev[0]))
             self.db.many("INSERT INTO gaps (run, provider, service, reason, error, account, region, resource_id) "
@@ -185,23 +206,23 @@ class History:
                          [(seq, g.provider, g.service, g.reason, g.error, g.account, g.region, g.resource_id)
                           for g in dict.fromkeys(doc.coverage_gaps)])
             _pause_for_tests()
-            row = self.db.one(f"SELECT {_RUN_COLUMNS} FROM runs WHERE seq = ?", (seq,))
-        assert row is not None
-        return RunRecord.from_row(row), True
+            stored = self.db.one(f"SELECT {_RUN_COLUMNS} FROM runs WHERE seq = ?", (seq,))
+        assert stored is not None
+        return RunRecord.from_row(stored), True
 
-    def _insert_run(self, doc: FindingsDoc, series: str, sha: str | None) -> int:
+    def _insert_run(self, doc: FindingsDoc, run_id: str, series: str, sha: str | None, content: str) -> int:
         run = doc.run
         failing, unknown, waived = counts(doc.findings)
         recorded = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         row = self.db.one(
             "INSERT INTO runs (run_id, series, started, finished, recorded, profile, policy_digest, tool_version, "
             "source, providers, accounts, regions, verdict, critical, high, medium, low, info, unknown, waived, gaps, "
-            "resources, findings_sha256, run_json) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
-            (run.run_id, series, run.started, run.finished, recorded, run.profile, run.policy_digest,
+            "resources, findings_sha256, content_sha256, run_json) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
+            (run_id, series, run.started, run.finished, recorded, run.profile, run.policy_digest,
              run.tool_version, run.source, json.dumps(list(run.providers)), json.dumps(list(run.accounts)),
              json.dumps(list(run.regions)), verdict(doc).value, *(failing[s.value] for s in SEVERITIES),
-             unknown, waived, len(doc.coverage_gaps), len(doc.resources), sha,
+             unknown, waived, len(doc.coverage_gaps), len(doc.resources), sha, content,
              json.dumps(to_dict(run), separators=(",", ":"))))
         assert row is not None
         return int(row[0])

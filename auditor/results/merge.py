@@ -36,7 +36,8 @@ def mark_shard(doc: FindingsDoc, shard: tuple[int, int] | None) -> FindingsDoc:
     """Label a shard's run, so a reader (and ``auditor merge``) sees it covers one slice."""
     if shard is None:
         return doc
-    return replace(doc, run=replace(doc.run, notices=(*doc.run.notices, shard_notice(shard))))
+    run_id = hashlib.sha256(f"{doc.run.run_id}|shard {shard[0]}/{shard[1]}".encode()).hexdigest()[:16]
+    return replace(doc, run=replace(doc.run, notices=(*doc.run.notices, shard_notice(shard)), run_id=run_id))
 
 
 def shard_of(run: Run) -> tuple[int, int] | None:
@@ -68,12 +69,12 @@ def merge(parts: Sequence[tuple[str, FindingsDoc]], expect: int | None = None) -
     _check_same_audit(ordered)
     notices: list[str] = []
     unique: list[tuple[str, FindingsDoc]] = []
-    seen: dict[str, str] = {}
+    seen: dict[Run, str] = {}
     for label, doc in ordered:
-        if doc.run.run_id and doc.run.run_id in seen:
-            notices.append(f"duplicate input: {label} is the same run as {seen[doc.run.run_id]}; counted once")
+        if doc.run in seen:
+            notices.append(f"duplicate input: {label} is the same run as {seen[doc.run]}; counted once")
             continue
-        seen[doc.run.run_id] = label
+        seen[doc.run] = label
         unique.append((label, doc))
     gaps = _missing_shards(unique, expect, notices)
     resources = _resources(unique, notices)
