@@ -28,15 +28,34 @@ AZURERM = "registry.terraform.io/hashicorp/azurerm"
 # Attributes the providers compute at apply time (unknown in a create plan unless given).
 COMPUTED: dict[str, tuple[str, ...]] = {
     "aws_s3_bucket": (
-        "acceleration_status", "arn", "bucket_domain_name", "bucket_regional_domain_name", "hosted_zone_id",
-        "id", "object_lock_enabled", "policy", "request_payer", "website_domain", "website_endpoint", "versioning",
+        "acceleration_status",
+        "arn",
+        "bucket_domain_name",
+        "bucket_regional_domain_name",
+        "hosted_zone_id",
+        "id",
+        "object_lock_enabled",
+        "policy",
+        "request_payer",
+        "website_domain",
+        "website_endpoint",
+        "versioning",
     ),
     "aws_kms_key": ("arn", "id", "key_id", "policy", "bypass_policy_lockout_safety_check", "rotation_period_in_days"),
     "aws_kms_replica_key": ("arn", "id", "key_id", "key_rotation_enabled", "key_spec", "key_usage", "policy"),
     "aws_kms_alias": ("arn", "id", "target_key_arn"),
     "aws_db_instance": (
-        "address", "arn", "endpoint", "hosted_zone_id", "id", "resource_id", "status", "latest_restorable_time",
-        "listener_endpoint", "master_user_secret", "replicas",
+        "address",
+        "arn",
+        "endpoint",
+        "hosted_zone_id",
+        "id",
+        "resource_id",
+        "status",
+        "latest_restorable_time",
+        "listener_endpoint",
+        "master_user_secret",
+        "replicas",
     ),
     "aws_dynamodb_table": ("arn", "id", "stream_arn", "stream_label"),
     "aws_dynamodb_table_replica": ("arn", "id"),
@@ -44,12 +63,26 @@ COMPUTED: dict[str, tuple[str, ...]] = {
     "aws_backup_plan": ("arn", "id", "version"),
     "aws_backup_selection": ("id",),
     "aws_cloudfront_distribution": (
-        "arn", "caller_reference", "domain_name", "etag", "hosted_zone_id", "id", "status", "last_modified_time",
-        "in_progress_validation_batches", "trusted_key_groups", "trusted_signers",
+        "arn",
+        "caller_reference",
+        "domain_name",
+        "etag",
+        "hosted_zone_id",
+        "id",
+        "status",
+        "last_modified_time",
+        "in_progress_validation_batches",
+        "trusted_key_groups",
+        "trusted_signers",
     ),
     "azurerm_storage_account": (
-        "id", "primary_blob_endpoint", "primary_location", "secondary_location", "primary_access_key",
-        "secondary_access_key", "primary_connection_string",
+        "id",
+        "primary_blob_endpoint",
+        "primary_location",
+        "secondary_location",
+        "primary_access_key",
+        "secondary_access_key",
+        "primary_connection_string",
     ),
     "azurerm_cosmosdb_account": ("id", "endpoint", "read_endpoints", "write_endpoints", "primary_key"),
     "azurerm_mssql_server": ("id", "fully_qualified_domain_name", "restorable_dropped_database_ids"),
@@ -63,6 +96,9 @@ COMPUTED: dict[str, tuple[str, ...]] = {
     "azurerm_storage_container": ("id", "resource_manager_id"),
     "azurerm_storage_object_replication": ("id", "source_object_replication_id", "destination_object_replication_id"),
     "azurerm_resource_group": ("id",),
+    "azurerm_log_analytics_workspace": ("id", "workspace_id", "primary_shared_key"),
+    "azurerm_monitor_diagnostic_setting": ("id",),
+    "aws_s3_bucket_logging": ("id",),
     "azurerm_healthcare_fhir_service": ("id", "public_network_access_enabled"),
 }
 
@@ -190,8 +226,17 @@ class PlanBuilder:
     modules: dict[str, dict[str, Any]] = field(default_factory=dict)
     resources: list[_Resource] = field(default_factory=list)
 
-    def provider(self, key: str, *, name: str = "aws", alias: str | None = None, module: str = "",
-                 full_name: str = AWS, version: str = "~> 5.0", **arguments: Any) -> PlanBuilder:
+    def provider(
+        self,
+        key: str,
+        *,
+        name: str = "aws",
+        alias: str | None = None,
+        module: str = "",
+        full_name: str = AWS,
+        version: str = "~> 5.0",
+        **arguments: Any,
+    ) -> PlanBuilder:
         entry: dict[str, Any] = {"name": name, "full_name": full_name}
         if alias:
             entry["alias"] = alias
@@ -203,8 +248,16 @@ class PlanBuilder:
         self.providers[key] = entry
         return self
 
-    def module(self, path: str, source: str, *, count: int | None = None, variables: dict[str, Any] | None = None,
-               outputs: dict[str, Ref] | None = None, **arguments: Any) -> PlanBuilder:
+    def module(
+        self,
+        path: str,
+        source: str,
+        *,
+        count: int | None = None,
+        variables: dict[str, Any] | None = None,
+        outputs: dict[str, Ref] | None = None,
+        **arguments: Any,
+    ) -> PlanBuilder:
         self.modules[path] = {
             "source": source,
             "count": count,
@@ -214,10 +267,18 @@ class PlanBuilder:
         }
         return self
 
-    def resource(self, address: str, config: dict[str, Any], *, provider: str | None = None,
-                 actions: tuple[str, ...] = ("create",), computed: dict[str, Any] | None = None,
-                 defaults: dict[str, Any] | None = None, before: dict[str, Any] | None = None,
-                 unknown: tuple[str, ...] = ()) -> PlanBuilder:
+    def resource(
+        self,
+        address: str,
+        config: dict[str, Any],
+        *,
+        provider: str | None = None,
+        actions: tuple[str, ...] = ("create",),
+        computed: dict[str, Any] | None = None,
+        defaults: dict[str, Any] | None = None,
+        before: dict[str, Any] | None = None,
+        unknown: tuple[str, ...] = (),
+    ) -> PlanBuilder:
         """``address`` as Terraform prints it; ``computed``: attributes known at plan time although computed."""
         module, local = _split_address(address)
         rtype, rest = local.split(".", 1)
@@ -237,12 +298,23 @@ class PlanBuilder:
             before, after, after_unknown = before or after, None, {}
         elif "update" in actions or ("delete" in actions and "create" in actions):
             before = before if before is not None else dict(after)
-        self.resources.append(_Resource(
-            address=address, module=module, type=rtype, name=name, index=index, provider_name=full,
-            provider_key=provider_key, actions=list(actions), after=after, after_unknown=after_unknown,
-            before=before, expressions={k: _expression(v) for k, v in config.items()},
-            action_reason="replace_because_cannot_update" if set(actions) == {"create", "delete"} else None,
-        ))
+        self.resources.append(
+            _Resource(
+                address=address,
+                module=module,
+                type=rtype,
+                name=name,
+                index=index,
+                provider_name=full,
+                provider_key=provider_key,
+                actions=list(actions),
+                after=after,
+                after_unknown=after_unknown,
+                before=before,
+                expressions={k: _expression(v) for k, v in config.items()},
+                action_reason="replace_because_cannot_update" if set(actions) == {"create", "delete"} else None,
+            )
+        )
         return self
 
     # -- output -----------------------------------------------------------------------------
@@ -285,9 +357,14 @@ class PlanBuilder:
         out: dict[str, Any] = {}
         resources = [
             {
-                "address": r.address, "mode": "managed", "type": r.type, "name": r.name,
+                "address": r.address,
+                "mode": "managed",
+                "type": r.type,
+                "name": r.name,
                 **({"index": r.index} if r.index is not None else {}),
-                "provider_name": r.provider_name, "schema_version": 0, "values": r.after,
+                "provider_name": r.provider_name,
+                "schema_version": 0,
+                "values": r.after,
                 "sensitive_values": _sensitive_shape(r.after),
             }
             for r in self.resources
@@ -307,10 +384,18 @@ class PlanBuilder:
             if _strip(r.module) != path or r.actions == ["delete"]:  # removed from the configuration
                 continue
             local = f"{r.type}.{r.name}"
-            block = blocks.setdefault(local, {
-                "address": local, "mode": "managed", "type": r.type, "name": r.name,
-                "provider_config_key": r.provider_key, "expressions": r.expressions, "schema_version": 0,
-            })
+            block = blocks.setdefault(
+                local,
+                {
+                    "address": local,
+                    "mode": "managed",
+                    "type": r.type,
+                    "name": r.name,
+                    "provider_config_key": r.provider_key,
+                    "expressions": r.expressions,
+                    "schema_version": 0,
+                },
+            )
             if r.index is not None:
                 block["count_expression" if isinstance(r.index, int) else "for_each_expression"] = (
                     {"constant_value": 2} if isinstance(r.index, int) else {"references": ["var.instances"]}
@@ -377,8 +462,20 @@ def _sorted(value: Any) -> Any:
     return value
 
 
-_MAP_KEYS = ("before", "after", "after_unknown", "before_sensitive", "after_sensitive", "values", "sensitive_values",
-             "expressions", "provider_config", "variables", "outputs", "module_calls")
+_MAP_KEYS = (
+    "before",
+    "after",
+    "after_unknown",
+    "before_sensitive",
+    "after_sensitive",
+    "values",
+    "sensitive_values",
+    "expressions",
+    "provider_config",
+    "variables",
+    "outputs",
+    "module_calls",
+)
 
 
 def _sort_maps(value: Any) -> Any:

@@ -28,6 +28,7 @@ class _Draft:
     locations: list[DataLocation] = field(default_factory=list)
     access: list[AccessGrant] = field(default_factory=list)
     key: KeyLink | None = None
+    logging: bool | None = None
     attributes: dict[str, Any] = field(default_factory=dict)
     evidence: list[str] = field(default_factory=list)
     touched: bool = False  # created, updated, replaced, deleted, or reached by such a change
@@ -119,6 +120,8 @@ def _merge(draft: _Draft, attach: Attach) -> None:
     draft.access += attach.access
     if attach.key is not None:
         draft.key = attach.key
+    if attach.logging is not None:
+        draft.logging = attach.logging
     draft.attributes.update(attach.attributes)
     draft.evidence += [e for e in attach.evidence if e not in draft.evidence]
 
@@ -142,6 +145,7 @@ def _resource(
         encryption=None if deleted else _key_ref(draft, drafts, identities),
         access=() if deleted else _effective_access(draft),
         network=store.network,
+        logging=None if deleted else draft.logging,
         attributes=draft.attributes,
         evidence=tuple(e for e in dict.fromkeys(draft.evidence) if e),
         change=change.entry.action,

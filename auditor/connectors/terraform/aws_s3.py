@@ -77,6 +77,20 @@ def replication(change: Change) -> Iterator[Fact]:
         yield Attach(bucket_target(change), locations=tuple(locations), evidence=tuple(evidence))
 
 
+def logging(change: Change) -> Iterator[Fact]:
+    """Server access logs: logging is on, and the log bucket holds object keys of the logged one."""
+    path = ("target_bucket",)
+    name = change.text(*path)
+    targets = change.refs(*path) or [t for t in [change.find(BUCKET, "bucket", name)] if t]
+    region = change.region_of(targets[0]) if targets else change.region  # S3 delivers within the region
+    location = DataLocation(
+        region.value, LocationRole.LOG_DESTINATION, "s3-server-access-logs", targets[0] if targets else name
+    )
+    yield Attach(
+        bucket_target(change), locations=(location,), logging=True, evidence=(change.path(*path), region.evidence)
+    )
+
+
 def policy(change: Change) -> Iterator[Fact]:
     target = bucket_target(change)
     text_ = change.text("policy")

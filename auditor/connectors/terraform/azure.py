@@ -264,3 +264,25 @@ def healthcare(change: Change) -> Iterator[Fact]:
         key=MICROSOFT_MANAGED,
         identities=_identities("healthcareapis", change),
     )
+
+
+def diagnostic_setting(change: Change) -> Iterator[Fact]:
+    """Diagnostic logs of a store: logging is on, and the destination holds what was logged."""
+    destinations = [
+        (attribute, address)
+        for attribute in ("storage_account_id", "log_analytics_workspace_id", "eventhub_authorization_rule_id")
+        for address in change.refs(attribute)
+    ]
+    locations = tuple(
+        DataLocation(
+            change.region_of(address).value, LocationRole.LOG_DESTINATION, f"diagnostic-setting {attribute}", address
+        )
+        for attribute, address in destinations
+    )
+    for address in change.refs("target_resource_id"):
+        yield Attach(
+            Target((address,), create=False),
+            locations=locations,
+            logging=True,
+            evidence=(change.path("target_resource_id"),),
+        )

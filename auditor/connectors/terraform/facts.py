@@ -68,6 +68,7 @@ class Attach:
     locations: tuple[DataLocation, ...] = ()
     access: tuple[AccessGrant, ...] = ()
     key: KeyLink | None = None
+    logging: bool | None = None  # access logging switched on (True) or off (False) by this change
     attributes: Mapping[str, Any] = field(default_factory=dict)
     evidence: tuple[str, ...] = ()
 

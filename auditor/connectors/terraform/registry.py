@@ -17,6 +17,7 @@ EXTRACTORS: dict[str, Extractor] = {
     # AWS: what shapes or copies a store
     "aws_s3_bucket_replication_configuration": aws_s3.replication,
     "aws_s3_bucket_policy": aws_s3.policy,
+    "aws_s3_bucket_logging": aws_s3.logging,
     "aws_s3_bucket_acl": aws_s3.acl,
     "aws_s3_bucket_public_access_block": aws_s3.public_access_block,
     "aws_s3_bucket_server_side_encryption_configuration": aws_s3.encryption,
@@ -42,6 +43,7 @@ EXTRACTORS: dict[str, Extractor] = {
     "azurerm_storage_account_customer_managed_key": azure.storage_account_cmk,
     "azurerm_storage_object_replication": azure.storage_object_replication,
     "azurerm_mssql_failover_group": azure.mssql_failover_group,
+    "azurerm_monitor_diagnostic_setting": azure.diagnostic_setting,
 }
 
 PROVIDERS: dict[str, str] = {"aws": "aws", "azurerm": "azure"}
