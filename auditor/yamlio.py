@@ -62,7 +62,7 @@ class _Loader(yaml.SafeLoader):
         if self.check_event(yaml.AliasEvent):
             self.aliases += 1
             if self.aliases > MAX_ALIASES:
-                event = self.peek_event()
+                event = self.peek_event()  # type: ignore[no-untyped-call]
                 raise InputError(
                     f"more than {MAX_ALIASES} YAML aliases: refusing a possible alias bomb",
                     location=f"{self.source}:{event.start_mark.line + 1}",
@@ -140,13 +140,14 @@ def _depth(obj: Any, limit: int, source: str = "<input>") -> int:
 def loads(text: str | bytes, source: str = "<input>") -> Any:
     """Parse one YAML document; every problem is an ``InputError`` located at ``source:line``."""
     if isinstance(text, bytes):
-        if len(text) > MAX_BYTES:
+        raw = text
+        if len(raw) > MAX_BYTES:
             raise InputError(f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB", location=source)
         try:
-            text = text.decode("utf-8")
+            text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            line = text[: exc.start].count(b"\n") + 1
-            raise InputError("not valid UTF-8 text", location=f"{source}:{line}") from None
+            bad_line = raw[: exc.start].count(b"\n") + 1
+            raise InputError("not valid UTF-8 text", location=f"{source}:{bad_line}") from None
     if text.startswith("\ufeff"):
         text = text[1:]
     try:
@@ -160,9 +161,9 @@ def loads(text: str | bytes, source: str = "<input>") -> Any:
         raise
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = f"{source}:{mark.line + 1}" if mark is not None else source
+        where_ = f"{source}:{mark.line + 1}" if mark is not None else source
         problem = exc.problem or exc.context or "malformed YAML"
-        raise InputError(f"YAML syntax error: {problem}", location=line) from None
+        raise InputError(f"YAML syntax error: {problem}", location=where_) from None
     except yaml.YAMLError as exc:
         raise InputError(f"YAML error: {' '.join(str(exc).split())}", location=source) from None
     except RecursionError:

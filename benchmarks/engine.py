@@ -20,12 +20,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from auditor.config import Config  # noqa: E402
-from auditor.engine.evaluate import evaluate  # noqa: E402
-from auditor.engine.pack import load_pack  # noqa: E402
-from auditor.engine.waivers import WaiverSet  # noqa: E402
-from auditor.model.codec import from_dict, to_dict  # noqa: E402
-from auditor.model.inventory import (  # noqa: E402
+from auditor.config import Config
+from auditor.engine.evaluate import evaluate
+from auditor.engine.pack import load_pack
+from auditor.engine.waivers import WaiverSet
+from auditor.model.codec import from_dict, to_dict
+from auditor.model.inventory import (
     AccessGrant,
     DataLocation,
     Inventory,
@@ -36,7 +36,7 @@ from auditor.model.inventory import (  # noqa: E402
     Resource,
     Scope,
 )
-from auditor.pipeline import enrich  # noqa: E402
+from auditor.pipeline import enrich
 
 AWS_REGIONS = ["eu-west-3", "eu-west-1", "eu-central-1", "us-east-1", "eu-west-2", "ap-southeast-1", "eu-north-1"]
 AZ_REGIONS = ["francecentral", "westeurope", "northeurope", "eastus", "uksouth", "germanywestcentral"]
@@ -54,9 +54,8 @@ def synthetic(n: int, seed: int) -> Inventory:
             tags = {}
         copies = []
         if rnd.random() < 0.25:
-            copies.append(DataLocation(rnd.choice(AZ_REGIONS if azure else AWS_REGIONS),
-                                       rnd.choice([LocationRole.REPLICA, LocationRole.BACKUP, LocationRole.GEO_SECONDARY]),
-                                       via="synthetic"))
+            role = rnd.choice([LocationRole.REPLICA, LocationRole.BACKUP, LocationRole.GEO_SECONDARY])
+            copies.append(DataLocation(rnd.choice(AZ_REGIONS if azure else AWS_REGIONS), role, via="synthetic"))
         key = None
         if rnd.random() < 0.5:
             key = KeyRef(KeyManager.CUSTOMER, f"key-{i}", rnd.choice(AWS_REGIONS if not azure else AZ_REGIONS),

@@ -16,10 +16,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from auditor.classify import classify  # noqa: E402
-from auditor.config import ClassificationConfig  # noqa: E402
-from auditor.geo.resolve import resolve  # noqa: E402
-from auditor.model.inventory import (  # noqa: E402
+from auditor.classify import classify
+from auditor.config import ClassificationConfig
+from auditor.geo.resolve import resolve
+from auditor.model.inventory import (
     DataLocation,
     Inventory,
     KeyManager,

@@ -173,7 +173,7 @@ class _Run:
             return True
         try:
             result = policy.scope.run(ctx)
-        except Exception as exc:  # noqa: BLE001 - reported as unknown
+        except Exception as exc:  # reported as unknown
             return " ".join(str(exc).split())[:300] or type(exc).__name__
         if isinstance(result, bool):
             return result
@@ -191,7 +191,7 @@ class _Run:
             if policy.unknown_when is not None and policy.unknown_when.run(ctx) is True:
                 return Status.UNKNOWN, [], None
             return Status.PASS, [], None
-        except Exception as exc:  # noqa: BLE001 - any evaluation failure is an unknown, never a pass
+        except Exception as exc:  # any evaluation failure is an unknown, never a pass
             return Status.UNKNOWN, [], " ".join(str(exc).split())[:300] or type(exc).__name__
 
     def resource(self, r: Resource) -> list[Finding]:
@@ -227,7 +227,7 @@ class _Run:
             verdict = self.in_scope(policy, ctx)
             if verdict is False:
                 continue
-            status, details, error = self.judge(policy, ctx) if verdict is True else (Status.UNKNOWN, [], str(verdict))
+            _, details, error = self.judge(policy, ctx) if verdict is True else (Status.UNKNOWN, [], str(verdict))
             # a gap is never compliant: whatever the policy says, it is unknown
             out.append(self.finding(policy, Status.UNKNOWN, details, error, gap=subject))
         return out

@@ -82,7 +82,7 @@ def run_example(pack: PolicyPack, policy: Policy, example: Example) -> ExampleRe
 
 
 def run_examples(pack: PolicyPack, policy_ids: set[str] | None = None) -> list[ExampleResult]:
-    results = []
+    results: list[ExampleResult] = []
     for policy in pack.policies:
         if policy_ids is not None and policy.id not in policy_ids:
             continue

@@ -48,7 +48,7 @@ def to_dict(obj: Any) -> Any:
 
 def from_dict(cls: type[T], data: Any, path: str = "$") -> T:
     """Decode plain data into ``cls``; unknown keys are rejected, missing ones take defaults."""
-    result: T = _decoder(cls)(data, path)
+    result: T = _decoder(cls)(data, path)  # type: ignore[arg-type]  # classes are hashable
     return result
 
 
