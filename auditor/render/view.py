@@ -197,13 +197,15 @@ def build(doc: FindingsDoc, options: RenderOptions) -> ReportView:
     legal = references(doc.controls)
     passed_by_resource: Counter[str] = Counter(rid for _, rid in passes(doc))
 
+    refs: dict[tuple[str, ...], tuple[RefView, ...]] = {}  # findings of one policy share their refs
     views: dict[int, FindingView] = {}
     for i, f in enumerate(ordered):
+        if f.frameworks not in refs:
+            refs[f.frameworks] = tuple(legal.get(ref, RefView(ref, "", "")) for ref in f.frameworks)
         views[id(f)] = FindingView(
             f"f{i}", f, pick(f.title, lang), pick(f.message, lang), pick(f.remediation, lang),
             names.get(f.resource_id, f.resource_id), geomap.country_name(f.country, lang), anchors.get(f.resource_id),
-            _fw(f.frameworks),
-            tuple(legal.get(ref, RefView(ref, "", "")) for ref in f.frameworks),
+            _fw(f.frameworks), refs[f.frameworks],
             since_keys is not None and f.status in (Status.FAIL, Status.UNKNOWN) and f.key not in since_keys)
 
     datasets = []
