@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 import string
+from pathlib import Path
 
 import pytest
 
+import auditor.render as render_pkg
 from auditor.fsio import shipped
 from auditor.model.findings import SEVERITIES, FindingsDoc, Status
 from auditor.model.inventory import KeyManager, LocationRole, Permission, PrincipalKind, Relation, Zone
@@ -50,9 +52,10 @@ def test_catalogs_have_the_same_keys_and_no_empty_text() -> None:
 
 def test_every_key_used_in_the_templates_exists() -> None:
     used: set[str] = set()
-    for path in TEMPLATES:
-        used |= set(re.findall(r"""\bt(?:\.has)?\(\s*['"]([a-z0-9_.-]+)['"]\s*[,)]""", path.read_text("utf-8")))
-    assert len(used) > 100
+    code = sorted(Path(render_pkg.__file__).parent.glob("*.py"))
+    for path in [*TEMPLATES, *code]:
+        used |= set(re.findall(r"""\bt(?:\.has)?\(\s*f?['"]([a-z0-9_.-]+)['"]\s*[,)]""", path.read_text("utf-8")))
+    assert len(used) > 100 and "since.new_badge" in used
     for prefix, values in DYNAMIC.items():
         used |= {f"{prefix}.{v}" for v in values}
     for lang in LANGS:
