@@ -34,6 +34,7 @@ OPERATIONS = (
 LIGHTHOUSE_API = "2022-10-01"
 _KINDS = {"user": PrincipalKind.USER, "group": PrincipalKind.GROUP, "serviceprincipal": PrincipalKind.SERVICE,
           "foreigngroup": PrincipalKind.GROUP}
+ABOVE = "above"  # assignments at the root or a management group: they apply to every resource
 _RANK = {Permission.READ: 0, Permission.WRITE: 1, Permission.ADMIN: 2}
 _KEY_ACTIONS = ("/listkeys/action", "/regeneratekey/action", "/listconnectionstrings/action",
                 "/listaccountsas/action", "/listservicesas/action")
@@ -49,11 +50,29 @@ class Role:
 @dataclass(frozen=True, slots=True)
 class Access:
     subscription: str
-    assignments: tuple[Mapping[str, Any], ...] = ()
     roles: Mapping[str, Role] = field(default_factory=dict)
     delegations: tuple[Mapping[str, Any], ...] = ()
     managed_by: tuple[str, ...] = ()  # subscription's managedByTenants, the fallback when Lighthouse is unreadable
     lighthouse_read: bool = True
+    by_scope: Mapping[str, tuple[Mapping[str, Any], ...]] = field(default_factory=dict)  # lower-case scope
+
+    @staticmethod
+    def build(subscription: str, assignments: Iterable[Mapping[str, Any]], roles: Mapping[str, Role],
+              delegations: tuple[Mapping[str, Any], ...], managed_by: tuple[str, ...], read: bool) -> Access:
+        """Index assignments by scope: a resource then looks up its ~10 ancestors, not every assignment."""
+        grouped: dict[str, list[Mapping[str, Any]]] = {}
+        for item in assignments:
+            scope = str((item.get("properties") or {}).get("scope") or "").rstrip("/").lower()
+            grouped.setdefault(scope if scope.startswith("/subscriptions/") else ABOVE, []).append(item)
+        return Access(subscription, roles, delegations, managed_by, read,
+                      {k: tuple(v) for k, v in grouped.items()})
+
+    def applying_to(self, resource_id: str) -> list[Mapping[str, Any]]:
+        parts = resource_id.rstrip("/").lower().split("/")
+        found = list(self.by_scope.get(ABOVE, ()))
+        for end in range(3, len(parts) + 1):  # /subscriptions/s, …/resourcegroups/rg, …, the resource
+            found.extend(self.by_scope.get("/".join(parts[:end]), ()))
+        return found
 
 
 def _hands_out_keys(action: str) -> bool:
@@ -108,7 +127,7 @@ def prepare(ctx: Ctx, subscription: str, managed_by: Sequence[str] = ()) -> Acce
     except ReadError as err:
         ctx.failed("Microsoft.ManagedServices", err, account=subscription)
         delegations, lighthouse_read = (), False
-    return Access(subscription, assignments, roles, delegations, tuple(managed_by), lighthouse_read)
+    return Access.build(subscription, assignments, roles, delegations, tuple(managed_by), lighthouse_read)
 
 
 def _role(access: Access, role_id: str) -> Role:
@@ -117,11 +136,9 @@ def _role(access: Access, role_id: str) -> Role:
 
 def grants(ctx: Ctx, access: Access, resource: Resource) -> tuple[AccessGrant, ...]:
     found: dict[tuple[str, ...], AccessGrant] = {}
-    for item in access.assignments:
+    for item in access.applying_to(resource.id):
         props = item.get("properties") or {}
         scope = str(props.get("scope") or "")
-        if scope.lower().startswith("/subscriptions/") and not under(scope, resource.id):
-            continue
         role = _role(access, str(props.get("roleDefinitionId") or ""))
         ptype = str(props.get("principalType") or "")
         foreign = ptype.lower() == "foreigngroup"

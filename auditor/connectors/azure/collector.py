@@ -73,7 +73,9 @@ def run(session: Session, config: Config, reporter: Reporter, in_scope: ScopeFil
                                          evidence=resource.evidence + authorization.OPERATIONS[:3])
         graph.enrich(ctx, resources, pool.map)
         data_boundary = boundary.result()
-    final = tuple(replace(r, attributes={**r.attributes, "eu_data_boundary": data_boundary})
+    tenants = {s.id: s.tenant or ctx.tenant for s in subs}  # a delegated subscription keeps its own tenant
+    final = tuple(replace(r, organization=tenants.get(r.account, r.organization),
+                          attributes={**r.attributes, "eu_data_boundary": data_boundary})
                   for r in sorted(resources.values(), key=lambda r: r.id.lower()))
     return Inventory(
         resources=final, coverage_gaps=tuple(ctx.gaps), collected_at=started,
