@@ -71,8 +71,8 @@ def health_only(candidate: Candidate) -> bool:
 
 
 def scan(*, in_scope: ScopeFilter = health_only, regions: tuple[str, ...] | None = ("us-east-1", "eu-west-1"),
-         reporter: NullReporter | None = None, **aws_options: Any) -> Inventory:
-    config = Config(aws=AwsConfig(regions=regions, max_workers=4, **aws_options))
+         reporter: NullReporter | None = None, scope: str = "health", **aws_options: Any) -> Inventory:
+    config = Config(scope=scope, aws=AwsConfig(regions=regions, max_workers=4, **aws_options))
     return collect(config, reporter or NullReporter(), in_scope)
 
 

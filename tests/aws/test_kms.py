@@ -96,3 +96,16 @@ def test_replica_key_points_back_to_its_primary(aws):
     assert ref.region == "us-east-1"
     assert {(loc.region, loc.role) for loc in ref.locations} == {
         ("eu-west-3", LocationRole.PRIMARY), ("us-east-1", LocationRole.REPLICA)}
+
+
+def test_scope_all_lists_every_key_not_only_those_stores_name(aws):
+    kms = boto3.client("kms", region_name="eu-west-1")
+    lonely = kms.create_key(Description="not used by any bucket")["KeyMetadata"]["Arn"]
+
+    def keys(inventory) -> set[str]:
+        return {r.id for r in inventory.resources if r.kind == "key"}
+
+    assert lonely not in keys(scan())  # health scope: only keys protecting in-scope stores
+    everything = scan(scope="all", in_scope=lambda c: True)
+    assert lonely in keys(everything)
+    assert next(r for r in everything.resources if r.id == lonely).attributes["protects"] == []
