@@ -1,10 +1,15 @@
 """A local AWS emulator (moto, in-process, over real HTTP) for the demo, the tests and the benchmark.
 
-``moto_server()`` starts it on 127.0.0.1 with a free port and yields its URL; point boto3 at it
-with ``AWS_ENDPOINT_URL``. ``emulator_wiring()`` attaches, to every client the AWS connector
+``moto_server()`` starts it on 127.0.0.1 with a free port and yields its URL;
+``aws_environment(url)`` points every boto3 client at it with fake credentials (and restores the
+environment after). ``emulator_wiring()`` attaches, to every client the AWS connector
 creates meanwhile, the one adjustment a local endpoint needs (S3 Control puts the account id in
 front of the host name, which does not resolve for 127.0.0.1). ``request_log()`` records the
-requests the emulator served.
+requests the emulator served. The demo, in full::
+
+    with moto_server() as url, aws_environment(url), emulator_wiring():
+        aws_estate.seed(url)
+        inventory = aws.collect(replace(config, aws=AwsConfig(organization=True)), reporter, in_scope)
 """
 
 from __future__ import annotations
@@ -56,6 +61,35 @@ def strip_account_host_prefix(client: Any) -> None:
         request.url = _ACCOUNT_PREFIX.sub("://", request.url, count=1)
 
     client.meta.events.register_first("request-created.s3-control", strip)  # before signing
+
+
+_FAKE_ENV = {
+    "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1", "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+    "AWS_EC2_METADATA_DISABLED": "true",
+}
+_CLEARED = ("AWS_PROFILE", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE",
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")
+
+
+@contextlib.contextmanager
+def aws_environment(endpoint_url: str) -> Iterator[None]:
+    """While the block runs, every boto3 client talks to ``endpoint_url`` with fake credentials.
+
+    The user's own credentials, profiles and endpoint settings are set aside (and restored after),
+    so a demo can never reach a real AWS account.
+    """
+    names = (*_FAKE_ENV, "AWS_ENDPOINT_URL", *_CLEARED)
+    saved = {k: v for k, v in os.environ.items() if k in names or k.startswith("AWS_ENDPOINT_URL_")}
+    for key in saved:
+        os.environ.pop(key, None)
+    os.environ.update({**_FAKE_ENV, "AWS_ENDPOINT_URL": endpoint_url})
+    try:
+        yield
+    finally:
+        for key in names:
+            os.environ.pop(key, None)
+        os.environ.update(saved)
 
 
 @contextlib.contextmanager

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import urllib.request
 
 import pytest
 
@@ -120,3 +121,25 @@ def test_european_sovereign_cloud_partition(aws, monkeypatch):
     assert found["souverain"].region == "eusc-de-east-1"
     assert "us-east-1" not in inventory.scope.regions  # regions of the other partition are not "enabled" here
     assert os.environ["AWS_DEFAULT_REGION"] == "eusc-de-east-1"
+
+
+def test_demo_wiring_never_reaches_the_users_aws(monkeypatch):
+    from auditor.demo.moto_server import aws_environment, emulator_wiring, moto_server
+
+    monkeypatch.setenv("AWS_PROFILE", "production")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAREALUSERKEY00001")
+    monkeypatch.setenv("AWS_ENDPOINT_URL_S3", "https://s3.example.invalid")
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    with moto_server() as url, aws_environment(url), emulator_wiring():
+        try:
+            seed(url)
+            config = Config(aws=AwsConfig(organization=True, regions=("eu-west-3",)))
+            inventory = collect(config, NullReporter(), lambda c: False)
+            assert len(by_name(inventory)) == 15
+            assert "AWS_PROFILE" not in os.environ and os.environ["AWS_ENDPOINT_URL"] == url
+        finally:  # moto's state is per process, shared with the other tests' server
+            urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST"))
+    assert os.environ["AWS_PROFILE"] == "production"
+    assert os.environ["AWS_ACCESS_KEY_ID"] == "AKIAREALUSERKEY00001"
+    assert os.environ["AWS_ENDPOINT_URL_S3"] == "https://s3.example.invalid"
+    assert "AWS_ENDPOINT_URL" not in os.environ
