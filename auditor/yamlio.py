@@ -215,5 +215,10 @@ def check(data: Any, schema: dict[str, Any], source: str, error: type[AuditorErr
             if extra is not None:
                 location = node.where(extra)
     path = ".".join(str(p) for p in best.absolute_path)
-    message = best.message if len(best.message) <= 160 else best.message[:160] + "…"
+    message = best.message
+    shown = repr(best.instance)
+    if len(shown) > 60 and message.startswith(shown):  # "'xxxx…' is too long": keep the verdict, not the value
+        message = shown[:40] + "…" + message[len(shown):]
+    if len(message) > 200:
+        message = message[:200] + "…"
     raise error(f"{path + ': ' if path else ''}{message}", location=location)

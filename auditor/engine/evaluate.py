@@ -23,6 +23,8 @@ from auditor.model.findings import Finding, Severity, Status
 from auditor.model.inventory import CoverageGap, Inventory, Resource
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
+_MEMO_LIMIT = 200_000
+Verdicts = tuple[tuple[Status, list[Any], str | None], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,13 +110,15 @@ class _Run:
         self.scope_fields = referenced_fields(*(p.scope.source for p in resource_policies if p.scope is not None))
         self.unscoped = [p for p in resource_policies if p.scope is None]
         self._needed: dict[tuple[str, ...], frozenset[str]] = {}
+        self._scope_memo: dict[str, tuple[tuple[Policy, ...], tuple[tuple[Policy, str], ...]]] = {}
+        self._memo: dict[tuple[tuple[str, ...], str], Verdicts] = {}
         sources = [e.source for p in (*resource_policies, *gap_policies)
                    for e in (p.scope, p.condition, p.unknown_when, p.details) if e is not None]
         self.builder = ContextBuilder(self.profile, referenced_subfields(*sources))
         # One CEL context for the whole run: the profile is converted once, ``resource`` is replaced per store.
         self.ctx = cel_context({"profile": self.builder.profile_context})
 
-    def needed(self, policies: list[Policy]) -> frozenset[str]:
+    def needed(self, policies: tuple[Policy, ...]) -> frozenset[str]:
         key = tuple(p.id for p in policies)
         hit = self._needed.get(key)
         if hit is None:
@@ -194,25 +198,51 @@ class _Run:
         except Exception as exc:  # any evaluation failure is an unknown, never a pass
             return Status.UNKNOWN, [], " ".join(str(exc).split())[:300] or type(exc).__name__
 
+    def scopes(self, r: Resource) -> tuple[tuple[Policy, ...], tuple[tuple[Policy, str], ...]]:
+        """Phase 1: which policies apply, from a small context holding only what the scopes read.
+
+        Memoised on that context's content: stores that look alike to the scopes share one answer.
+        """
+        subject = self.builder.resource(r, self.scope_fields)
+        key = repr(subject)
+        hit = self._scope_memo.get(key)
+        if hit is None:
+            self.ctx.add_variable("resource", subject)
+            selected: list[Policy] = []
+            errors: list[tuple[Policy, str]] = []
+            for policy in self.resource_policies:
+                verdict = self.in_scope(policy, self.ctx)
+                if verdict is True:
+                    selected.append(policy)
+                elif verdict is not False:
+                    errors.append((policy, str(verdict)))
+            hit = self._scope_memo[key] = (tuple(selected), tuple(errors))
+            if len(self._scope_memo) > _MEMO_LIMIT:
+                self._scope_memo.clear()
+        return hit
+
+    def verdicts(self, r: Resource, selected: tuple[Policy, ...]) -> Verdicts:
+        """Phase 2: every selected policy on one context holding the fields they read, built once.
+
+        Memoised on (policies, context content): CEL sees nothing else, so equal content gives equal
+        verdicts; the finding texts are still made per resource.
+        """
+        subject = self.builder.resource(r, self.needed(selected))
+        key = (tuple(p.id for p in selected), repr(subject))
+        hit = self._memo.get(key)
+        if hit is None:
+            self.ctx.add_variable("resource", subject)
+            hit = self._memo[key] = tuple(self.judge(policy, self.ctx) for policy in selected)
+            if len(self._memo) > _MEMO_LIMIT:
+                self._memo.clear()
+        return hit
+
     def resource(self, r: Resource) -> list[Finding]:
-        # Phase 1: a small context with only what the scopes read (most stores are out of most scopes).
-        scope_ctx = self.ctx
-        scope_ctx.add_variable("resource", self.builder.resource(r, self.scope_fields))
-        selected: list[Policy] = []
-        out: list[Finding] = []
-        for policy in self.resource_policies:
-            verdict = self.in_scope(policy, scope_ctx)
-            if verdict is True:
-                selected.append(policy)
-            elif verdict is not False:
-                out.append(self.finding(policy, Status.UNKNOWN, [], str(verdict), resource=r))
+        selected, errors = self.scopes(r)
+        out = [self.finding(policy, Status.UNKNOWN, [], error, resource=r) for policy, error in errors]
         if not selected:
             return out
-        # Phase 2: the fields the selected policies read, built once and shared by all of them.
-        ctx = self.ctx
-        ctx.add_variable("resource", self.builder.resource(r, self.needed(selected)))
-        for policy in selected:
-            status, details, error = self.judge(policy, ctx)
+        for policy, (status, details, error) in zip(selected, self.verdicts(r, selected), strict=True):
             if status is Status.PASS:
                 self.passed.setdefault(policy.id, []).append(r.id)
             else:
