@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -19,6 +20,11 @@ def _title(f: Finding) -> str:
     return f.title.get("en") or next(iter(f.title.values()), "") or f.policy_id
 
 
+def _plain(value: str) -> str:
+    """One line, no control characters (no terminal escape sequences) from cloud-provided text."""
+    return "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in value)
+
+
 def _by_severity(findings: Iterable[Finding]) -> str:
     n = Counter(f.severity.value for f in findings)
     return ", ".join(f"{n[s.value]} {s.value}" for s in SEVERITIES if n[s.value])
@@ -32,7 +38,7 @@ def headline(d: Diff) -> str:
 
 def _gap(g: CoverageGap) -> str:
     where = " ".join(x for x in (g.provider, g.account, g.region, g.service) if x)
-    return f"{where}: {g.reason} ({g.error})" + (f" on {g.resource_id}" if g.resource_id else "")
+    return _plain(f"{where}: {g.reason} ({g.error})" + (f" on {g.resource_id}" if g.resource_id else ""))
 
 
 def _age(o: Open) -> str:
@@ -48,18 +54,19 @@ def _limited(items: Sequence[Any], limit: int, line: Callable[[Any], str]) -> li
 
 
 def text(d: Diff, limit: int = 20) -> str:
-    lines = [f"{d.old.label} -> {d.new.label}", headline(d)]
+    lines = [_plain(f"{d.old.label} -> {d.new.label}"), headline(d)]
     lines += [f"note: {n}" for n in d.notes]
 
     def row(f: Finding, tail: str = "") -> str:
-        return f"  {f.severity.value:<8} {f.status.value:<7} {f.policy_id:<8} {f.resource_id}  {_title(f)}{tail}"
+        head = f"  {f.severity.value:<8} {f.status.value:<7} {f.policy_id:<8}"
+        return _plain(f"{head} {f.resource_id}  {_title(f)}{tail}")
 
     sections: list[tuple[str, Sequence[Any], Callable[[Any], str]]] = [
         ("New", d.new_findings, lambda f: row(f)),
         ("Resolved", d.resolved, lambda r: row(r.finding, f"  [{HOW[r.how]}]")),
-        ("Changed", d.changed, lambda c: f"  {c.old.severity.value}/{c.old.status.value} -> "
-                                          f"{c.new.severity.value}/{c.new.status.value}  {c.new.policy_id} "
-                                          f"{c.new.resource_id}  {_title(c.new)}"),
+        ("Changed", d.changed, lambda c: _plain(f"  {c.old.severity.value}/{c.old.status.value} -> "
+                                                f"{c.new.severity.value}/{c.new.status.value}  {c.new.policy_id} "
+                                                f"{c.new.resource_id}  {_title(c.new)}")),
         ("Still open (oldest first)", d.still_open, lambda o: row(o.finding, f"  {_age(o)}")),
         ("New coverage gaps", d.new_gaps, lambda g: f"  {_gap(g)}"),
         ("Coverage gaps gone", d.resolved_gaps, lambda g: f"  {_gap(g)}"),
@@ -72,7 +79,7 @@ def text(d: Diff, limit: int = 20) -> str:
 
 def _md(value: str) -> str:
     """Cloud-provided text inert in Markdown: no links, emphasis, HTML or table breaks."""
-    out = value.replace("\\", "\\\\").replace("\r", " ").replace("\n", " ")
+    out = _plain(value).replace("\\", "\\\\")
     for ch in "`*_[]()<>|#!~":
         out = out.replace(ch, "\\" + ch)
     return out
