@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from auditor.model.findings import SEVERITIES, Finding, FindingsDoc, Severity, Status
@@ -53,10 +53,22 @@ def counts(findings: Iterable[Finding]) -> tuple[dict[str, int], int, int]:
     return {s.value: failing.get(s.value, 0) for s in SEVERITIES}, unknown, waived
 
 
+def threshold(doc: FindingsDoc) -> Severity:
+    """The severity at and above which a failing finding makes the run non-compliant (``--fail-on``)."""
+    try:
+        return Severity(doc.run.fail_on)
+    except ValueError:
+        return Severity.HIGH
+
+
 def verdict(doc: FindingsDoc) -> Verdict:
-    """Non-compliant: a failing finding above ``info``; else incomplete: anything unknown; else compliant."""
+    """Non-compliant: a failing finding at or above the run's ``fail_on``; else incomplete: anything
+    unknown or unread; else compliant. The report and the exit code follow the same rule, and a
+    profile decides what blocks by the severities it gives (e.g. ``hds`` reports a US provider's
+    jurisdiction as medium: listed for review, not blocking at the default ``high``)."""
     failing, unknown, _ = counts(doc.findings)
-    if any(n for sev, n in failing.items() if sev != Severity.INFO.value):
+    limit = threshold(doc)
+    if any(n for sev, n in failing.items() if Severity(sev).at_least(limit)):
         return Verdict.NON_COMPLIANT
     if unknown or doc.coverage_gaps:
         return Verdict.INCOMPLETE
@@ -73,7 +85,7 @@ def gate(doc: FindingsDoc, fail_on: Severity, allow_unknown: bool) -> GateResult
         code = EXIT_INCOMPLETE
     else:
         code = EXIT_OK
-    v = verdict(doc)
+    v = verdict(replace(doc, run=replace(doc.run, fail_on=fail_on.value)))
     parts = [f"{n} {sev}" for sev, n in failing.items() if n]
     text = f"{v.value}: " + (", ".join(parts) + " failing" if parts else "no failing finding")
     if waived:
