@@ -32,6 +32,7 @@ def write_atomic(path: Path, data: str | bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; an output is as readable as any file the user writes
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
             fh.flush()
@@ -42,6 +43,12 @@ def write_atomic(path: Path, data: str | bytes) -> Path:
             os.unlink(tmp)
         raise
     return path
+
+
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
 
 
 def dump_json(obj: Any) -> str:
