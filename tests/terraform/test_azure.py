@@ -93,3 +93,7 @@ def test_public_container_customer_key_health_api_and_diagnostics(azure: Invento
     assert (labs.encryption.manager, labs.encryption.region) == (KeyManager.CUSTOMER, "westeurope")
     assert by_id(azure, "azurerm_healthcare_fhir_service.fhir").kind == "health-api"
     assert "azurerm_resource_group.health" not in {r.id for r in azure.resources}  # not a data store
+
+
+def test_subscription_from_the_provider_configuration(azure: Inventory) -> None:
+    assert {r.account for r in azure.resources} == {"5f0e8d9c-1b2a-4c3d-9e8f-0a1b2c3d4e5f"}

@@ -118,3 +118,9 @@ def test_evidence_points_into_the_plan(flows: Inventory) -> None:
     patients = by_id(flows, "aws_s3_bucket.patients")
     assert 'configuration.provider_config["aws"].expressions.region' in patients.evidence
     assert any(e.startswith("resource_changes[") and ".rule[0].destination[0].bucket" in e for e in patients.evidence)
+
+
+def test_account_from_the_provider_configuration(flows: Inventory) -> None:
+    assert by_id(flows, "aws_s3_bucket.patients").account == "111122223333"  # allowed_account_ids
+    assert by_id(flows, "aws_s3_bucket.replica_us").account == "222233334444"  # assume_role on aws.virginia
+    assert by_id(flows, "aws_s3_bucket.imaging_dr").account == "planned"  # nothing pins aws.frankfurt

@@ -155,8 +155,10 @@ class Change:
     def account(self) -> str:
         """The account/subscription when the plan tells it, else ``planned``."""
         if self.entry.provider == "azure":
-            return azure_id_part(self.get("id"), "subscriptions") or PLANNED_ACCOUNT
-        return arn_account(self.get("arn")) or PLANNED_ACCOUNT
+            known = azure_id_part(self.get("id"), "subscriptions")
+        else:
+            known = arn_account(self.get("arn"))
+        return known or self.resolver.account(self.entry) or PLANNED_ACCOUNT
 
     def location(self, region: Resolved, role: LocationRole, via: str, target: str | None = None) -> DataLocation:
         return DataLocation(region=region.value, role=role, via=via, target=target)

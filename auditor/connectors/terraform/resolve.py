@@ -37,6 +37,7 @@ from auditor.connectors.terraform.references import (
     static_value,
 )
 from auditor.connectors.terraform.values import (
+    arn_account,
     arn_region,
     dig,
     is_unknown,
@@ -120,11 +121,28 @@ class Resolver:
         config = self.plan.resources.get(entry.config_address)
         if is_unknown(entry.unknown, "region") and config is not None and "region" in config.expressions:
             return Resolved(UNKNOWN, f"{entry.path('region')} (unknown until apply)")
-        key = config.provider_key if config is not None else None
-        if key is None:  # no configuration section: the module's default provider
-            module = strip_keys(entry.module)
-            key = f"{module}:aws" if module else "aws"
-        return self.provider_region(key)
+        return self.provider_region(self._provider_key(entry))
+
+    def _provider_key(self, entry: Entry) -> str:
+        config = self.plan.resources.get(entry.config_address)
+        if config is not None and config.provider_key is not None:
+            return config.provider_key
+        local = "azurerm" if entry.provider == "azure" else entry.provider  # the module's default provider
+        module = strip_keys(entry.module)
+        return f"{module}:{local}" if module else local
+
+    def account(self, entry: Entry) -> str | None:
+        """The account or subscription the provider configuration pins, when it is a constant."""
+        found = self._provider_config(self._provider_key(entry))
+        expressions = dig(found[1], "expressions") if found is not None else None
+        if not isinstance(expressions, dict):
+            return None
+        if entry.provider == "azure":
+            return text(dig(expressions, "subscription_id", "constant_value"))
+        allowed = dig(expressions, "allowed_account_ids", "constant_value")
+        if isinstance(allowed, list) and len(allowed) == 1 and isinstance(allowed[0], str):
+            return allowed[0]
+        return arn_account(dig(expressions, "assume_role", 0, "role_arn", "constant_value"))
 
     def provider_region(self, key: str | None) -> Resolved:
         cached = self._providers.get(key)
