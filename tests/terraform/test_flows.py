@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from plantools import by_id, places
+from pathlib import Path
 
+from planbuilder import PlanBuilder, write
+from plantools import by_id, places, plan_of
+
+from auditor.connectors.terraform import read_plan
 from auditor.model.inventory import Inventory, KeyManager, PrincipalKind
 
 
@@ -29,8 +33,9 @@ def test_s3_replication_by_literal_bucket_name(flows: Inventory) -> None:
 def test_access_logs_are_a_log_destination(flows: Inventory) -> None:
     patients = by_id(flows, "aws_s3_bucket.patients")
     assert patients.logging is True
-    assert ("log-destination", "eu-west-3", "s3-server-access-logs") in places(patients)
-    assert by_id(flows, "aws_s3_bucket.imaging").logging is None  # nothing in the plan says
+    assert ("log-destination", "eu-west-3", "s3-server-access-logging") in places(patients)
+    assert by_id(flows, "aws_s3_bucket.imaging").logging is False  # created without access logging
+    assert by_id(flows, "aws_s3_bucket.consents").logging is None  # existing: the plan does not tell
 
 
 def test_kms_key_replica_and_the_bucket_key_that_uses_it(flows: Inventory) -> None:
@@ -108,8 +113,6 @@ def test_lifecycle_delete_replace_update_noop(flows: Inventory) -> None:
 
 
 def test_unchanged_stores_on_request() -> None:
-    from plantools import plan_of
-
     inventory = plan_of("aws_flows", include_unchanged=True)
     assert by_id(inventory, "aws_s3_bucket.legacy_archive").change == "no-op"
 
@@ -124,3 +127,24 @@ def test_account_from_the_provider_configuration(flows: Inventory) -> None:
     assert by_id(flows, "aws_s3_bucket.patients").account == "111122223333"  # allowed_account_ids
     assert by_id(flows, "aws_s3_bucket.replica_us").account == "222233334444"  # assume_role on aws.virginia
     assert by_id(flows, "aws_s3_bucket.imaging_dr").account == "planned"  # nothing pins aws.frankfurt
+
+
+def test_cloudfront_origin_by_literal_domain(tmp_path: Path) -> None:
+    plan = PlanBuilder()
+    plan.provider("aws", region="eu-west-3")
+    plan.resource("aws_s3_bucket.site", {"bucket": "chu-site", "tags": {"data-classification": "health"}})
+    plan.resource("aws_s3_bucket.other", {"bucket": "chu-other"})
+    plan.resource(
+        "aws_cloudfront_distribution.cdn",
+        {
+            "price_class": "PriceClass_All",
+            "origin": [
+                {"domain_name": "chu-site.s3-website.eu-west-3.amazonaws.com", "origin_id": "site"},
+                {"domain_name": "api.example.org", "origin_id": "api"},
+            ],
+        },
+    )
+    write(plan.build(), tmp_path / "plan.json")
+    inventory = read_plan(tmp_path / "plan.json")
+    assert ("edge-cache", "global", "cloudfront PriceClass_All") in places(by_id(inventory, "aws_s3_bucket.site"))
+    assert [role for role, _, _ in places(by_id(inventory, "aws_s3_bucket.other"))] == ["primary"]

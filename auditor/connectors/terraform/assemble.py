@@ -92,6 +92,7 @@ def _draft(change: Change, store: Store) -> _Draft:
         locations=list(store.locations),
         access=list(store.access),
         key=store.key,
+        logging=store.logging,
         attributes=dict(store.attributes),
         evidence=[*store.evidence, region.evidence],
     )

@@ -228,7 +228,10 @@ def cloudfront_distribution(change: Change) -> Iterator[Fact]:
 
 
 def _bucket_of_domain(domain: str | None) -> str | None:
-    """``name.s3.amazonaws.com`` / ``name.s3.eu-west-3.amazonaws.com`` -> ``name``."""
-    if not domain or ".s3." not in domain or not domain.endswith((".amazonaws.com", ".amazonaws.eu")):
+    """``name.s3.amazonaws.com``, ``name.s3.eu-west-3.amazonaws.com``, ``name.s3-website.eu-west-3…`` -> ``name``."""
+    if not domain or not domain.endswith((".amazonaws.com", ".amazonaws.eu")):
         return None
-    return domain.split(".s3.", 1)[0] or None
+    for marker in (".s3.", ".s3-website.", ".s3-website-"):
+        if marker in domain:
+            return domain.split(marker, 1)[0] or None
+    return None

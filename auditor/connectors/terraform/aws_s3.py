@@ -35,12 +35,14 @@ def bucket(change: Change) -> Iterator[Fact]:
     arn = change.text("arn")
     identities = tuple(i for i in (f"s3:{name}" if name else None, arn_identity(arn)) if i)
     access = acl_grants(change.text("acl"), None)  # the v3-style inline ``acl`` argument
+    inline_logging = bool(change.get("logging")) and not change.unknown("logging")  # v3-style inline block
     yield Store(
         kind="object-store",
         service="s3",
         name=change.planned_name("bucket", "bucket_prefix"),
         key=DEFAULT_SSE,
         access=access,
+        logging=True if inline_logging else change.new_logging(),
         identities=identities,
         attributes={"force_destroy": change.get("force_destroy")} if change.get("force_destroy") is not None else {},
         evidence=(change.path("bucket"),),
@@ -84,7 +86,7 @@ def logging(change: Change) -> Iterator[Fact]:
     targets = change.refs(*path) or [t for t in [change.find(BUCKET, "bucket", name)] if t]
     region = change.region_of(targets[0]) if targets else change.region  # S3 delivers within the region
     location = DataLocation(
-        region.value, LocationRole.LOG_DESTINATION, "s3-server-access-logs", targets[0] if targets else name
+        region.value, LocationRole.LOG_DESTINATION, "s3-server-access-logging", targets[0] if targets else name
     )
     yield Attach(
         bucket_target(change), locations=(location,), logging=True, evidence=(change.path(*path), region.evidence)

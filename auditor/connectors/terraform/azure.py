@@ -71,6 +71,7 @@ def storage_account(change: Change) -> Iterator[Fact]:
         kind="object-store",
         service="storage",
         name=change.planned_name("name"),
+        logging=change.new_logging(),
         locations=_pair(
             change, "account_replication_type", LocationRole.GEO_SECONDARY, "{value} pair", GEO_REDUNDANT_STORAGE
         ),
@@ -150,6 +151,7 @@ def cosmosdb_account(change: Change) -> Iterator[Fact]:
         kind="nosql",
         service="cosmosdb",
         name=change.planned_name("name"),
+        logging=change.new_logging(),
         region=primary,
         locations=tuple(replicas),
         key=_cmk(change, "key_vault_key_id") if change.get("key_vault_key_id") else MICROSOFT_MANAGED,
@@ -179,6 +181,7 @@ def mssql_database(change: Change) -> Iterator[Fact]:
         kind="database",
         service="sql",
         name=change.planned_name("name"),
+        logging=change.new_logging(),
         locations=_pair(change, redundancy, LocationRole.BACKUP, "geo-redundant backup ({value})", {"Geo", "GeoZone"}),
         key=_cmk(change, "transparent_data_encryption_key_vault_key_id")
         if change.get("transparent_data_encryption_key_vault_key_id")
@@ -212,6 +215,7 @@ def postgresql_flexible_server(change: Change) -> Iterator[Fact]:
         kind="database",
         service="postgresql",
         name=change.planned_name("name"),
+        logging=change.new_logging(),
         locations=_pair(change, "geo_redundant_backup_enabled", LocationRole.BACKUP, "geo-redundant backup", set()),
         network=_public(change),
         key=MICROSOFT_MANAGED,
@@ -260,6 +264,7 @@ def healthcare(change: Change) -> Iterator[Fact]:
         kind="health-api",
         service="healthcareapis",
         name=change.planned_name("name"),
+        logging=change.new_logging(),
         network=_public(change),
         key=MICROSOFT_MANAGED,
         identities=_identities("healthcareapis", change),
@@ -279,6 +284,11 @@ def diagnostic_setting(change: Change) -> Iterator[Fact]:
         )
         for attribute, address in destinations
     )
+    logs = [b for _, b in items(change.get("enabled_log"))] + [
+        b for _, b in items(change.get("log")) if b.get("enabled") is not False
+    ]
+    if not logs and not change.unknown("enabled_log"):
+        return  # metrics only: nobody's reads are recorded
     for address in change.refs("target_resource_id"):
         yield Attach(
             Target((address,), create=False),

@@ -57,6 +57,7 @@ class Store:
     key: KeyLink | None = None
     access: tuple[AccessGrant, ...] = ()
     network: Network = field(default_factory=Network)
+    logging: bool | None = None  # None: the plan does not tell
     attributes: Mapping[str, Any] = field(default_factory=dict)
     identities: tuple[str, ...] = ()
     evidence: tuple[str, ...] = ()
@@ -151,6 +152,10 @@ class Change:
             if value:
                 return value
         return self.entry.address
+
+    def new_logging(self) -> bool | None:
+        """A store this plan creates has no access logging unless a change in the same plan turns it on."""
+        return False if self.entry.action in ("create", "replace") else None
 
     def account(self) -> str:
         """The account/subscription when the plan tells it, else ``planned``."""
