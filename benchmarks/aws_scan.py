@@ -1,6 +1,6 @@
 """AWS connector cost against a naive script (and, optionally, Prowler), on one moto server.
 
-    python benchmarks/aws_scan.py [--buckets 1000 5000] [--workers 8] [--with-prowler] [--with-cli]
+    python benchmarks/aws_scan.py [--buckets 1000 5000] [--workers 8] [--repeat 1] [--with-prowler] [--with-cli]
 
 For each estate size a fresh moto server runs in its own process (so tools and emulator do not
 share one interpreter lock) and is seeded with N buckets round-robin over 8 regions: 30% tagged as
@@ -18,8 +18,8 @@ server, each in its own process:
 - **prowler** (``--with-prowler``): ``prowler aws --service s3``, installed by this script into its
   own virtualenv (never a project dependency).
 
-API calls are counted from the emulator's request log; peak RSS is the child process's maximum
-resident set. Prints figures; asserts nothing.
+API calls are counted from the emulator's request log; CPU and peak RSS are the tool process's own
+(the emulator's are not included). Prints figures; asserts nothing.
 """
 
 from __future__ import annotations
@@ -228,6 +228,7 @@ def measure(label: str, command: list[str], env: dict[str, str], emulator: Emula
         reader.join()
     calls = emulator.count() - before
     result: dict[str, Any] = {"tool": label, "wall_s": round(wall, 1), "calls": calls,
+                              "cpu_s": round(usage.ru_utime + usage.ru_stime, 1),
                               "peak_rss_mb": round(usage.ru_maxrss / 1024), "exit": process.returncode}
     last = [line for line in streams.get("out", "").splitlines() if line.startswith("{")]
     if last:
@@ -251,7 +252,7 @@ def prowler_command(out: Path) -> list[str] | None:
             "--output-formats", "json-ocsf", "-o", str(out), "-F", "findings"]
 
 
-def run(n: int, workers: int, with_prowler: bool, with_cli: bool) -> None:
+def run(n: int, workers: int, with_prowler: bool, with_cli: bool, repeat: int = 1) -> None:
     emulator = Emulator()
     try:
         t = time.perf_counter()
@@ -260,9 +261,12 @@ def run(n: int, workers: int, with_prowler: bool, with_cli: bool) -> None:
         print(f"\n== {n:,} buckets over {len(REGIONS)} regions: {stats}; seeded with {seeded:,} requests in "
               f"{time.perf_counter() - t:.0f} s", flush=True)
         env = environment(emulator.url)
-        rows = [measure("auditor (connector)", [sys.executable, "-c", AUDITOR, str(workers)], env, emulator),
-                measure("naive boto3, 4 calls/bucket", [sys.executable, "-c", NAIVE, json.dumps(REGIONS)], env,
-                        emulator)]
+        tools = [("auditor (connector)", [sys.executable, "-c", AUDITOR, str(workers)]),
+                 ("naive boto3, 4 calls/bucket", [sys.executable, "-c", NAIVE, json.dumps(REGIONS)])]
+        rows = []
+        for turn in range(repeat):  # alternate who goes first: a shared machine drifts
+            for label, command in (tools if turn % 2 == 0 else tools[::-1]):
+                rows.append(measure(label, command, env, emulator))
         with tempfile.TemporaryDirectory() as tmp:
             if with_cli:
                 rows.append(measure("auditor scan --provider aws", [
@@ -272,7 +276,7 @@ def run(n: int, workers: int, with_prowler: bool, with_cli: bool) -> None:
                 rows.append(measure("prowler aws --service s3", command, env, emulator))
         for row in rows:
             extra = f"  {row['facts']}" if "facts" in row else (f"  error: {row['error']}" if "error" in row else "")
-            print(f"{row['tool']:<30} {row['wall_s']:>7.1f} s  {row['calls']:>7,} calls  "
+            print(f"{row['tool']:<30} {row['wall_s']:>7.1f} s  {row['calls']:>7,} calls  {row['cpu_s']:>6.1f} s CPU  "
                   f"{row['peak_rss_mb']:>5} MB peak RSS  exit {row['exit']}{extra}", flush=True)
     finally:
         emulator.stop()
@@ -284,9 +288,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=8, help="aws.max_workers for the auditor")
     parser.add_argument("--with-prowler", action="store_true", help="also run Prowler (installed in its own venv)")
     parser.add_argument("--with-cli", action="store_true", help="also run the whole 'auditor scan --provider aws'")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of auditor and naive, alternating who goes first")
     args = parser.parse_args()
     for n in args.buckets:
-        run(n, args.workers, args.with_prowler, args.with_cli)
+        run(n, args.workers, args.with_prowler, args.with_cli, args.repeat)
 
 
 if __name__ == "__main__":
