@@ -184,6 +184,21 @@ def cdn_profile(sub: str, rg: str, name: str, *, sku: str = "Premium_AzureFrontD
                            "resourceState": "Active", "frontDoorId": "3b4682da-b3e2-47a1-96ca-08ab3cb7294e"}}
 
 
+# cdn/…/2024-02-01/examples/Endpoints_ListByProfile.json (one item, classic CDN)
+def cdn_endpoint(profile_id: str, name: str, where: str, origin_host: str) -> Json:
+    rid = f"{profile_id}/endpoints/{name}"
+    return {"name": name, "id": rid, "type": "Microsoft.Cdn/profiles/endpoints", "tags": {}, "location": where,
+            "properties": {"hostName": f"{name}.azureedge.net", "originHostHeader": origin_host,
+                           "provisioningState": "Succeeded", "resourceState": "Running", "isHttpAllowed": False,
+                           "isHttpsAllowed": True, "queryStringCachingBehavior": "IgnoreQueryString",
+                           "origins": [{"name": "origin", "id": f"{rid}/origins/origin",
+                                        "properties": {"hostName": origin_host, "httpPort": 80, "httpsPort": 443,
+                                                       "originHostHeader": origin_host, "priority": 1,
+                                                       "weight": 1000, "enabled": True}}],
+                           "contentTypesToCompress": [], "isCompressionEnabled": False,
+                           "optimizationType": "GeneralWebDelivery", "geoFilters": []}}
+
+
 # cdn/…/2024-02-01/examples/AFDOriginGroups_Create.json (200 body)
 def afd_origin_group(profile_id: str, name: str) -> Json:
     return {"id": f"{profile_id}/originGroups/{name}", "type": "Microsoft.Cdn/profiles/origingroups", "name": name,

@@ -138,7 +138,9 @@ def _research(fake: FakeARM) -> None:
                                geo_backup=True, tags=HEALTH))
     fake.put(a.storage_account(s, rg, "stgenomique", "francecentral", "Standard_LRS", tags=HEALTH,
                                public_network="Disabled"))
-    fake.put(m.api_for_fhir(s, rg, "fhir-legacy-loire", "westeurope", TENANT))
+    fake.put(m.api_for_fhir(s, rg, "fhir-legacy-loire", "westeurope", PARTNER_TENANT))  # trusts the lab's tenant
+    cdn = fake.put(m.cdn_profile(s, rg, "cdn-publications", sku="Standard_Microsoft"))
+    fake.put(m.cdn_endpoint(cdn["id"], "publications", "westeurope", "stgenomique.blob.core.windows.net"))
 
 
 def _access(fake: FakeARM) -> None:

@@ -106,6 +106,17 @@ def test_front_door_in_front_of_a_health_account_is_a_global_edge_cache(estate: 
     assert by_name(estate[1], "afd-portail-patients").kind == "cdn"
 
 
+def test_classic_cdn_endpoint_origin_is_matched_by_host_name(estate: Estate) -> None:
+    edge = [loc for loc in by_name(estate[1], "stgenomique").locations if loc.role is LocationRole.EDGE_CACHE]
+    assert [(e.region, e.via) for e in edge] == [("global", "cdn cdn-publications")]
+
+
+def test_a_fhir_server_trusting_another_tenants_tokens(estate: Estate) -> None:
+    legacy = [g for g in by_name(estate[1], "fhir-legacy-loire").access if g.source == "token-authority"]
+    assert [(g.home, g.principal_kind) for g in legacy] == [(est.PARTNER_TENANT, PrincipalKind.ACCOUNT)]
+    assert not [g for g in by_name(estate[1], "fhir-loire").access if g.source == "token-authority"]
+
+
 def test_replicas_and_vault_backups_of_a_flexible_server(estate: Estate) -> None:
     found = places(estate[1], "pg-eds-loire")
     assert {("replica", "uksouth"), ("backup", "francesouth")} <= found

@@ -60,7 +60,7 @@ def read(ctx: Ctx, row: Row) -> Resource:
     access = []
     authority = str(auth.get("authority") or "")
     tenant = _TENANT.search(authority)
-    if tenant:
+    if tenant and tenant.group(1).lower() != ctx.tenant:  # the own tenant's identities are the role grants below
         access.append(AccessGrant(principal=authority, principal_kind=PrincipalKind.ACCOUNT,
                                   permission=Permission.READ, source="token-authority", home=tenant.group(1).lower(),
                                   condition="identities this Entra tenant issues tokens to, subject to data roles"))

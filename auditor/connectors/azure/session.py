@@ -179,7 +179,8 @@ class Session:
         query = dict(params or {})
         if api_version:
             query["api-version"] = api_version
-        url = path if path.startswith("https://") or path.startswith("http://") else f"{client._base_url}{path}"
+        root = self.endpoints.graph if graph else self.endpoints.arm
+        url = path if path.startswith(("https://", "http://")) else f"{root}{path}"
         request = HttpRequest("GET", url, params=query)
         try:
             response = client.send_request(request)
