@@ -30,7 +30,7 @@ from auditor.progress import Reporter
 from auditor.results import history
 from auditor.results.gate import GateResult, gate
 from auditor.results.history import RunRecord
-from auditor.results.merge import mark_shard
+from auditor.results.merge import load_doc, mark_shard, merge
 from auditor.trust import relate
 
 
@@ -161,15 +161,17 @@ class Outcome:
     files: tuple[Path, ...]
 
 
+def _severity(name: str) -> Severity:
+    try:
+        return Severity(name)
+    except ValueError:
+        raise ConfigError(f"--fail-on {name!r} is not a severity (critical, high, medium, low, info)") from None
+
+
 def audit(config: Config, source: Callable[[Config], Inventory], *, write_inventory: bool = True) -> Outcome:
     """The main job: collect (``source``), assess, write every requested format, decide the gate."""
     started = now()
-    try:
-        fail_on = Severity(config.fail_on)
-    except ValueError:
-        raise ConfigError(
-            f"--fail-on {config.fail_on!r} is not a severity (critical, high, medium, low, info)"
-        ) from None
+    fail_on = _severity(config.fail_on)
     pack = load_pack(config.policy_dirs)
     pack.profile(config.profile)  # fail fast on a bad profile, before a long scan
     if config.history is not None:
@@ -197,3 +199,13 @@ def publish(doc: FindingsDoc, config: Config, inventory: Inventory | None = None
         written = next(f for f in files if f.name == "findings.json")
         store.record(doc, findings_sha256=hashlib.sha256(written.read_bytes()).hexdigest())
     return files
+
+
+def merge_runs(paths: Sequence[Path], config: Config, expect: int | None = None) -> tuple[Outcome, tuple[str, ...]]:
+    """``auditor merge``: shard results -> one run, written, recorded and gated like a scan; plus the notices."""
+    fail_on = _severity(config.fail_on)
+    merged = merge([(str(p), load_doc(p)) for p in paths], expect)
+    doc = merged.doc
+    files = publish(doc, replace(config, shard=None))
+    assessment = Assessment(Inventory(resources=doc.resources, coverage_gaps=doc.coverage_gaps), doc)
+    return Outcome(assessment, gate(doc, fail_on, config.allow_unknown), tuple(files)), merged.notices

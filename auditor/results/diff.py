@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,7 @@ class Snapshot:
     since: Mapping[str, str] = field(default_factory=dict)  # key -> first seen, when the store knows it
 
     def as_doc(self) -> FindingsDoc:
-        """A FindingsDoc for "since last run": findings carry identity, severity, status, title and message."""
+        """A FindingsDoc for "since last run": findings carry identity, severity, status and title."""
         return FindingsDoc(run=self.run, resources=(), findings=self.findings, coverage_gaps=self.gaps)
 
 
@@ -135,6 +136,7 @@ def _days(start: str, end: str) -> int:
         return 0
 
 
+@cache
 def _instant(text: str) -> dt.datetime:
     value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)

@@ -6,13 +6,16 @@ SQLite by default (``./audit-history.db``, WAL), or PostgreSQL when the history 
 Runs belong to a *series* — the profile and the providers audited ("hds|aws+azure") — so an
 AWS-only and an Azure-only scan sharing one store never see each other's findings as resolved.
 
-Findings are stored as *spans*: one row per finding identity (``Finding.key``) and unchanged
-severity and status, covering the consecutive runs of its series in which it was present
-(``first_run`` .. ``last_run``). A run that changes nothing extends every open span with one
-``UPDATE``; the table grows only with change. ``first_seen`` is when the finding appeared and
-has been present since, without interruption (carried across severity or status changes), so
-"open for 45 days" is a column read. Resources audited are kept as spans the same way, so a
-diff can tell a fixed finding from a resource that is no longer there.
+Findings are stored as *spans*: one row per finding identity (``Finding.key``) with unchanged
+severity and status, covering the consecutive runs of its series in which it was present, from
+``first_run`` to ``last_run``. A span still present in the series' latest run is *open*
+(``last_run`` and ``last_seen`` are NULL), so a run that changes nothing writes nothing but its
+``runs`` row: recording costs what changed, and the table grows only with change.
+``first_seen`` is when the finding appeared and has been present since without interruption
+(carried across severity or status changes), so "open for 45 days" is a column read. Resources
+audited are kept as spans the same way, so a diff can tell a fixed finding from a resource that
+is no longer there. The findings of run R are the spans of its series with
+``first_run <= R AND (last_run IS NULL OR last_run >= R)``.
 
 A run is recorded in one transaction: a process killed while recording leaves the store as the
 previous run left it.
@@ -40,6 +43,8 @@ from auditor.results.gate import counts, verdict
 from auditor.results.sqldb import Db, connect
 
 DEFAULT_PATH = Path("audit-history.db")
+_SEVERITY = {s.value: s for s in Severity}
+_STATUS = {s.value: s for s in Status}
 SCHEMA_VERSION = 1
 PAUSE_ENV = "AUDITOR_TEST_PAUSE_IN_RECORD"  # tests only: a file to create, then wait, inside the transaction
 
@@ -59,13 +64,13 @@ SCHEMA = (
         policy TEXT NOT NULL, resource TEXT NOT NULL, location TEXT NOT NULL,
         severity TEXT NOT NULL, status TEXT NOT NULL, provider TEXT NOT NULL, account TEXT, region TEXT,
         country TEXT, zone TEXT, category TEXT NOT NULL, title TEXT NOT NULL, message TEXT NOT NULL, waiver TEXT,
-        first_seen TEXT NOT NULL, last_seen TEXT NOT NULL,
-        first_run {bigint} NOT NULL REFERENCES runs (seq), last_run {bigint} NOT NULL REFERENCES runs (seq))""",
+        first_seen TEXT NOT NULL, last_seen TEXT,
+        first_run {bigint} NOT NULL REFERENCES runs (seq), last_run {bigint} REFERENCES runs (seq))""",
     "CREATE INDEX IF NOT EXISTS findings_open ON findings (series, last_run)",
     "CREATE INDEX IF NOT EXISTS findings_key ON findings (policy, resource)",
     """CREATE TABLE IF NOT EXISTS resources (
         id {serial}, series TEXT NOT NULL, resource TEXT NOT NULL,
-        first_run {bigint} NOT NULL REFERENCES runs (seq), last_run {bigint} NOT NULL REFERENCES runs (seq))""",
+        first_run {bigint} NOT NULL REFERENCES runs (seq), last_run {bigint} REFERENCES runs (seq))""",
     "CREATE INDEX IF NOT EXISTS resources_open ON resources (series, last_run)",
     """CREATE TABLE IF NOT EXISTS gaps (
         run {bigint} NOT NULL REFERENCES runs (seq), provider TEXT NOT NULL, service TEXT NOT NULL,
@@ -81,9 +86,9 @@ _FINDING_COLUMNS = ("policy, resource, location, severity, status, provider, acc
 
 
 def content_digest(doc: FindingsDoc) -> str:
-    """What makes two recordings the same run: the run's metadata and what it found."""
+    """What makes two recordings the same run (when no findings.json digest is given): its metadata and findings."""
     h = hashlib.sha256(json.dumps(to_dict(doc.run), sort_keys=True).encode())
-    for line in sorted(f"{f.key}|{f.severity.value}|{f.status.value}" for f in doc.findings):
+    for line in sorted(f"{f.key}|{f.severity}|{f.status}" for f in doc.findings):
         h.update(line.encode() + b"\n")
     for gap in sorted(repr(gap_key(g)) for g in doc.coverage_gaps):
         h.update(gap.encode() + b"\n")
@@ -189,7 +194,7 @@ class History:
         """
         run = doc.run
         series = series_of(run)
-        content = content_digest(doc)
+        content = findings_sha256 or content_digest(doc)
         with self.db.transaction():
             same = self.db.rows(f"SELECT {_RUN_COLUMNS}, content_sha256 FROM runs WHERE run_id = ? OR run_id LIKE ?",
                                 (run.run_id, run.run_id + "-%"))
@@ -232,61 +237,45 @@ class History:
         current: dict[str, Finding] = {}
         for f in doc.findings:
             current.setdefault(f.key, f)
-        keep: list[int] = []
         close: list[int] = []
         carried: dict[str, str] = {}  # key -> first_seen, for findings whose severity or status changed
         if prev is not None:
             for span_id, policy, resource, location, severity, status, first_seen in self.db.rows(
                     "SELECT id, policy, resource, location, severity, status, first_seen FROM findings "
-                    "WHERE series = ? AND last_run = ?", (series, prev[0])):
+                    "WHERE series = ? AND last_run IS NULL", (series,)):
                 key = f"{policy}|{resource}|{location}"
                 now = current.get(key)
-                if now is not None and now.severity.value == severity and now.status.value == status:
-                    keep.append(span_id)
-                    current.pop(key)
+                if now is not None and now.severity == severity and now.status == status:  # StrEnum == str
+                    current.pop(key)  # unchanged: its open span simply goes on
                 else:
                     close.append(span_id)
                     if now is not None:
                         carried[key] = first_seen
-            self._extend("findings", series, seq, started, (int(prev[0]), str(prev[1])), keep, close)
+            self.db.in_chunks("UPDATE findings SET last_run = ?, last_seen = ? WHERE id IN ({ids})", close,
+                              (int(prev[0]), str(prev[1])))
         titles: dict[int, str] = {}
         self.db.many(
             "INSERT INTO findings (series, policy, resource, location, severity, status, provider, account, region, "
-            "country, zone, category, title, message, waiver, first_seen, last_seen, first_run, last_run) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "country, zone, category, title, message, waiver, first_seen, first_run) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(series, f.policy_id, f.resource_id, f.location_key, f.severity.value, f.status.value, f.provider,
               f.account, f.region, f.country, f.zone, f.category, _text(f.title, titles), _text(f.message, {}),
-              None if f.waiver is None else json.dumps(to_dict(f.waiver)), carried.get(key, started), started,
-              seq, seq) for key, f in current.items()])
+              None if f.waiver is None else json.dumps(to_dict(f.waiver)), carried.get(key, started), seq)
+             for key, f in current.items()])
 
     def _record_resources(self, doc: FindingsDoc, series: str, seq: int, prev: int | None) -> None:
         present = dict.fromkeys(r.id for r in doc.resources)
-        keep: list[int] = []
         close: list[int] = []
         if prev is not None:
             for span_id, resource in self.db.rows(
-                    "SELECT id, resource FROM resources WHERE series = ? AND last_run = ?", (series, prev)):
+                    "SELECT id, resource FROM resources WHERE series = ? AND last_run IS NULL", (series,)):
                 if resource in present:
-                    keep.append(span_id)
                     present.pop(resource)
                 else:
                     close.append(span_id)
-            self._extend("resources", series, seq, None, (prev, ""), keep, close)
-        self.db.many("INSERT INTO resources (series, resource, first_run, last_run) VALUES (?, ?, ?, ?)",
-                     [(series, r, seq, seq) for r in present])
-
-    def _extend(self, table: str, series: str, seq: int, started: str | None, prev: tuple[int, str],
-                keep: list[int], close: list[int]) -> None:
-        """Spans open in the previous run: ``keep`` go on into this one, ``close`` stop there."""
-        seen = ", last_seen = ?" if started is not None else ""
-        now = (seq, started) if started is not None else (seq,)
-        back = prev if started is not None else prev[:1]
-        if len(close) <= len(keep):  # the usual case: extend all in one statement, then take back the few
-            self.db.execute(f"UPDATE {table} SET last_run = ?{seen} WHERE series = ? AND last_run = ?",
-                            (*now, series, prev[0]))
-            self.db.in_chunks(f"UPDATE {table} SET last_run = ?{seen} WHERE id IN ({{ids}})", close, back)
-        else:
-            self.db.in_chunks(f"UPDATE {table} SET last_run = ?{seen} WHERE id IN ({{ids}})", keep, now)
+            self.db.in_chunks("UPDATE resources SET last_run = ? WHERE id IN ({ids})", close, (prev,))
+        self.db.many("INSERT INTO resources (series, resource, first_run) VALUES (?, ?, ?)",
+                     [(series, r, seq) for r in present])
 
     # -- reading ------------------------------------------------------------------------------
     def runs(self, last: int | None = None, series: str | None = None) -> list[RunRecord]:
@@ -330,25 +319,31 @@ class History:
             raise InputError(f"no run {ref!r} in the run history (see 'auditor history')", location=self.where)
         return RunRecord.from_row(row)
 
-    def snapshot(self, record: RunRecord) -> Snapshot:
-        """A recorded run as :func:`auditor.results.diff.diff` compares it (and reports render it)."""
+    def snapshot(self, record: RunRecord, *, messages: bool = False) -> Snapshot:
+        """A recorded run as :func:`auditor.results.diff.diff` compares it (and reports render it).
+
+        Findings carry identity, severity, status, title, place and waiver; their messages only with
+        ``messages=True`` (decoding them is most of the cost, and neither a diff nor "since last run" shows them).
+        """
         span = (record.series, record.seq, record.seq)
         titles: dict[str, Mapping[str, str]] = {}
         findings: list[Finding] = []
         since: dict[str, str] = {}
         for (policy, resource, location, severity, status, provider, account, region, country, zone, category,
              title, message, waiver, first_seen) in self.db.rows(
-                f"SELECT {_FINDING_COLUMNS} FROM findings WHERE series = ? AND last_run >= ? AND first_run <= ?",
-                span):
+                f"SELECT {_FINDING_COLUMNS} FROM findings WHERE series = ? AND first_run <= ? "
+                "AND (last_run IS NULL OR last_run >= ?)", span):
             f = Finding(policy_id=policy, title=titles.get(title) or titles.setdefault(title, json.loads(title)),
-                        severity=Severity(severity), status=Status(status), resource_id=resource, provider=provider,
-                        account=account, region=region, country=country, zone=zone, message=json.loads(message),
+                        severity=_SEVERITY[severity], status=_STATUS[status], resource_id=resource, provider=provider,
+                        account=account, region=region, country=country, zone=zone,
+                        message=json.loads(message) if messages else {},
                         category=category, location_key=location,
                         waiver=None if waiver is None else from_dict(WaiverRef, json.loads(waiver)))
             findings.append(f)
             since[f.key] = first_seen
         resources = frozenset(r for (r,) in self.db.rows(
-            "SELECT resource FROM resources WHERE series = ? AND last_run >= ? AND first_run <= ?", span))
+            "SELECT resource FROM resources WHERE series = ? AND first_run <= ? "
+            "AND (last_run IS NULL OR last_run >= ?)", span))
         gaps = tuple(CoverageGap(provider=p, service=s, reason=r, error=e, account=a, region=g, resource_id=i)
                      for p, s, r, e, a, g, i in self.db.rows(
                          "SELECT provider, service, reason, error, account, region, resource_id FROM gaps "
