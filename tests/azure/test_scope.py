@@ -36,3 +36,11 @@ def test_mysql_flexible_server_geo_backup_lands_in_the_pair(fake: FakeARM) -> No
     assert (server.service, server.kind) == ("Microsoft.DBforMySQL", "database")
     assert {(loc.role.value, loc.region) for loc in server.locations} == {("primary", "westeurope"),
                                                                           ("backup", "northeurope")}
+
+
+def test_a_credential_that_sees_no_subscription_is_a_gap(fake: FakeARM) -> None:
+    for sub in list(fake.subscriptions.values()):
+        sub["_listed"] = False
+    inventory = scan(fake)
+    assert inventory.resources == ()
+    assert [(g.service, g.reason) for g in inventory.coverage_gaps] == [("Microsoft.Resources", "not-read")]

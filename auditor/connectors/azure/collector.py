@@ -41,7 +41,8 @@ def run(session: Session, config: Config, reporter: Reporter, in_scope: ScopeFil
                 if in_shard(s.id, config.shard)]  # --shard I/N: this runner's slice
     except ReadError as err:
         raise _fatal(err, session) from None
-    if not subs:
+    if not subs:  # nothing to read is not "nothing wrong": the run must say it saw nothing
+        ctx.unresolved(subscriptions.SERVICE, "not-read", "the credential sees no Azure subscription to audit")
         return Inventory(coverage_gaps=tuple(ctx.gaps), collected_at=started,
                          scope=Scope(providers=("azure",), source="azure"))
     ctx.tenant = ctx.tenant or subs[0].tenant
