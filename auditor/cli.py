@@ -155,6 +155,30 @@ def scan(
     _audit(lambda c, rep: pipeline.collect(c, providers, rep), cfg, quiet)
 
 
+@app.command("plan")
+def plan_cmd(
+    plan: Annotated[Path, typer.Argument(help="The output of `terraform show -json PLANFILE`.")],
+    aws_region: Annotated[str | None, typer.Option(
+        help="The AWS_REGION the plan was made with, for AWS provider blocks that set none.")] = None,
+    repo_root: Annotated[Path | None, typer.Option(
+        help="Where the .tf files are: findings then point at file and line (SARIF, JUnit).")] = None,
+    include_unchanged: Annotated[bool, typer.Option(
+        "--include-unchanged", help="Also judge stores the plan leaves untouched.")] = False,
+    config: ConfigOpt = None, profile: ProfileOpt = None, out: OutOpt = None, fmt: FormatOpt = None,
+    fail_on: FailOnOpt = None, allow_unknown: AllowUnknownOpt = False, lang: LangOpt = None, quiet: QuietOpt = False,
+) -> None:
+    """Pre-deploy gate: judge a Terraform plan with the runtime policies, before any data moves."""
+    from auditor.connectors.terraform import read_plan
+
+    if repo_root is not None and not repo_root.is_dir():
+        raise ConfigError(f"--repo-root {repo_root}: not a directory")
+    region = aws_region or None  # CI templates pass "${AWS_REGION:-}"
+    cfg = _config(config, profile=profile, out=out, fmt=fmt, fail_on=fail_on, allow_unknown=allow_unknown, lang=lang)
+    cfg = _recording(cfg, None, True, default=False)
+    _audit(lambda c, rep: read_plan(plan, aws_region=region, repo_root=repo_root,
+                                    include_unchanged=include_unchanged), cfg, quiet)
+
+
 @app.command("evaluate")
 def evaluate_cmd(
     inventory: Annotated[Path, typer.Argument(help="An inventory.json written by a previous scan.")],

@@ -238,6 +238,8 @@ class _Run:
         return hit
 
     def resource(self, r: Resource) -> list[Finding]:
+        if r.change == "delete":
+            return []  # a store the plan deletes is listed in the report, not judged: removing it is the fix
         selected, errors = self.scopes(r)
         out = [self.finding(policy, Status.UNKNOWN, [], error, resource=r) for policy, error in errors]
         if not selected:

@@ -85,4 +85,9 @@ def test_inventory_shape() -> None:
     assert bucket.name == "chu-shard-1"
     assert bucket.tags == {"data-classification": "health"}
     assert bucket.change == "create"
-    assert bucket.source_file is None
+    # without --repo-root the finding points at the resource's entry in the plan JSON
+    plan_file, line = bucket.source_file.rsplit(":", 1)
+    assert plan_file.endswith("plan.json")
+    text = open(plan_file, encoding="utf-8").read().splitlines()
+    assert '"address": "module.shards[1].aws_s3_bucket.this"' in text[int(line) - 1]
+    assert text.index(next(t for t in text if '"resource_changes"' in t)) < int(line)

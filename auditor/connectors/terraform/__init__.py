@@ -7,7 +7,8 @@ connectors, so the runtime policy pack applies unchanged:
   ``aws`` or ``azure`` (azurerm); ``account`` is the planned account/subscription when the
   plan shows it, else ``"planned"``; ``change`` is ``create``/``update``/``replace``/
   ``delete`` (deletes are listed without locations); ``evidence`` holds plan JSON paths;
-  ``source_file`` is ``path/to/file.tf:LINE`` when ``repo_root`` is given.
+  ``source_file`` is ``path/to/file.tf:LINE`` when ``repo_root`` is given and the block is found,
+  else ``plan.json:LINE`` of the resource's entry in ``resource_changes``.
 - Regions are resolved as :mod:`.resolve` documents (resource ``region``, provider
   configuration through aliases and modules, variables, the command-line region; a value
   unknown at plan time is ``unknown``, never a guess).

@@ -12,7 +12,7 @@ from auditor.connectors.terraform.assemble import assemble
 from auditor.connectors.terraform.facts import Change, Fact
 from auditor.connectors.terraform.registry import EXTRACTORS, PROVIDERS
 from auditor.connectors.terraform.resolve import GLOBAL, UNKNOWN, Entry, Resolver
-from auditor.connectors.terraform.sources import SourceIndex
+from auditor.connectors.terraform.sources import PlanLines, SourceIndex
 from auditor.model.inventory import CoverageGap, Inventory, Resource, Scope
 
 SOURCE = "terraform-plan"
@@ -59,8 +59,11 @@ def read_plan(
         except _UNREADABLE as exc:
             gaps.append(_unreadable(entry.provider, entry.address, f"cannot interpret {entry.type}: {exc!r}"))
 
+    plan_lines = PlanLines(path)
+
     def source_of(change: Change) -> str | None:
-        return sources.locate(change.entry) if sources is not None else None
+        found = sources.locate(change.entry) if sources is not None else None
+        return found or plan_lines.locate(change.entry.address)
 
     resources, fact_gaps = assemble(results, source_of, keep_unchanged=include_unchanged)
     gaps += fact_gaps

@@ -92,3 +92,41 @@ class SourceIndex:
             return file.relative_to(self.root).as_posix()
         except ValueError:
             return Path(os.path.relpath(file, self.root)).as_posix()
+
+
+_ADDRESS = re.compile(r'"address"\s*:\s*"((?:[^"\\]|\\.)*)"')
+
+
+class PlanLines:
+    """Plan address -> ``plan.json:LINE`` of its entry in ``resource_changes`` (where the
+    report points when the ``.tf`` source is not known)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lines: dict[str, int] | None = None
+
+    def locate(self, address: str) -> str | None:
+        if self._lines is None:
+            self._lines = self._index()
+        line = self._lines.get(address)
+        return None if line is None else f"{self.path}:{line}"
+
+    def _index(self) -> dict[str, int]:
+        try:
+            text = self.path.read_text(encoding="utf-8-sig")
+        except (OSError, ValueError):
+            return {}
+        start = text.find('"resource_changes"')
+        if start < 0:
+            return {}
+        lines: dict[str, int] = {}
+        line, pos = text.count("\n", 0, start) + 1, start
+        for match in _ADDRESS.finditer(text, start):
+            line += text.count("\n", pos, match.start())
+            pos = match.start()
+            try:
+                address = json.loads(f'"{match.group(1)}"')
+            except ValueError:
+                continue
+            lines.setdefault(address, line)
+        return lines
