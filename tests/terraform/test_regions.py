@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from plantools import by_id, plan_of
 
@@ -88,6 +90,6 @@ def test_inventory_shape() -> None:
     # without --repo-root the finding points at the resource's entry in the plan JSON
     plan_file, line = bucket.source_file.rsplit(":", 1)
     assert plan_file.endswith("plan.json")
-    text = open(plan_file, encoding="utf-8").read().splitlines()
+    text = Path(plan_file).read_text(encoding="utf-8").splitlines()
     assert '"address": "module.shards[1].aws_s3_bucket.this"' in text[int(line) - 1]
     assert text.index(next(t for t in text if '"resource_changes"' in t)) < int(line)
