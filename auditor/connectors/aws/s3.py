@@ -156,35 +156,15 @@ def read(scan: Scan, found: Found, deep: bool) -> Read:
 
     replication = get("GetBucketReplication", "ReplicationConfigurationNotFoundError")
     pol = get("GetBucketPolicy", "NoSuchBucketPolicy")
-    status = get("GetBucketPolicyStatus", "NoSuchBucketPolicy") if pol and pol.get("Policy") else {}
+    status = None if pol is None else get("GetBucketPolicyStatus", "NoSuchBucketPolicy") if pol.get("Policy") else {}
     acl = get("GetBucketAcl")
     bucket_bpa = get("GetPublicAccessBlock", "NoSuchPublicAccessBlockConfiguration")
     encryption = get("GetBucketEncryption", "ServerSideEncryptionConfigurationNotFoundError")
     logging = get("GetBucketLogging")
     controls = s3_account.controls(scan, account)
-
-    def listed_region(name: str) -> str | None:
-        return listed_region_in(scan, name)
-
     evidence += ["s3control:GetPublicAccessBlock", "s3control:ListMultiRegionAccessPoints"]
 
-    locations = [DataLocation(found.region)]
-    copies: list[str] = []
-    rules = []
-    for rule in ((replication or {}).get("ReplicationConfiguration") or {}).get("Rules") or []:
-        dest = rule.get("Destination") or {}
-        dest_arn = str(dest.get("Bucket", ""))
-        there = where(scan, account, dest_arn.rpartition(":")[2])
-        dest_account = dest.get("Account") or there.account
-        enabled = rule.get("Status") == "Enabled"
-        rules.append({"id": rule.get("ID"), "status": rule.get("Status"), "destination": dest_arn,
-                      "destination_region": there.region, "destination_account": dest_account})
-        if enabled:
-            locations.append(DataLocation(there.region, LocationRole.REPLICA, via="s3-replication", target=dest_arn,
-                                          account=dest_account))
-            if there.listed:
-                copies.append(dest_arn)
-
+    locations, copies, rules = _replication(scan, account, found, replication)
     bucket_flags = s3_access.bpa_flags(bucket_bpa)
     bpa = s3_access.effective_bpa(bucket_flags, controls.bpa)
     grants = _policy_grants(scan, found, pol)
@@ -198,7 +178,8 @@ def read(scan: Scan, found: Found, deep: bool) -> Read:
         "public_access_block": {"bucket": bucket_flags, "account": controls.bpa, "effective": bpa},
         "replication_rules": rules,
         "encryption": _encryption_facts(encryption),
-        "multi_region_access_points": None if controls.mraps is None else controls.mraps_of(found.name, listed_region),
+        "multi_region_access_points": None if controls.mraps is None else controls.mraps_of(
+            found.name, lambda name: listed_region_in(scan, name)),
     }
     if acl is not None:
         attributes["acl"] = s3_access.acl_summary(acl)
@@ -207,6 +188,27 @@ def read(scan: Scan, found: Found, deep: bool) -> Read:
         access=exposure.grants, network=Network(public_endpoint=exposure.public), logging=log_on,
         attributes=attributes, evidence=tuple(dict.fromkeys(evidence)))
     return Read(resource, key=lookup, copies=tuple(dict.fromkeys(copies)))
+
+
+def _replication(scan: Scan, account: Account, found: Found, answer: dict[str, Any] | None
+                 ) -> tuple[list[DataLocation], list[str], list[dict[str, Any]]]:
+    """Locations (primary + enabled replicas), listed buckets holding copies, and the rules as facts."""
+    locations = [DataLocation(found.region)]
+    copies: list[str] = []
+    rules = []
+    for rule in ((answer or {}).get("ReplicationConfiguration") or {}).get("Rules") or []:
+        dest = rule.get("Destination") or {}
+        dest_arn = str(dest.get("Bucket", ""))
+        there = where(scan, account, dest_arn.rpartition(":")[2])  # the ARN names no region: ask the bucket
+        dest_account = dest.get("Account") or there.account
+        rules.append({"id": rule.get("ID"), "status": rule.get("Status"), "destination": dest_arn,
+                      "destination_region": there.region, "destination_account": dest_account})
+        if rule.get("Status") == "Enabled":
+            locations.append(DataLocation(there.region, LocationRole.REPLICA, via="s3-replication", target=dest_arn,
+                                          account=dest_account))
+            if there.listed:
+                copies.append(dest_arn)
+    return locations, copies, rules
 
 
 def _policy_grants(scan: Scan, found: Found, answer: dict[str, Any] | None) -> list[Any] | None:
