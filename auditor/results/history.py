@@ -240,10 +240,9 @@ class History:
         close: list[int] = []
         carried: dict[str, str] = {}  # key -> first_seen, for findings whose severity or status changed
         if prev is not None:
-            for span_id, policy, resource, location, severity, status, first_seen in self.db.rows(
-                    "SELECT id, policy, resource, location, severity, status, first_seen FROM findings "
-                    "WHERE series = ? AND last_run IS NULL", (series,)):
-                key = f"{policy}|{resource}|{location}"
+            for span_id, key, severity, status, first_seen in self.db.rows(
+                    "SELECT id, policy || '|' || resource || '|' || location, severity, status, first_seen "
+                    "FROM findings WHERE series = ? AND last_run IS NULL", (series,)):
                 now = current.get(key)
                 if now is not None and now.severity == severity and now.status == status:  # StrEnum == str
                     current.pop(key)  # unchanged: its open span simply goes on
