@@ -23,13 +23,11 @@ previous run left it.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -38,110 +36,26 @@ from auditor.fsio import dump_json
 from auditor.model.codec import from_dict, to_dict
 from auditor.model.findings import SEVERITIES, Finding, FindingsDoc, Run, Severity, Status, WaiverRef
 from auditor.model.inventory import CoverageGap
-from auditor.results.diff import Snapshot, gap_key, load_file
+from auditor.results.diff import Snapshot, load_file
 from auditor.results.gate import counts, verdict
+from auditor.results.history_schema import (
+    FINDING_COLUMNS,
+    RUN_COLUMNS,
+    SCHEMA,
+    SCHEMA_VERSION,
+    RunRecord,
+    content_digest,
+    series_of,
+)
 from auditor.results.sqldb import Db, connect
+
+__all__ = ["DEFAULT_PATH", "History", "RunRecord", "open_history", "opened", "previous", "previous_file",
+           "series_of", "trend"]
 
 DEFAULT_PATH = Path("audit-history.db")
 _SEVERITY = {s.value: s for s in Severity}
 _STATUS = {s.value: s for s in Status}
-SCHEMA_VERSION = 1
 PAUSE_ENV = "AUDITOR_TEST_PAUSE_IN_RECORD"  # tests only: a file to create, then wait, inside the transaction
-
-SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
-    """CREATE TABLE IF NOT EXISTS runs (
-        seq {serial}, run_id TEXT NOT NULL UNIQUE, series TEXT NOT NULL,
-        started TEXT NOT NULL, finished TEXT NOT NULL, recorded TEXT NOT NULL,
-        profile TEXT NOT NULL, policy_digest TEXT NOT NULL, tool_version TEXT NOT NULL, source TEXT NOT NULL,
-        providers TEXT NOT NULL, accounts TEXT NOT NULL, regions TEXT NOT NULL, verdict TEXT NOT NULL,
-        critical INTEGER NOT NULL, high INTEGER NOT NULL, medium INTEGER NOT NULL, low INTEGER NOT NULL,
-        info INTEGER NOT NULL, unknown INTEGER NOT NULL, waived INTEGER NOT NULL, gaps INTEGER NOT NULL,
-        resources INTEGER NOT NULL, findings_sha256 TEXT, content_sha256 TEXT NOT NULL, run_json TEXT NOT NULL)""",
-    "CREATE INDEX IF NOT EXISTS runs_series ON runs (series, seq)",
-    """CREATE TABLE IF NOT EXISTS findings (
-        id {serial}, series TEXT NOT NULL,
-        policy TEXT NOT NULL, resource TEXT NOT NULL, location TEXT NOT NULL,
-        severity TEXT NOT NULL, status TEXT NOT NULL, provider TEXT NOT NULL, account TEXT, region TEXT,
-        country TEXT, zone TEXT, category TEXT NOT NULL, title TEXT NOT NULL, message TEXT NOT NULL, waiver TEXT,
-        first_seen TEXT NOT NULL, last_seen TEXT,
-        first_run {bigint} NOT NULL REFERENCES runs (seq), last_run {bigint} REFERENCES runs (seq))""",
-    "CREATE INDEX IF NOT EXISTS findings_open ON findings (series, last_run)",
-    "CREATE INDEX IF NOT EXISTS findings_key ON findings (policy, resource)",
-    """CREATE TABLE IF NOT EXISTS resources (
-        id {serial}, series TEXT NOT NULL, resource TEXT NOT NULL,
-        first_run {bigint} NOT NULL REFERENCES runs (seq), last_run {bigint} REFERENCES runs (seq))""",
-    "CREATE INDEX IF NOT EXISTS resources_open ON resources (series, last_run)",
-    """CREATE TABLE IF NOT EXISTS gaps (
-        run {bigint} NOT NULL REFERENCES runs (seq), provider TEXT NOT NULL, service TEXT NOT NULL,
-        reason TEXT NOT NULL, error TEXT NOT NULL, account TEXT, region TEXT, resource_id TEXT)""",
-    "CREATE INDEX IF NOT EXISTS gaps_run ON gaps (run)",
-)
-
-_RUN_COLUMNS = ("seq, run_id, series, started, finished, recorded, profile, policy_digest, tool_version, source, "
-                "providers, accounts, verdict, critical, high, medium, low, info, unknown, waived, gaps, resources, "
-                "findings_sha256")
-_FINDING_COLUMNS = ("policy, resource, location, severity, status, provider, account, region, country, zone, "
-                    "category, title, message, waiver, first_seen")
-
-
-def content_digest(doc: FindingsDoc) -> str:
-    """What makes two recordings the same run (when no findings.json digest is given): its metadata and findings."""
-    h = hashlib.sha256(json.dumps(to_dict(doc.run), sort_keys=True).encode())
-    for line in sorted(f"{f.key}|{f.severity}|{f.status}" for f in doc.findings):
-        h.update(line.encode() + b"\n")
-    for gap in sorted(repr(gap_key(g)) for g in doc.coverage_gaps):
-        h.update(gap.encode() + b"\n")
-    for rid in sorted(r.id for r in doc.resources):
-        h.update(rid.encode() + b"\n")
-    return h.hexdigest()
-
-
-def series_of(run: Run) -> str:
-    """Runs compare with the runs of the same profile over the same providers."""
-    return f"{run.profile}|{'+'.join(sorted(run.providers))}"
-
-
-@dataclass(frozen=True, slots=True)
-class RunRecord:
-    """One recorded run, as ``auditor history`` lists it."""
-
-    seq: int
-    run_id: str
-    series: str
-    started: str
-    finished: str
-    recorded: str
-    profile: str
-    policy_digest: str
-    tool_version: str
-    source: str
-    providers: tuple[str, ...]
-    accounts: tuple[str, ...]
-    verdict: str
-    failing: Mapping[str, int]  # severity -> failing findings (not waived)
-    unknown: int
-    waived: int
-    gaps: int
-    resources: int
-    findings_sha256: str | None
-
-    @classmethod
-    def from_row(cls, row: Sequence[Any]) -> RunRecord:
-        (seq, run_id, series, started, finished, recorded, profile, digest, version, source, providers, accounts,
-         verdict_, *severities, unknown, waived, gaps, resources, sha) = row
-        return cls(int(seq), run_id, series, started, finished, recorded, profile, digest, version, source,
-                   tuple(json.loads(providers)), tuple(json.loads(accounts)), verdict_,
-                   {s.value: int(n) for s, n in zip(SEVERITIES, severities, strict=True)},
-                   int(unknown), int(waived), int(gaps), int(resources), sha)
-
-    def to_json(self) -> dict[str, Any]:
-        return {"seq": self.seq, "run_id": self.run_id, "series": self.series, "started": self.started,
-                "finished": self.finished, "recorded": self.recorded, "profile": self.profile,
-                "policy_digest": self.policy_digest, "tool_version": self.tool_version, "source": self.source,
-                "providers": list(self.providers), "accounts": list(self.accounts), "verdict": self.verdict,
-                "failing": dict(self.failing), "unknown": self.unknown, "waived": self.waived, "gaps": self.gaps,
-                "resources": self.resources, "findings_sha256": self.findings_sha256}
 
 
 class History:
@@ -196,7 +110,7 @@ class History:
         series = series_of(run)
         content = findings_sha256 or content_digest(doc)
         with self.db.transaction():
-            same = self.db.rows(f"SELECT {_RUN_COLUMNS}, content_sha256 FROM runs WHERE run_id = ? OR run_id LIKE ?",
+            same = self.db.rows(f"SELECT {RUN_COLUMNS}, content_sha256 FROM runs WHERE run_id = ? OR run_id LIKE ?",
                                 (run.run_id, run.run_id + "-%"))
             for earlier in same:
                 if earlier[-1] == content:
@@ -211,7 +125,7 @@ class History:
                          [(seq, g.provider, g.service, g.reason, g.error, g.account, g.region, g.resource_id)
                           for g in dict.fromkeys(doc.coverage_gaps)])
             _pause_for_tests()
-            stored = self.db.one(f"SELECT {_RUN_COLUMNS} FROM runs WHERE seq = ?", (seq,))
+            stored = self.db.one(f"SELECT {RUN_COLUMNS} FROM runs WHERE seq = ?", (seq,))
         assert stored is not None
         return RunRecord.from_row(stored), True
 
@@ -281,7 +195,7 @@ class History:
         """Recorded runs, oldest first (the ``last`` N when given)."""
         where, params = ("WHERE series = ?", [series]) if series is not None else ("", [])
         limit = f" LIMIT {int(last)}" if last is not None else ""
-        rows = self.db.rows(f"SELECT {_RUN_COLUMNS} FROM runs {where} ORDER BY seq DESC{limit}", params)
+        rows = self.db.rows(f"SELECT {RUN_COLUMNS} FROM runs {where} ORDER BY seq DESC{limit}", params)
         return [RunRecord.from_row(r) for r in reversed(rows)]
 
     def latest(self, series: str | None = None) -> RunRecord | None:
@@ -300,13 +214,13 @@ class History:
         if text == "previous":
             newest = self.latest()
             if newest is not None:
-                row = self.db.one(f"SELECT {_RUN_COLUMNS} FROM runs WHERE series = ? AND seq < ? "
+                row = self.db.one(f"SELECT {RUN_COLUMNS} FROM runs WHERE series = ? AND seq < ? "
                                   "ORDER BY seq DESC LIMIT 1", (newest.series, newest.seq))
             return self._found(row, ref)
         if text.isdigit() and len(text) <= 9:
-            row = self.db.one(f"SELECT {_RUN_COLUMNS} FROM runs WHERE seq = ?", (int(text),))
+            row = self.db.one(f"SELECT {RUN_COLUMNS} FROM runs WHERE seq = ?", (int(text),))
         elif len(text) >= 4 and all(c in "0123456789abcdef" for c in text):
-            rows = self.db.rows(f"SELECT {_RUN_COLUMNS} FROM runs WHERE run_id LIKE ?", (text + "%",))
+            rows = self.db.rows(f"SELECT {RUN_COLUMNS} FROM runs WHERE run_id LIKE ?", (text + "%",))
             if len(rows) > 1:
                 raise InputError(f"run id prefix {ref!r} matches {len(rows)} runs; give more characters",
                                  location=self.where)
@@ -330,7 +244,7 @@ class History:
         since: dict[str, str] = {}
         for (policy, resource, location, severity, status, provider, account, region, country, zone, category,
              title, message, waiver, first_seen) in self.db.rows(
-                f"SELECT {_FINDING_COLUMNS} FROM findings WHERE series = ? AND first_run <= ? "
+                f"SELECT {FINDING_COLUMNS} FROM findings WHERE series = ? AND first_run <= ? "
                 "AND (last_run IS NULL OR last_run >= ?)", span):
             f = Finding(policy_id=policy, title=titles.get(title) or titles.setdefault(title, json.loads(title)),
                         severity=_SEVERITY[severity], status=_STATUS[status], resource_id=resource, provider=provider,
