@@ -116,14 +116,19 @@ def demo(
     out: OutOpt = None, lang: LangOpt = None, profile: ProfileOpt = None, fmt: FormatOpt = None,
     fail_on: FailOnOpt = None, allow_unknown: AllowUnknownOpt = False, quiet: QuietOpt = False,
     config: ConfigOpt = None, history: HistoryOpt = None,
+    offline: Annotated[bool, typer.Option("--offline", help="Use the estate as a bundled inventory (no emulator).")]
+    = False,
 ) -> None:
-    """Audit the built-in demo estate (a fictional hospital group on AWS and Azure). No cloud account needed."""
-    from auditor.demo.run import demo_source
+    """Audit the built-in demo estate (a fictional hospital group on AWS and Azure). No cloud account needed.
+
+    The estate is served by local emulators and read by the real connectors; --offline uses it as a
+    ready-made inventory instead."""
+    from auditor.demo.run import demo_source, offline_source
 
     cfg = _config(config, profile=profile, out=out, fmt=fmt or "html,json,sarif,junit,csv,md", fail_on=fail_on,
                   allow_unknown=allow_unknown, lang=lang)
     cfg = _recording(cfg, history, False, default=False)
-    _audit(demo_source, cfg, quiet)
+    _audit(offline_source if offline else demo_source, cfg, quiet)
 
 
 @app.command()

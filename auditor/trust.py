@@ -3,7 +3,8 @@
 ``public`` (anyone), ``internal`` (an account of the audited organisation / the resource's own
 tenant, or a grant narrowed by a condition on the organisation id), ``trusted`` (listed in the
 config's ``trusted`` section), ``external`` (anyone else, including "any authenticated AWS
-user"), ``unknown`` (the principal's home could not be determined — never treated as safe).
+user", guests and foreign-tenant applications whose home tenant is not known), ``unknown``
+(the principal's home could not be determined — never treated as safe).
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ def relation(grant: AccessGrant, resource: Resource, internal: set[str], trusted
     if grant.principal_kind is PrincipalKind.ANY_AUTHENTICATED:
         return Relation.EXTERNAL
     home = grant.home
+    if home is None and grant.principal_kind in (PrincipalKind.GUEST, PrincipalKind.FOREIGN_TENANT_APP):
+        return Relation.EXTERNAL  # from another directory by definition, even when Graph does not say which
     if home is None:
         return Relation.UNKNOWN
     if home == resource.account or home in internal or (resource.organization and home == resource.organization):

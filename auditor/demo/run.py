@@ -1,14 +1,44 @@
-"""Where ``auditor demo`` gets its estate from."""
+"""Where ``auditor demo`` gets its estate from.
+
+By default the demo exercises the real connectors: the AWS half of "Hôpitaux de la Loire" is
+seeded into a local moto server (in this process, on 127.0.0.1) and scanned by the AWS
+connector over HTTP; the Azure half is served by a local HTTPS fake ARM and scanned by the
+Azure connector with real azure-identity credentials. Nothing can reach a real cloud: the
+user's AWS variables are set aside for the duration and the Azure connector is given the fake
+endpoints explicitly. ``--offline`` uses the same estate as a ready-made inventory instead.
+"""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
-from auditor.config import Config
+from auditor.config import AwsConfig, Config
 from auditor.demo.sample import sample_inventory
+from auditor.errors import ConfigError
 from auditor.model.inventory import Inventory
 
 
-def demo_source(config: Config, reporter: Any) -> Inventory:
-    reporter.info("Demo estate: Hôpitaux de la Loire (sample inventory)")
+def offline_source(config: Config, reporter: Any) -> Inventory:
+    reporter.info("Demo estate: Hôpitaux de la Loire (bundled inventory, no emulator)")
     return sample_inventory()
+
+
+def demo_source(config: Config, reporter: Any) -> Inventory:
+    try:
+        from auditor.demo import aws_estate, azure_estate
+        from auditor.demo.moto_server import aws_environment, emulator_wiring, moto_server
+    except ImportError as exc:  # moto/trustme are the [demo] extra
+        raise ConfigError(f"the demo needs its emulators: pip install 'sovereign-auditor[demo]' ({exc.name} missing)",
+                          hint="or run: auditor demo --offline") from None
+    from auditor.connectors import aws
+    from auditor.pipeline import merge_inventories, scope_filter
+
+    in_scope = scope_filter(config)
+    reporter.info("Demo estate: Hôpitaux de la Loire, on local emulators (moto for AWS, a fake ARM for Azure)")
+    with moto_server() as url, aws_environment(url), emulator_wiring():
+        aws_estate.seed(url)
+        aws_config = replace(config, aws=AwsConfig(organization=True, max_workers=config.aws.max_workers))
+        aws_part = aws.collect(aws_config, reporter, in_scope)
+    azure_part = azure_estate.collect(config, reporter, in_scope)
+    return merge_inventories([aws_part, azure_part])
