@@ -11,12 +11,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 
-from auditor.model.findings import SEVERITIES, Finding, FindingsDoc, Run, Severity, Status
+from auditor.model.findings import Finding, FindingsDoc, Run, Severity, Status
 from auditor.model.inventory import DataLocation, KeyRef, Relation, Resource
 from auditor.render import geomap
 from auditor.render.base import RenderOptions, finding_order, framework_of, passes, pick
 from auditor.render.frameworks import FrameworkView, RefView, build_frameworks, references
 from auditor.render.trend import SinceView, TrendView, build_since, build_trend
+from auditor.results.gate import counts as gate_counts
 from auditor.results.gate import verdict as gate_verdict
 
 
@@ -223,7 +224,7 @@ def build(doc: FindingsDoc, options: RenderOptions) -> ReportView:
             " ".join(sorted({name for v in open_ for name in v.fw.split()}))))
     worst_first = sorted(datasets, key=lambda d: (not d.health, _rank(d.worst), d.r.name, d.r.id))
 
-    failing, unknown_n, waived_n = _status_counts(ordered)
+    failing, unknown_n, waived_n = gate_counts(ordered)
     passed = sum(passed_by_resource.values())
     evaluated = passed + sum(failing.values()) + unknown_n
     counts = Counts(failing, sum(failing.values()), unknown_n, waived_n, passed, len(doc.coverage_gaps))
@@ -268,19 +269,6 @@ def _rank(sev: str) -> int:
 
 def _open_keys(doc: FindingsDoc) -> set[str]:
     return {f.key for f in doc.findings if f.status in (Status.FAIL, Status.UNKNOWN)}
-
-
-def _status_counts(findings: Iterable[Finding]) -> tuple[dict[str, int], int, int]:
-    failing: Counter[str] = Counter()
-    unknown = waived = 0
-    for f in findings:
-        if f.status is Status.FAIL:
-            failing[f.severity.value] += 1
-        elif f.status is Status.UNKNOWN:
-            unknown += 1
-        elif f.status is Status.WAIVED:
-            waived += 1
-    return {s.value: failing.get(s.value, 0) for s in SEVERITIES}, unknown, waived
 
 
 def _scope(doc: FindingsDoc) -> dict[str, tuple[str, ...]]:
