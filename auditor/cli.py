@@ -139,8 +139,21 @@ def scan(
     shard: Annotated[str | None, typer.Option(
         help="Audit only slice I of N of the accounts/subscriptions (e.g. 2/5); combine with 'auditor merge'.")] = None,
     history: HistoryOpt = None, no_history: NoHistoryOpt = False,
+    tenant: Annotated[str | None, typer.Option(help="Azure: the tenant (directory) id to sign in to.")] = None,
+    subscription: Annotated[list[str] | None, typer.Option(
+        help="Azure: audit this subscription (repeatable; default: every subscription the credential sees).")] = None,
+    authority_host: Annotated[str | None, typer.Option(
+        help="Azure: the Entra ID authority for sovereign clouds (e.g. login.sovcloud-identity.fr).")] = None,
+    arm_endpoint: Annotated[str | None, typer.Option(
+        help="Azure: the Resource Manager endpoint for sovereign clouds (default: management.azure.com).")] = None,
+    region: Annotated[list[str] | None, typer.Option(
+        help="AWS: audit this region (repeatable; default: every enabled region).")] = None,
 ) -> None:
-    """Scan live clouds (read-only) with the standard credentials, then evaluate and report."""
+    """Scan live clouds (read-only) with the standard credentials, then evaluate and report.
+
+    AWS: the standard credential chain (environment, profiles, SSO, instance roles) and AWS_ENDPOINT_URL;
+    set aws.organization in auditor.yaml to audit every account of the Organization. Azure:
+    DefaultAzureCredential (AZURE_TENANT_ID/AZURE_CLIENT_ID/AZURE_CLIENT_SECRET, managed identity, az login)."""
     from dataclasses import replace
 
     from auditor import pipeline
@@ -157,6 +170,13 @@ def scan(
         raise ConfigError(f"--provider {provider!r}: expected aws, azure or all")
     cfg = _config(config, profile=profile, out=out, fmt=fmt, fail_on=fail_on, allow_unknown=allow_unknown, lang=lang)
     cfg = replace(_recording(cfg, history, no_history, default=slice_ is None), shard=slice_)
+    azure_changes = {k: v for k, v in {"tenant": tenant, "authority_host": authority_host,
+                                       "arm_endpoint": arm_endpoint,
+                                       "subscriptions": tuple(subscription) if subscription else None}.items()
+                     if v is not None}
+    cfg = replace(cfg, azure=replace(cfg.azure, **azure_changes))
+    if region:
+        cfg = replace(cfg, aws=replace(cfg.aws, regions=tuple(region)))
     _audit(lambda c, rep: pipeline.collect(c, providers, rep), cfg, quiet)
 
 
