@@ -17,8 +17,13 @@ $(VENV)/.test-installed: $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.demo-installed
 
+# The demo estate is not compliant on purpose: exit codes 1 (findings) and 3 (incomplete) are its
+# verdict, not a failure of the command; 2 (bad input) or anything else is.
 demo: $(VENV)/.demo-installed
-	$(BIN)/auditor demo
+	@$(BIN)/auditor demo; code=$$?; \
+	if [ $$code -eq 0 ] || [ $$code -eq 1 ] || [ $$code -eq 3 ]; then \
+	  echo "The gate's exit code was $$code. Open audit-out/report.html in a browser."; \
+	else exit $$code; fi
 
 test: $(VENV)/.test-installed
 	$(BIN)/python -m pytest
