@@ -105,48 +105,62 @@ class Seen:
 
 _CREDENTIAL = re.compile(r"Credential=[^/,\s]+/\d{8}/([^/]+)/([^/]+)/aws4_request")
 _RPC_PATH = re.compile(r"^/service/[^/]+/operation/([^/?]+)")
-_S3_SUBRESOURCES = {  # ?sub -> the operation name after the verb
-    "location": "BucketLocation", "policy": "BucketPolicy", "policyStatus": "BucketPolicyStatus",
-    "acl": "BucketAcl", "tagging": "BucketTagging", "replication": "BucketReplication",
-    "encryption": "BucketEncryption", "logging": "BucketLogging", "publicAccessBlock": "PublicAccessBlock",
-    "ownershipControls": "BucketOwnershipControls", "versioning": "BucketVersioning", "cors": "BucketCors",
-    "lifecycle": "BucketLifecycleConfiguration", "website": "BucketWebsite", "object-lock": "ObjectLockConfiguration",
-    "notification": "BucketNotificationConfiguration", "accelerate": "BucketAccelerateConfiguration",
-}
-_S3_VERBS = {"GET": "Get", "HEAD": "Head", "PUT": "Put", "POST": "Post", "DELETE": "Delete"}
+_MODEL_NAMES = {"elasticfilesystem": "efs", "tagging": "resourcegroupstaggingapi"}  # signing name -> model
 
 
 @functools.lru_cache(maxsize=64)
-def _protocol(service: str) -> str | None:
+def _model(service: str) -> Any:
     import botocore.session
 
-    names = {"elasticfilesystem": "efs", "tagging": "resourcegroupstaggingapi"}
     try:
-        return str(botocore.session.get_session().get_service_model(names.get(service, service)).protocol)
+        return botocore.session.get_session().get_service_model(_MODEL_NAMES.get(service, service))
     except Exception:
         return None
 
 
-def s3_operation(method: str, path: str, query: dict[str, list[str]]) -> str:
-    verb = _S3_VERBS.get(method, method.title())
-    parts = [p for p in path.split("/") if p]
-    for key, name in _S3_SUBRESOURCES.items():
-        if key in query:
-            return verb + name
-    if not parts:
-        return "ListBuckets" if method == "GET" else verb + "Service"
-    if len(parts) == 1:
-        if method == "GET":
-            return "ListObjectsV2" if query.get("list-type") == ["2"] else "ListObjects"
-        return {"PUT": "CreateBucket", "DELETE": "DeleteBucket", "HEAD": "HeadBucket"}.get(method, verb + "Bucket")
-    return verb + "Object"
+def _protocol(service: str) -> str | None:
+    model = _model(service)
+    return None if model is None else str(model.protocol)
+
+
+@functools.lru_cache(maxsize=64)
+def _routes(service: str) -> tuple[tuple[str, re.Pattern[str], frozenset[str], int, str], ...]:
+    """(method, path pattern, required query keys, literal length, operation) of a REST service model."""
+    model = _model(service)
+    if model is None:
+        return ()
+    out = []
+    for name in model.operation_names:
+        http = model.operation_model(name).http
+        path, _, query = str(http.get("requestUri", "/")).partition("?")
+        pattern, literal = "", 0
+        for piece in re.split(r"(\{[^}]+\})", path):
+            if piece.startswith("{"):
+                pattern += ".+" if piece.endswith("+}") else "[^/]+"
+            else:
+                pattern += re.escape(piece)
+                literal += len(piece)
+        keys = frozenset(k.partition("=")[0] for k in query.split("&") if k)
+        out.append((str(http.get("method", "GET")), re.compile(f"^{pattern.rstrip('/') or '/'}/?$"), keys, literal,
+                    name))
+    return tuple(out)
+
+
+def rest_operation(service: str, method: str, path: str, query: dict[str, list[str]]) -> str | None:
+    """The operation of a REST (XML or JSON) request, from the service model's HTTP bindings."""
+    best: tuple[int, int, str] | None = None
+    for verb, pattern, keys, literal, name in _routes(service):
+        if verb == method and pattern.match(path) and keys <= query.keys():
+            score = (len(keys), literal, name)
+            best = score if best is None or score[:2] > best[:2] else best
+    return None if best is None else best[2]
 
 
 def aws_info(method: str, path: str, query: str, headers: Any, body: bytes) -> RequestInfo:
     found = _CREDENTIAL.search(headers.get("Authorization") or "")
     region, service = found.groups() if found else (None, None)
     if path.startswith("/v20180820/"):
-        service = "s3control"
+        service = "s3control"  # signs as "s3"
     params = parse_qs(query, keep_blank_values=True)
     target = headers.get("X-Amz-Target")
     form = headers.get("Content-Type", "").startswith("application/x-www-form-urlencoded")
@@ -162,8 +176,7 @@ def aws_info(method: str, path: str, query: str, headers: Any, body: bytes) -> R
         protocol = "ec2" if service == "ec2" else "query"
     else:
         protocol = (_protocol(service) if service else None) or "rest-json"
-        if service == "s3":
-            operation = s3_operation(method, path, params)
+        operation = rest_operation(service, method, path, params) if service else None
     return RequestInfo(method, path, query, service, region, operation, protocol)
 
 
