@@ -30,9 +30,17 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 @contextlib.contextmanager
 def moto_server(*, quiet: bool = True) -> Iterator[str]:
-    """Run a moto server in this process for the duration of the block; yield ``http://127.0.0.1:PORT``."""
+    """Run a moto server in this process for the duration of the block; yield ``http://127.0.0.1:PORT``.
+
+    The APIs moto lacks that the connector reads (HealthLake, HealthImaging, DynamoDB replicas, AWS
+    Backup selections and recovery points, EFS replication) are answered on the same endpoint by
+    :class:`auditor.demo.aws_fakes.GapFiller`.
+    """
     os.environ["MOTO_EC2_LOAD_DEFAULT_AMIS"] = "false"  # else ~1,300 fake snapshots per region
-    from moto.server import ThreadedMotoServer
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+    from werkzeug.serving import make_server
+
+    from auditor.demo.aws_fakes import GapFiller
 
     silencer: logging.Handler | None = None
     if quiet:  # keep werkzeug from adding its own stderr handler for request lines
@@ -41,13 +49,17 @@ def moto_server(*, quiet: bool = True) -> Iterator[str]:
         if logger.level == logging.NOTSET:
             logger.setLevel(logging.INFO)
         logger.addHandler(silencer)
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
+    app = GapFiller(DomainDispatcherApplication(create_backend_app))
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=MotoRequestHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True, name="moto-server")
+    thread.start()
+    port = server.server_address[1]
     try:
-        yield f"http://{host}:{port}"
+        yield f"http://127.0.0.1:{port}"
     finally:
-        server.stop()
+        server.shutdown()
+        server.server_close()
+        thread.join()
         if silencer is not None:
             logging.getLogger("werkzeug").removeHandler(silencer)
 

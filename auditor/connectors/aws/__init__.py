@@ -25,7 +25,7 @@ the last scan in the process are ``auditor.connectors.aws.calls.last_scan()``.
 from __future__ import annotations
 
 from auditor.config import Config
-from auditor.connectors.aws import accounts, kms, s3
+from auditor.connectors.aws import accounts, backup, cloudfront, dynamodb, ebs, efs, health, kms, rds, redshift, s3
 from auditor.connectors.aws.service import Service
 from auditor.connectors.base import ScopeFilter
 from auditor.model.inventory import Inventory
@@ -35,6 +35,14 @@ SERVICES: tuple[Service, ...] = (
     accounts.SERVICE,
     s3.SERVICE,
     kms.SERVICE,
+    rds.SERVICE,
+    dynamodb.SERVICE,
+    ebs.SERVICE,
+    redshift.SERVICE,
+    efs.SERVICE,
+    health.SERVICE,
+    cloudfront.SERVICE,
+    backup.SERVICE,
 )
 
 

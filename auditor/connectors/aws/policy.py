@@ -38,6 +38,23 @@ PROBES: dict[str, dict[Permission, tuple[str, ...]]] = {
         Permission.WRITE: ("kms:Encrypt", "kms:GenerateDataKey"),
         Permission.ADMIN: ("kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:CreateGrant"),
     },
+    "dynamodb": {
+        Permission.READ: ("dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:ExportTableToPointInTime"),
+        Permission.WRITE: ("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"),
+        Permission.ADMIN: ("dynamodb:PutResourcePolicy", "dynamodb:DeleteTable"),
+    },
+    "backup": {  # vault access policies
+        Permission.READ: ("backup:CopyFromBackupVault", "backup:DescribeRecoveryPoint",
+                          "backup:GetRecoveryPointRestoreMetadata"),
+        Permission.WRITE: ("backup:CopyIntoBackupVault", "backup:StartBackupJob"),
+        Permission.ADMIN: ("backup:DeleteRecoveryPoint", "backup:PutBackupVaultAccessPolicy",
+                           "backup:DeleteBackupVault"),
+    },
+    "elasticfilesystem": {  # file system policies
+        Permission.READ: ("elasticfilesystem:ClientMount",),
+        Permission.WRITE: ("elasticfilesystem:ClientWrite",),
+        Permission.ADMIN: ("elasticfilesystem:ClientRootAccess", "elasticfilesystem:DeleteFileSystem"),
+    },
 }
 
 NARROWING: dict[str, str] = {

@@ -7,7 +7,8 @@
    deeply; the others keep their listing facts only;
 4. deep reads on the bounded pool; stores holding copies of in-scope data (replica
    destinations) are read deeply as well, until no new one appears;
-5. the KMS keys those stores name, once each, in their own region.
+5. links: what one module knows about another's stores (edge caches, backup copies);
+6. the KMS keys those stores name, once each, in their own region.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from dataclasses import replace
 from auditor.config import Config
 from auditor.connectors.aws import accounts, calls, kms
 from auditor.connectors.aws.context import Scan
-from auditor.connectors.aws.service import Found, Read, Service
+from auditor.connectors.aws.service import Found, Link, Read, Service, apply_links
 from auditor.connectors.aws.session import Clients
 from auditor.connectors.base import ScopeFilter
 from auditor.model.inventory import Inventory, Resource, Scope
@@ -50,6 +51,7 @@ def run(config: Config, reporter: Reporter, in_scope: ScopeFilter, services: Seq
                 found += svc.discover(scan)
         readers = {svc.name: svc for svc in services if svc.read is not None}
         reads = _read_all(scan, reporter, readers, found, in_scope)
+        reads = _linked(scan, services, reads)
         resources = _with_keys(scan, reads)
     reporter.info(calls.summary(counter.snapshot()))
     return Inventory(
@@ -103,6 +105,20 @@ def _read_all(scan: Scan, reporter: Reporter, readers: dict[str, Service], found
             res = reads[target].resource
             attrs = {**res.attributes, "copy_of": sorted(sources)}
             reads[target] = replace(reads[target], resource=replace(res, attributes=attrs))
+    return reads
+
+
+def _linked(scan: Scan, services: Sequence[Service], reads: dict[str, Read]) -> dict[str, Read]:
+    """Each module's links, in registry order, applied to the stores they name."""
+    for svc in services:
+        if svc.link is None:
+            continue
+        links: dict[str, list[Link]] = {}
+        for lk in svc.link(scan, {arn: r.resource for arn, r in reads.items()}):
+            if lk.target in reads:
+                links.setdefault(lk.target, []).append(lk)
+        for arn, found in links.items():
+            reads[arn] = replace(reads[arn], resource=apply_links(reads[arn].resource, found))
     return reads
 
 

@@ -17,6 +17,12 @@ A service module is one file, ``auditor/connectors/aws/<family>.py``, that expos
     (the scan resolves it once, in the key's own region) and the other stores holding copies of
     its bytes in ``Read.copies`` (the scan reads those deeply too, even when out of scope).
 
+``link(scan, resources) -> list[Link]`` (optional)
+    after every read: facts this module adds to stores *other* modules read (a CDN's edge cache
+    on its origin bucket, a backup plan's copies on the stores it protects). ``resources`` maps
+    ARN -> Resource; the scan appends each link's location (and evidence, attribute) to its
+    target. Runs on the orchestrating thread, so it may use ``scan.map``.
+
 Calls go through ``scan.call`` / ``scan.pages`` (coverage gaps, call counting, the guard) and
 fan-out through ``scan.map``; a module never creates its own clients or threads.
 """
@@ -71,11 +77,37 @@ class Read:
 
 
 @dataclass(frozen=True, slots=True)
+class Link:
+    """A location one module adds to a store another module read (``target``: that store's ARN).
+
+    ``attribute``/``value``: a fact added to the list ``attributes[attribute]`` of the target.
+    """
+
+    target: str
+    location: DataLocation
+    evidence: tuple[str, ...] = ()
+    attribute: str | None = None
+    value: Any = None
+
+
+@dataclass(frozen=True, slots=True)
 class Service:
     name: str
     operations: Mapping[str, str]
     discover: Callable[[Scan], list[Found]] | None = None
     read: Callable[[Scan, Found, bool], Read] | None = None
+    link: Callable[[Scan, Mapping[str, Resource]], list[Link]] | None = None
+
+
+def apply_links(resource: Resource, links: list[Link]) -> Resource:
+    """``resource`` with the links' locations, evidence and attribute values added (each once)."""
+    locations = tuple(dict.fromkeys((*resource.locations, *(lk.location for lk in links))))
+    evidence = tuple(dict.fromkeys((*resource.evidence, *(e for lk in links for e in lk.evidence))))
+    attributes = dict(resource.attributes)
+    for lk in links:
+        if lk.attribute is not None and lk.value not in attributes.get(lk.attribute, ()):
+            attributes[lk.attribute] = [*attributes.get(lk.attribute, ()), lk.value]
+    return replace(resource, locations=locations, evidence=evidence, attributes=attributes)
 
 
 def listing_resource(found: Found, organization: str | None, **changes: Any) -> Resource:
