@@ -12,7 +12,8 @@ produces:
               ``504`` HTML page
 ``reset``     the connection is reset (TCP RST) after the request was read, with no answer
 ``slow``      the answer comes ``delay`` seconds late
-``deny``      AccessDenied in the protocol's shape (Azure: ``403 AuthorizationFailed``)
+``deny``      AccessDenied in the protocol's shape (Azure: ``403 AuthorizationFailed``); with ``echo``,
+              the message repeats the request's credential headers and body, as a careless server might
 
 Decisions are seeded and repeatable: whether the *k*-th sending of one request (same method,
 path, query, operation and body) is faulted depends only on ``seed``, the request and *k*,
@@ -66,6 +67,8 @@ class Rule:
     max_consecutive: int | None = None
     retry_after: str = "1"
     delay: float = 0.3
+    echo: bool = False  # deny: the error message repeats the request's credentials headers and body
+    extra: str = ""  # deny: more text in the error message (e.g. a connection string the server leaks)
 
     def __post_init__(self) -> None:
         assert self.fault in FAULTS, self.fault
@@ -245,7 +248,8 @@ def _gateway_page(status: int) -> tuple[int, dict[str, str], bytes]:
     return status, {"Content-Type": "text/html"}, page.encode()
 
 
-def fault_answer(flavor: str, rule: Rule, info: RequestInfo, rng: random.Random) -> tuple[int, dict[str, str], bytes]:
+def fault_answer(flavor: str, rule: Rule, info: RequestInfo, rng: random.Random,
+                 echoed: str = "") -> tuple[int, dict[str, str], bytes]:
     if rule.fault == "throttle":
         if flavor == "arm":
             status, headers, body = arm_error("TooManyRequests", "The request is being throttled.", 429)
@@ -272,14 +276,18 @@ def fault_answer(flavor: str, rule: Rule, info: RequestInfo, rng: random.Random)
         return status, {**headers, "Retry-After": rule.retry_after} if status == 503 else headers, body
     assert rule.fault == "deny"
     if flavor == "arm":
+        if info.path.endswith("/oauth2/v2.0/token"):
+            data = json.dumps({"error": "invalid_client",
+                               "error_description": f"AADSTS7000215: Invalid client secret provided.{echoed}"})
+            return 401, {"Content-Type": "application/json"}, data.encode()
         return arm_error("AuthorizationFailed", f"The client does not have authorization to perform action over "
-                                                f"scope '{info.path}' or the scope is invalid.", 403)
+                                                f"scope '{info.path}' or the scope is invalid.{echoed}", 403)
     if info.protocol == "rest-xml":
-        return aws_error(info, "AccessDenied", "Access Denied", 403)
+        return aws_error(info, "AccessDenied", f"Access Denied{echoed}", 403)
     if info.protocol == "ec2":
         return aws_error(info, "UnauthorizedOperation", "You are not authorized to perform this operation.", 403)
     action = f"{info.service}:{info.operation}"
-    message = f"User: arn:aws:iam::123456789012:user/auditor is not authorized to perform: {action}"
+    message = f"User: arn:aws:iam::123456789012:user/auditor is not authorized to perform: {action}{echoed}"
     if info.protocol == "query":
         return aws_error(info, "AccessDenied", message, 403)
     return aws_error(info, "AccessDeniedException", message, 400 if info.protocol == "json" else 403)
@@ -486,7 +494,14 @@ def _handler(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:
                 self._cut()
                 return
             if rule is not None and rule.fault != "slow":
-                status, headers, data = fault_answer(proxy.flavor, rule, info, rng)
+                echoed = ""
+                if rule.echo:
+                    creds = {k: v for k, v in self.headers.items()
+                             if k.lower() in ("authorization", "x-amz-security-token")}
+                    echoed = f" Request: {creds} {body.decode('utf-8', 'replace')} {rule.extra}"
+                    echoed = echoed.replace("&", "&amp;").replace("<", "&lt;") if info.protocol.endswith(
+                        ("xml", "query", "ec2")) else echoed
+                status, headers, data = fault_answer(proxy.flavor, rule, info, rng, echoed)
                 self._answer(seen, status, list(headers.items()), data)
                 return
             if rule is not None:

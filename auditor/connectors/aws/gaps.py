@@ -81,10 +81,12 @@ def reason(exc: Exception) -> str:
 
 
 # Shapes of AWS secrets: access key ids, long base64 runs (secret keys, session tokens,
-# signatures) and the query/header fields that carry them.
+# signatures) and the query/header fields that carry them (and other clouds' SAS signatures, account
+# keys and passwords, should an error message repeat a URL or a connection string).
 _PATTERNS = (
     re.compile(r"\b(?:AKIA|ASIA|AIDA|AROA|ANPA|AGPA)[A-Z0-9]{12,}\b"),
-    re.compile(r"(?i)(x-amz-(?:security-token|credential|signature)|credential|signature|token)=[^&\s,\"']+"),
+    re.compile(r"(?i)(x-amz-(?:security-token|credential|signature)|credential|signature|token|sig|accountkey"
+               r"|sharedaccesskey|password|client_secret)=[^&;\s,\"']+"),
     re.compile(r"[A-Za-z0-9/+=]{40,}"),
 )
 

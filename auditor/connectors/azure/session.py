@@ -19,6 +19,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from collections.abc import Iterator, Mapping
@@ -55,6 +56,12 @@ PUBLIC_AUTHORITY = "login.microsoftonline.com"
 MAX_RETRY_AFTER = 60.0  # seconds; longer waits are treated as "throttled" after the retries
 RETRIES = 4
 CREDENTIAL = "credential-unavailable"  # ReadError reason: no token at all (the scan cannot start)
+
+# The SDK logs failures itself (azure-identity: "get_token failed: <the server's error text>"), and with no
+# logging configured Python prints such warnings on stderr, unscrubbed, around the CLI's one-line error.
+# Failures reach the user through ReadError/ConnectorError, scrubbed; the SDK's own records go nowhere
+# unless the embedding application configures logging.
+logging.getLogger("azure").addHandler(logging.NullHandler())
 
 # Microsoft Graph per cloud, keyed by ARM host. Any other ARM endpoint (a test fake, an
 # ARM-compatible partner cloud) is asked for Graph at its own address; if it does not answer,
