@@ -80,6 +80,8 @@ def read_json(path: Path, max_bytes: int = 2 * 1024 * 1024 * 1024) -> Any:
         raise InputError(f"duplicate key {exc.args[0]!r}", location=str(path)) from None
     except RecursionError:
         raise InputError("JSON nested too deeply", location=str(path)) from None
+    except ValueError as exc:  # e.g. an integer longer than Python converts (4,300 digits)
+        raise InputError(f"invalid JSON: {str(exc).split(';')[0]}", location=str(path)) from None
 
 
 class _DuplicateKey(ValueError):

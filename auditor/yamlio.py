@@ -168,6 +168,8 @@ def loads(text: str | bytes, source: str = "<input>") -> Any:
         raise InputError(f"YAML error: {' '.join(str(exc).split())}", location=source) from None
     except RecursionError:
         raise InputError(f"nesting deeper than {MAX_DEPTH} levels", location=source) from None
+    except ValueError as exc:  # a scalar Python refuses to convert, e.g. an integer of 5,000 digits
+        raise InputError(f"YAML value error: {str(exc).split(';')[0]}", location=source) from None
     if _depth(data, MAX_DEPTH, source) > MAX_DEPTH:
         raise InputError(f"nesting deeper than {MAX_DEPTH} levels", location=source)
     return data
