@@ -13,13 +13,14 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 
 from auditor.model.findings import Finding, FindingsDoc, Status
-from auditor.render.base import STATUS_ORDER, Renderer, RenderOptions, finding_order, passes, pick
+from auditor.render.base import STATUS_ORDER, Renderer, RenderOptions, finding_order, passes, pick, strip_controls
 
 _ILLEGAL = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def clean(text: str) -> str:
-    return _ILLEGAL.sub("", text)
+    """Characters XML 1.0 cannot carry removed, and the bidi overrides ``strip_controls`` removes."""
+    return strip_controls(_ILLEGAL.sub("", text))
 
 
 def _el(parent: ET.Element, tag: str, **attrs: str | int) -> ET.Element:
