@@ -20,7 +20,7 @@ _ILLEGAL = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 
 def clean(text: str) -> str:
     """Characters XML 1.0 cannot carry removed, and the bidi overrides ``strip_controls`` removes."""
-    return strip_controls(_ILLEGAL.sub("", text))
+    return str(strip_controls(_ILLEGAL.sub("", text)))
 
 
 def _el(parent: ET.Element, tag: str, **attrs: str | int) -> ET.Element:
