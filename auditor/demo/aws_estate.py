@@ -26,6 +26,21 @@ loire-recherche-cohorte-patients   research cohort shared with a foreign univers
                                    the whole organisation through an aws:PrincipalOrgID condition
 loire-recherche-genomique          genomics in a region no catalog knows (xx-mystery-1)
 =================================  ===================================================================
+
+and, beyond S3, in the main account:
+
+=================================  ===================================================================
+loire-dpi-postgres (RDS, Paris)    the patient-record database, with a read replica in Virginia
+loire-rdv-patients (DynamoDB)      appointments (Paris), a global table with a replica in Ireland
+loire-sauvegardes (AWS Backup)     the Paris vault; plan loire-pmsi-quotidien backs the PMSI bucket up
+                                   there and copies every backup to loire-sauvegardes-dr (Oregon)
+loire-pacs-disque (EBS snapshot)   a snapshot of the imaging server's disk, restorable by everyone
+pacs CDN (CloudFront)              a distribution in front of loire-pacs-imagerie: edge caches worldwide
+loire-fhir (HealthLake, Ireland)   the FHIR data store of the patient portal
+=================================  ===================================================================
+
+HealthLake, DynamoDB replicas and AWS Backup selections are answered by the emulator's gap filler
+(:mod:`auditor.demo.aws_fakes`): moto itself lacks them.
 """
 
 from __future__ import annotations
@@ -55,6 +70,7 @@ def seed(endpoint_url: str) -> None:
                                        "aws_secret_access_key": creds["SecretAccessKey"],
                                        "aws_session_token": creds["SessionToken"]})
     _main_account(main, account_id)
+    _beyond_s3(main, account_id)
     _research_account(research, org_id)
 
 
@@ -178,3 +194,54 @@ def _research_account(a: _Account, org_id: str) -> None:
          "Resource": "arn:aws:s3:::loire-recherche-cohorte-patients/*",
          "Condition": {"StringEquals": {"aws:PrincipalOrgID": org_id}}}))
     a.bucket("loire-recherche-genomique", "xx-mystery-1", HEALTH)
+
+
+def _beyond_s3(a: _Account, account_id: str) -> None:
+    paris_rds = a.client("rds", "eu-west-3")
+    db = paris_rds.create_db_instance(
+        DBInstanceIdentifier="loire-dpi-postgres", Engine="postgres", DBInstanceClass="db.t3.medium",
+        AllocatedStorage=20, MasterUsername="dpi", MasterUserPassword="demo-only-password", BackupRetentionPeriod=7,
+        StorageEncrypted=True, KmsKeyId=a.kms_key("eu-west-3", "DPI PostgreSQL (Paris)"),
+        Tags=[{"Key": k, "Value": v} for k, v in HEALTH.items()])["DBInstance"]
+    a.client("rds", "us-east-1").create_db_instance_read_replica(
+        DBInstanceIdentifier="loire-dpi-postgres-lecture", SourceDBInstanceIdentifier=db["DBInstanceArn"],
+        SourceRegion="eu-west-3")
+
+    dynamo = a.client("dynamodb", "eu-west-3")
+    dynamo.create_table(TableName="loire-rdv-patients", BillingMode="PAY_PER_REQUEST",
+                        KeySchema=[{"AttributeName": "rdv", "KeyType": "HASH"}],
+                        AttributeDefinitions=[{"AttributeName": "rdv", "AttributeType": "S"}],
+                        Tags=[{"Key": k, "Value": v} for k, v in HEALTH.items()])
+    dynamo.update_table(TableName="loire-rdv-patients", ReplicaUpdates=[{"Create": {"RegionName": "eu-west-1"}}])
+
+    backup = a.client("backup", "eu-west-3")
+    backup.create_backup_vault(BackupVaultName="loire-sauvegardes")
+    dr = a.client("backup", "us-west-2").create_backup_vault(BackupVaultName="loire-sauvegardes-dr")
+    plan = backup.create_backup_plan(BackupPlan={"BackupPlanName": "loire-pmsi-quotidien", "Rules": [{
+        "RuleName": "quotidien", "TargetBackupVaultName": "loire-sauvegardes",
+        "ScheduleExpression": "cron(0 3 * * ? *)",
+        "CopyActions": [{"DestinationBackupVaultArn": dr["BackupVaultArn"]}]}]})
+    backup.create_backup_selection(BackupPlanId=plan["BackupPlanId"], BackupSelection={
+        "SelectionName": "pmsi", "IamRoleArn": f"arn:aws:iam::{account_id}:role/loire-backup",
+        "Resources": ["arn:aws:s3:::loire-facturation-pmsi"]})
+
+    ec2 = a.client("ec2", "eu-west-3")
+    volume = ec2.create_volume(AvailabilityZone="eu-west-3a", Size=8)
+    snapshot = ec2.create_snapshot(VolumeId=volume["VolumeId"], Description="PACS server disk", TagSpecifications=[
+        {"ResourceType": "snapshot", "Tags": [{"Key": "Name", "Value": "loire-pacs-disque"},
+                                              *({"Key": k, "Value": v} for k, v in HEALTH.items())]}])
+    ec2.modify_snapshot_attribute(SnapshotId=snapshot["SnapshotId"], Attribute="createVolumePermission",
+                                  OperationType="add", GroupNames=["all"])
+
+    a.client("cloudfront").create_distribution(DistributionConfig={
+        "CallerReference": "loire-pacs", "Comment": "PACS viewer", "Enabled": True, "PriceClass": "PriceClass_100",
+        "Origins": {"Quantity": 1, "Items": [{
+            "Id": "pacs", "DomainName": "loire-pacs-imagerie.s3.eu-west-3.amazonaws.com",
+            "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
+        "DefaultCacheBehavior": {"TargetOriginId": "pacs", "ViewerProtocolPolicy": "https-only", "MinTTL": 0,
+                                 "ForwardedValues": {"QueryString": False, "Cookies": {"Forward": "none"}},
+                                 "TrustedSigners": {"Enabled": False, "Quantity": 0}}})
+
+    a.client("healthlake", "eu-west-1").create_fhir_datastore(
+        DatastoreName="loire-fhir", DatastoreTypeVersion="R4",
+        Tags=[{"Key": "projet", "Value": "portail-patient"}])

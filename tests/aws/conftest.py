@@ -26,6 +26,19 @@ def moto_endpoint() -> Iterator[str]:
         yield url
 
 
+@pytest.fixture(scope="session")
+def plain_moto() -> Iterator[str]:
+    """A second server on the same (process-wide) moto state, without the gap filler: what moto alone
+    answers, e.g. its HTTP 404/500 pages for the APIs it lacks. Route one service here with
+    ``AWS_ENDPOINT_URL_<SERVICE>``."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{server.get_host_and_port()[1]}"
+    server.stop()
+
+
 @pytest.fixture
 def aws(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     for key, value in {

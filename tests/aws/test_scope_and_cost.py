@@ -115,6 +115,27 @@ def test_demo_estate_scans_into_the_situations_it_illustrates(demo_estate):
         r.attributes.get("protects")))
     assert [g.home for g in eds_key.access] == ["999988887777"]
     assert inventory.coverage_gaps == ()
+    _beyond_s3(inventory)
+
+
+def _beyond_s3(inventory) -> None:
+    """The other services of the estate: each copy is where the seeding put it."""
+    def where(service: str, name: str, region: str | None = None):
+        return next(r for r in inventory.resources if r.service == service and r.name == name
+                    and (region is None or r.region == region))
+
+    def copies(resource) -> set[tuple[str, str]]:
+        return {(loc.role.value, loc.region) for loc in resource.locations[1:]}
+
+    assert copies(where("rds", "loire-dpi-postgres")) == {("replica", "us-east-1")}
+    assert copies(where("dynamodb", "loire-rdv-patients", "eu-west-3")) == {("replica", "eu-west-1")}
+    found = by_name(inventory)
+    assert copies(found["loire-facturation-pmsi"]) == {("backup", "eu-west-3"), ("backup", "us-west-2")}
+    assert copies(found["loire-pacs-imagerie"]) == {("edge-cache", "global")}
+    assert [(g.principal_kind, g.source) for g in where("ebs", "loire-pacs-disque").access] == [
+        (PrincipalKind.PUBLIC, "snapshot-share")]
+    fhir = where("healthlake", "loire-fhir")
+    assert (fhir.region, fhir.kind, fhir.attributes["depth"]) == ("eu-west-1", "health-api", "deep")
 
 
 def test_european_sovereign_cloud_partition(aws, monkeypatch):

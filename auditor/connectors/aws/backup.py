@@ -153,7 +153,7 @@ def _plan(scan: Scan, account: Account, region: str, summary: Mapping[str, Any],
         return [Link(t, loc, evidence[:2], "backup_plans", plan_arn) for t in dict.fromkeys(targets)
                 for loc in copy_locations]
     chosen = [res.id for res in resources.values() if res.account == account.id and res.region == region
-              and res.service in PROTECTED and any(_selects(s, res) for s in selections)]
+              and res.service in PROTECTED and any(selects(s, res) for s in selections)]
     return [Link(arn, loc, evidence, "backup_plans", plan_arn) for arn in chosen
             for loc in (*vault_locations, *copy_locations)]
 
@@ -179,7 +179,7 @@ def _tag_key(key: Any) -> str:
     return text[len(_TAG_KEY):] if text.lower().startswith(_TAG_KEY) else text
 
 
-def _selects(selection: Mapping[str, Any], resource: Resource) -> bool:
+def selects(selection: Mapping[str, Any], resource: Resource) -> bool:
     """AWS Backup's assignment: (an ARN pattern or a listed tag) and every condition, minus NotResources."""
     by_arn = any(fnmatch.fnmatchcase(resource.id, str(p)) for p in selection.get("Resources") or [])
     by_tag = any(str(t.get("ConditionType") or "STRINGEQUALS").upper() == "STRINGEQUALS"

@@ -42,7 +42,7 @@ def _fhir_stores(scan: Scan, account: Account, region: str) -> list[Any] | None:
     items: list[Any] = []
     token = None
     while True:
-        params = {"NextToken": token} if token else {}
+        params: dict[str, str] = {"NextToken": token} if token else {}
         answer = scan.call(account, region, "healthlake", "ListFHIRDatastores", **params)
         if answer is None:
             return None
