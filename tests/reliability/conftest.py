@@ -12,15 +12,22 @@ import json
 import sys
 import urllib.request
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
 
+from auditor.config import Config
+from auditor.connectors import azure
 from auditor.connectors.aws.session import client_hook
+from auditor.connectors.base import everything
+from auditor.demo import azure_estate
+from auditor.demo.fakearm import FakeARM
 from auditor.demo.moto_server import aws_environment, emulator_wiring, moto_server
+from auditor.model.inventory import Inventory
+from auditor.progress import NullReporter
 from tests.reliability.faultproxy import FaultProxy, Rule
 
 
@@ -142,3 +149,18 @@ def scan_aws(url: str, tmp: Path, rules: tuple[Rule, ...], seed: int, config: st
     with FaultProxy(url, rules=rules, seed=seed, **proxy_options) as proxy, aws_behind(proxy):
         result = run_cli([*SCAN, "--config", str(cfg), "--out", str(tmp / "out")])
     return proxy, tmp / "out", result
+
+
+# ---- Azure: the real connector through a proxy in front of the fake ARM -----------------------------------
+
+def azure_behind(fake: FakeARM, rules: tuple[Rule, ...] = (), seed: int = 0, **options: object) -> FaultProxy:
+    return FaultProxy(fake.base_url, flavor="arm", upstream_ca=fake.ca_path, rules=rules, seed=seed,
+                      **options)  # type: ignore[arg-type]
+
+
+def azure_scan(fake: FakeARM, proxy: FaultProxy) -> Inventory:
+    """The estate as the connector reads it through ``proxy`` (credentials and CA handed over explicitly)."""
+    assert proxy.ca_path is not None
+    environ = {**azure_estate.environ(fake), "REQUESTS_CA_BUNDLE": proxy.ca_path}
+    cfg = replace(azure_estate.azure_config(fake), authority_host=proxy.url, arm_endpoint=proxy.url)
+    return azure.collect(Config(azure=cfg), NullReporter(), everything, environ=environ)

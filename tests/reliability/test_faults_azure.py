@@ -7,19 +7,22 @@ rewrites the fake's address in ``nextLink`` and token endpoints so paging stays 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 
 import pytest
 
-from auditor.config import Config
-from auditor.connectors import azure
-from auditor.connectors.base import everything
 from auditor.demo import azure_estate
 from auditor.demo.fakearm import FakeARM
 from auditor.model.codec import to_dict
 from auditor.model.inventory import Inventory
-from auditor.progress import NullReporter
-from tests.reliability.faultproxy import FaultProxy, Rule
+from tests.reliability.conftest import azure_behind, azure_scan
+from tests.reliability.faultproxy import Rule
+
+
+def facts(inventory: Inventory) -> dict[str, object]:
+    data = to_dict(inventory)
+    data.pop("collected_at", None)
+    return data
+
 
 # 30% throttled (ARM's 429 with Retry-After: 0), 5% a 5xx; each fault clears within the retries.
 TRANSIENT = (Rule("throttle", 0.30, max_consecutive=2, retry_after="0"),
@@ -35,39 +38,19 @@ def arm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FakeARM]:
         fake.stop()
 
 
-def behind(fake: FakeARM, rules: tuple[Rule, ...] = (), seed: int = 0, **options: object) -> FaultProxy:
-    return FaultProxy(fake.base_url, flavor="arm", upstream_ca=fake.ca_path, rules=rules, seed=seed,
-                      **options)  # type: ignore[arg-type]
-
-
-def scan(fake: FakeARM, proxy: FaultProxy) -> Inventory:
-    """The estate as the connector reads it through ``proxy`` (credentials and CA handed over explicitly)."""
-    assert proxy.ca_path is not None
-    environ = {**azure_estate.environ(fake), "REQUESTS_CA_BUNDLE": proxy.ca_path}
-    cfg = replace(azure_estate.azure_config(fake), authority_host=proxy.url, arm_endpoint=proxy.url)
-    return azure.collect(Config(azure=cfg), NullReporter(), everything, environ=environ)
-
-
-def facts(inventory: Inventory) -> dict[str, object]:
-    data = to_dict(inventory)
-    data.pop("collected_at", None)
-    return data
-
-
 @pytest.fixture(scope="module")
 def clean(arm: FakeARM) -> dict[str, object]:
-    with behind(arm) as proxy:
-        inventory = scan(arm, proxy)
+    with azure_behind(arm) as proxy:
+        inventory = azure_scan(arm, proxy)
     assert not proxy.faults() and proxy.seen
-    assert not [s for s in proxy.seen if s.info.path.startswith("/" + "127.0.0.1")]
     return facts(inventory)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", [11])
 def test_throttling_and_5xx_change_nothing(arm: FakeARM, clean: dict[str, object], seed: int) -> None:
-    with behind(arm, TRANSIENT, seed) as proxy:
-        inventory = scan(arm, proxy)
+    with azure_behind(arm, TRANSIENT, seed) as proxy:
+        inventory = azure_scan(arm, proxy)
     faults = proxy.faults()
     assert faults.get("throttle", 0) >= 15 and faults.get("error", 0) >= 1, faults
     assert facts(inventory) == clean  # same stores, locations, grants, and the same two expected gaps
@@ -76,8 +59,8 @@ def test_throttling_and_5xx_change_nothing(arm: FakeARM, clean: dict[str, object
 
 def test_resets_and_slow_answers_change_nothing(arm: FakeARM, clean: dict[str, object]) -> None:
     rules = (Rule("reset", 0.15, max_consecutive=2), Rule("slow", 0.10, delay=0.2))
-    with behind(arm, rules, 5) as proxy:
-        inventory = scan(arm, proxy)
+    with azure_behind(arm, rules, 5) as proxy:
+        inventory = azure_scan(arm, proxy)
     assert proxy.faults().get("reset", 0) >= 5, proxy.faults()
     assert facts(inventory) == clean
     print(f"azure faults injected and survived (resets/slow): {proxy.faults()} over {len(proxy.seen)} requests")
@@ -85,8 +68,8 @@ def test_resets_and_slow_answers_change_nothing(arm: FakeARM, clean: dict[str, o
 
 def test_a_denied_provider_is_a_named_gap_and_the_rest_is_read(arm: FakeARM, clean: dict[str, object]) -> None:
     rules = (Rule("deny", 1.0, path=r"/providers/Microsoft\.Authorization/roleAssignments"),)
-    with behind(arm, rules) as proxy:
-        inventory = scan(arm, proxy)
+    with azure_behind(arm, rules) as proxy:
+        inventory = azure_scan(arm, proxy)
     assert proxy.faults()["deny"] >= 1
     denied = [g for g in inventory.coverage_gaps if g.service == "Microsoft.Authorization"]
     assert denied and all(g.reason == "access-denied" and "AuthorizationFailed" in g.error for g in denied)
@@ -95,7 +78,7 @@ def test_a_denied_provider_is_a_named_gap_and_the_rest_is_read(arm: FakeARM, cle
 
 def test_throttling_that_never_clears_is_a_gap(arm: FakeARM) -> None:
     rules = (Rule("throttle", 1.0, path=r"/providers/Microsoft\.DocumentDB/", retry_after="1"),)
-    with behind(arm, rules) as proxy:
-        inventory = scan(arm, proxy)
+    with azure_behind(arm, rules) as proxy:
+        inventory = azure_scan(arm, proxy)
     gaps = [g for g in inventory.coverage_gaps if g.service == "Microsoft.DocumentDB"]
     assert gaps and {g.reason for g in gaps} == {"throttled"}

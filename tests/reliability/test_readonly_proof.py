@@ -27,9 +27,8 @@ from auditor.connectors.readonly import AWS_ALLOWED_EXCEPTIONS, AWS_READ_PREFIXE
 from auditor.demo import aws_estate, azure_estate
 from auditor.demo.fakearm import FakeARM
 from auditor.demo.moto_server import request_log
-from tests.reliability.conftest import ORG_CONFIG, aws_behind, reset_moto, run_cli, write_config
+from tests.reliability.conftest import ORG_CONFIG, aws_behind, azure_scan, reset_moto, run_cli, write_config
 from tests.reliability.faultproxy import FaultProxy, Seen
-from tests.reliability.test_faults_azure import scan as azure_scan
 
 MUTATING_METHODS = {"PUT", "POST", "DELETE", "PATCH"}
 
