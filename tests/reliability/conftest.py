@@ -136,7 +136,7 @@ def seed_clean_estate(url: str) -> None:
 
 
 AWS_CONFIG = "aws:\n  regions: [us-east-1, eu-west-1, eu-west-3, eu-central-1, eu-west-2]\n"
-ORG_CONFIG = "aws:\n  organization: true\n"
+ORG_CONFIG = "aws:\n  organization: true\n  regions: [us-east-1, eu-west-1, eu-west-2, eu-west-3, eu-central-1]\n"
 
 SCAN = ["scan", "--provider", "aws", "--quiet", "--no-history", "--format", "json,md,html,sarif,junit,csv"]
 

@@ -18,7 +18,8 @@ produces:
 Decisions are seeded and repeatable: whether the *k*-th sending of one request (same method,
 path, query, operation and body) is faulted depends only on ``seed``, the request and *k*,
 never on how threads interleave. ``max_consecutive`` makes faults transient: a request faulted
-that many times in a row goes through on the next try.
+that many times in a row goes through on the next try (requests are told apart by method, path, query,
+body, operation, and for AWS the signing region, service and access key).
 
 ``die_after=N`` makes the proxy die after N requests (the next one is reset, the listening socket
 closes, open connections are cut): a server that dies mid-scan. The upstream's own address in
@@ -371,8 +372,11 @@ class FaultProxy:
 
     # ---- deciding ----------------------------------------------------------------------------
 
-    def decide(self, info: RequestInfo, body: bytes) -> tuple[Rule | None, random.Random]:
-        key = hashlib.sha256(f"{info.method} {info.target} {info.operation}".encode() + b"\0" + body).hexdigest()
+    def decide(self, info: RequestInfo, body: bytes, caller: str = "") -> tuple[Rule | None, random.Random]:
+        """The fault for this sending of a request. A request is the same when its method, target, body,
+        region, service and caller (the access key) are: one bucket's policy asked from two accounts is two."""
+        what = f"{info.method} {info.target} {info.operation} {info.service} {info.region} {caller}"
+        key = hashlib.sha256(what.encode() + b"\0" + body).hexdigest()
         with self._lock:
             k = self._sent.get(key, 0)
             self._sent[key] = k + 1
@@ -488,7 +492,8 @@ def _handler(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:
                 threading.Thread(target=proxy.kill, daemon=True).start()
                 self._cut()
                 return
-            rule, rng = proxy.decide(info, body)
+            caller = (self.headers.get("Authorization") or "").partition("Credential=")[2].partition("/")[0]
+            rule, rng = proxy.decide(info, body, caller)
             seen.fault = rule.fault if rule else None
             if rule is not None and rule.fault == "reset":
                 self._cut()
