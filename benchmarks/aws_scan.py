@@ -46,15 +46,15 @@ REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-
 ACCOUNT = "123456789012"
 CREDS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 
-SERVER = """
-import os, sys
-os.environ["MOTO_EC2_LOAD_DEFAULT_AMIS"] = "false"
-from moto.server import ThreadedMotoServer
-server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-server.start()
-print(server.get_host_and_port()[1], flush=True)
-sys.stdin.read()
-server.stop()
+# moto, plus the demo's gap filler for the APIs moto lacks (HealthLake, HealthImaging…), which the
+# connector lists in every region: without it they would answer HTTP 500 and be retried.
+SERVER = f"""
+import sys
+sys.path.insert(0, {str(ROOT)!r})
+from auditor.demo.moto_server import moto_server
+with moto_server(quiet=False) as url:  # request lines on stderr, counted below
+    print(url.rsplit(":", 1)[1], flush=True)
+    sys.stdin.read()
 """
 
 AUDITOR = """
@@ -206,9 +206,22 @@ def seed(url: str, n: int) -> dict[str, int]:
     with ThreadPoolExecutor(8) as pool:
         list(pool.map(replicate, replicated))
     stats["replicated"] = len(replicated)
-    # Emulator warm-up, not a tool's cost: moto builds its EC2 backend (~2 s of CPU) on the first EC2
-    # call it serves, which real AWS does not; whichever tool asked first would pay for it.
-    boto3.client("ec2", region_name="us-east-1", endpoint_url=url, **CREDS).describe_regions()
+    # Emulator warm-up, not a tool's cost: moto builds each service's backend for a region (EC2's:
+    # ~2 s of CPU) on the first call it serves there, which real AWS does not; whichever tool asked
+    # first would pay for it. The connector lists these services in every enabled region.
+    enabled = [r["RegionName"] for r in boto3.client("ec2", region_name="us-east-1", endpoint_url=url, **CREDS)
+               .describe_regions()["Regions"] if r.get("OptInStatus") != "not-opted-in"]
+    listings = [("rds", "describe_db_instances", {}), ("rds", "describe_db_clusters", {}),
+                ("dynamodb", "list_tables", {}), ("ec2", "describe_snapshots", {"OwnerIds": ["self"]}),
+                ("redshift", "describe_clusters", {}), ("efs", "describe_file_systems", {}),
+                ("backup", "list_backup_vaults", {})]
+
+    def warm(region: str) -> None:
+        for service, operation, params in listings:
+            getattr(boto3.client(service, region_name=region, endpoint_url=url, **CREDS), operation)(**params)
+
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(warm, enabled))
     return stats
 
 

@@ -1,7 +1,8 @@
 """AWS Backup: vaults, and where the backups of every protected store are copied.
 
 Listing (every account and scanned region): ``ListBackupVaults`` (vaults are stores of kind
-``backup-vault``; tags in bulk, ``ListTags`` as the fallback) and ``ListBackupPlans``.
+``backup-vault``; tags in bulk, ``ListTags`` as the fallback) and, where there is a vault for a
+plan's rules to back up into, ``ListBackupPlans``.
 
 Deep reads of an in-scope vault: ``GetBackupVaultAccessPolicy`` (grants, source ``vault-policy``)
 and its KMS key.
@@ -54,8 +55,10 @@ _VAULTS, _PLANS = "backup.vaults", "backup.plans"
 
 def discover(scan: Scan) -> list[Found]:
     def listing(account: Account, region: str) -> tuple[list[Any] | None, list[Any] | None]:
-        return (scan.pages(account, region, "backup", "ListBackupVaults", "BackupVaultList"),
-                scan.pages(account, region, "backup", "ListBackupPlans", "BackupPlansList"))
+        vaults = scan.pages(account, region, "backup", "ListBackupVaults", "BackupVaultList")
+        if vaults == []:  # a plan's rules back up into a vault of its own region: none here, no plan either
+            return vaults, []
+        return vaults, scan.pages(account, region, "backup", "ListBackupPlans", "BackupPlansList")
 
     listed = regional.per_region(scan, listing)
     placed: dict[tuple[str, str], list[str]] = {}

@@ -21,6 +21,7 @@ import contextlib
 import functools
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -110,14 +111,20 @@ def retry_mode() -> str:
 
 
 class Clients:
-    """One guarded, counted client per (account, service, region)."""
+    """One guarded, counted client per (account, service, region), the most recently used kept.
+
+    A botocore client costs up to a megabyte (EC2's) and most are used for one listing call in one
+    region: only the ``keep`` most recently used stay cached, so memory does not grow with
+    services x regions.
+    """
 
     def __init__(self, declared: Collection[str], calls: ApiCalls, max_workers: int) -> None:
         self._declared = frozenset(declared)
         self._calls = calls
         self._lock = threading.Lock()
         self._sessions: dict[str, boto3.session.Session] = {}
-        self._clients: dict[tuple[str, str, str], Any] = {}
+        self._clients: OrderedDict[tuple[str, str, str], Any] = OrderedDict()
+        self._keep = max(24, 3 * max_workers)
         self._config = BotoConfig(
             retries={"mode": retry_mode()},
             max_pool_connections=max(10, max_workers + 2),
@@ -156,15 +163,16 @@ class Clients:
 
     def client(self, account: Account | None, service: str, region: str) -> Any:
         key = ("" if account is None else account.id, service, region)
-        client = self._clients.get(key)
-        if client is not None:
-            return client
         with self._lock:
             client = self._clients.get(key)
             if client is None:
                 client = self._session_locked(account).client(service, region_name=region, config=self._config)
                 self._prepare(client, service)
                 self._clients[key] = client
+                while len(self._clients) > self._keep:
+                    self._clients.popitem(last=False)
+            else:
+                self._clients.move_to_end(key)
         return client
 
     def _prepare(self, client: Any, service: str) -> None:
