@@ -18,6 +18,7 @@ from auditor.demo import aws_estate
 from tests.reliability.conftest import (
     ORG_CONFIG,
     SCAN,
+    CliResult,
     aws_behind,
     reset_moto,
     run_cli,
@@ -77,10 +78,17 @@ def test_resets_and_slow_answers_change_nothing(hospital: str, clean_run: tuple[
     print(f"aws faults injected and survived (resets/slow): {proxy.faults()} over {len(proxy.seen)} requests")
 
 
-def test_throttling_that_never_clears_is_a_gap_not_a_pass(hospital: str, tmp_path: Path) -> None:
-    """Every S3 GetBucketReplication throttled past the retries: the copies are unknown, not absent."""
+@pytest.fixture(scope="module")
+def never_clears(hospital: str, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, CliResult]:
+    """Every S3 GetBucketReplication throttled past the retries."""
     rules = (Rule("throttle", 1.0, service="s3", operation="GetBucketReplication"),)
-    _, out, result = scan_aws(hospital, tmp_path, rules, 3)
+    _, out, result = scan_aws(hospital, tmp_path_factory.mktemp("never-clears"), rules, 3)
+    return out, result
+
+
+def test_throttling_that_never_clears_is_a_gap_not_a_pass(never_clears: tuple[Path, CliResult]) -> None:
+    """The copies are unknown, not absent."""
+    out, result = never_clears
     assert result.code == 1 and "incomplete" in result.out, result
     doc = json.loads((out / "findings.json").read_text())
     throttled = [g for g in doc["coverage_gaps"] if g["reason"] == "throttled"]
@@ -92,10 +100,8 @@ def test_throttling_that_never_clears_is_a_gap_not_a_pass(hospital: str, tmp_pat
 
 @pytest.mark.xfail(strict=True, reason="engine: a policy on a store whose deep read partly failed is still "
                                        "recorded as passed (auditor/engine/evaluate.py _Run.resource)")
-def test_a_store_whose_replication_is_unreadable_does_not_pass_the_replica_policy(hospital: str,
-                                                                                   tmp_path: Path) -> None:
-    rules = (Rule("throttle", 1.0, service="s3", operation="GetBucketReplication"),)
-    _, out, _ = scan_aws(hospital, tmp_path, rules, 3)
-    doc = json.loads((out / "findings.json").read_text())
+def test_a_store_whose_replication_is_unreadable_does_not_pass_the_replica_policy(
+        never_clears: tuple[Path, CliResult]) -> None:
+    doc = json.loads((never_clears[0] / "findings.json").read_text())
     replicated = "arn:aws:s3:::loire-dpi-patients"  # replicated to Virginia: unread, so not known to pass
     assert replicated not in (doc.get("passed") or {}).get("RES-002", [])
