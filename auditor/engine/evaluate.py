@@ -101,6 +101,16 @@ class _Run:
         self.severity = {p.id: severity_for(p, profile) for p in active}
         self.used_waivers: set[str] = set()
         self.passed: dict[str, list[str]] = {}
+        self.unread: dict[str, str] = {}  # resource id -> what could not be read of it (from coverage gaps)
+
+    def note_unread(self, gaps: Iterable[CoverageGap]) -> None:
+        """A store named by a coverage gap passes nothing: its policies are at best unknown."""
+        for g in gaps:
+            if g.resource_id:
+                reason = f"{g.service} {g.reason}"
+                previous = self.unread.get(g.resource_id)
+                if previous is None or reason not in previous:
+                    self.unread[g.resource_id] = reason if previous is None else f"{previous}; {reason}"
 
     def set_policies(self, resource_policies: list[Policy], gap_policies: list[Policy]) -> None:
         self.resource_policies = resource_policies
@@ -244,7 +254,11 @@ class _Run:
         out = [self.finding(policy, Status.UNKNOWN, [], error, resource=r) for policy, error in errors]
         if not selected:
             return out
+        unread = self.unread.get(r.id)
         for policy, (status, details, error) in zip(selected, self.verdicts(r, selected), strict=True):
+            if status is Status.PASS and unread:
+                # part of this store could not be read: what was read passes, but that proves nothing
+                status, error = Status.UNKNOWN, f"part of this store could not be read ({unread})"
             if status is Status.PASS:
                 self.passed.setdefault(policy.id, []).append(r.id)
             else:
@@ -267,6 +281,7 @@ class _Run:
 
 def evaluate(inventory: Inventory, pack: PolicyPack, profile: Profile, waivers: WaiverSet) -> Evaluation:
     run = _Run(pack, profile, waivers)
+    run.note_unread(inventory.coverage_gaps)
     findings: list[Finding] = []
     for resource in inventory.resources:
         findings.extend(run.resource(resource))
@@ -285,6 +300,8 @@ def evaluate_one(resources: Iterable[Resource], gaps: Iterable[CoverageGap], pac
                  policy: Policy) -> Evaluation:
     """Run a single policy (for ``auditor policies test``)."""
     run = _Run(pack, profile, WaiverSet((), ()))
+    gaps = tuple(gaps)
+    run.note_unread(gaps)
     run.set_policies([policy] if policy.target == "resource" else [], [policy] if policy.target != "resource" else [])
     run.severity.setdefault(policy.id, severity_for(policy, profile))
     out: list[Finding] = []

@@ -93,3 +93,14 @@ examples:
         load_pack([tmp_path])
     assert what in err.value.one_line()
     assert str(tmp_path / "bad.yaml") in err.value.one_line()
+
+
+def test_a_store_named_by_a_gap_passes_nothing() -> None:
+    store = bucket("patients", "eu-west-3")
+    gap = CoverageGap("aws", "s3", "throttled", "s3:GetBucketReplication: SlowDown", account="111122223333",
+                      region="eu-west-3", resource_id=store.id)
+    doc = findings_of(store, bucket("patients-ok", "eu-west-3"), gaps=(gap,))
+    assert not [pid for pid, ids in doc.passed.items() if store.id in ids]
+    res002 = next(f for f in doc.findings if f.policy_id == "RES-002" and f.resource_id == store.id)
+    assert res002.status is Status.UNKNOWN
+    assert "arn:aws:s3:::patients-ok" in doc.passed["RES-002"]

@@ -98,10 +98,11 @@ def test_throttling_that_never_clears_is_a_gap_not_a_pass(never_clears: tuple[Pa
     assert any(f["status"] == "unknown" and f["policy_id"] == "COV-001" for f in doc["findings"])
 
 
-@pytest.mark.xfail(strict=True, reason="engine: a policy on a store whose deep read partly failed is still "
-                                       "recorded as passed (auditor/engine/evaluate.py _Run.resource)")
 def test_a_store_whose_replication_is_unreadable_does_not_pass_the_replica_policy(
         never_clears: tuple[Path, CliResult]) -> None:
     doc = json.loads((never_clears[0] / "findings.json").read_text())
     replicated = "arn:aws:s3:::loire-dpi-patients"  # replicated to Virginia: unread, so not known to pass
     assert replicated not in (doc.get("passed") or {}).get("RES-002", [])
+    unknown = [f for f in doc["findings"] if f["resource_id"] == replicated and f["policy_id"] == "RES-002"]
+    assert unknown and unknown[0]["status"] == "unknown"
+    assert any("could not be read" in e for e in unknown[0]["evidence"])
