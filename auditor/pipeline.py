@@ -127,6 +127,14 @@ def load_inventory(path: Path) -> Inventory:
     return from_dict(Inventory, data, "$")
 
 
+def check_formats(formats: Sequence[str]) -> None:
+    from auditor.render import RENDERERS
+
+    unknown = [f for f in formats if f not in RENDERERS]
+    if unknown:
+        raise ConfigError(f"unknown format {unknown[0]!r} (known: {', '.join(sorted(RENDERERS))})")
+
+
 def write_outputs(doc: FindingsDoc, out: Path, formats: Sequence[str], lang: str,
                   inventory: Inventory | None = None, previous: FindingsDoc | None = None,
                   trend: Sequence[RunRecord] = ()) -> list[Path]:
@@ -136,9 +144,7 @@ def write_outputs(doc: FindingsDoc, out: Path, formats: Sequence[str], lang: str
     """
     from auditor.render import RENDERERS, RenderOptions, TrendPoint
 
-    unknown = [f for f in formats if f not in RENDERERS]
-    if unknown:
-        raise ConfigError(f"unknown format {unknown[0]!r} (known: {', '.join(sorted(RENDERERS))})")
+    check_formats(formats)
     findings_json = RENDERERS["json"].render(doc, RenderOptions(lang=lang))
     digest = hashlib.sha256(findings_json.encode("utf-8")).hexdigest()
     options = RenderOptions(lang=lang, findings_sha256=digest, generated_at=doc.run.finished, previous=previous,
@@ -173,7 +179,8 @@ def audit(config: Config, source: Callable[[Config], Inventory], *, write_invent
     started = now()
     fail_on = _severity(config.fail_on)
     pack = load_pack(config.policy_dirs)
-    pack.profile(config.profile)  # fail fast on a bad profile, before a long scan
+    pack.profile(config.profile)  # fail fast on a bad profile or format, before a long scan
+    check_formats(config.formats)
     if config.history is not None:
         history.open_history(config.history).close()  # fail fast on a bad history location too
     raw = source(config)
@@ -204,6 +211,9 @@ def publish(doc: FindingsDoc, config: Config, inventory: Inventory | None = None
 def merge_runs(paths: Sequence[Path], config: Config, expect: int | None = None) -> tuple[Outcome, tuple[str, ...]]:
     """``auditor merge``: shard results -> one run, written, recorded and gated like a scan; plus the notices."""
     fail_on = _severity(config.fail_on)
+    if expect is not None and expect < 1:
+        raise ConfigError(f"--expect {expect}: expected the number of shards (1 or more)")
+    check_formats(config.formats)
     merged = merge([(str(p), load_doc(p)) for p in paths], expect)
     doc = merged.doc
     files = publish(doc, replace(config, shard=None))

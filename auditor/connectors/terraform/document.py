@@ -177,5 +177,5 @@ def _line_of(path: Path, key: str) -> str:
                 if f'"{key}"' in line:
                     return f"{path}:{number}"
     except OSError:
-        pass
+        return f"{path}:1"  # unreadable now: the error still names the file
     return f"{path}:1"

@@ -1,0 +1,33 @@
+"""Nonsense on the command line is exit 2 with one line, before any scan starts."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+@pytest.mark.parametrize(
+    ("args", "what"),
+    [
+        (["demo", "--offline", "--format", "html,pdf"], "unknown format 'pdf'"),
+        (["demo", "--offline", "--lang", "de"], "--lang"),
+        (["demo", "--offline", "--fail-on", "extreme"], "--fail-on"),
+        (["demo", "--offline", "--profile", "nope"], "unknown profile"),
+        (["scan", "--provider", "gcp"], "--provider"),
+        (["scan", "--shard", "4/3"], "--shard"),
+        (["merge", "findings.json", "--expect", "0", "--no-history"], "--expect 0"),
+        (["history", "--last", "0"], "--last 0"),
+        (["permissions", "gcp"], "permissions"),
+    ],
+)
+def test_bad_options_fail_fast_with_one_line(tmp_path: Path, args: list[str], what: str) -> None:
+    result = subprocess.run([sys.executable, "-m", "auditor", *args], cwd=tmp_path, capture_output=True, text=True,
+                            timeout=120, check=False)
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and what in lines[0], result.stderr
+    assert "Demo estate" not in result.stdout + result.stderr  # refused before anything was collected
+    assert not (tmp_path / "audit-out").exists()
