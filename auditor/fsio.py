@@ -55,18 +55,23 @@ def dump_json(obj: Any) -> str:
     return json.dumps(obj, indent=2, ensure_ascii=False) + "\n"
 
 
-def read_json(path: Path, max_bytes: int = 2 * 1024 * 1024 * 1024) -> Any:
-    """Parse a JSON input file; problems are ``InputError`` with ``file:line``."""
+def read_input(path: Path, max_bytes: int, kind: str, error: type[AuditorError] = InputError) -> bytes:
+    """The bytes of an input file, or ``error`` naming the file: missing, a folder, unreadable, too big."""
     try:
         if path.stat().st_size > max_bytes:
-            raise InputError(f"file is larger than {max_bytes // (1024 * 1024)} MiB", location=str(path))
-        raw = path.read_bytes()
+            raise error(f"file is larger than {max_bytes // (1024 * 1024)} MiB", location=str(path))
+        return path.read_bytes()
     except FileNotFoundError:
-        raise InputError("file not found", location=str(path)) from None
+        raise error("file not found", location=str(path)) from None
     except IsADirectoryError:
-        raise InputError("is a directory, expected a JSON file", location=str(path)) from None
+        raise error(f"is a directory, expected a {kind} file", location=str(path)) from None
     except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", location=str(path)) from None
+        raise error(f"cannot read: {exc.strerror}", location=str(path)) from None
+
+
+def read_json(path: Path, max_bytes: int = 2 * 1024 * 1024 * 1024) -> Any:
+    """Parse a JSON input file; problems are ``InputError`` with ``file:line``."""
+    raw = read_input(path, max_bytes, "JSON")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from auditor.errors import AuditorError, InputError
+from auditor.fsio import read_input
 
 MAX_BYTES = 8 * 1024 * 1024
 MAX_ALIASES = 200
@@ -177,14 +178,7 @@ def loads(text: str | bytes, source: str = "<input>") -> Any:
 
 def load(path: Path, error: type[AuditorError] = InputError) -> Any:
     """Read and parse a YAML file; errors are raised as ``error`` (e.g. ``PolicyError``)."""
-    try:
-        raw = path.read_bytes() if path.stat().st_size <= MAX_BYTES else b"x" * (MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise error("file not found", location=str(path)) from None
-    except IsADirectoryError:
-        raise error("is a directory, expected a YAML file", location=str(path)) from None
-    except OSError as exc:
-        raise error(f"cannot read: {exc.strerror}", location=str(path)) from None
+    raw = read_input(path, MAX_BYTES, "YAML", error)
     try:
         return loads(raw, str(path))
     except InputError as exc:
