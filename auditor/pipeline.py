@@ -18,7 +18,7 @@ from auditor.connectors import connector
 from auditor.connectors.base import Candidate, ScopeFilter, everything, shard_slice
 from auditor.engine.evaluate import evaluate
 from auditor.engine.pack import PolicyPack, load_pack
-from auditor.engine.waivers import load_waivers
+from auditor.engine.waivers import WaiverSet, load_waivers
 from auditor.errors import ConfigError
 from auditor.fsio import dump_json, read_json, write_atomic
 from auditor.geo.resolve import resolve
@@ -92,12 +92,13 @@ class Assessment:
 
 
 def assess(inventory: Inventory, config: Config, *, started: str | None = None, pack: PolicyPack | None = None,
-           today: dt.date | None = None) -> Assessment:
+           today: dt.date | None = None, waivers: WaiverSet | None = None) -> Assessment:
     """Stages 2-3: enrich a raw inventory and evaluate the policy pack under the configured profile."""
     started = started or now()
     pack = pack or load_pack(config.policy_dirs)
     profile = pack.profile(config.profile).narrowed(config.allowed_countries, config.dpf)
-    waivers = load_waivers(config.waivers, today or dt.date.today(), config.waiver_max_days)
+    if waivers is None:
+        waivers = load_waivers(config.waivers, today or dt.date.today(), config.waiver_max_days)
     enriched = enrich(inventory, config)
     result = evaluate(enriched, pack, profile, waivers)
     run = Run(
@@ -179,12 +180,13 @@ def audit(config: Config, source: Callable[[Config], Inventory], *, write_invent
     started = now()
     fail_on = _severity(config.fail_on)
     pack = load_pack(config.policy_dirs)
-    pack.profile(config.profile)  # fail fast on a bad profile or format, before a long scan
+    pack.profile(config.profile)  # fail fast on a bad profile, format or waivers file, before a long scan
     check_formats(config.formats)
+    waivers = load_waivers(config.waivers, dt.date.today(), config.waiver_max_days)
     if config.history is not None:
         history.open_history(config.history).close()  # fail fast on a bad history location too
     raw = source(config)
-    assessment = assess(raw, config, started=started, pack=pack)
+    assessment = assess(raw, config, started=started, pack=pack, waivers=waivers)
     assessment = replace(assessment, doc=mark_shard(assessment.doc, config.shard))
     files = publish(assessment.doc, config, inventory=raw if write_inventory else None)
     return Outcome(assessment, gate(assessment.doc, fail_on, config.allow_unknown), tuple(files))

@@ -31,3 +31,13 @@ def test_bad_options_fail_fast_with_one_line(tmp_path: Path, args: list[str], wh
     assert len(lines) == 1 and what in lines[0], result.stderr
     assert "Demo estate" not in result.stdout + result.stderr  # refused before anything was collected
     assert not (tmp_path / "audit-out").exists()
+
+
+def test_a_bad_waivers_file_is_refused_before_the_scan(tmp_path: Path) -> None:
+    (tmp_path / "auditor.yaml").write_text("waivers: waivers.yaml\n")
+    (tmp_path / "waivers.yaml").write_text("waivers:\n  - id: W1\n")
+    result = subprocess.run([sys.executable, "-m", "auditor", "demo"], cwd=tmp_path, capture_output=True, text=True,
+                            timeout=120, check=False)
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"error: {tmp_path / 'waivers.yaml'}:2: waivers.0: 'policy' is a required property"
+    assert "Demo estate" not in result.stdout + result.stderr
