@@ -104,7 +104,8 @@ def test_policy_parser_judges_conditions_like_aws():
          "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}},  # network only: unknown, never safe
         {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
          "Condition": {"StringEquals": {"aws:PrincipalAccount": FOREIGN}}},
-        {"Effect": "Deny", "Principal": "*", "Action": "s3:*"},
+        {"Effect": "Deny", "Principal": "*", "Action": "s3:*",  # only over plain HTTP: takes nothing away
+         "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
         {"Effect": "Allow", "Principal": {"Service": "logging.s3.amazonaws.com"}, "Action": "s3:PutObject"},
         {"Effect": "Allow", "Principal": {"AWS": "111122223333"}, "NotAction": "s3:Delete*"},
     ]}
@@ -116,6 +117,54 @@ def test_policy_parser_judges_conditions_like_aws():
     assert ("*", PrincipalKind.ACCOUNT, Permission.READ, FOREIGN) in got
     assert ("logging.s3.amazonaws.com", PrincipalKind.SERVICE, Permission.WRITE, None) in got
     assert ("111122223333", PrincipalKind.ACCOUNT, Permission.READ, "111122223333") in got
+
+
+def test_an_unconditional_deny_takes_the_permission_away():
+    doc = {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:*"},
+                         {"Effect": "Deny", "Principal": "*", "Action": "s3:*"}]}
+    assert policy.grants(doc, service="s3", source="bucket-policy") == []
+
+
+def test_resource_patterns_are_matched_against_the_store():
+    doc = {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+                          "Resource": "arn:aws:s3:::other-bucket/*"},
+                         {"Effect": "Allow", "Principal": {"AWS": FOREIGN}, "Action": "s3:GetObject",
+                          "Resource": "arn:aws:s3:::mine/reports/*"},
+                         {"Effect": "Allow", "Principal": {"AWS": "111122223333"}, "Action": "s3:GetObject",
+                          "NotResource": ["arn:aws:s3:::mine", "arn:aws:s3:::mine/*"]}]}
+    got = policy.grants(doc, service="s3", source="bucket-policy", resource_arns=("arn:aws:s3:::mine",))
+    assert [(g.principal, g.permission) for g in got] == [(FOREIGN, Permission.READ)]
+    # without the store's ARN nothing can be ruled out: every Allow counts
+    assert len(policy.grants(doc, service="s3", source="bucket-policy")) == 3
+    # another partition's ARN in the policy still names the store
+    cn = {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+                         "Resource": "arn:aws-cn:s3:::mine/*"}]}
+    assert policy.grants(cn, service="s3", source="bucket-policy", resource_arns=("arn:aws:s3:::mine",))
+
+
+def test_a_deny_with_a_condition_it_cannot_read_takes_nothing_away():
+    doc = {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject"},
+                         {"Effect": "Deny", "Principal": "*", "Action": "s3:*",
+                          "Condition": {"StringNotEquals": {"aws:PrincipalTag/team": "x"}}}]}
+    got = policy.grants(doc, service="s3", source="bucket-policy")
+    assert [(g.principal_kind, g.permission) for g in got] == [(PrincipalKind.PUBLIC, Permission.READ)]
+
+
+def test_deny_unless_org_or_aws_service_keeps_both_exceptions():
+    doc = {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject"},
+                         {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*",
+                          "Condition": {"StringNotEquals": {"aws:PrincipalOrgID": "o-abcdef1234"},
+                                        "Bool": {"aws:PrincipalIsAWSService": "false"}}}]}
+    got = {(g.principal_kind, g.home) for g in policy.grants(doc, service="s3", source="bucket-policy")}
+    assert got == {(PrincipalKind.ACCOUNT, "o-abcdef1234"), (PrincipalKind.SERVICE, None)}
+
+
+def test_deny_unless_vpc_endpoint_makes_a_public_grant_unknown():
+    doc = {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject"},
+                         {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*",
+                          "Condition": {"StringNotEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}}}]}
+    got = policy.grants(doc, service="s3", source="bucket-policy")
+    assert [(g.principal_kind, g.condition) for g in got] == [(PrincipalKind.UNKNOWN, "aws:SourceVpce=vpce-1a2b3c4d")]
 
 
 _json = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=8),

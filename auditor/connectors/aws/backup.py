@@ -106,7 +106,8 @@ def _grants(scan: Scan, found: Found, answer: dict[str, Any] | None) -> list[Acc
     if not answer or not answer.get("Policy"):
         return None if answer is None else []
     try:
-        return policy.grants(str(answer["Policy"]), service="backup", source="vault-policy")
+        return policy.grants(str(answer["Policy"]), service="backup", source="vault-policy",
+                             resource_arns=(found.arn,))
     except ValueError as exc:
         scan.gap("backup", gaps.ERROR, f"backup:GetBackupVaultAccessPolicy: unreadable policy document ({exc})",
                  account=found.account, region=found.region, resource=found.arn)

@@ -127,7 +127,8 @@ def _grants(scan: Scan, found: Found, answer: dict[str, Any] | None) -> list[Acc
     if not answer or not answer.get("Policy"):
         return None if answer is None else []
     try:
-        return policy.grants(str(answer["Policy"]), service="dynamodb", source="resource-policy")
+        return policy.grants(str(answer["Policy"]), service="dynamodb", source="resource-policy",
+                             resource_arns=(found.arn,))
     except ValueError as exc:
         scan.gap("dynamodb", gaps.ERROR, f"dynamodb:GetResourcePolicy: unreadable policy document ({exc})",
                  account=found.account, region=found.region, resource=found.arn)

@@ -111,7 +111,7 @@ def _outside_grants(scan: Scan, account: Any, region: str, arn: str, owner: str
     if not answer or not answer.get("Policy"):
         return (), ("kms:GetKeyPolicy",)
     try:
-        grants = policy.grants(str(answer["Policy"]), service="kms", source="key-policy")
+        grants = policy.grants(str(answer["Policy"]), service="kms", source="key-policy", resource_arns=(arn,))
     except ValueError as exc:
         scan.gap("kms", "error", f"kms:GetKeyPolicy: unreadable policy document ({exc})", account=owner,
                  region=region, resource=arn)

@@ -217,7 +217,8 @@ def _policy_grants(scan: Scan, found: Found, answer: dict[str, Any] | None) -> l
     if not answer.get("Policy"):
         return []
     try:
-        return policy.grants(str(answer["Policy"]), service="s3", source="bucket-policy")
+        return policy.grants(str(answer["Policy"]), service="s3", source="bucket-policy",
+                             resource_arns=(found.arn,))
     except ValueError as exc:
         scan.gap("s3", gaps.ERROR, f"s3:GetBucketPolicy: unreadable policy document ({exc})",
                  account=found.account, region=found.region, resource=found.arn)

@@ -100,7 +100,8 @@ def policy(change: Change) -> Iterator[Fact]:
         yield Gap("s3", "unknown-at-plan", "the bucket policy is only known at apply time", target=target)
         return
     try:
-        grants = policy_grants(text_, "bucket-policy")
+        name = target.name
+        grants = policy_grants(text_, "bucket-policy", resource_arns=(f"arn:aws:s3:::{name}",) if name else ())
     except PolicyUnreadable as exc:
         yield Gap("s3", "unreadable", str(exc), target=target)
         return
