@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from auditor import __version__
+from auditor import __version__, cli_evidence
 from auditor.errors import AuditorError, ConfigError
 
 app = typer.Typer(
@@ -29,6 +29,7 @@ app = typer.Typer(
 )
 policies_app = typer.Typer(help="List, explain, validate and test the policy pack.", no_args_is_help=True)
 app.add_typer(policies_app, name="policies")
+cli_evidence.register(app)
 
 ConfigOpt = Annotated[
     Path | None, typer.Option("--config", "-c", help="auditor.yaml (default: ./auditor.yaml if present).")
