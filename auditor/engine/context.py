@@ -11,7 +11,9 @@ origin, country, zone, allowed, and its ``locations``; ``access`` — principal,
 permission, source, home, condition; ``public`` (any public grant); ``network`` —
 public_endpoint ('yes' | 'no' | 'unknown'), private_endpoints, allowed_ranges; ``logging``
 ('on' | 'off' | 'unknown'); ``jurisdiction`` — headquarters, parent_country, exposure (list),
-offering, qualifications (list), eu_headquartered.
+offering, qualifications (list: schemes covering this service in this place today), qualification_gaps and
+qualification_unknown (scheme -> reason), transfer_map (the host's HDS transfer map URL or ''),
+eu_headquartered.
 
 ``profile``: id, allowed_zones, allowed_countries, dpf, require_customer_keys,
 accepted_key_origins, require_eu_jurisdiction, required_qualifications.
@@ -23,12 +25,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
 from auditor.engine.profile import Profile
 from auditor.geo.catalog import locate
 from auditor.geo.jurisdiction import jurisdiction
+from auditor.geo.qualifications import COVERED, NOT_COVERED, UNDETERMINED, coverage, transfer_map
 from auditor.model.inventory import AccessGrant, CoverageGap, DataLocation, KeyRef, Relation, Resource
 
 
@@ -46,14 +50,19 @@ def _place_facts(provider: str, region: str) -> tuple[str, str | None]:
 
 
 @lru_cache(maxsize=1024)
-def _jurisdiction(provider: str, region: str) -> dict[str, Any]:
+def _jurisdiction(provider: str, region: str, service: str, on: date) -> dict[str, Any]:
     j = jurisdiction(provider, region or None)
+    cover = coverage(provider, region or None, service, on)
     return {
         "headquarters": j.headquarters,
         "parent_country": j.parent_country or "",
         "exposure": list(j.exposure),
         "offering": j.offering or "",
-        "qualifications": list(j.qualifications),
+        # per service and place, from the dated catalog (auditor.geo.qualifications)
+        "qualifications": [s for s, c in cover.items() if c.state == COVERED],
+        "qualification_gaps": {s: c.reason for s, c in cover.items() if c.state == NOT_COVERED},
+        "qualification_unknown": {s: c.reason for s, c in cover.items() if c.state == UNDETERMINED},
+        "transfer_map": transfer_map(provider) or "",
         "eu_headquartered": j.eu_headquartered,
     }
 
@@ -68,6 +77,7 @@ class ContextBuilder:
         self._location_cache: dict[tuple[DataLocation, str], dict[str, Any]] = {}
         # Keys of locations, keys and grants that no active policy reads are left out of the context.
         self._keep = None if subfields is None else subfields | _CORE
+        self.today = date.today()  # the day certificates' validity is judged on
 
     def _trim(self, data: dict[str, Any]) -> dict[str, Any]:
         keep = self._keep
@@ -200,7 +210,7 @@ _BUILDERS: dict[str, _Builder] = {
         "allowed_ranges": list(r.network.allowed_ranges),
     },
     "logging": lambda b, r, m: _tri(r.logging, "on", "off"),
-    "jurisdiction": lambda b, r, m: _jurisdiction(r.provider, r.region),
+    "jurisdiction": lambda b, r, m: _jurisdiction(r.provider, r.region, r.service or "", b.today),
 }
 FIELDS: frozenset[str] = frozenset(_BUILDERS)
 # Always in location, key and grant maps: what messages and details describe.

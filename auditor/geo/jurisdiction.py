@@ -3,8 +3,9 @@
 This is the second axis next to the place's zone: ``eu-west-3`` is zone ``eu`` *and* AWS is exposed
 to the US CLOUD Act and FISA 702 there. Facts and sources are in ``data/jurisdictions.yaml``.
 
-Qualifications belong to an offering in some places, not to a provider: ``jurisdiction("ovhcloud",
-"eu-west-par-snc")`` and ``jurisdiction("ovhcloud", "eu-west-par")`` differ, as do ``aws`` in
+Qualifications belong to an offering in some places (and services), not to a provider; they come from the
+dated, sourced catalog of :mod:`auditor.geo.qualifications`: ``jurisdiction("ovhcloud",
+"eu-west-gra-snc")`` and ``jurisdiction("ovhcloud", "eu-west-gra")`` differ, as do ``aws`` in
 ``eusc-de-east-1`` (AWS European Sovereign Cloud: operated in Germany, US parent, exposure kept) and in
 ``cn-north-1`` (operated in China under Chinese law). A provider missing from the data file has
 exposure ``("UNKNOWN",)`` and is not EU-headquartered: unknown is never a pass.
@@ -13,13 +14,15 @@ exposure ``("UNKNOWN",)`` and is not EU-headquartered: unknown is never a pass.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from functools import cache, lru_cache
 from types import MappingProxyType
 from typing import Any
 
 from auditor.geo._data import load_data
 from auditor.geo.catalog import Place, canonical_provider, locate
+from auditor.geo.qualifications import place_qualifications
 from auditor.geo.zones import canonical_country, zone_of_country
 from auditor.model.inventory import Zone
 
@@ -33,7 +36,7 @@ class Jurisdiction:
     parent_country: str | None  # ISO country of the ultimate parent
     exposure: tuple[str, ...]  # e.g. ("US_CLOUD_ACT", "US_FISA_702"); () for EU-only providers
     offering: str | None  # e.g. "AWS European Sovereign Cloud", "Azure China (21Vianet)"
-    qualifications: tuple[str, ...]  # e.g. ("hds",), ("secnumcloud", "hds")
+    qualifications: tuple[str, ...]  # schemes granted in the place, any service (geo.qualifications)
     eu_headquartered: bool  # operating entity and parent both in the EU
 
 
@@ -100,9 +103,8 @@ def _offering(entry: Mapping[str, Any], where: str) -> _Offering:
     for key in ("headquarters", "parent_country"):
         if key in entry:
             overrides[key] = _country(entry[key], where)
-    for key in ("exposure", "qualifications"):
-        if key in entry:
-            overrides[key] = _strings(entry[key])
+    if "exposure" in entry:
+        overrides["exposure"] = _strings(entry["exposure"])
     if "offering" in entry:
         overrides["offering"] = str(entry["offering"])
     return _Offering(match, MappingProxyType(overrides))
@@ -120,7 +122,7 @@ def _providers() -> Mapping[str, _Provider]:
             parent_country=parent,
             exposure=_strings(entry.get("exposure")),
             offering=None if entry.get("offering") is None else str(entry["offering"]),
-            qualifications=_strings(entry.get("qualifications")),
+            qualifications=(),
             eu_headquartered=_eu(headquarters, parent),
         )
         offerings = tuple(_offering(o, f"{name}.offerings[{i}]") for i, o in enumerate(entry.get("offerings") or ()))
@@ -140,6 +142,7 @@ def jurisdiction(provider: str, region: str | None = None) -> Jurisdiction:
     if known is None:
         return Jurisdiction(name, "unknown", None, (UNKNOWN_EXPOSURE,), None, (), False)
     place = None if region is None else locate(name, region)
+    granted = place_qualifications(name, region, date.today())
     for offering in known.offerings:
         if offering.match.applies(place):
             fields: dict[str, Any] = {
@@ -148,8 +151,8 @@ def jurisdiction(provider: str, region: str | None = None) -> Jurisdiction:
                 "parent_country": known.base.parent_country,
                 "exposure": known.base.exposure,
                 "offering": known.base.offering,
-                "qualifications": known.base.qualifications,
+                "qualifications": granted,
             }
             fields.update(offering.overrides)
             return Jurisdiction(**fields, eu_headquartered=_eu(fields["headquarters"], fields["parent_country"]))
-    return known.base
+    return replace(known.base, qualifications=granted)

@@ -34,6 +34,9 @@ class AdequacyDecision:
     decision: str
     date: str  # ISO date of the decision
     scope: str | None = None  # e.g. "commercial organisations subject to PIPEDA"
+    renewed: str | None = None  # ISO date of the latest renewal
+    valid_until: str | None = None  # ISO date the decision lapses, when it has a sunset clause
+    source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +58,9 @@ def _tables() -> _Tables:
             decision=str(entry["decision"]),
             date=str(entry["date"]),
             scope=None if entry.get("scope") is None else str(entry["scope"]),
+            renewed=None if entry.get("renewed") is None else str(entry["renewed"]),
+            valid_until=None if entry.get("valid_until") is None else str(entry["valid_until"]),
+            source=None if entry.get("source") is None else str(entry["source"]),
         )
         for code, entry in data["adequacy"].items()
     }

@@ -77,7 +77,8 @@ _GDPR, _HDS, _STRICT = ("gdpr",), ("hds",), ("fr-doctrine", "eu-sovereign", "sec
 BASELINE: dict[tuple[str, ...], dict[str, str]] = {
     ("RES-001",): {"gdpr": "critical", "hds": "critical", "strict": "critical"},
     ("RES-002",): {"gdpr": "critical", "hds": "critical", "strict": "critical"},
-    ("RES-004",): {"gdpr": "high", "hds": "high", "strict": "critical"},
+    # Issue #13: under hds an edge cache outside the EEA breaks the same EEA rule as a copy (RES-002).
+    ("RES-004",): {"gdpr": "high", "hds": "critical", "strict": "critical"},
     ("KEY-002", "KEY-003"): {"gdpr": "high", "hds": "high", "strict": "critical"},
     ("ACC-001",): {"gdpr": "critical", "hds": "critical", "strict": "critical"},
     ("ACC-002", "ACC-004", "ACC-006"): {"gdpr": "high", "hds": "high", "strict": "critical"},
@@ -113,10 +114,13 @@ def test_the_profiles_say_what_they_allow() -> None:
     gdpr, hds, doctrine, sovereign = (PACK.profile(p) for p in ("gdpr", "hds", "fr-doctrine", "eu-sovereign"))
     assert gdpr.allows("GB", "adequacy") and not hds.allows("GB", "adequacy")
     assert hds.allows("NO", "eea") and not doctrine.allows("NO", "eea")
-    assert doctrine.required_qualifications == ("secnumcloud",) and doctrine.require_customer_keys
-    assert sovereign.accepted_key_origins == ("EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE", "HSM")
+    # health data under the State doctrine stays under CSP L.1111-8: both qualifications (issue #13)
+    assert doctrine.required_qualifications == ("hds", "secnumcloud") and doctrine.require_customer_keys
+    # the origin the Azure connector reports for a Managed HSM key (connectors/azure/keyvault.py)
+    assert sovereign.accepted_key_origins == ("EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE",
+                                              "Microsoft.KeyVault/managedHSMs")
     assert sovereign.require_eu_jurisdiction and not sovereign.accept_dpf
-    assert PACK.profile("secnumcloud").required_qualifications == ("secnumcloud",)
+    assert PACK.profile("secnumcloud").required_qualifications == ("hds", "secnumcloud")
 
 
 # The native guardrails the pack must cover (AWS Control Tower data residency + digital sovereignty controls,

@@ -70,13 +70,23 @@ def test_provider_jurisdiction_severity_is_the_profiles() -> None:
 
 
 def test_edge_caching_and_foreign_access_become_critical_under_the_doctrine() -> None:
-    for policy, name in (("RES-004", "loire-cdn-imagerie"), ("ACC-002", "loire-recherche-cohorte-patients"),
+    for policy, name in (("ACC-002", "loire-recherche-cohorte-patients"),
                          ("ACC-004", "sql-pmsi"), ("KEY-003", "loire-labo-resultats"), ("KEY-002", "sql-pmsi")):
         hds, doctrine = finding(run("hds"), policy, name), finding(run("fr-doctrine"), policy, name)
         assert hds is not None and doctrine is not None
         assert (hds.status.value, hds.severity.value) == ("fail", "high"), policy
         assert (doctrine.status.value, doctrine.severity.value) == ("fail", "critical"), policy
     assert "worldwide" in finding(run("hds"), "RES-004", "loire-cdn-imagerie").message["en"]  # type: ignore[union-attr]
+
+
+def test_edge_caches_outside_the_eea_are_as_severe_as_copies_under_hds() -> None:
+    # Issue #13: the same EEA storage rule as RES-002, so the same severity under hds.
+    from auditor.engine.evaluate import severity_for
+
+    pack = load_pack()
+    copy = severity_for(pack.policy("RES-002"), pack.profile("hds")).value
+    edge = finding(run("hds"), "RES-004", "loire-cdn-imagerie")
+    assert edge is not None and (edge.status.value, edge.severity.value) == ("fail", copy)
 
 
 def test_customer_held_keys_and_key_origins() -> None:
@@ -128,9 +138,9 @@ def test_a_user_profile_narrows_to_france() -> None:
 @pytest.mark.parametrize(("profile", "expected"), [
     ("hds", ["allowed zones:      eu, eea", "qualifications:     hds", "JUR-001   info -> medium",
              "LOG-001   low -> medium"]),
-    ("fr-doctrine", ["allowed zones:      eu", "customer-held keys: required", "qualifications:     secnumcloud",
+    ("fr-doctrine", ["allowed zones:      eu", "customer-held keys: required", "qualifications:     hds, secnumcloud",
                      "JUR-001   info -> critical", "RES-004   high -> critical"]),
-    ("eu-sovereign", ["key origins:        EXTERNAL, AWS_CLOUDHSM, EXTERNAL_KEY_STORE, HSM",
+    ("eu-sovereign", ["key origins:        EXTERNAL, AWS_CLOUDHSM, EXTERNAL_KEY_STORE, Microsoft.KeyVault/managedHSMs",
                       "EU jurisdiction:    required"]),
     ("gdpr", ["allowed zones:      eu, eea, adequacy", "US under the DPF:   accepted when the config sets dpf: true",
               "severity changes from the policy baseline:\n  none"]),
