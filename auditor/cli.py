@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from auditor import __version__, cli_evidence
+from auditor.catalog_cli import catalog_command
 from auditor.errors import AuditorError, ConfigError
 
 app = typer.Typer(
@@ -311,6 +312,9 @@ def regions(
     from auditor.geo.resolve import format_catalog
 
     typer.echo(format_catalog(provider), nl=False)
+
+
+app.command("catalog")(catalog_command)
 
 
 # provider -> "module:function" returning the least-privilege role document (JSON-ready).

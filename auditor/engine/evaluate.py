@@ -203,10 +203,21 @@ class _Run:
             if violated is not False:
                 return Status.UNKNOWN, [], f"condition returned {type(violated).__name__}, not a boolean"
             if policy.unknown_when is not None and policy.unknown_when.run(ctx) is True:
-                return Status.UNKNOWN, [], None
+                return Status.UNKNOWN, _Run.unknown_details(policy, ctx), None
             return Status.PASS, [], None
         except Exception as exc:  # any evaluation failure is an unknown, never a pass
             return Status.UNKNOWN, [], " ".join(str(exc).split())[:300] or type(exc).__name__
+
+    @staticmethod
+    def unknown_details(policy: Policy, ctx: Any) -> list[Any]:
+        """Details for an unknown whose message quotes them ({details}): why the facts cannot decide."""
+        if policy.details is None or not any("{details}" in t for t in policy.unknown_message.values()):
+            return []
+        try:
+            details = policy.details.run(ctx)
+        except Exception:  # the unknown stands; only its explanation is missing
+            return []
+        return list(details) if isinstance(details, list) else [details]
 
     def scopes(self, r: Resource) -> tuple[tuple[Policy, ...], tuple[tuple[Policy, str], ...]]:
         """Phase 1: which policies apply, from a small context holding only what the scopes read.

@@ -37,6 +37,8 @@ class AdequacyDecision:
     renewed: str | None = None  # ISO date of the latest renewal
     valid_until: str | None = None  # ISO date the decision lapses, when it has a sunset clause
     source: str | None = None
+    checked: str | None = None  # ISO day the source was last read
+    provenance: str | None = None  # what could not be verified
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +62,10 @@ def _tables() -> _Tables:
             scope=None if entry.get("scope") is None else str(entry["scope"]),
             renewed=None if entry.get("renewed") is None else str(entry["renewed"]),
             valid_until=None if entry.get("valid_until") is None else str(entry["valid_until"]),
-            source=None if entry.get("source") is None else str(entry["source"]),
+            source=str(entry.get("source") or data["adequacy_source"]),
+            checked=str(entry.get("checked") or data["adequacy_checked"]),
+            provenance=str(entry["provenance"]) if entry.get("provenance") else (
+                None if entry.get("source") else " ".join(str(data["adequacy_provenance"]).split())),
         )
         for code, entry in data["adequacy"].items()
     }

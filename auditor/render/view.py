@@ -9,7 +9,10 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
+
+from auditor.geo.factsheet import oldest_fact_check
 
 from auditor.model.findings import Finding, FindingsDoc, Run, Severity, Status
 from auditor.model.inventory import DataLocation, KeyRef, Relation, Resource
@@ -131,6 +134,8 @@ class ReportView:
     since: SinceView | None
     trend: TrendView | None
     findings_sha256: str | None
+    catalog_checked: str  # oldest check day of the qualification and adequacy catalog (Method section)
+    catalog_age_days: int | None  # days between that check and the report's date
     providers: tuple[str, ...]
     framework_names: tuple[str, ...]
     total: int  # findings in the document
@@ -230,6 +235,7 @@ def build(doc: FindingsDoc, options: RenderOptions) -> ReportView:
     counts = Counts(failing, sum(failing.values()), unknown_n, waived_n, passed, len(doc.coverage_gaps))
     incomplete = bool(unknown_n or doc.coverage_gaps)
 
+    catalog_checked = oldest_fact_check()
     return ReportView(
         lang=lang,
         verdict=gate_verdict(doc).value,
@@ -253,10 +259,20 @@ def build(doc: FindingsDoc, options: RenderOptions) -> ReportView:
         since=build_since(options.previous, [views[id(f)] for f in ordered], lang),
         trend=build_trend(options.trend, failing, unknown_n, run),
         findings_sha256=options.findings_sha256,
+        catalog_checked=catalog_checked,
+        catalog_age_days=_age_days(catalog_checked, options.generated_at or run.finished or run.started),
         providers=tuple(sorted({r.provider for r in doc.resources} | {f.provider for f in doc.findings})),
         framework_names=tuple(sorted({framework_of(x) for f in doc.findings for x in f.frameworks})),
         total=len(doc.findings),
     )
+
+
+def _age_days(checked: str, when: str | None) -> int | None:
+    """Whole days from the catalog's oldest check to the report's date (``None`` when either is unreadable)."""
+    try:
+        return (date.fromisoformat((when or "")[:10]) - date.fromisoformat(checked)).days
+    except ValueError:
+        return None
 
 
 def _health(r: Resource) -> bool:
