@@ -77,7 +77,7 @@ class ContextBuilder:
         self._location_cache: dict[tuple[DataLocation, str], dict[str, Any]] = {}
         # Keys of locations, keys and grants that no active policy reads are left out of the context.
         self._keep = None if subfields is None else subfields | _CORE
-        self.today = date.today()  # the day certificates' validity is judged on
+        self.today: date = date.today()  # the day certificates' validity is judged on
 
     def _trim(self, data: dict[str, Any]) -> dict[str, Any]:
         keep = self._keep

@@ -13,7 +13,6 @@ from datetime import date
 from functools import cache
 
 from auditor.geo.factsheet import oldest_fact_check
-
 from auditor.model.findings import Finding, FindingsDoc, Run, Severity, Status
 from auditor.model.inventory import DataLocation, KeyRef, Relation, Resource
 from auditor.render import geomap

@@ -10,10 +10,10 @@ from typing import Any
 from typer.testing import CliRunner
 
 from auditor.cli import app
-from auditor.errors import ConfigError
-from auditor.engine.examples import _resource
 from auditor.engine.evaluate import evaluate_one
+from auditor.engine.examples import _resource
 from auditor.engine.pack import load_pack
+from auditor.errors import ConfigError
 from auditor.geo.resolve import resolve
 from auditor.geo.zones import ADEQUACY
 from auditor.model.findings import Finding

@@ -90,3 +90,17 @@ def test_since_last_run_and_trend(doc: FindingsDoc, make_options: Any) -> None:
 def test_trend_point_counts_are_optional() -> None:
     point = TrendPoint("2026-01-01")
     assert point.counts == {} and point.unknown == 0
+
+
+def test_the_method_section_says_how_old_the_fact_catalog_is(doc: FindingsDoc) -> None:
+    from datetime import date
+
+    from auditor.geo.factsheet import oldest_fact_check
+    from auditor.render.html import render as render_html
+
+    oldest = oldest_fact_check()
+    later = date.fromisoformat(oldest).replace(year=date.fromisoformat(oldest).year + 1).isoformat()
+    v = view.build(doc, RenderOptions(generated_at=f"{later}T00:00:00Z"))
+    assert v.catalog_checked == oldest and v.catalog_age_days in (365, 366)
+    html = render_html(doc, RenderOptions(generated_at=f"{later}T00:00:00Z", lang="fr"))
+    assert f"fait le plus ancien vérifié le {oldest} ({v.catalog_age_days} jours avant ce rapport)" in html

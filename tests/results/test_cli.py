@@ -70,9 +70,9 @@ def test_diff_exit_code_follows_fail_on(nights, capsys, monkeypatch):
     assert run(capsys, monkeypatch, "diff", "1", "2", *db)[0] == 0  # only a new medium finding
     assert run(capsys, monkeypatch, "diff", "1", "2", *db, "--fail-on", "medium")[0] == 1
     code, out, _ = run(capsys, monkeypatch, "diff", "previous", "latest", *db)
-    assert code == 1  # a new high finding (edge caching outside the zone)
-    assert "2 new (1 high, 1 medium)" in out and "RES-004" in out and "loire-cdn-imagerie" in out
-    assert run(capsys, monkeypatch, "diff", "2", "3", *db, "--fail-on", "critical")[0] == 0
+    assert code == 1  # a new critical finding (edge caching outside the EEA: RES-004 is critical under hds)
+    assert "2 new (1 critical, 1 medium)" in out and "RES-004" in out and "loire-cdn-imagerie" in out
+    assert run(capsys, monkeypatch, "diff", "2", "3", *db, "--fail-on", "critical")[0] == 1  # RES-004 critical
     assert run(capsys, monkeypatch, "diff", "3", "2", *db)[0] == 0  # findings resolved: nothing to alert on
     code, out, _ = run(capsys, monkeypatch, "diff", "2", "3", *db, "--format", "json")
     body = json.loads(out)
@@ -83,7 +83,7 @@ def test_diff_exit_code_follows_fail_on(nights, capsys, monkeypatch):
 def test_diff_of_two_findings_files(nights, tmp_path, capsys, monkeypatch):
     old, new = tmp_path / "out-2" / "findings.json", tmp_path / "out-3" / "findings.json"
     code, out, _ = run(capsys, monkeypatch, "diff", str(old), str(new), "--format", "md")
-    assert code == 1 and out.startswith("**Audit changes**: 2 new") and "| high | RES-004 |" in out
+    assert code == 1 and out.startswith("**Audit changes**: 2 new") and "| critical | RES-004 |" in out
     code, out, _ = run(capsys, monkeypatch, "diff", str(old), str(new), "--limit", "0")
     assert ">= 0 days" in out  # files carry no history: the age is a lower bound
 
