@@ -29,6 +29,12 @@ class RenderOptions:
     trend: tuple[TrendPoint, ...] = ()  # past runs, oldest first; the current run is appended by the renderer
     report_link: str | None = None  # where the full report lives (Markdown summary points at it)
     generated_at: str | None = None  # shown as the report date; the run's end time when absent
+    timezone: str = "Europe/Paris"  # dates are shown in this IANA time zone (--timezone)
+    csv_separator: str | None = None  # None: ";" for French reports (what a French spreadsheet expects), else ","
+    organization: str | None = None  # heads the printed report (config report.organization)
+    scope_statement: str | None = None  # what was audited, in the auditor's words (config report.scope)
+    author: str | None = None  # who ran the audit (config report.author)
+    approver: str | None = None  # who approves it (config report.approver): the signature block
 
 
 RenderFn = Callable[[FindingsDoc, RenderOptions], str]

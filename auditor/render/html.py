@@ -69,15 +69,40 @@ def render(doc: FindingsDoc, options: RenderOptions) -> str:
         "frameworks": list(v.framework_names),
         "verdict": v.verdict,
     }
-    csp = (f"default-src 'none'; script-src {_csp_hash(js)}; style-src {_csp_hash(css)}; img-src data:; "
-           "base-uri 'none'; form-action 'none'")
+    page = print_css(v, t)
+    csp = (f"default-src 'none'; script-src {_csp_hash(js)}; style-src {_csp_hash(css)} {_csp_hash(page)}; "
+           "img-src data:; base-uri 'none'; form-action 'none'")
     return environment().get_template("report.html.j2").render(
-        v=v, t=t, h=Parts(t),
+        v=v, t=t, h=Parts(t), crosswalks=view.CROSSWALKS,
         csp=Markup(csp),  # noqa: S704 - built from constants and base64 hashes
         css=Markup(css),  # noqa: S704 - our own stylesheet file
+        print_css=Markup(page),  # noqa: S704 - built by print_css(): every value CSS-escaped
         js=Markup(js),  # noqa: S704 - our own script file
         data_json=Markup(script_json(data)),  # noqa: S704 - encoded above so it cannot leave the <script>
     )
+
+
+def css_string(value: str) -> str:
+    """A CSS string literal that nothing inside can close: quotes, backslashes, ``<`` and controls escaped."""
+    out = []
+    for ch in str(strip_controls(value)):
+        if ch.isalnum() or ch in " .,:;-_()/·@+":
+            out.append(ch)
+        else:
+            out.append(f"\\{ord(ch):06x}")
+    return '"' + "".join(out) + '"'
+
+
+def print_css(v: view.ReportView, t: Translator) -> str:
+    """The printed page: A4, a running header (organisation, scope, date) and page numbers."""
+    left = " — ".join(x for x in (v.meta.organization, str(t("report.title"))) if x)
+    right = " — ".join(x for x in (v.meta.scope_statement[:80], v.date) if x)
+    page = str(t("print.page"))
+    return ("@page{size:A4;margin:15mm 11mm 14mm 11mm;"
+            f"@top-left{{content:{css_string(left)};font:8pt system-ui,sans-serif;color:#5a6475}}"
+            f"@top-right{{content:{css_string(right)};font:8pt system-ui,sans-serif;color:#5a6475}}"
+            f"@bottom-right{{content:{css_string(page)} \" \" counter(page) \" / \" counter(pages);"
+            "font:8pt system-ui,sans-serif;color:#5a6475}}")
 
 
 RENDERER = Renderer("html", "report.html", render)

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
 
 from auditor.geo.factsheet import oldest_fact_check
 from auditor.model.findings import Finding, FindingsDoc, Run, Severity, Status
 from auditor.model.inventory import DataLocation, KeyRef, Relation, Resource
-from auditor.render import geomap
+from auditor.render import dates, geomap, summary
 from auditor.render.base import RenderOptions, finding_order, framework_of, passes, pick
 from auditor.render.frameworks import FrameworkView, RefView, build_frameworks, references
 from auditor.render.trend import SinceView, TrendView, build_since, build_trend
@@ -98,6 +98,9 @@ class DatasetView:
     rank: int  # its rank (critical 4 … info 0), -1 when none: for sorting
     sevs: str  # space-separated severities of its open findings, for the filters
     fw: str
+    state: str = "compliant"  # noncompliant | unassessed | review | compliant (see render/summary.py)
+    todo: tuple[tuple[int, str], ...] = ()  # (number of the page-one action, 0 if none; remediation), worst first
+    laws: tuple[tuple[str, tuple[str, ...]], ...] = ()  # legal references of its failing findings, by framework
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +111,18 @@ class Counts:
     waived: int
     passed: int
     gaps: int
+
+
+@dataclass(frozen=True, slots=True)
+class MetaView:
+    """Who audited what, when: the printed report's header, method section and signature block."""
+
+    organization: str
+    scope_statement: str
+    author: str
+    approver: str
+    started: str  # in the reader's time zone and language
+    finished: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +153,11 @@ class ReportView:
     providers: tuple[str, ...]
     framework_names: tuple[str, ...]
     total: int  # findings in the document
+    summary: summary.SummaryView
+    noncompliant: tuple[DatasetView, ...]  # health datasets with a blocking failure: one sheet each
+    annex: tuple[DatasetView, ...]  # the other health datasets: one annex row each
+    timezone: str
+    meta: MetaView
 
 
 def is_outside(zone: str, country: str, run: Run) -> bool:
@@ -226,6 +246,11 @@ def build(doc: FindingsDoc, options: RenderOptions) -> ReportView:
             passed_by_resource[r.id], worst, Severity(worst).rank if worst else -1,
             " ".join(sorted({v.f.severity.value for v in open_})),
             " ".join(sorted({name for v in open_ for name in v.fw.split()}))))
+    sheet = summary.build([_state_of(d) for d in datasets if d.health], run.fail_on)
+    states = {a: k for k, anchors in (("noncompliant", sheet.noncompliant), ("unassessed", sheet.unassessed),
+                                      ("review", sheet.review)) for a in anchors}
+    actions = {a.remediation: i for i, a in reversed(list(enumerate(sheet.plan, start=1)))}
+    datasets = [_finish(d, states.get(d.anchor, "compliant"), actions) for d in datasets]
     worst_first = sorted(datasets, key=lambda d: (not d.health, _rank(d.worst), d.r.name, d.r.id))
 
     failing, unknown_n, waived_n = gate_counts(ordered)
@@ -242,7 +267,7 @@ def build(doc: FindingsDoc, options: RenderOptions) -> ReportView:
         counts=counts,
         score=round(100 * passed / evaluated) if evaluated else None,
         run=run,
-        date=options.generated_at or run.finished or run.started,
+        date=dates.long(options.generated_at or run.finished or run.started, lang, options.timezone),
         scope=_scope(doc),
         datasets=tuple(d for d in worst_first if d.health),
         others=tuple(d for d in worst_first if not d.health),
@@ -263,6 +288,13 @@ def build(doc: FindingsDoc, options: RenderOptions) -> ReportView:
         providers=tuple(sorted({r.provider for r in doc.resources} | {f.provider for f in doc.findings})),
         framework_names=tuple(sorted({framework_of(x) for f in doc.findings for x in f.frameworks})),
         total=len(doc.findings),
+        summary=sheet,
+        noncompliant=tuple(d for d in worst_first if d.health and d.state == "noncompliant"),
+        annex=tuple(d for d in worst_first if d.health and d.state != "noncompliant"),
+        timezone=options.timezone,
+        meta=MetaView(options.organization or "", options.scope_statement or "", options.author or "",
+                      options.approver or "", dates.long(run.started, lang, options.timezone),
+                      dates.long(run.finished, lang, options.timezone)),
     )
 
 
@@ -272,6 +304,28 @@ def _age_days(checked: str, when: str | None) -> int | None:
         return (date.fromisoformat((when or "")[:10]) - date.fromisoformat(checked)).days
     except ValueError:
         return None
+
+
+def _state_of(d: DatasetView) -> summary.DatasetState:
+    return summary.DatasetState(d.anchor, d.r.name or d.r.id, d.r.provider, d.r.tags,
+                                [(v.f.policy_id, v.f.status, v.f.severity, v.title, v.remediation) for v in d.findings])
+
+
+# Vendor control cross-walks (AWS Control Tower, Azure sovereignty policies): how a finding maps to a
+# provider's own controls, not a legal text. A dataset sheet's "legal basis" and the printed framework
+# matrix show the legal frameworks; the cross-walks stay on screen and in findings.json.
+CROSSWALKS = frozenset({"AWS-CT", "Azure-Sovereignty"})
+
+
+def _finish(d: DatasetView, state: str, actions: Mapping[str, int]) -> DatasetView:
+    failing = [v for v in d.findings if v.f.status is Status.FAIL]
+    laws: dict[str, set[str]] = defaultdict(set)
+    for ref in {ref.ref for v in failing for ref in v.refs}:
+        name, _, control = ref.partition(":")
+        if name not in CROSSWALKS:
+            laws[name].add(control or name)
+    todo = tuple((actions.get(r, 0), r) for r in dict.fromkeys(v.remediation for v in failing if v.remediation))
+    return replace(d, state=state, todo=todo, laws=tuple((k, tuple(sorted(laws[k]))) for k in sorted(laws)))
 
 
 def _health(r: Resource) -> bool:

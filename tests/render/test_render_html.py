@@ -43,7 +43,10 @@ def test_script_json_cannot_close_the_script_element() -> None:
 def test_incomplete_audit_looks_incomplete(doc: FindingsDoc) -> None:
     html = _html(doc)
     assert 'class="incomplete-banner"' in html and 'id="incomplete" class="alert"' in html
-    assert html.index('id="incomplete"') < html.index('id="map"')  # shown before the map and the datasets
+    # page one says what could not be assessed, before the map and the datasets; the details follow them
+    assert html.index('id="summary"') < html.index('id="map"') < html.index('id="incomplete"')
+    summary = html[html.index('id="summary"'):html.index('id="map"')]
+    assert 'href="#incomplete"' in summary
 
 
 def test_score_is_printed_with_its_formula(doc: FindingsDoc) -> None:

@@ -17,7 +17,8 @@ from auditor.render.html import _JS_TEXTS
 from auditor.render.i18n import catalog
 
 TEMPLATES = sorted((shipped("reports") / "html").glob("*.j2")) + sorted((shipped("reports") / "md").glob("*.j2"))
-STATES = ("fail", "unknown", "waived", "pass", "manual", "out-of-scope", "not-evaluated")
+STATES = ("fail", "unknown", "waived", "pass", "manual", "out-of-scope", "not-evaluated", "ds-noncompliant",
+          "ds-unassessed", "ds-review", "ds-compliant")
 # keys the templates build from data ("severity." ~ sev): every value the data can take
 DYNAMIC = {
     "severity": [s.value for s in SEVERITIES],
@@ -33,6 +34,8 @@ DYNAMIC = {
     "verdict.why": ["compliant", "non-compliant", "incomplete"],
     "map": ["europe", "world"],
     "js": list(_JS_TEXTS),
+    # looked up with t.has() first: a value without a translation is shown as it is
+    "provider": [], "source": [], "kindof": [], "label": ["health", "unclassified"], "rule": [], "via": [],
 }
 
 
