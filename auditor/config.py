@@ -77,6 +77,25 @@ SCHEMA: dict[str, Any] = {
         "waiver_max_days": {"type": "integer", "minimum": 1, "maximum": 3660},
         "history": {"type": "string"},
         "policy_dirs": _STR_LIST,
+        "report": {
+            "type": "object",
+            "additionalProperties": False,
+            "description": "who audited what: heads the printed report and fills its signature block",
+            "properties": {
+                "organization": {"type": "string", "minLength": 1, "maxLength": 200},
+                "scope": {"type": "string", "minLength": 1, "maxLength": 2000},
+                "author": {"type": "string", "minLength": 1, "maxLength": 200},
+                "approver": {"type": "string", "minLength": 1, "maxLength": 200},
+                "timezone": {"type": "string", "minLength": 1, "maxLength": 64},
+                "csv_separator": {"enum": [",", ";"]},
+                "transfer_bases": {
+                    "type": "object",
+                    "description": "country code -> the legal basis declared for transfers there (SCCs, BCRs…)",
+                    "propertyNames": {"pattern": "^[A-Z]{2}$"},
+                    "additionalProperties": {"type": "string", "minLength": 1, "maxLength": 500},
+                },
+            },
+        },
     },
 }
 
@@ -110,6 +129,19 @@ class AzureConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class ReportInfo:
+    """``report:`` — the organisation, the audit's scope in words, who ran it and who approves it."""
+
+    organization: str | None = None
+    scope: str | None = None
+    author: str | None = None
+    approver: str | None = None
+    timezone: str = "Europe/Paris"
+    csv_separator: str | None = None  # None: ";" in French reports, "," in English ones
+    transfer_bases: Mapping[str, str] = field(default_factory=dict)  # country -> declared legal basis
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     profile: str = "hds"
     allowed_countries: tuple[str, ...] = ()
@@ -131,6 +163,7 @@ class Config:
     policy_dirs: tuple[Path, ...] = ()
     source: str | None = None  # the file it came from
     shard: tuple[int, int] | None = None  # scan only slice I of N of the accounts/subscriptions (--shard I/N)
+    report: ReportInfo = field(default_factory=ReportInfo)
 
     def with_overrides(self, **changes: Any) -> Config:
         """Command-line options win over the file; ``None`` means "not given"."""
@@ -207,7 +240,21 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
         history=_store(data.get("history"), base),
         policy_dirs=tuple(base / p for p in data.get("policy_dirs", ())),
         source=str(path),
+        report=_report(data.get("report") or {}, path),
     )
+
+
+def _report(data: Mapping[str, Any], path: Path) -> ReportInfo:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    timezone = str(data.get("timezone", "Europe/Paris"))
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"report.timezone {timezone!r} is not an IANA time zone", location=str(path),
+                          hint="e.g. Europe/Paris or UTC") from None
+    return ReportInfo(data.get("organization"), data.get("scope"), data.get("author"), data.get("approver"),
+                      timezone, data.get("csv_separator"), dict(data.get("transfer_bases") or {}))
 
 
 def _store(value: str | None, base: Path) -> Path | str | None:

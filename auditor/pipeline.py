@@ -13,7 +13,7 @@ from pathlib import Path
 
 from auditor import __version__
 from auditor.classify import classify, classify_one
-from auditor.config import Config
+from auditor.config import Config, ReportInfo
 from auditor.connectors import connector
 from auditor.connectors.base import Candidate, ScopeFilter, everything, shard_slice
 from auditor.engine.evaluate import evaluate
@@ -138,7 +138,8 @@ def check_formats(formats: Sequence[str]) -> None:
 
 def write_outputs(doc: FindingsDoc, out: Path, formats: Sequence[str], lang: str,
                   inventory: Inventory | None = None, previous: FindingsDoc | None = None,
-                  trend: Sequence[RunRecord] = ()) -> list[Path]:
+                  trend: Sequence[RunRecord] = (), report: ReportInfo | None = None, dpf: bool = False
+                  ) -> list[Path]:
     """Render everything in memory first, then write each file atomically: no half-written output set.
 
     ``previous`` (the last run) and ``trend`` (past runs, oldest first) feed "since last run" and the sparkline.
@@ -148,8 +149,12 @@ def write_outputs(doc: FindingsDoc, out: Path, formats: Sequence[str], lang: str
     check_formats(formats)
     findings_json = RENDERERS["json"].render(doc, RenderOptions(lang=lang))
     digest = hashlib.sha256(findings_json.encode("utf-8")).hexdigest()
-    options = RenderOptions(lang=lang, findings_sha256=digest, generated_at=doc.run.finished, previous=previous,
-                            trend=tuple(TrendPoint(r.started, r.failing, r.unknown) for r in trend))
+    from auditor.render import with_report
+
+    options = with_report(RenderOptions(lang=lang, findings_sha256=digest, generated_at=doc.run.finished,
+                                        previous=previous,
+                                        trend=tuple(TrendPoint(r.started, r.failing, r.unknown) for r in trend)),
+                          report or ReportInfo(), dpf=dpf)
     files: dict[str, str] = {}
     if inventory is not None:
         files["inventory.json"] = dump_json(to_dict(inventory))
@@ -201,10 +206,11 @@ def publish(doc: FindingsDoc, config: Config, inventory: Inventory | None = None
     formats = tuple(dict.fromkeys(("json", *config.formats)))
     if config.history is None or config.shard is not None:
         previous = history.previous_file(config.out / "findings.json", doc.run)
-        return write_outputs(doc, config.out, formats, config.lang, inventory, previous)
+        return write_outputs(doc, config.out, formats, config.lang, inventory, previous, report=config.report,
+                             dpf=config.dpf)
     with history.opened(config.history) as store:
         files = write_outputs(doc, config.out, formats, config.lang, inventory, history.previous(store, doc.run),
-                              history.trend(store, doc.run))
+                              history.trend(store, doc.run), report=config.report, dpf=config.dpf)
         written = next(f for f in files if f.name == "findings.json")
         store.record(doc, findings_sha256=hashlib.sha256(written.read_bytes()).hexdigest())
     return files

@@ -17,11 +17,11 @@ from functools import cache
 from typing import Any, TypeVar
 
 from auditor.errors import InputError
-from auditor.model import findings, inventory
+from auditor.model import findings, inventory, registers
 
 T = TypeVar("T")
 
-_NAMESPACE: dict[str, Any] = {**vars(inventory), **vars(findings)}
+_NAMESPACE: dict[str, Any] = {**vars(registers), **vars(inventory), **vars(findings)}
 
 
 @cache

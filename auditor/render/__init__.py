@@ -11,16 +11,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from auditor.config import ReportInfo
 from auditor.errors import ConfigError
 from auditor.fsio import read_json, write_atomic
 from auditor.model import codec, schema
 from auditor.model.findings import FindingsDoc
-from auditor.render import csvfmt, html, jsonfmt, junit, markdown, sarif
+from auditor.render import csvfmt, html, jsonfmt, junit, markdown, registers, sarif
 from auditor.render.base import LANGS, Renderer, RenderOptions, TrendPoint
 
 RENDERERS: dict[str, Renderer] = {
     r.name: r for r in (html.RENDERER, jsonfmt.RENDERER, sarif.RENDERER, junit.RENDERER, csvfmt.RENDERER,
-                        markdown.RENDERER)
+                        markdown.RENDERER, registers.JSON_RENDERER, registers.ART30_RENDERER,
+                        registers.MAP_RENDERER)
 }
 
 __all__ = ["LANGS", "RENDERERS", "RenderOptions", "Renderer", "TrendPoint", "load_findings", "parse_formats",
@@ -86,18 +88,27 @@ def render_to(doc: FindingsDoc, formats: Sequence[str], out: Path, options: Rend
     return [write_atomic(out, RENDERERS[names[0]].render(doc, options))]
 
 
+def with_report(options: RenderOptions, info: ReportInfo, *, dpf: bool = False) -> RenderOptions:
+    """The options with the ``report:`` configuration (organisation, scope, author, approver, time zone, CSV,
+    declared transfer bases) and whether US transfers rest on the Data Privacy Framework."""
+    return replace(options, organization=info.organization, scope_statement=info.scope, author=info.author,
+                   approver=info.approver, timezone=info.timezone, csv_separator=info.csv_separator,
+                   transfer_bases=dict(info.transfer_bases), dpf=dpf)
+
+
 def report_command(findings: Path, formats: str, *, lang: str | None = None, out: Path | None = None,
                    previous: Path | None = None, link: str | None = None, config: Path | None = None) -> list[Path]:
     """``auditor report``: render a saved findings.json again (any format, any language), offline."""
     from auditor import config as cfg
 
     names = parse_formats(formats)
-    language = lang or cfg.load(config).lang
+    loaded = cfg.load(config)
+    language = lang or loaded.lang
     if language not in LANGS:
         raise ConfigError(f"--lang {language!r}: expected one of {', '.join(LANGS)}")
     doc = load_findings(findings)
-    options = RenderOptions(
+    options = with_report(RenderOptions(
         lang=language, findings_sha256=sha256_file(findings), generated_at=doc.run.finished or doc.run.started,
         previous=load_findings(previous) if previous is not None else None, report_link=link,
-    )
+    ), loaded.report, dpf=loaded.dpf)
     return render_to(doc, names, out if out is not None else findings.parent, options)

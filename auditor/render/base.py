@@ -35,6 +35,8 @@ class RenderOptions:
     scope_statement: str | None = None  # what was audited, in the auditor's words (config report.scope)
     author: str | None = None  # who ran the audit (config report.author)
     approver: str | None = None  # who approves it (config report.approver): the signature block
+    transfer_bases: Mapping[str, str] = field(default_factory=dict)  # country -> declared basis (SCC…)
+    dpf: bool = False  # US transfers rest on the EU-US Data Privacy Framework (config dpf)
 
 
 RenderFn = Callable[[FindingsDoc, RenderOptions], str]

@@ -2,7 +2,9 @@
 
 A cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return would be read as a
 formula (CSV injection): it gets a leading ``'``. The file starts with a UTF-8 byte-order mark so
-spreadsheet software reads accents right; rows end with CRLF (RFC 4180).
+spreadsheet software reads accents right; rows end with CRLF (RFC 4180). French reports separate
+cells with ``;`` — the list separator of a French Excel, which opens a comma file in one column —
+unless ``report.csv_separator`` says otherwise.
 """
 
 from __future__ import annotations
@@ -37,10 +39,14 @@ def _row(f: Finding, name: str, lang: str) -> list[str]:
     return [cell(v) for v in values]
 
 
+def separator(options: RenderOptions) -> str:
+    return options.csv_separator or (";" if options.lang == "fr" else ",")
+
+
 def render(doc: FindingsDoc, options: RenderOptions) -> str:
     names = {r.id: r.name for r in doc.resources}
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL, delimiter=separator(options))
     writer.writerow(COLUMNS)
     for f in sorted(doc.findings, key=finding_order):
         writer.writerow(_row(f, names.get(f.resource_id, ""), options.lang))

@@ -15,7 +15,8 @@ from functools import cache
 from auditor.geo.factsheet import oldest_fact_check
 from auditor.model.findings import Finding, FindingsDoc, Run, Severity, Status
 from auditor.model.inventory import DataLocation, KeyRef, Relation, Resource
-from auditor.render import dates, geomap, summary
+from auditor.model.registers import Registers
+from auditor.render import dates, geomap, registers, summary
 from auditor.render.base import RenderOptions, finding_order, framework_of, passes, pick
 from auditor.render.frameworks import FrameworkView, RefView, build_frameworks, references
 from auditor.render.trend import SinceView, TrendView, build_since, build_trend
@@ -158,6 +159,7 @@ class ReportView:
     annex: tuple[DatasetView, ...]  # the other health datasets: one annex row each
     timezone: str
     meta: MetaView
+    registers: Registers
 
 
 def is_outside(zone: str, country: str, run: Run) -> bool:
@@ -292,6 +294,7 @@ def build(doc: FindingsDoc, options: RenderOptions) -> ReportView:
         noncompliant=tuple(d for d in worst_first if d.health and d.state == "noncompliant"),
         annex=tuple(d for d in worst_first if d.health and d.state != "noncompliant"),
         timezone=options.timezone,
+        registers=registers.build(doc, options),
         meta=MetaView(options.organization or "", options.scope_statement or "", options.author or "",
                       options.approver or "", dates.long(run.started, lang, options.timezone),
                       dates.long(run.finished, lang, options.timezone)),

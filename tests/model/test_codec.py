@@ -23,9 +23,19 @@ def test_round_trip_is_lossless_and_stable() -> None:
     assert json.dumps(to_dict(from_dict(Inventory, data))) == json.dumps(data)
 
 
-@pytest.mark.parametrize("name", ["inventory", "findings"])
+@pytest.mark.parametrize("name", ["inventory", "findings", "registers"])
 def test_published_schemas_match_the_model(name: str) -> None:
     assert published(name) == derive(name), "run: python -m auditor.model.schema"
+
+def test_validating_a_document_leaves_the_published_schema_as_published() -> None:
+    from auditor.model.schema import _compiled
+
+    _compiled.cache_clear()
+    before = json.dumps(published("findings"), sort_keys=True)
+    with pytest.raises(InputError):
+        validate("findings", {"schema_version": 1}, "probe")
+    assert json.dumps(published("findings"), sort_keys=True) == before
+
 
 
 def test_sample_inventory_validates() -> None:

@@ -36,6 +36,9 @@ DYNAMIC = {
     "js": list(_JS_TEXTS),
     # looked up with t.has() first: a value without a translation is shown as it is
     "provider": [], "source": [], "kindof": [], "label": ["health", "unclassified"], "rule": [], "via": [],
+    "law": [],
+    "basis": ["adequacy", "declared", "none", "unknown"],
+    "coverage": ["covered", "not_covered", "undetermined"],
 }
 
 
