@@ -66,8 +66,8 @@ def test_a_role_name_that_would_widen_the_grant_is_refused(role: str) -> None:
 def test_no_grant_lets_the_role_list_object_keys() -> None:
     actions = [a for s in permissions.policy_document(AwsConfig(organization=True))["Statement"] for a in s["Action"]]
     assert "s3:ListBucket" not in actions  # would list every object key (names can be health data)
-    assert not [a for a in actions if "*" in a or a.startswith(("s3:GetObject", "s3:List")) and a not in (
-        "s3:ListAllMyBuckets", "s3:ListMultiRegionAccessPoints")]
+    fine = ("s3:ListAllMyBuckets", "s3:ListMultiRegionAccessPoints")
+    assert not [a for a in actions if "*" in a or (a.startswith(("s3:GetObject", "s3:List")) and a not in fine)]
 
 
 def test_every_declared_action_is_granted_or_left_out_with_a_reason() -> None:
