@@ -10,17 +10,25 @@
 #
 # See docs/scheduling.md.
 
-ARG PYTHON_IMAGE=python:3.11-slim-bookworm
+# Supply chain (see SECURITY.md, "Container image"):
+# - the base image is pinned by digest (refresh: see SECURITY.md);
+# - the build tools come from requirements-build.lock and the runtime dependencies from
+#   requirements-runtime.lock, every file checked against its sha256 (--require-hashes), wheels only;
+# - the project's wheel is installed with --no-deps: nothing is resolved from the index unpinned;
+# - the commands are the scripts in .ci/image/, which the test suite also runs in a venv.
+
+ARG PYTHON_IMAGE=python:3.11-slim-bookworm@sha256:2e32f7d302adc1c37428355c1e646897c0c53f4fd60b6a551245fb90ee129f91
 
 # -- build the wheel (policies and report templates are packaged inside it) -------------------------
 FROM ${PYTHON_IMAGE} AS build
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY requirements-build.lock requirements-runtime.lock pyproject.toml README.md ./
+COPY .ci/image ./.ci/image
 COPY auditor ./auditor
 COPY policies ./policies
 COPY reports ./reports
-RUN python -m pip install --no-cache-dir --disable-pip-version-check build==1.2.2.post1 \
- && python -m build --wheel --outdir /dist
+RUN PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 sh .ci/image/build-wheel /src /dist \
+ && cp requirements-runtime.lock .ci/image/install /dist/
 
 # -- the runtime image -------------------------------------------------------------------------------
 FROM ${PYTHON_IMAGE}
@@ -35,14 +43,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     XDG_CACHE_HOME=/tmp/.cache \
     TMPDIR=/tmp
 COPY --from=build /dist/ /tmp/dist/
-# The postgres extra brings psycopg with its own libpq: a postgresql:// run history needs no system package.
+# The lock includes the postgres extra (psycopg with its own libpq): a postgresql:// run history needs
+# no system package.
 RUN set -eux; \
-    wheel="$(ls /tmp/dist/sovereign_auditor-*.whl)"; \
-    python -m pip install "${wheel}[postgres]"; \
+    sh /tmp/dist/install /tmp/dist/requirements-runtime.lock /tmp/dist; \
     rm -rf /tmp/dist /root/.cache; \
     useradd --system --uid 10001 --user-group --home-dir /tmp --no-create-home --shell /usr/sbin/nologin auditor; \
-    install -d -o auditor -g auditor -m 0750 /out; \
-    auditor version
+    install -d -o auditor -g auditor -m 0750 /out
 USER 10001:10001
 WORKDIR /out
 VOLUME ["/out"]

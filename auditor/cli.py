@@ -323,15 +323,22 @@ PERMISSIONS = {"aws": "auditor.connectors.aws.permissions:policy_document",
 
 
 @app.command()
-def permissions(provider: Annotated[str, typer.Argument(help="aws or azure.")]) -> None:
-    """Print the least-privilege role a scan needs, built from what the connectors declare they call."""
+def permissions(provider: Annotated[str, typer.Argument(help="aws or azure.")], config: ConfigOpt = None) -> None:
+    """Print the least-privilege role a scan needs, built from what the connectors declare they call.
+
+    For AWS, ``sts:AssumeRole`` is granted only on the configured role (aws.role_name, with its path)
+    and only when the configuration enters other accounts.
+    """
     import importlib
     import json
+
+    from auditor import config as cfg
 
     if provider not in PERMISSIONS:
         raise ConfigError(f"permissions {provider!r}: expected one of {', '.join(sorted(PERMISSIONS))}")
     module, _, func = PERMISSIONS[provider].partition(":")
-    typer.echo(json.dumps(getattr(importlib.import_module(module), func)(), indent=2))
+    build = getattr(importlib.import_module(module), func)
+    typer.echo(json.dumps(build(cfg.load(config).aws) if provider == "aws" else build(), indent=2))
 
 
 DbOpt = Annotated[str | None, typer.Option(

@@ -11,8 +11,12 @@ and a sliver of Microsoft Graph (``/v1.0/users/{id}``, ``/v1.0/servicePrincipals
 
 Failure injection: ``throttle`` (429 + ``Retry-After``), ``deny`` (403 on a path prefix),
 ``foreign`` (a subscription of another tenant: 401 with the tenant in the challenge, as ARM
-does), ``deny_graph``. Every request is logged in ``requests`` (method, path, query).
-TLS comes from a throw-away ``trustme`` CA written to ``ca_path``.
+does), ``deny_graph``. Hostile answers: ``hijack_next_link`` (a listing whose ``nextLink`` names
+another server), ``redirect`` (a 307 to another server) and ``token_endpoint`` (an OpenID
+configuration that sends token requests elsewhere). Every request is logged in ``requests``
+(method, path, query) and its ``Authorization`` header in ``authorizations``.
+TLS comes from a throw-away ``trustme`` CA written to ``ca_path``; pass ``ca=`` to share one CA
+between two fakes (a second one on another port plays the attacker the first one points at).
 """
 
 from __future__ import annotations
@@ -52,7 +56,8 @@ def _under(scope: str, target: str) -> bool:
 
 class FakeARM:
     def __init__(self, tenant: str, *, ca_dir: Path | None = None, page_size: int = 100,
-                 graph_page_size: int = 1000, client_secret: str | None = None) -> None:
+                 graph_page_size: int = 1000, client_secret: str | None = None,
+                 ca: trustme.CA | None = None) -> None:
         self.tenant = tenant.lower()
         self.page_size = page_size
         self.graph_page_size = graph_page_size
@@ -63,6 +68,10 @@ class FakeARM:
         self.data_boundary: dict[str, Any] | None = None
         self.graph_objects: dict[str, dict[str, Any]] = {}
         self.requests: list[tuple[str, str, dict[str, str]]] = []
+        self.authorizations: list[tuple[str, str, str]] = []  # method, path, Authorization header ("" if none)
+        self.token_endpoint: str | None = None  # None: this server's own
+        self._next_links: dict[str, str] = {}
+        self._redirects: dict[str, tuple[int, str]] = {}
         self.tokens: set[str] = set()
         self._by_type: dict[str, list[dict[str, Any]]] = {}
         self._children: dict[str, list[dict[str, Any]]] = {}
@@ -73,7 +82,8 @@ class FakeARM:
         self._graph_denied = False
         self._lock = threading.Lock()
         self._dir = Path(ca_dir) if ca_dir else Path(tempfile.mkdtemp(prefix="fakearm-"))
-        ca = trustme.CA()
+        ca = ca or trustme.CA()
+        self.ca = ca
         self.ca_path = str(self._dir / "fake-arm-ca.pem")
         ca.cert_pem.write_to_path(self.ca_path)
         tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -148,6 +158,14 @@ class FakeARM:
         value = f"00:00:{retry_after:02.0f}" if header.lower() == "x-ms-user-quota-resets-after" else str(retry_after)
         self._throttled[path.rstrip("/").lower()] = [times, header, value]
 
+    def hijack_next_link(self, collection: str, url: str) -> None:
+        """The first page of ``collection`` says its next page is at ``url`` (any server)."""
+        self._next_links[collection.rstrip("/").lower()] = url
+
+    def redirect(self, path: str, location: str, status: int = 307) -> None:
+        """Answer ``GET path`` with a redirect to ``location`` (any server)."""
+        self._redirects[path.rstrip("/").lower()] = (status, location)
+
     def methods(self) -> set[str]:
         return {m for m, _, _ in self.requests}
 
@@ -174,10 +192,11 @@ class FakeARM:
                auth: str) -> tuple[int, Any, dict[str, str]]:
         low = path.rstrip("/").lower() or "/"
         self.requests.append((method, path, query))
+        self.authorizations.append((method, path, auth))
         if low.endswith("/v2.0/.well-known/openid-configuration"):
             tenant = path.strip("/").split("/")[0]
             base = f"{self.base_url}/{tenant}"
-            return 200, {"token_endpoint": f"{base}/oauth2/v2.0/token", "issuer": f"{base}/v2.0",
+            return 200, {"token_endpoint": self.token_endpoint or f"{base}/oauth2/v2.0/token", "issuer": f"{base}/v2.0",
                          "authorization_endpoint": f"{base}/oauth2/v2.0/authorize",
                          "device_authorization_endpoint": f"{base}/oauth2/v2.0/devicecode"}, {}
         if method == "POST" and low.endswith("/oauth2/v2.0/token"):
@@ -191,6 +210,9 @@ class FakeARM:
             with self._lock:
                 slot[0] -= 1
             return 429, _error("TooManyRequests", "The request is being throttled."), {slot[1]: slot[2]}
+        if method == "GET" and low in self._redirects:
+            status, location = self._redirects[low]
+            return status, _error("Moved", "moved"), {"Location": location}
         if low.startswith("/v1.0/"):
             return self._graph(method, low)
         parts = low.split("/")
@@ -312,6 +334,9 @@ class FakeARM:
         if skip + self.page_size < len(items):
             rest = {k: v for k, v in query.items() if k != "$skiptoken"}
             body["nextLink"] = f"{self.base_url}{path}?{urlencode({**rest, '$skiptoken': skip + self.page_size})}"
+        hijacked = self._next_links.get(path.rstrip("/").lower())
+        if hijacked and not skip:
+            body["nextLink"] = hijacked
         return 200, body, {}
 
 

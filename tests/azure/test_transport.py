@@ -76,7 +76,7 @@ def test_guard_refuses_a_put_before_it_is_sent(fake: FakeARM) -> None:
 @pytest.mark.parametrize(("method", "url", "ok"), [
     ("GET", "https://management.azure.com/subscriptions/x", True),
     ("POST", "https://management.azure.com/providers/Microsoft.ResourceGraph/resources", True),
-    ("POST", "https://login.microsoftonline.com/tid/oauth2/v2.0/token", True),
+    ("POST", "https://login.microsoftonline.com/tid/oauth2/v2.0/token", False),  # only the configured authority
     ("POST", "https://management.azure.com/subscriptions/x/providers/Microsoft.Storage/storageAccounts/a/listKeys",
      False),
     ("POST", "https://management.azure.com/subscriptions/x/providers/Microsoft.Storage/register", False),

@@ -88,7 +88,8 @@ def run(session: Session, config: Config, reporter: Reporter, in_scope: ScopeFil
 
 def _fatal(err: ReadError, session: Session) -> ConnectorError:
     if err.reason == CREDENTIAL:
-        return ConnectorError("no usable Azure credential", hint="set AZURE_TENANT_ID/AZURE_CLIENT_ID/"
+        refused = f": {err.message}" if "tokens are only asked of" in err.message else ""  # the origin rule said no
+        return ConnectorError(f"no usable Azure credential{refused}", hint="set AZURE_TENANT_ID/AZURE_CLIENT_ID/"
                               "AZURE_CLIENT_SECRET, sign in with 'az login', or run on a managed identity")
     return ConnectorError(f"cannot list Azure subscriptions at {session.endpoints.arm}: {err.text()}",
                           hint="check azure.arm_endpoint, the network and REQUESTS_CA_BUNDLE")

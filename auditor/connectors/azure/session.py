@@ -11,10 +11,17 @@
   ``https://management.azure.com/.default``, which Entra accepts like the legacy
   ``management.core.windows.net`` resource, and for any other cloud it is the only form that
   is right without a per-cloud table.
-- **Pipeline**: request id, user agent, redirects, a retry policy that honours ``Retry-After``
-  (capped, so a hostile or broken server cannot park the scan), bearer token, then the
-  read-only guard right before the transport. No ``ARMAutoResourceProviderRegistrationPolicy``:
-  registering a provider is a write. TLS trust follows ``REQUESTS_CA_BUNDLE`` when set.
+- **Pipeline**: azure-core's default ARM policy list (request id, headers, user agent, proxy,
+  content decoding, redirects, retry, bearer token, custom hook, network trace logging, tracing,
+  sensitive-header cleanup, HTTP logging) with two changes: the retry honours ``Retry-After``
+  capped (so a hostile or broken server cannot park the scan), and there is no
+  ``ARMAutoResourceProviderRegistrationPolicy`` (registering a provider is a write). Then, right
+  before the transport, the read-only guard and the origin guard: the bearer token goes to the
+  configured ARM (or Graph) origin only, whatever a ``nextLink`` or a redirect says; a link
+  elsewhere becomes a coverage gap naming its host (``untrusted-link``). TLS trust follows
+  ``REQUESTS_CA_BUNDLE`` when set.
+- **Token requests** go through a transport that only reaches the configured authority (and the
+  managed-identity endpoint the environment names), never a host a discovery document points at.
 """
 
 from __future__ import annotations
@@ -34,25 +41,41 @@ from azure.core.pipeline import PipelineResponse
 from azure.core.pipeline.policies import (
     BearerTokenCredentialPolicy,
     ContentDecodePolicy,
+    CustomHookPolicy,
+    DistributedTracingPolicy,
     HeadersPolicy,
+    NetworkTraceLoggingPolicy,
+    ProxyPolicy,
     RedirectPolicy,
     RequestIdPolicy,
     RetryPolicy,
+    SensitiveHeaderCleanupPolicy,
     UserAgentPolicy,
 )
 from azure.core.pipeline.transport import RequestsTransport
 from azure.core.rest import HttpRequest
 from azure.identity import ClientSecretCredential, DefaultAzureCredential
 from azure.mgmt.core import ARMPipelineClient
+from azure.mgmt.core.policies import ARMHttpLoggingPolicy
 from requests.adapters import HTTPAdapter
 
 from auditor import __version__
 from auditor.config import AzureConfig
 from auditor.connectors.azure.gaps import ReadError, read_error, scrub
-from auditor.connectors.azure.guard import ReadOnlyGuard, allowed
+from auditor.connectors.azure.guard import (
+    OriginGuard,
+    ReadOnlyGuard,
+    UntrustedLink,
+    allowed,
+    origin_limited_transport,
+)
 
 PUBLIC_ARM = "https://management.azure.com"
 PUBLIC_AUTHORITY = "login.microsoftonline.com"
+IMDS = "http://169.254.169.254"  # the managed-identity endpoint of Azure VMs
+# Variables naming another managed-identity endpoint (App Service, Arc, Cloud Shell, Service Fabric, pod identity).
+MANAGED_IDENTITY_ENDPOINTS = ("IDENTITY_ENDPOINT", "MSI_ENDPOINT", "IMDS_ENDPOINT", "AZURE_POD_IDENTITY_AUTHORITY_HOST")
+UNTRUSTED_LINK = "untrusted-link"  # ReadError reason: a nextLink or redirect named another origin
 MAX_RETRY_AFTER = 60.0  # seconds; longer waits are treated as "throttled" after the retries
 RETRIES = 4
 CREDENTIAL = "credential-unavailable"  # ReadError reason: no token at all (the scan cannot start)
@@ -80,6 +103,8 @@ class Endpoints:
     graph_scope: str
     authority: str | None  # None: the library default (public cloud or AZURE_AUTHORITY_HOST)
     disable_instance_discovery: bool
+    authority_url: str = f"https://{PUBLIC_AUTHORITY}"  # the authority actually used, with its scheme
+    token_url: str | None = None  # <authority>/<tenant>/oauth2/v2.0/token when the tenant is known
 
 
 def endpoints(cfg: AzureConfig, environ: Mapping[str, str]) -> Endpoints:
@@ -88,8 +113,23 @@ def endpoints(cfg: AzureConfig, environ: Mapping[str, str]) -> Endpoints:
     authority = cfg.authority_host or None
     env_authority = environ.get("AZURE_AUTHORITY_HOST")
     custom = authority or (env_authority if env_authority and PUBLIC_AUTHORITY not in env_authority else None)
+    effective = _with_scheme(authority or env_authority or PUBLIC_AUTHORITY)
+    tenant = cfg.tenant or environ.get("AZURE_TENANT_ID")
     return Endpoints(arm=arm, arm_scope=f"{arm}/.default", graph=graph, graph_scope=f"{graph}/.default",
-                     authority=authority, disable_instance_discovery=custom is not None)
+                     authority=authority, disable_instance_discovery=custom is not None, authority_url=effective,
+                     token_url=f"{effective}/{tenant}/oauth2/v2.0/token" if tenant else None)
+
+
+def _with_scheme(host: str) -> str:
+    """``login.microsoftonline.us`` → ``https://login.microsoftonline.us`` (as azure-identity reads it)."""
+    host = host.strip().rstrip("/")
+    return host if "://" in host else f"https://{host}"
+
+
+def token_origins(ends: Endpoints, environ: Mapping[str, str]) -> list[str]:
+    """Where a credential may ask for a token: the authority, and the managed-identity endpoints."""
+    return [ends.authority_url, IMDS, *(_with_scheme(environ[k]) for k in MANAGED_IDENTITY_ENDPOINTS
+                                        if environ.get(k))]
 
 
 def credential(cfg: AzureConfig, ends: Endpoints, environ: Mapping[str, str]) -> TokenCredential:
@@ -100,6 +140,7 @@ def credential(cfg: AzureConfig, ends: Endpoints, environ: Mapping[str, str]) ->
         kwargs["disable_instance_discovery"] = True
     if environ.get("REQUESTS_CA_BUNDLE"):
         kwargs["connection_verify"] = environ["REQUESTS_CA_BUNDLE"]
+    kwargs["transport"] = origin_limited_transport(token_origins(ends, environ), **kwargs)
     client_id, secret = environ.get("AZURE_CLIENT_ID"), environ.get("AZURE_CLIENT_SECRET")
     tenant = cfg.tenant or (environ.get("AZURE_TENANT_ID") if environ is not os.environ else None)
     if tenant and client_id and secret:  # a tenant chosen in auditor.yaml, or variables handed over explicitly
@@ -126,8 +167,11 @@ class _CappedRetry(RetryPolicy):  # type: ignore[type-arg]
                 value = None
         return None if value is None else min(value, MAX_RETRY_AFTER)
 
+    token_urls: tuple[str, ...] = ()
+
     def _is_method_retryable(self, settings: dict[str, Any], request: Any, response: Any = None) -> bool:
-        return allowed(request.method, request.url) or bool(super()._is_method_retryable(settings, request, response))
+        return allowed(request.method, request.url, self.token_urls) or bool(
+            super()._is_method_retryable(settings, request, response))
 
 
 class Session:
@@ -150,20 +194,39 @@ class Session:
         self._lock = threading.Lock()
         self._clients: dict[tuple[Any, ...], Any] = {}
         self.arm: ARMPipelineClient[Any, Any] = ARMPipelineClient(
-            base_url=self.endpoints.arm, policies=self.policies(self._arm_auth), transport=self._transport)
+            base_url=self.endpoints.arm, policies=self.policies(self._arm_auth, self.endpoints.arm),
+            transport=self._transport)
         self.graph: ARMPipelineClient[Any, Any] = ARMPipelineClient(
-            base_url=self.endpoints.graph, policies=self.policies(self._graph_auth), transport=self._transport)
+            base_url=self.endpoints.graph, policies=self.policies(self._graph_auth, self.endpoints.graph),
+            transport=self._transport)
 
-    def policies(self, auth: Any) -> list[Any]:
+    def policies(self, auth: Any, base_url: str) -> list[Any]:
+        """azure-core's default ARM policies (minus provider registration), then the two guards.
+
+        The origin guard is there twice: after the redirect policy (a foreign hop is refused before a
+        token is attached to it or a retry is tried) and last, in front of the transport, whatever a
+        policy in between might do.
+        """
+        retry = _CappedRetry(retry_total=RETRIES, retry_backoff_factor=0.5, retry_backoff_max=30)
+        tokens = (self.endpoints.token_url,) if self.endpoints.token_url else ()
+        retry.token_urls = tokens
         return [
             RequestIdPolicy(),
             HeadersPolicy(),
             UserAgentPolicy(base_user_agent=f"sovereign-auditor/{__version__}"),
+            ProxyPolicy(),
             ContentDecodePolicy(),
             RedirectPolicy(),
-            _CappedRetry(retry_total=RETRIES, retry_backoff_factor=0.5, retry_backoff_max=30),
+            OriginGuard(base_url),  # sees every redirect hop before a token is attached or a retry is tried
+            retry,
             auth,
-            ReadOnlyGuard(),
+            CustomHookPolicy(),
+            NetworkTraceLoggingPolicy(),
+            DistributedTracingPolicy(),
+            SensitiveHeaderCleanupPolicy(),
+            ARMHttpLoggingPolicy(),
+            ReadOnlyGuard(tokens),
+            OriginGuard(base_url),
         ]
 
     def sdk(self, cls: Any, *args: Any) -> Any:
@@ -173,7 +236,7 @@ class Session:
             client = self._clients.get(key)
             if client is None:
                 client = cls(self.credential, *args, base_url=self.endpoints.arm,
-                             policies=self.policies(self._arm_auth), transport=self._transport)
+                             policies=self.policies(self._arm_auth, self.endpoints.arm), transport=self._transport)
                 self._clients[key] = client
         return client
 
@@ -187,10 +250,12 @@ class Session:
         if api_version:
             query["api-version"] = api_version
         root = self.endpoints.graph if graph else self.endpoints.arm
-        url = path if path.startswith(("https://", "http://")) else f"{root}{path}"
+        url = path if urlsplit(path).scheme else f"{root}{path}"
         request = HttpRequest("GET", url, params=query)
         try:
             response = client.send_request(request)
+        except UntrustedLink as exc:
+            raise self._untrusted(exc) from None
         except ClientAuthenticationError as exc:
             raise ReadError(CREDENTIAL, None, "CredentialUnavailable", self.scrub(str(exc))) from None
         except AzureError as exc:
@@ -204,17 +269,25 @@ class Session:
               *, graph: bool = False) -> Iterator[dict[str, Any]]:
         """Every item of an ARM (``nextLink``) or Graph (``@odata.nextLink``) collection."""
         page = self.get(path, api_version, params, graph=graph)
+        seen: set[str] = set()
         while True:
             yield from page.get("value") or ()
             link = page.get("nextLink") or page.get("@odata.nextLink")
             if not link:
                 return
+            if not isinstance(link, str) or link in seen:  # a server that loops or answers nonsense
+                raise ReadError("error", None, "InvalidNextLink", "the listing's next page link is invalid or "
+                                "repeats itself; the listing is incomplete")
+            seen.add(link)
+            # The origin guard refuses a link to any other scheme, host or port (UntrustedLink → gap).
             page = self.get(link, None if "api-version=" in link else api_version, graph=graph)
 
     def call(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
         """Run an SDK call; turn its HTTP errors into :class:`ReadError`."""
         try:
             return fn(*args, **kwargs)
+        except UntrustedLink as exc:
+            raise self._untrusted(exc) from None
         except ClientAuthenticationError as exc:
             if exc.response is None:  # the credential, not ARM, failed
                 raise ReadError(CREDENTIAL, None, "CredentialUnavailable", self.scrub(str(exc))) from None
@@ -223,6 +296,9 @@ class Session:
             raise self._http_error(exc) from None
         except AzureError as exc:
             raise ReadError("error", None, type(exc).__name__, self.scrub(str(exc))) from None
+
+    def _untrusted(self, exc: UntrustedLink) -> ReadError:
+        return ReadError(UNTRUSTED_LINK, None, "UntrustedLink", self.scrub(str(exc)))
 
     def _http_error(self, exc: HttpResponseError) -> ReadError:
         status = exc.status_code
