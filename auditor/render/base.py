@@ -57,10 +57,22 @@ def finding_order(f: Finding) -> tuple[int, int, str, str, str]:
     return (-f.severity.rank, STATUS_ORDER[f.status], f.policy_id, f.resource_id, f.location_key)
 
 
+_FR_SPACE = re.compile(r"[ \u00a0]([:;!?»])")
+_FR_OPEN = re.compile(r"«[ \u00a0]")
+
+
+def typography(text: str, lang: str) -> str:
+    """French typography: a narrow no-break space before ``: ; ! ?`` and inside « », so a line never breaks
+    there (what a French reader expects of a printed document)."""
+    if lang != "fr" or not text:
+        return text
+    return _FR_OPEN.sub("«\u202f", _FR_SPACE.sub("\u202f\\1", text))
+
+
 def pick(texts: Mapping[str, str], lang: str) -> str:
     """A finding's text in ``lang``, else English, else any language (deterministically), else ``""``."""
     if texts.get(lang):
-        return texts[lang]
+        return typography(texts[lang], lang)
     if texts.get("en"):
         return texts["en"]
     for key in sorted(texts):

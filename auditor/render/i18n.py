@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 
 from auditor.errors import ConfigError
 from auditor.fsio import shipped
-from auditor.render.base import LANGS
+from auditor.render.base import LANGS, typography
 
 
 @cache
@@ -27,7 +27,7 @@ def catalog(lang: str) -> dict[str, str]:
     data = yaml.safe_load(path.read_text("utf-8"))
     if not isinstance(data, dict):
         raise ConfigError("the translation catalog is not a mapping", location=str(path))
-    return {str(k): str(v) for k, v in data.items()}
+    return {str(k): typography(str(v), lang) for k, v in data.items()}
 
 
 class Translator:

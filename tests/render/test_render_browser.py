@@ -174,3 +174,47 @@ def test_report_without_javascript(driver: Any, doc: FindingsDoc, tmp_path: Path
         assert len(rows) == 10 and all(r.is_displayed() for r in rows)
     finally:
         driver.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
+
+
+def _print_pdf(driver: Any) -> bytes:
+    """What "Print" gives: the page's own @page size (A4), its running header and page numbers."""
+    import base64
+
+    result = driver.execute_cdp_cmd("Page.printToPDF", {"preferCSSPageSize": True, "printBackground": True})
+    return base64.b64decode(result["data"])
+
+
+def _pdf_pages(pdf: bytes) -> list[str]:
+    """The text of each page (poppler's pdftotext; skipped when it is absent)."""
+    import subprocess
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext not installed (apt-get install poppler-utils)")
+    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout
+    return text.decode("utf-8").split("\f")[:-1]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_printed_report_is_a4_numbered_with_a_running_header(driver: Any, doc: FindingsDoc, make_options: Any,
+                                                                  lang: str, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    page = tmp_path / f"report.{lang}.html"
+    options = replace(make_options(doc, lang), organization="CHU Exemple", scope_statement="GHT Loire",
+                      author="C. Martin", approver="Direction générale")
+    page.write_text(RENDERERS["html"].render(doc, options), encoding="utf-8")
+    _open(driver, page)
+    pdf = _print_pdf(driver)
+    import re
+
+    boxes = {tuple(round(float(x)) for x in m.split()) for m in re.findall(rb"/MediaBox ?\[0 0 ([\d. ]+)\]", pdf)}
+    assert boxes == {(595, 842)}  # A4 is 595 x 842 points
+    pages = _pdf_pages(pdf)
+    texts = catalog(lang)
+    assert len(pages) >= 2
+    for number, text in enumerate(pages, start=1):
+        assert f"{texts['print.page']} {number} / {len(pages)}" in text  # page numbers on every page
+        assert "CHU Exemple" in text and "GHT Loire" in text  # the running header
+    # summary first: the verdict and the datasets count open page one, the signature block closes the document
+    assert texts["verdict.non-compliant"] in pages[0] and texts["summary.title"] in pages[0]
+    assert texts["signature.approver"] in pages[-1] and "Direction générale" in pages[-1]
