@@ -20,6 +20,7 @@ versions and matters here: Terraform 0.12 names providers ``aws`` where 0.13 and
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -101,7 +102,9 @@ def load(path: Path) -> Plan:
         raise InputError("the plan is marked errored: terraform plan failed, fix it first", location=where)
     changes = doc.get("resource_changes")
     if changes is None and isinstance(doc.get("planned_values"), dict):
-        changes = []  # Terraform omits resource_changes when a plan changes nothing
+        # Terraform omits resource_changes when a plan changes nothing; what planned_values
+        # still lists is left as it is (judged with --include-unchanged).
+        changes = list(_unchanged(_dict(doc["planned_values"]).get("root_module")))
     if not isinstance(changes, list):
         raise InputError(
             "not a Terraform plan: no resource_changes list",
@@ -143,7 +146,7 @@ def _walk_module(
     modules[info.path] = info
     if not isinstance(raw, dict):
         return
-    for i, block in enumerate(raw.get("resources") or []):
+    for i, block in enumerate(_list(raw.get("resources"))):
         if not isinstance(block, dict) or block.get("mode", "managed") != "managed":
             continue
         rtype, name = block.get("type"), block.get("name")
@@ -180,6 +183,25 @@ def _walk_module(
             resources,
             modules,
         )
+
+
+_IDENTITY = ("address", "mode", "type", "name", "index", "provider_name")
+
+
+def _unchanged(module: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
+    """``planned_values`` resources as ``no-op`` changes (a plan without ``resource_changes``)."""
+    if not isinstance(module, dict) or depth > 64:
+        return
+    address = module.get("address")
+    for resource in _list(module.get("resources")):
+        if isinstance(resource, dict) and isinstance(values := resource.get("values"), dict):
+            yield {
+                **{k: resource[k] for k in _IDENTITY if k in resource},
+                **({"module_address": address} if isinstance(address, str) else {}),
+                "change": {"actions": ["no-op"], "before": values, "after": values, "after_unknown": {}},
+            }
+    for child in _list(module.get("child_modules")):
+        yield from _unchanged(child, depth + 1)
 
 
 def _module_key(key: str, module: str) -> str:
@@ -230,12 +252,16 @@ def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def supported_format(version: str) -> bool:
     """``>= 0.1, < 2.0`` on a ``MAJOR[.MINOR[.PATCH]]`` version, as ``terraform-json`` checks it."""
     if _VERSION.match(version) is None:
         return False
     found = _format(version)
-    return OLDEST_FORMAT <= found and found[0] <= NEWEST_MAJOR
+    return found >= OLDEST_FORMAT and found[0] <= NEWEST_MAJOR
 
 
 def _line_of(path: Path, text: str, key: str) -> str:
