@@ -35,6 +35,7 @@ STORES = {
     "aws_backup_vault", "aws_cloudfront_distribution", "azurerm_storage_account", "azurerm_cosmosdb_account",
     "azurerm_mssql_server", "azurerm_mssql_database", "azurerm_postgresql_flexible_server",
     "azurerm_key_vault", "azurerm_recovery_services_vault", "azurerm_data_protection_backup_vault",
+    "azurerm_sql_server", "azurerm_sql_database", "azurerm_postgresql_server",
 }
 
 
@@ -332,3 +333,42 @@ def test_module_provider_keys_of_terraform_before_1_2(
     assert bucket.region == region
     if region == "unknown":
         assert any("before 1.2" in e for e in bucket.evidence), bucket.evidence
+
+
+def test_the_postgresql_single_server_of_azurerm_2_is_a_store_placed_in_its_region(tmp_path: Path) -> None:
+    code, server = _resource(tmp_path, "tf0.12.25-compliance-variables-slicing-fail.json",
+                             "azurerm_postgresql_server.example")
+    assert (server["service"], server["region"], server["locations"][0]["country"]) == ("postgresql", "northeurope",
+                                                                                          "IE")
+    assert len(server["locations"]) == 1  # geo_redundant_backup_enabled = false
+    assert server["network"]["public_endpoint"] is True
+    assert code in (0, 1)
+
+
+def test_the_sql_database_of_azurerm_2_keeps_geo_backups_and_replicas(tmp_path: Path) -> None:
+    def change(address: str, after: dict[str, Any]) -> dict[str, Any]:
+        rtype, name = address.split(".")
+        return {"address": address, "mode": "managed", "type": rtype, "name": name, "provider_name": "azurerm",
+                "change": {"actions": ["create"], "before": None, "after": after, "after_unknown": {}}}
+
+    doc = {"format_version": "0.1", "terraform_version": "0.12.31", "resource_changes": [
+        change("azurerm_sql_database.primary", {"name": "records", "location": "francecentral",
+                                                "create_mode": "Default", "server_name": "s1"}),
+        change("azurerm_sql_database.secondary", {"name": "records", "location": "westeurope", "server_name": "s2",
+                                                  "create_mode": "OnlineSecondary"}),
+    ], "configuration": {"root_module": {"resources": [
+        {"address": "azurerm_sql_database.primary", "mode": "managed", "type": "azurerm_sql_database",
+         "name": "primary", "provider_config_key": "azurerm", "expressions": {}},
+        {"address": "azurerm_sql_database.secondary", "mode": "managed", "type": "azurerm_sql_database",
+         "name": "secondary", "provider_config_key": "azurerm",
+         "expressions": {"source_database_id": {"references": ["azurerm_sql_database.primary.id",
+                                                               "azurerm_sql_database.primary"]}}},
+    ]}}}
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(doc), encoding="utf-8")
+    primary = by_id(read_plan(plan), "azurerm_sql_database.primary")
+    assert [(loc.region, loc.role, loc.via) for loc in primary.locations] == [
+        ("francecentral", LocationRole.PRIMARY, None),
+        ("francesouth", LocationRole.BACKUP, "geo-redundant backup (Azure SQL default)"),
+        ("westeurope", LocationRole.REPLICA, "sql-geo-replication"),
+    ]
