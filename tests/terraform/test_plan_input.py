@@ -328,7 +328,7 @@ def _outcome(path: Path) -> Any:
     )
 
 
-@settings(max_examples=int(__import__("os").environ.get("PLAN_FUZZ", "150")), deadline=None,
+@settings(max_examples=int(__import__("os").environ.get("PLAN_FUZZ", "300")) // 5, deadline=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(document=_plans, encoding=st.sampled_from(_ENCODINGS), indent=st.sampled_from([None, 2]),
        crlf=st.booleans())
