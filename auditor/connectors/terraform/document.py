@@ -5,8 +5,8 @@ The document is validated only as far as this package relies on it: a JSON objec
 (``configuration``, ``variables``) is optional: when it is missing or malformed, resolution
 degrades to ``unknown`` rather than failing the whole plan.
 
-Format versions: Terraform 0.12 to 0.15 write ``0.1``, 1.0 writes ``0.2``, 1.1 writes ``1.0``,
-1.2 ``1.1`` and 1.3 onwards ``1.2``. Every one of them has the ``resource_changes``,
+Format versions: Terraform 0.12 to 1.0.0 write ``0.1``, later 1.0.x ``0.2``, 1.1 ``1.0``,
+1.2 to 1.4 ``1.1`` and 1.5 onwards ``1.2``. Every one of them has the ``resource_changes``,
 ``configuration`` and ``variables`` shapes this package reads; later versions only add
 properties (``resource_drift``, ``relevant_attributes``, ``checks``, ``timestamp``,
 ``deferred_changes``…), which are ignored, as the format's documentation asks. HashiCorp's own
