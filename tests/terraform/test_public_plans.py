@@ -89,7 +89,7 @@ def test_every_file_is_sourced_licensed_and_unmodified() -> None:
 def test_the_corpus_spans_every_plan_format() -> None:
     assert {e["format_version"] for e in SOURCES} >= {"0.1", "0.2", "1.0", "1.1", "1.2"}
     minors = {tuple(int(x) for x in e["terraform_version"].split(".")[:2]) for e in SOURCES}
-    assert {(0, 12), (0, 13), (0, 14), (0, 15), (1, 0), (1, 1), (1, 2)} <= minors
+    assert {(0, 12), (0, 13), (0, 14), (0, 15), (1, 0), (1, 1), (1, 2), (1, 3), (1, 4), (1, 5), (1, 14)} <= minors
 
 
 @pytest.mark.parametrize("name", PLANS)
