@@ -77,6 +77,11 @@ def read_json(path: Path, max_bytes: int = 2 * 1024 * 1024 * 1024) -> Any:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise InputError("not valid UTF-8 text", location=f"{path}:{line}") from None
+    return parse_json(text, path)
+
+
+def parse_json(text: str, path: Path) -> Any:
+    """Parse JSON text already read from ``path``; problems are ``InputError`` with ``file:line``."""
     try:
         return json.loads(text, object_pairs_hook=_no_duplicates)
     except json.JSONDecodeError as exc:

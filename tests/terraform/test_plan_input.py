@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from plantools import FIXTURES
 
 from auditor.connectors.terraform import read_plan
+from auditor.connectors.terraform.document import supported_format
 from auditor.connectors.terraform.registry import EXTRACTORS
 from auditor.errors import InputError
 from auditor.model.inventory import Inventory
@@ -233,10 +234,11 @@ _references = st.fixed_dictionaries(
         )
     }
 )
+_KEYS = ["aws", "aws.eu", "module.m:aws", "m:aws", "n:aws.x"]  # "m:aws": Terraform before 1.2
 _configuration = st.fixed_dictionaries(
     {
         "provider_config": st.dictionaries(
-            st.sampled_from(["aws", "aws.eu", "module.m:aws", "azurerm"]),
+            st.sampled_from(["aws", "aws.eu", "module.m:aws", "m:aws", "m:aws.x", "azurerm"]),
             st.fixed_dictionaries({"expressions": st.fixed_dictionaries({"region": _references | _json})}) | _json,
             max_size=3,
         ),
@@ -247,7 +249,7 @@ _configuration = st.fixed_dictionaries(
                         {
                             "type": st.sampled_from(["aws_s3_bucket", "aws_kms_key"]),
                             "name": st.sampled_from(["a", "b", "k"]),
-                            "provider_config_key": st.sampled_from(["aws", "aws.eu", "module.m:aws"]) | _json,
+                            "provider_config_key": st.sampled_from(_KEYS) | _json,
                             "expressions": st.dictionaries(
                                 st.sampled_from(_ATTRIBUTES), _references | _json, max_size=3
                             ),
@@ -264,8 +266,10 @@ _configuration = st.fixed_dictionaries(
 )
 _plans = st.fixed_dictionaries(
     {
-        "format_version": _mostly(st.sampled_from(["1.0", "1.2", "1.2", "2.0"])),
+        "format_version": _mostly(st.sampled_from(["0.1", "0.2", "1.0", "1.1", "1.2", "1.2", "2.0", "0.0"])),
         "resource_changes": _mostly(st.lists(_entries(), max_size=6)),
+        "planned_values": st.just({}) | st.fixed_dictionaries({"root_module": _json | st.fixed_dictionaries(
+            {"resources": st.lists(_json, max_size=2), "child_modules": st.lists(_json, max_size=2)})}),
         "configuration": _mostly(_configuration),
         "variables": st.dictionaries(st.sampled_from(["region", "r"]), st.fixed_dictionaries({"value": _json})),
         "deferred_changes": st.lists(_json, max_size=2) | st.just([]),
@@ -305,3 +309,75 @@ def test_every_fixture_reads_without_gaps_it_does_not_expect() -> None:
     for folder in sorted(p for p in FIXTURES.iterdir() if (p / "plan.json").exists()):
         inventory = read_plan(folder / "plan.json")
         assert all(g.reason in ("unknown-at-plan",) for g in inventory.coverage_gaps), folder.name
+
+
+# -- encodings and format versions -------------------------------------------------------------------
+
+_ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"]
+
+
+def _outcome(path: Path) -> Any:
+    """What a user sees of reading ``path``: the error, or the resources and gaps."""
+    try:
+        inventory = read_plan(path, aws_region="eu-west-3")
+    except InputError as exc:
+        return ("error", exc.message, (exc.location or "").rsplit(":", 1)[-1], exc.hint)
+    return (
+        [(r.id, r.region, r.change, r.source_file and r.source_file.rsplit(":", 1)[-1]) for r in inventory.resources],
+        [(g.reason, g.error) for g in inventory.coverage_gaps],
+    )
+
+
+@settings(max_examples=int(__import__("os").environ.get("PLAN_FUZZ", "300")) // 5, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(document=_plans, encoding=st.sampled_from(_ENCODINGS), indent=st.sampled_from([None, 2]),
+       crlf=st.booleans())
+def test_a_plan_reads_the_same_in_every_unicode_encoding(
+    document: Any, encoding: str, indent: int | None, crlf: bool
+) -> None:
+    text = json.dumps(document, indent=indent)
+    with tempfile.TemporaryDirectory() as folder:
+        utf8, other = Path(folder) / "a" / "plan.json", Path(folder) / "b" / "plan.json"
+        utf8.parent.mkdir()
+        other.parent.mkdir()
+        utf8.write_text(text, encoding="utf-8")
+        other.write_bytes((text.replace("\n", "\r\n") if crlf else text).encode(encoding))
+        assert _outcome(other) == _outcome(utf8)
+
+
+@given(major=st.integers(0, 12), minor=st.integers(0, 40), patch=st.none() | st.integers(0, 9))
+def test_format_versions_are_accepted_as_terraform_json_does(major: int, minor: int, patch: int | None) -> None:
+    version = f"{major}.{minor}" + ("" if patch is None else f".{patch}")
+    assert supported_format(version) == ((0, 1) <= (major, minor) < (2, 0))
+
+
+@given(text=st.text(max_size=12))
+def test_a_format_version_that_is_no_version_number_is_refused(text: str) -> None:
+    import re
+
+    if not re.fullmatch(r"v?\d{1,9}(\.\d{1,9}){0,2}", text):
+        assert not supported_format(text)
+
+
+@settings(max_examples=50, deadline=None)
+@given(tail=st.binary(max_size=64), magic=st.sampled_from([b"PK\x03\x04", b"PK\x05\x06"]))
+def test_anything_that_starts_like_a_zip_is_refused_as_a_binary_plan(tail: bytes, magic: bytes) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "tfplan"
+        path.write_bytes(magic + tail)
+        with pytest.raises(InputError) as caught:
+            read_plan(path)
+        assert "binary Terraform plan" in caught.value.message and caught.value.exit_code == 2
+
+
+@pytest.mark.parametrize("version", ["0.1", "0.2", "1.0", "1.1", "1.2", "1.9", "1", "1.2.3", "v1.2"])
+def test_every_plan_format_from_terraform_0_12_is_read(tmp_path: Path, version: str) -> None:
+    inventory = read_plan(_write(tmp_path, _plan(_bucket(), format_version=version)), aws_region="eu-west-3")
+    assert [r.id for r in inventory.resources] == ["aws_s3_bucket.b"]
+
+
+@pytest.mark.parametrize("version", ["0.0", "0", "2.0", "10.1", "1.2-beta", "1.x", "", " 1.2"])
+def test_formats_outside_0_1_to_1_x_are_refused(tmp_path: Path, version: str) -> None:
+    with pytest.raises(InputError, match="unsupported plan format_version") as caught:
+        read_plan(_write(tmp_path, _plan(_bucket(), format_version=version)))
+    assert "0.1 to 1.x" in caught.value.message and caught.value.exit_code == 2

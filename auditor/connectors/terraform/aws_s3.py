@@ -1,8 +1,11 @@
-"""Amazon S3 in a plan: buckets and the separate resources that shape them (provider v4+ style).
+"""Amazon S3 in a plan: buckets and what shapes them, in both provider styles.
 
 Since provider v4 a bucket's replication, policy, ACL, public access block and encryption
 are separate resources pointing at the bucket by name (``bucket = aws_s3_bucket.x.id``);
-each is an :class:`Attach` to that bucket.
+each is an :class:`Attach` to that bucket. Up to provider v3 (most plans of Terraform 0.12
+to 1.x) they are blocks and arguments of the bucket itself: ``acl``, ``policy``, ``logging``,
+``server_side_encryption_configuration`` and ``replication_configuration`` (``rules`` with a
+``destination``) are read there too, with the same meaning.
 """
 
 from __future__ import annotations
@@ -36,27 +39,51 @@ def bucket(change: Change) -> Iterator[Fact]:
     identities = tuple(i for i in (f"s3:{name}" if name else None, arn_identity(arn)) if i)
     access = acl_grants(change.text("acl"), None)  # the v3-style inline ``acl`` argument
     inline_logging = bool(change.get("logging")) and not change.unknown("logging")  # v3-style inline block
+    evidence = [change.path("bucket")]
+    key = default_encryption(change, "server_side_encryption_configuration", 0)  # v3-style inline block
+    locations, flows = replica_locations(change, ("replication_configuration", 0, "rules"), "account_id")
+    evidence += flows
+    policy_text = change.text("policy")  # the v3-style inline ``policy`` argument
+    if policy_text:
+        try:
+            access += policy_grants(policy_text, "bucket-policy")
+            evidence.append(change.path("policy"))
+        except PolicyUnreadable as exc:
+            yield Gap("s3", "unreadable", str(exc))
+    elif change.unknown("policy") and change.configured("policy"):
+        yield Gap("s3", "unknown-at-plan", "the bucket policy is only known at apply time")
     yield Store(
         kind="object-store",
         service="s3",
         name=change.planned_name("bucket", "bucket_prefix"),
-        key=DEFAULT_SSE,
+        key=key or DEFAULT_SSE,
+        locations=locations,
         access=access,
         logging=True if inline_logging else change.new_logging(),
         identities=identities,
         attributes={"force_destroy": change.get("force_destroy")} if change.get("force_destroy") is not None else {},
-        evidence=(change.path("bucket"),),
+        evidence=tuple(evidence),
     )
 
 
 def replication(change: Change) -> Iterator[Fact]:
+    locations, evidence = replica_locations(change, ("rule",), "account")
+    if locations:
+        yield Attach(bucket_target(change), locations=locations, evidence=evidence)
+
+
+def replica_locations(
+    change: Change, rules: tuple[str | int, ...], account_key: str
+) -> tuple[tuple[DataLocation, ...], tuple[str, ...]]:
+    """Where enabled replication rules copy objects: ``rule`` of the v4 resource, ``rules`` of the
+    v3 inline block (whose destination names the account ``account_id``, not ``account``)."""
     locations: list[DataLocation] = []
     evidence: list[str] = []
-    for i, rule in items(change.get("rule")):
-        if rule.get("status") == "Disabled" and not change.unknown("rule", i, "status"):
+    for i, rule in items(change.get(*rules)):
+        if rule.get("status") == "Disabled" and not change.unknown(*rules, i, "status"):
             continue
         for j, destination in items(rule.get("destination")):
-            path = ("rule", i, "destination", j, "bucket")
+            path = (*rules, i, "destination", j, "bucket")
             arn = change.text(*path)
             targets = change.refs(*path)
             if not targets and arn:
@@ -64,19 +91,17 @@ def replication(change: Change) -> Iterator[Fact]:
                 found = change.find(BUCKET, "bucket", parts[4]) if parts else None
                 targets = [found] if found else []
             region = change.resolver.region_of_arn_or_target(arn, targets)
-            account = text(destination.get("account"))
             locations.append(
                 DataLocation(
                     region=region.value,
                     role=LocationRole.REPLICA,
                     via="s3-replication",
                     target=targets[0] if targets else arn,
-                    account=account,
+                    account=text(destination.get(account_key)),
                 )
             )
             evidence += [change.path(*path), region.evidence]
-    if locations:
-        yield Attach(bucket_target(change), locations=tuple(locations), evidence=tuple(evidence))
+    return tuple(locations), tuple(evidence)
 
 
 def logging(change: Change) -> Iterator[Fact]:
@@ -122,17 +147,23 @@ def public_access_block(change: Change) -> Iterator[Fact]:
 
 
 def encryption(change: Change) -> Iterator[Fact]:
-    for i, rule in items(change.get("rule")):
+    link = default_encryption(change)
+    if link is not None:
+        yield Attach(bucket_target(change), key=link, evidence=(link.evidence or change.path(),))
+
+
+def default_encryption(change: Change, *prefix: str | int) -> KeyLink | None:
+    """The default-encryption rule under ``prefix`` (the v4 resource, or the v3 inline block), if any."""
+    for i, rule in items(change.get(*prefix, "rule")):
         for j, default in items(rule.get("apply_server_side_encryption_by_default")):
-            path = ("rule", i, "apply_server_side_encryption_by_default", j)
+            path = (*prefix, "rule", i, "apply_server_side_encryption_by_default", j)
             algorithm = text(default.get("sse_algorithm"))
-            link = kms_link(change, (*path, "kms_master_key_id"), aws_managed="aws/s3")
             if algorithm == "AES256":
-                link = KeyLink(KeyManager.PROVIDER, key_id="SSE-S3", evidence=change.path(*path, "sse_algorithm"))
-            elif algorithm is None and change.unknown(*path, "sse_algorithm"):
-                link = KeyLink(KeyManager.UNKNOWN, evidence=change.path(*path, "sse_algorithm"))
-            yield Attach(bucket_target(change), key=link, evidence=(change.path(*path),))
-            return
+                return KeyLink(KeyManager.PROVIDER, key_id="SSE-S3", evidence=change.path(*path, "sse_algorithm"))
+            if algorithm is None and change.unknown(*path, "sse_algorithm"):
+                return KeyLink(KeyManager.UNKNOWN, evidence=change.path(*path, "sse_algorithm"))
+            return kms_link(change, (*path, "kms_master_key_id"), aws_managed="aws/s3")
+    return None
 
 
 def kms_link(change: Change, path: tuple[str | int, ...], aws_managed: str) -> KeyLink:

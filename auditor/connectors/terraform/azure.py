@@ -210,6 +210,34 @@ def mssql_failover_group(change: Change) -> Iterator[Fact]:
     yield Attach(_target(change, "server_id", "database", "sql"), locations=(location,), evidence=evidence)
 
 
+def sql_database(change: Change) -> Iterator[Fact]:
+    """``azurerm_sql_database`` (azurerm up to 3.x, the predecessor of ``azurerm_mssql_database``).
+
+    It has no backup-redundancy argument: Azure SQL Database keeps its backups in geo-redundant
+    storage by default, i.e. also in the paired region ("Backup storage redundancy",
+    https://learn.microsoft.com/azure/azure-sql/database/automated-backups-overview, checked
+    2026-12-07). A secondary (``OnlineSecondary``,
+    ``NonReadableSecondary``) is a geo-replica of ``source_database_id``.
+    """
+    yield Store(
+        kind="database",
+        service="sql",
+        name=change.planned_name("name"),
+        logging=change.new_logging(),
+        locations=(DataLocation(places.azure_pair(change.region.value), LocationRole.BACKUP,
+                                "geo-redundant backup (Azure SQL default)"),),
+        key=MICROSOFT_MANAGED,
+        identities=_identities("sql", change),
+        evidence=(change.path("name"),),
+    )
+    if change.text("create_mode") in ("OnlineSecondary", "NonReadableSecondary"):
+        yield Attach(
+            _target(change, "source_database_id", "database", "sql"),
+            locations=(DataLocation(change.region.value, LocationRole.REPLICA, "sql-geo-replication", change.address),),
+            evidence=(change.path("source_database_id"),),
+        )
+
+
 def postgresql_flexible_server(change: Change) -> Iterator[Fact]:
     yield Store(
         kind="database",

@@ -1,25 +1,39 @@
 """``terraform show -json PLANFILE`` -> a checked :class:`Plan` with the indexes the resolvers need.
 
 The document is validated only as far as this package relies on it: a JSON object with a
-``format_version`` of major version 1 (minor bumps add properties, which are ignored, as the
-format's own documentation asks) and a ``resource_changes`` list. Everything else
+``format_version`` from 0.1 to 1.x and a ``resource_changes`` list. Everything else
 (``configuration``, ``variables``) is optional: when it is missing or malformed, resolution
 degrades to ``unknown`` rather than failing the whole plan.
+
+Format versions: Terraform 0.12 to 1.0.0 write ``0.1``, later 1.0.x ``0.2``, 1.1 ``1.0``,
+1.2 to 1.4 ``1.1`` and 1.5 onwards ``1.2``. Every one of them has the ``resource_changes``,
+``configuration`` and ``variables`` shapes this package reads; later versions only add
+properties (``resource_drift``, ``relevant_attributes``, ``checks``, ``timestamp``,
+``deferred_changes``…), which are ignored, as the format's documentation asks. HashiCorp's own
+reader (``terraform-json``) accepts the same range, ``>= 0.1, < 2.0``. What differs between
+versions and matters here: Terraform 0.12 names providers ``aws`` where 0.13 and later write
+``registry.terraform.io/hashicorp/aws`` (both are read), and a module's resources carry a
+``provider_config_key`` of ``CALL:aws`` (the module call's name, not its path) up to Terraform
+1.x, which :mod:`.resolve` follows to the module's own provider block or its parent's.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from auditor.connectors.terraform.values import join
+from auditor.connectors.terraform.planfile import SHOW_HINT, read_plan_text
+from auditor.connectors.terraform.values import join, module_name
 from auditor.errors import InputError
-from auditor.fsio import read_json
+from auditor.fsio import parse_json
 
-SUPPORTED_MAJOR = 1
-_VERSION = re.compile(r"^(\d+)\.(\d+)$")
+# The range HashiCorp's terraform-json accepts (PlanFormatVersionConstraints = ">= 0.1, < 2.0").
+OLDEST_FORMAT = (0, 1)
+NEWEST_MAJOR = 1
+_VERSION = re.compile(r"^v?(\d{1,9})(?:\.(\d{1,9}))?(?:\.(\d{1,9}))?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,50 +63,56 @@ class ModuleConfig:
 @dataclass(frozen=True, slots=True)
 class Plan:
     path: Path
+    text: str = field(repr=False)  # the decoded JSON text, for line numbers
     format_version: str
     terraform_version: str | None
     timestamp: str | None
     variables: dict[str, Any]  # root variable name -> value
-    provider_configs: dict[str, dict[str, Any]]
+    provider_configs: dict[str, dict[str, Any]]  # keys normalised to "module.a.module.b:aws[.alias]"
     resources: dict[str, ConfigResource]  # absolute configuration address -> block
     modules: dict[str, ModuleConfig]
     changes: list[Any]  # resource_changes, raw
     deferred: list[Any]  # deferred_changes, raw
+    # Terraform 1.2 (format 1.1) and later resolve a provider passed into a module (providers = {…})
+    # to the caller's block in provider_config_key; before, the key names the module's own slot,
+    # and the plan does not say which of the caller's blocks fills it.
+    passed_providers_resolved: bool = True
 
 
 def load(path: Path) -> Plan:
     """Read and check a plan file; any problem is an ``InputError`` naming ``file:line``."""
-    doc = read_json(path)
+    text, _ = read_plan_text(path)
+    try:
+        doc = parse_json(text, path)
+    except InputError as exc:
+        raise InputError(exc.message, location=exc.location, hint=SHOW_HINT) from None
     where = f"{path}:1"
     if not isinstance(doc, dict):
-        raise InputError("not a Terraform plan: the document is not a JSON object", location=where)
+        raise InputError("not a Terraform plan: the document is not a JSON object", location=where, hint=SHOW_HINT)
     version = doc.get("format_version")
     if not isinstance(version, str):
+        raise InputError("not a Terraform plan: no format_version", location=where, hint=SHOW_HINT)
+    if not supported_format(version):
         raise InputError(
-            "not a Terraform plan: no format_version",
-            location=where,
-            hint="produce it with: terraform show -json PLANFILE > plan.json",
-        )
-    match = _VERSION.match(version)
-    if match is None or int(match.group(1)) != SUPPORTED_MAJOR:
-        raise InputError(
-            f"unsupported plan format_version {version!r}: this tool reads format 1.x",
-            location=_line_of(path, "format_version"),
+            f"unsupported plan format_version {version!r}: this tool reads formats 0.1 to 1.x "
+            "(Terraform 0.12 and later)",
+            location=_line_of(path, text, "format_version"),
         )
     if doc.get("errored") is True:
         raise InputError("the plan is marked errored: terraform plan failed, fix it first", location=where)
     changes = doc.get("resource_changes")
     if changes is None and isinstance(doc.get("planned_values"), dict):
-        changes = []  # Terraform omits resource_changes when a plan changes nothing
+        # Terraform omits resource_changes when a plan changes nothing; what planned_values
+        # still lists is left as it is (judged with --include-unchanged).
+        changes = list(_unchanged(_dict(doc["planned_values"]).get("root_module")))
     if not isinstance(changes, list):
         raise InputError(
             "not a Terraform plan: no resource_changes list",
-            location=_line_of(path, "resource_changes"),
+            location=_line_of(path, text, "resource_changes"),
             hint="a state file is not a plan; produce one with: terraform show -json PLANFILE > plan.json",
         )
     deferred = doc.get("deferred_changes")
     configuration = _dict(doc.get("configuration"))
-    providers = configuration.get("provider_config")
     resources: dict[str, ConfigResource] = {}
     modules: dict[str, ModuleConfig] = {}
     _walk_module(configuration.get("root_module"), ModuleConfig(path=""), resources, modules)
@@ -100,17 +120,17 @@ def load(path: Path) -> Plan:
     timestamp = doc.get("timestamp")
     return Plan(
         path=path,
+        text=text,
         format_version=version,
         terraform_version=terraform_version if isinstance(terraform_version, str) else None,
         timestamp=timestamp if isinstance(timestamp, str) else None,
         variables=_variables(doc.get("variables")),
-        provider_configs={k: v for k, v in providers.items() if isinstance(v, dict)}
-        if isinstance(providers, dict)
-        else {},
+        provider_configs=_provider_configs(configuration.get("provider_config"), modules),
         resources=resources,
         modules=modules,
         changes=changes,
         deferred=deferred if isinstance(deferred, list) else [],
+        passed_providers_resolved=_format(version) >= (1, 1),
     )
 
 
@@ -126,7 +146,7 @@ def _walk_module(
     modules[info.path] = info
     if not isinstance(raw, dict):
         return
-    for i, block in enumerate(raw.get("resources") or []):
+    for i, block in enumerate(_list(raw.get("resources"))):
         if not isinstance(block, dict) or block.get("mode", "managed") != "managed":
             continue
         rtype, name = block.get("type"), block.get("name")
@@ -138,7 +158,7 @@ def _walk_module(
             module=info.path,
             type=rtype,
             name=name,
-            provider_key=key if isinstance(key, str) else None,
+            provider_key=_module_key(key, info.path) if isinstance(key, str) else None,
             expressions=expressions if isinstance(expressions, dict) else {},
             evidence=f"{info.evidence}.resources[{i}]",
         )
@@ -165,17 +185,86 @@ def _walk_module(
         )
 
 
+_IDENTITY = ("address", "mode", "type", "name", "index", "provider_name")
+
+
+def _unchanged(module: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
+    """``planned_values`` resources as ``no-op`` changes (a plan without ``resource_changes``)."""
+    if not isinstance(module, dict) or depth > 64:
+        return
+    address = module.get("address")
+    for resource in _list(module.get("resources")):
+        if isinstance(resource, dict) and isinstance(values := resource.get("values"), dict):
+            yield {
+                **{k: resource[k] for k in _IDENTITY if k in resource},
+                **({"module_address": address} if isinstance(address, str) else {}),
+                "change": {"actions": ["no-op"], "before": values, "after": values, "after_unknown": {}},
+            }
+    for child in _list(module.get("child_modules")):
+        yield from _unchanged(child, depth + 1)
+
+
+def _module_key(key: str, module: str) -> str:
+    """A resource's ``provider_config_key`` as ``module.a.module.b:aws``.
+
+    Terraform before 1.2 writes ``b:aws`` for a resource of ``module.a.module.b``: the module
+    call's name only, which two modules may share; the resource's own module path is exact.
+    """
+    prefix, colon, local = key.partition(":")
+    if not colon or prefix.startswith("module.") or not module:
+        return key
+    return f"{module}:{local}"
+
+
+def _provider_configs(raw: Any, modules: dict[str, ModuleConfig]) -> dict[str, dict[str, Any]]:
+    """``configuration.provider_config`` with every module key as ``module.a.module.b:aws``.
+
+    Terraform 0.12 keys a module's provider block by the call's name (``b:aws``); 0.13 to 1.1
+    by ``module.b:aws`` with the path in ``module_address``. A bare call name is given to every
+    module of that name (Terraform itself could not tell them apart).
+    """
+    out: dict[str, dict[str, Any]] = {}
+    if not isinstance(raw, dict):
+        return out
+    for key, config in raw.items():
+        if not isinstance(config, dict):
+            continue
+        prefix, colon, local = key.partition(":")
+        if not colon or prefix.startswith("module."):
+            out.setdefault(key, config)
+            continue
+        address = config.get("module_address")
+        if isinstance(address, str) and address.startswith("module."):
+            paths = [address]
+        else:
+            paths = [path for path in modules if path and module_name(path) == prefix] or [prefix]
+        for path in paths:
+            out.setdefault(f"{path}:{local}", config)
+    return out
+
+
+def _format(version: str) -> tuple[int, int]:
+    match = _VERSION.match(version)
+    return (int(match.group(1)), int(match.group(2) or 0)) if match else (0, 0)
+
+
 def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _line_of(path: Path, key: str) -> str:
-    """``file:line`` of the first ``"key":`` in the file (line 1 for single-line plans)."""
-    try:
-        with path.open("r", encoding="utf-8-sig", errors="replace") as fh:
-            for number, line in enumerate(fh, start=1):
-                if f'"{key}"' in line:
-                    return f"{path}:{number}"
-    except OSError:
-        return f"{path}:1"  # unreadable now: the error still names the file
-    return f"{path}:1"
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def supported_format(version: str) -> bool:
+    """``>= 0.1, < 2.0`` on a ``MAJOR[.MINOR[.PATCH]]`` version, as ``terraform-json`` checks it."""
+    if _VERSION.match(version) is None:
+        return False
+    found = _format(version)
+    return found >= OLDEST_FORMAT and found[0] <= NEWEST_MAJOR
+
+
+def _line_of(path: Path, text: str, key: str) -> str:
+    """``file:line`` of the first ``"key":`` in the text (line 1 for single-line plans)."""
+    found = text.find(f'"{key}"')
+    return f"{path}:{text.count(chr(10), 0, found) + 1 if found >= 0 else 1}"

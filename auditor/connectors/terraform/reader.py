@@ -59,7 +59,7 @@ def read_plan(
         except _UNREADABLE as exc:
             gaps.append(_unreadable(entry.provider, entry.address, f"cannot interpret {entry.type}: {exc!r}"))
 
-    plan_lines = PlanLines(path)
+    plan_lines = PlanLines(path, plan.text)
 
     def source_of(change: Change) -> str | None:
         found = sources.locate(change.entry) if sources is not None else None

@@ -32,6 +32,10 @@ EXTRACTORS: dict[str, Extractor] = {
     "azurerm_mssql_server": azure.mssql_server,
     "azurerm_mssql_database": azure.mssql_database,
     "azurerm_postgresql_flexible_server": azure.postgresql_flexible_server,
+    # Azure: the types of azurerm 1.x-3.x that those replace (same arguments for what is read)
+    "azurerm_sql_server": azure.mssql_server,
+    "azurerm_sql_database": azure.sql_database,
+    "azurerm_postgresql_server": azure.postgresql_flexible_server,
     "azurerm_recovery_services_vault": azure.recovery_services_vault,
     "azurerm_data_protection_backup_vault": azure.data_protection_backup_vault,
     "azurerm_key_vault": azure.key_vault,

@@ -134,7 +134,7 @@ class Resolver:
     def account(self, entry: Entry) -> str | None:
         """The account or subscription the provider configuration pins, when it is a constant."""
         found = self._provider_config(self._provider_key(entry))
-        expressions = dig(found[1], "expressions") if found is not None else None
+        expressions = dig(found[1], "expressions") if isinstance(found, tuple) else None
         if not isinstance(expressions, dict):
             return None
         if entry.provider == "azure":
@@ -154,6 +154,8 @@ class Resolver:
         found = self._provider_config(key)
         if found is None:
             return self._fallback(f"no provider configuration {key!r} in the plan")
+        if isinstance(found, str):
+            return Resolved(UNKNOWN, found)
         resolved_key, config = found
         where = f'configuration.provider_config["{resolved_key}"].expressions.region'
         expression = dig(config, "expressions", "region")
@@ -167,8 +169,13 @@ class Resolver:
             return Resolved(UNKNOWN, f"{where} -> {source} (not a region code)")
         return Resolved(value, where if source == "constant_value" else f"{where} -> {source}")
 
-    def _provider_config(self, key: str | None) -> tuple[str, dict[str, Any]] | None:
-        """The provider block a key designates, following implicit inheritance of default providers."""
+    def _provider_config(self, key: str | None) -> tuple[str, dict[str, Any]] | str | None:
+        """The provider block a key designates, following implicit inheritance of default providers.
+
+        ``None`` when the plan has no such block; a sentence when the plan cannot tell which
+        block it is (a plan of Terraform before 1.2 whose module may have been given one of
+        several of its caller's blocks).
+        """
         seen: set[str] = set()
         while key is not None and key not in seen:
             seen.add(key)
@@ -179,8 +186,18 @@ class Resolver:
             if not module or "." in local:  # an alias that nothing configures cannot be followed
                 return (key, config) if config is not None else None
             parent = parent_module(module)
+            if not self.plan.passed_providers_resolved and self._aliases(parent, local):
+                return (
+                    f"{module} uses the {local} provider of its caller, which has several {local} "
+                    "configurations; plans of Terraform before 1.2 do not record which one it was given"
+                )
             key = f"{parent}:{local}" if parent else local
         return None
+
+    def _aliases(self, module: str, local: str) -> bool:
+        """Does ``module`` ("" for the root) configure aliases of provider ``local``?"""
+        prefix = f"{module}:{local}." if module else f"{local}."
+        return any(key.startswith(prefix) for key in self.plan.provider_configs)
 
     def _fallback(self, why: str) -> Resolved:
         if self.aws_region:

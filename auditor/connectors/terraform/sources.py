@@ -101,8 +101,9 @@ class PlanLines:
     """Plan address -> ``plan.json:LINE`` of its entry in ``resource_changes`` (where the
     report points when the ``.tf`` source is not known)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, text: str | None = None) -> None:
         self.path = path
+        self._text = text  # the decoded plan (it may have been UTF-16 on disk)
         self._lines: dict[str, int] | None = None
 
     def locate(self, address: str) -> str | None:
@@ -112,10 +113,12 @@ class PlanLines:
         return None if line is None else f"{self.path}:{line}"
 
     def _index(self) -> dict[str, int]:
-        try:
-            text = self.path.read_text(encoding="utf-8-sig")
-        except (OSError, ValueError):
-            return {}
+        text = self._text
+        if text is None:
+            try:
+                text = self.path.read_text(encoding="utf-8-sig")
+            except (OSError, ValueError):
+                return {}
         start = text.find('"resource_changes"')
         if start < 0:
             return {}
