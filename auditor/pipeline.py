@@ -134,6 +134,10 @@ def check_formats(formats: Sequence[str]) -> None:
     unknown = [f for f in formats if f not in RENDERERS]
     if unknown:
         raise ConfigError(f"unknown format {unknown[0]!r} (known: {', '.join(sorted(RENDERERS))})")
+    for f in formats:
+        reason = RENDERERS[f].unavailable()
+        if reason:
+            raise ConfigError(reason)
 
 
 def write_outputs(doc: FindingsDoc, out: Path, formats: Sequence[str], lang: str,
@@ -147,7 +151,7 @@ def write_outputs(doc: FindingsDoc, out: Path, formats: Sequence[str], lang: str
     from auditor.render import RENDERERS, RenderOptions, TrendPoint
 
     check_formats(formats)
-    findings_json = RENDERERS["json"].render(doc, RenderOptions(lang=lang))
+    findings_json = str(RENDERERS["json"].render(doc, RenderOptions(lang=lang)))
     digest = hashlib.sha256(findings_json.encode("utf-8")).hexdigest()
     from auditor.render import with_report
 
@@ -155,7 +159,7 @@ def write_outputs(doc: FindingsDoc, out: Path, formats: Sequence[str], lang: str
                                         previous=previous,
                                         trend=tuple(TrendPoint(r.started, r.failing, r.unknown) for r in trend)),
                           report or ReportInfo(), dpf=dpf)
-    files: dict[str, str] = {}
+    files: dict[str, str | bytes] = {}
     if inventory is not None:
         files["inventory.json"] = dump_json(to_dict(inventory))
     files[RENDERERS["json"].filename] = findings_json

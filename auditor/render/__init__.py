@@ -16,13 +16,13 @@ from auditor.errors import ConfigError
 from auditor.fsio import read_json, write_atomic
 from auditor.model import codec, schema
 from auditor.model.findings import FindingsDoc
-from auditor.render import csvfmt, html, jsonfmt, junit, markdown, registers, sarif
+from auditor.render import csvfmt, html, jsonfmt, junit, markdown, pdf, registers, sarif
 from auditor.render.base import LANGS, Renderer, RenderOptions, TrendPoint
 
 RENDERERS: dict[str, Renderer] = {
     r.name: r for r in (html.RENDERER, jsonfmt.RENDERER, sarif.RENDERER, junit.RENDERER, csvfmt.RENDERER,
                         markdown.RENDERER, registers.JSON_RENDERER, registers.ART30_RENDERER,
-                        registers.MAP_RENDERER)
+                        registers.MAP_RENDERER, pdf.RENDERER)
 }
 
 __all__ = ["LANGS", "RENDERERS", "RenderOptions", "Renderer", "TrendPoint", "load_findings", "parse_formats",
@@ -40,6 +40,9 @@ def parse_formats(value: str | Iterable[str]) -> tuple[str, ...]:
                 continue
             if name not in RENDERERS:
                 raise ConfigError(f"unknown format {name!r}", hint="choose among " + ", ".join(RENDERERS))
+            reason = RENDERERS[name].unavailable()
+            if reason:
+                raise ConfigError(reason)
             if name not in names:
                 names.append(name)
     if not names:
@@ -65,11 +68,12 @@ def render_files(doc: FindingsDoc, formats: Sequence[str], out_dir: Path, option
     of the ``findings.json`` written here.
     """
     names = parse_formats(formats)
-    rendered: dict[str, str] = {}
+    rendered: dict[str, str | bytes] = {}
     if "json" in names:
-        rendered["json"] = RENDERERS["json"].render(doc, options)
+        findings_json = str(RENDERERS["json"].render(doc, options))
+        rendered["json"] = findings_json
         if options.findings_sha256 is None:
-            digest = hashlib.sha256(rendered["json"].encode("utf-8")).hexdigest()
+            digest = hashlib.sha256(findings_json.encode("utf-8")).hexdigest()
             options = replace(options, findings_sha256=digest)
     for name in names:
         if name not in rendered:

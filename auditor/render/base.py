@@ -39,7 +39,7 @@ class RenderOptions:
     dpf: bool = False  # US transfers rest on the EU-US Data Privacy Framework (config dpf)
 
 
-RenderFn = Callable[[FindingsDoc, RenderOptions], str]
+RenderFn = Callable[[FindingsDoc, RenderOptions], str | bytes]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +47,10 @@ class Renderer:
     name: str  # the --format name
     filename: str  # default file name in the output folder
     render: RenderFn
+    missing: Callable[[], str | None] | None = None  # why the format cannot be written here (an optional extra)
+
+    def unavailable(self) -> str | None:
+        return self.missing() if self.missing is not None else None
 
 
 STATUS_ORDER: dict[Status, int] = {Status.FAIL: 0, Status.UNKNOWN: 1, Status.WAIVED: 2, Status.PASS: 3}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -118,3 +119,37 @@ def test_a_hostile_organisation_name_cannot_leave_the_print_stylesheet(doc: Find
     head = html[:html.index("</head>")]
     assert "<script>alert(1)" not in head and head.count("</style>") == 2
     assert replace(RenderOptions(), organization=None).organization is None
+
+
+def test_pdf_format_is_an_a4_document_that_fetches_nothing(doc: FindingsDoc, tmp_path: Path) -> None:
+    pytest.importorskip("weasyprint")
+    import re
+    import subprocess
+
+    from auditor.render import render_files
+
+    options = RenderOptions(lang="fr", organization="CHU Exemple")
+    (path,) = render_files(doc, ["pdf"], tmp_path, options)
+    data = path.read_bytes()
+    assert path.name == "report.pdf" and data.startswith(b"%PDF-")
+    if shutil.which("pdfinfo"):
+        info = subprocess.run(["pdfinfo", str(path)], capture_output=True, check=True).stdout.decode()
+        assert re.search(r"Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)", info), info
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True).stdout.decode()
+        assert "CHU Exemple" in text and "Page 1 /" in text
+    # the report's hostile strings stay text: WeasyPrint is refused every fetch but data: URLs
+    from auditor.render.pdf import _refuse
+
+    with pytest.raises(ValueError):
+        _refuse("file:///etc/passwd")
+    with pytest.raises(ValueError):
+        _refuse("http://169.254.169.254/latest/meta-data/")
+
+
+def test_pdf_format_without_weasyprint_is_refused_before_anything_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    from auditor.render import parse_formats, pdf
+
+    monkeypatch.setattr(pdf.importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(ConfigError, match="needs WeasyPrint"):
+        parse_formats("html,pdf")
