@@ -45,6 +45,8 @@ AllowUnknownOpt = Annotated[
     bool, typer.Option("--allow-unknown", help="Do not fail (exit 3) when parts could not be read.")
 ]
 LangOpt = Annotated[str | None, typer.Option(help="Report language: en or fr.")]
+TimezoneOpt = Annotated[str | None, typer.Option(
+    "--timezone", help="Show dates in this IANA time zone (default: report.timezone, else Europe/Paris).")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress, one summary line.")]
 HistoryOpt = Annotated[str | None, typer.Option(
     "--history", help="Record the run in this history: a SQLite file or a postgresql:// URL.")]
@@ -65,15 +67,22 @@ def _recording(cfg: Any, history: str | None, no_history: bool, *, default: bool
 
 
 def _config(config: Path | None, *, profile: str | None, out: Path | None, fmt: str | None, fail_on: str | None,
-            allow_unknown: bool, lang: str | None) -> Any:
+            allow_unknown: bool, lang: str | None, timezone: str | None = None) -> Any:
+    from dataclasses import replace
+
     from auditor import config as cfg
+    from auditor.render.dates import zone
 
     if lang is not None and lang not in ("en", "fr"):
         raise ConfigError(f"--lang {lang!r}: expected en or fr")
     formats = tuple(f.strip() for f in fmt.split(",") if f.strip()) if fmt else None
-    return cfg.load(config).with_overrides(
+    loaded = cfg.load(config).with_overrides(
         profile=profile, out=out, formats=formats, fail_on=fail_on, lang=lang, allow_unknown=allow_unknown or None
     )
+    if timezone is not None:
+        zone(timezone)  # refused here, before anything runs
+        loaded = replace(loaded, report=replace(loaded.report, timezone=timezone))
+    return loaded
 
 
 def _reporter(quiet: bool) -> Any:
@@ -116,6 +125,7 @@ def _audit(source: Callable[..., Any], config: Any, quiet: bool) -> None:
 @app.command()
 def demo(
     out: OutOpt = None, lang: LangOpt = None, profile: ProfileOpt = None, fmt: FormatOpt = None,
+    timezone: TimezoneOpt = None,
     fail_on: FailOnOpt = None, allow_unknown: AllowUnknownOpt = False, quiet: QuietOpt = False,
     config: ConfigOpt = None, history: HistoryOpt = None,
     offline: Annotated[bool, typer.Option("--offline", help="Use the estate as a bundled inventory (no emulator).")]
@@ -128,7 +138,10 @@ def demo(
     from auditor.demo.run import demo_source, offline_source
 
     cfg = _config(config, profile=profile, out=out, fmt=fmt or "html,json,sarif,junit,csv,md", fail_on=fail_on,
-                  allow_unknown=allow_unknown, lang=lang)
+                  allow_unknown=allow_unknown, lang=lang,
+                  timezone=timezone)
+    if out is None and cfg.lang != "en":  # the French demo goes next to the English one, not over it
+        cfg = cfg.with_overrides(out=cfg.out / cfg.lang)
     cfg = _recording(cfg, history, False, default=False)
     _audit(offline_source if offline else demo_source, cfg, quiet)
 
@@ -138,6 +151,7 @@ def scan(
     provider: Annotated[str, typer.Option(help="aws, azure or all.")] = "all",
     config: ConfigOpt = None, profile: ProfileOpt = None, out: OutOpt = None, fmt: FormatOpt = None,
     fail_on: FailOnOpt = None, allow_unknown: AllowUnknownOpt = False, lang: LangOpt = None, quiet: QuietOpt = False,
+    timezone: TimezoneOpt = None,
     shard: Annotated[str | None, typer.Option(
         help="Audit only slice I of N of the accounts/subscriptions (e.g. 2/5); combine with 'auditor merge'.")] = None,
     history: HistoryOpt = None, no_history: NoHistoryOpt = False,
@@ -170,7 +184,8 @@ def scan(
     providers = sorted(CONNECTORS) if provider == "all" else [provider]
     if any(p not in CONNECTORS for p in providers):
         raise ConfigError(f"--provider {provider!r}: expected aws, azure or all")
-    cfg = _config(config, profile=profile, out=out, fmt=fmt, fail_on=fail_on, allow_unknown=allow_unknown, lang=lang)
+    cfg = _config(config, profile=profile, out=out, fmt=fmt, fail_on=fail_on, allow_unknown=allow_unknown, lang=lang,
+                  timezone=timezone)
     cfg = replace(_recording(cfg, history, no_history, default=slice_ is None), shard=slice_)
     azure_changes = {k: v for k, v in {"tenant": tenant, "authority_host": authority_host,
                                        "arm_endpoint": arm_endpoint,
@@ -193,6 +208,7 @@ def plan_cmd(
         "--include-unchanged", help="Also judge stores the plan leaves untouched.")] = False,
     config: ConfigOpt = None, profile: ProfileOpt = None, out: OutOpt = None, fmt: FormatOpt = None,
     fail_on: FailOnOpt = None, allow_unknown: AllowUnknownOpt = False, lang: LangOpt = None, quiet: QuietOpt = False,
+    timezone: TimezoneOpt = None,
 ) -> None:
     """Pre-deploy gate: judge a Terraform plan with the runtime policies, before any data moves."""
     from auditor.connectors.terraform import read_plan
@@ -200,7 +216,8 @@ def plan_cmd(
     if repo_root is not None and not repo_root.is_dir():
         raise ConfigError(f"--repo-root {repo_root}: not a directory")
     region = aws_region or None  # CI templates pass "${AWS_REGION:-}"
-    cfg = _config(config, profile=profile, out=out, fmt=fmt, fail_on=fail_on, allow_unknown=allow_unknown, lang=lang)
+    cfg = _config(config, profile=profile, out=out, fmt=fmt, fail_on=fail_on, allow_unknown=allow_unknown, lang=lang,
+                  timezone=timezone)
     cfg = _recording(cfg, None, True, default=False)
     _audit(lambda c, rep: read_plan(plan, aws_region=region, repo_root=repo_root,
                                     include_unchanged=include_unchanged), cfg, quiet)
@@ -211,12 +228,14 @@ def evaluate_cmd(
     inventory: Annotated[Path, typer.Argument(help="An inventory.json written by a previous scan.")],
     config: ConfigOpt = None, profile: ProfileOpt = None, out: OutOpt = None, fmt: FormatOpt = None,
     fail_on: FailOnOpt = None, allow_unknown: AllowUnknownOpt = False, lang: LangOpt = None, quiet: QuietOpt = False,
+    timezone: TimezoneOpt = None,
     history: HistoryOpt = None,
 ) -> None:
     """Re-evaluate a saved inventory (another profile, new waivers, a newer policy pack)."""
     from auditor import pipeline
 
-    cfg = _config(config, profile=profile, out=out, fmt=fmt, fail_on=fail_on, allow_unknown=allow_unknown, lang=lang)
+    cfg = _config(config, profile=profile, out=out, fmt=fmt, fail_on=fail_on, allow_unknown=allow_unknown, lang=lang,
+                  timezone=timezone)
     cfg = _recording(cfg, history, False, default=False)
     _audit(lambda c, rep: pipeline.load_inventory(inventory), cfg, quiet)
 
@@ -289,6 +308,7 @@ def report(
     findings: Annotated[Path, typer.Argument(help="A findings.json written by a previous run.")],
     fmt: Annotated[str, typer.Option("--format", "-f", help="Comma-separated: html,json,sarif,junit,csv,md.")] = "html",
     lang: LangOpt = None,
+    timezone: TimezoneOpt = None,
     out: Annotated[Path | None, typer.Option(
         "--out", "-o", help="Output folder, or a file name for one format (default: next to FINDINGS.json).")] = None,
     previous: Annotated[Path | None, typer.Option(
@@ -300,7 +320,8 @@ def report(
     """Render a saved findings.json again, in any format and language. Reads no cloud."""
     from auditor.render import report_command
 
-    for path in report_command(findings, fmt, lang=lang, out=out, previous=previous, link=link, config=config):
+    for path in report_command(findings, fmt, lang=lang, out=out, previous=previous, link=link, config=config,
+                               timezone=timezone):
         typer.echo(f"wrote {path}")
 
 
@@ -386,12 +407,14 @@ def merge_cmd(
         help="How many shard results there should be (a missing one becomes a coverage gap).")] = None,
     config: ConfigOpt = None, out: OutOpt = None, fmt: FormatOpt = None,
     fail_on: FailOnOpt = None, allow_unknown: AllowUnknownOpt = False, lang: LangOpt = None, quiet: QuietOpt = False,
+    timezone: TimezoneOpt = None,
     history: HistoryOpt = None, no_history: NoHistoryOpt = False,
 ) -> None:
     """Combine shard results (auditor scan --shard I/N) into one run: written, recorded and gated like a scan."""
     from auditor import pipeline
 
-    cfg = _config(config, profile=None, out=out, fmt=fmt, fail_on=fail_on, allow_unknown=allow_unknown, lang=lang)
+    cfg = _config(config, profile=None, out=out, fmt=fmt, fail_on=fail_on, allow_unknown=allow_unknown, lang=lang,
+                  timezone=timezone)
     outcome, notices = pipeline.merge_runs(results, _recording(cfg, history, no_history, default=True), expect)
     for notice in notices:
         typer.echo(f"notice: {notice}", err=True)

@@ -12,7 +12,7 @@ import pytest
 @pytest.mark.parametrize(
     ("args", "what"),
     [
-        (["demo", "--offline", "--format", "html,pdf"], "unknown format 'pdf'"),
+        (["demo", "--offline", "--format", "html,docx"], "unknown format 'docx'"),
         (["demo", "--offline", "--lang", "de"], "--lang"),
         (["demo", "--offline", "--fail-on", "extreme"], "--fail-on"),
         (["demo", "--offline", "--profile", "nope"], "unknown profile"),
@@ -21,6 +21,8 @@ import pytest
         (["merge", "findings.json", "--expect", "0", "--no-history"], "--expect 0"),
         (["history", "--last", "0"], "--last 0"),
         (["permissions", "gcp"], "permissions"),
+        (["demo", "--timezone", "Mars/Olympus"], "not an IANA time zone"),
+        (["report", "findings.json", "--timezone", "Nowhere"], "not an IANA time zone"),
     ],
 )
 def test_bad_options_fail_fast_with_one_line(tmp_path: Path, args: list[str], what: str) -> None:

@@ -101,9 +101,14 @@ def with_report(options: RenderOptions, info: ReportInfo, *, dpf: bool = False) 
 
 
 def report_command(findings: Path, formats: str, *, lang: str | None = None, out: Path | None = None,
-                   previous: Path | None = None, link: str | None = None, config: Path | None = None) -> list[Path]:
+                   previous: Path | None = None, link: str | None = None, config: Path | None = None,
+                   timezone: str | None = None) -> list[Path]:
     """``auditor report``: render a saved findings.json again (any format, any language), offline."""
     from auditor import config as cfg
+    from auditor.render.dates import zone
+
+    if timezone is not None:
+        zone(timezone)  # refused before anything is read
 
     names = parse_formats(formats)
     loaded = cfg.load(config)
@@ -115,4 +120,6 @@ def report_command(findings: Path, formats: str, *, lang: str | None = None, out
         lang=language, findings_sha256=sha256_file(findings), generated_at=doc.run.finished or doc.run.started,
         previous=load_findings(previous) if previous is not None else None, report_link=link,
     ), loaded.report, dpf=loaded.dpf)
+    if timezone is not None:
+        options = replace(options, timezone=timezone)
     return render_to(doc, names, out if out is not None else findings.parent, options)
