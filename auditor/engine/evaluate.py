@@ -13,12 +13,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from auditor.engine import limits
 from auditor.engine.cel import context as cel_context
 from auditor.engine.context import ContextBuilder, referenced_fields, referenced_subfields
 from auditor.engine.pack import PolicyPack
 from auditor.engine.policy import Policy
 from auditor.engine.profile import Profile
 from auditor.engine.waivers import WaiverSet
+from auditor.errors import ConfigError
 from auditor.model.findings import Finding, Severity, Status
 from auditor.model.inventory import CoverageGap, Inventory, Resource
 
@@ -102,6 +104,11 @@ class _Run:
         self.used_waivers: set[str] = set()
         self.passed: dict[str, list[str]] = {}
         self.unread: dict[str, str] = {}  # resource id -> what could not be read of it (from coverage gaps)
+        self.over_limits: dict[str, str] = {}  # resource id -> which input limit it exceeds (not evaluated)
+        beyond = limits.problem("profile", profile.as_context())
+        if beyond:
+            raise ConfigError(f"profile {profile.id} is beyond the engine's limits: {beyond}",
+                              location=profile.source or None)
 
     def note_unread(self, gaps: Iterable[CoverageGap]) -> None:
         """A store named by a coverage gap passes nothing: its policies are at best unknown."""
@@ -227,6 +234,8 @@ class _Run:
         subject = self.builder.resource(r, self.scope_fields)
         key = repr(subject)
         hit = self._scope_memo.get(key)
+        if hit is None and (beyond := limits.problem("resource", subject, key)):
+            return (), tuple((p, self.beyond(r, beyond)) for p in self.resource_policies)
         if hit is None:
             self.ctx.add_variable("resource", subject)
             selected: list[Policy] = []
@@ -251,12 +260,19 @@ class _Run:
         subject = self.builder.resource(r, self.needed(selected))
         key = (tuple(p.id for p in selected), repr(subject))
         hit = self._memo.get(key)
+        if hit is None and (beyond := limits.problem("resource", subject, key[1])):
+            return tuple((Status.UNKNOWN, [], self.beyond(r, beyond)) for _ in selected)
         if hit is None:
             self.ctx.add_variable("resource", subject)
             hit = self._memo[key] = tuple(self.judge(policy, self.ctx) for policy in selected)
             if len(self._memo) > _MEMO_LIMIT:
                 self._memo.clear()
         return hit
+
+    def beyond(self, r: Resource, problem: str) -> str:
+        """An activation beyond the input limits is not evaluated: its policies are unknown."""
+        self.over_limits.setdefault(r.id, problem)
+        return f"not evaluated: {problem}, beyond the engine's input limits"
 
     def resource(self, r: Resource) -> list[Finding]:
         if r.change == "delete":
@@ -278,9 +294,13 @@ class _Run:
 
     def gap(self, g: CoverageGap) -> list[Finding]:
         subject = self.builder.gap(g)
-        ctx = cel_context({"gap": subject, "profile": self.builder.profile_context})
+        beyond = limits.problem("gap", subject)
+        ctx = cel_context({"gap": subject, "profile": self.builder.profile_context}) if not beyond else None
         out = []
         for policy in self.gap_policies:
+            if beyond:  # a gap is unknown anyway; its text is too long to hand to an expression
+                out.append(self.finding(policy, Status.UNKNOWN, [], f"not evaluated: {beyond}", gap=subject))
+                continue
             verdict = self.in_scope(policy, ctx)
             if verdict is False:
                 continue
@@ -301,6 +321,10 @@ def evaluate(inventory: Inventory, pack: PolicyPack, profile: Profile, waivers: 
     if inventory.coverage_gaps and not run.gap_policies:
         raise AssertionError("coverage gaps present but no coverage-gap policy is active")  # never lose a gap
     notices = [*profile_notices(pack, profile), *waivers.notices]
+    if run.over_limits:
+        first, why = next(iter(run.over_limits.items()))
+        notices.append(f"{len(run.over_limits)} resource(s) beyond the engine's input limits were not evaluated "
+                       f"(their policies are unknown), e.g. {first}: {why}")
     notices.extend(f"waiver {w.id} ({w.policy} on {w.resource}) matches nothing: stale"
                    for w in waivers.active if w.id not in run.used_waivers)
     passed = {pid: tuple(ids) for pid, ids in sorted(run.passed.items())}

@@ -73,7 +73,7 @@ examples:
     [
         ("resource.(", "does not compile"),
         ("secret.value", "unknown variable"),
-        ("[1].exists(a, [2].exists(b, [3].exists(c, [4].exists(d, true))))", "nested deeper"),
+        ("resource.access.exists(a, resource.access.exists(b, resource.access.exists(c, true)))", "may cost up to"),
         ("x" * 5000, "is too long"),
     ],
 )
