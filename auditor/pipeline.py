@@ -98,7 +98,8 @@ def assess(inventory: Inventory, config: Config, *, started: str | None = None, 
     pack = pack or load_pack(config.policy_dirs)
     profile = pack.profile(config.profile).narrowed(config.allowed_countries, config.dpf)
     if waivers is None:
-        waivers = load_waivers(config.waivers, today or dt.date.today(), config.waiver_max_days)
+        waivers = load_waivers(config.waivers, today or dt.date.today(), config.waiver_max_days,
+                               [p.id for p in pack.policies])
     enriched = enrich(inventory, config)
     result = evaluate(enriched, pack, profile, waivers)
     run = Run(
@@ -191,7 +192,7 @@ def audit(config: Config, source: Callable[[Config], Inventory], *, write_invent
     pack = load_pack(config.policy_dirs)
     pack.profile(config.profile)  # fail fast on a bad profile, format or waivers file, before a long scan
     check_formats(config.formats)
-    waivers = load_waivers(config.waivers, dt.date.today(), config.waiver_max_days)
+    waivers = load_waivers(config.waivers, dt.date.today(), config.waiver_max_days, [p.id for p in pack.policies])
     if config.history is not None:
         history.open_history(config.history).close()  # fail fast on a bad history location too
     raw = source(config)

@@ -19,7 +19,7 @@ from auditor.engine.context import ContextBuilder, referenced_fields, referenced
 from auditor.engine.pack import PolicyPack
 from auditor.engine.policy import Policy
 from auditor.engine.profile import Profile
-from auditor.engine.waivers import WaiverSet
+from auditor.engine.waivers import WaiverSet, usage_notices
 from auditor.errors import ConfigError
 from auditor.model.findings import Finding, Severity, Status
 from auditor.model.inventory import CoverageGap, Inventory, Resource
@@ -327,6 +327,7 @@ def evaluate(inventory: Inventory, pack: PolicyPack, profile: Profile, waivers: 
                        f"(their policies are unknown), e.g. {first}: {why}")
     notices.extend(f"waiver {w.id} ({w.policy} on {w.resource}) matches nothing: stale"
                    for w in waivers.active if w.id not in run.used_waivers)
+    notices.extend(usage_notices(waivers, findings))
     passed = {pid: tuple(ids) for pid, ids in sorted(run.passed.items())}
     return Evaluation(tuple(findings), passed, tuple(notices))
 

@@ -2,12 +2,19 @@
 
 A waiver needs a reason, an approver, a creation and an expiry date. An expired waiver, or
 one whose lifetime exceeds ``waiver_max_days``, does not apply and is reported; a waiver
-that matches nothing is reported as stale. Waived findings stay in every output.
+that matches nothing is reported as stale. Waived findings stay in every output, and every
+report says how many findings each waiver covers (``coverage``).
+
+A waiver whose policy *and* resource patterns both match everything (``"*"``, ``"?*"``,
+``"*-*"``, ``"[A-Z]*"``…) would silently waive the whole audit: it is refused unless it says
+``scope: all``, and then it must expire within ``ALL_SCOPE_MAX_DAYS`` of the run.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -15,7 +22,23 @@ from pathlib import Path
 from auditor import yamlio
 from auditor.engine.schemas import schema
 from auditor.errors import PolicyError
-from auditor.model.findings import WaiverRef
+from auditor.model.findings import Finding, Severity, Status, WaiverRef
+
+ALL_SCOPE_MAX_DAYS = 30
+# What "everything" looks like when the pack is not given: one policy id per shipped category.
+_POLICY_PROBES = ("ACC-001", "CLS-001", "COV-001", "JUR-001", "KEY-001", "LOG-001", "RES-001")
+# One resource per kind of id the tool produces (AWS, Azure, Terraform addresses, coverage gaps): a pattern
+# matching all of them (by id or name) matches every resource of any inventory.
+_RESOURCE_PROBES = (
+    ("arn:aws:s3:::qa7", "qa7"),
+    ("arn:aws:rds:eu-west-3:111122223333:db:qb8", "qb8"),
+    ("/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Storage/"
+     "storageAccounts/qc9", "qc9"),
+    ("aws_s3_bucket.qd1", "qd1"),
+    ("azurerm_storage_account.qe2", "qe2"),
+    ("aws:111122223333:eu-west-3:s3", "s3"),
+    ("azure:00000000-0000-0000-0000-000000000000:westeurope:storage", "storage"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +51,12 @@ class Waiver:
     created: dt.date
     expires: dt.date
     location: str
+    scope: str | None = None  # "all": explicitly everything (short-lived)
+
+    def everything(self, policy_ids: Iterable[str]) -> bool:
+        """Do both patterns match everything (so the waiver would waive the whole audit)?"""
+        return all(fnmatchcase(pid, self.policy) for pid in policy_ids) and all(
+            fnmatchcase(rid, self.resource) or fnmatchcase(name, self.resource) for rid, name in _RESOURCE_PROBES)
 
     def matches(self, policy_id: str, resource_id: str, name: str) -> bool:
         return fnmatchcase(policy_id, self.policy) and (
@@ -39,9 +68,43 @@ class Waiver:
 
 
 @dataclass(frozen=True, slots=True)
+class WaiverUse:
+    """How many findings one waiver covers in a run (shown in every report)."""
+
+    ref: WaiverRef
+    findings: int
+    by_severity: tuple[tuple[str, int], ...]  # ("critical", 2), … most severe first
+
+    def describe(self) -> str:
+        parts = ", ".join(f"{n} {sev}" for sev, n in self.by_severity)
+        return f"{self.findings} finding{'s' if self.findings != 1 else ''}" + (f" ({parts})" if parts else "")
+
+
+def coverage(findings: Iterable[Finding]) -> tuple[WaiverUse, ...]:
+    """Each waiver that waived something, with how many findings (by severity), most first."""
+    refs: dict[str, WaiverRef] = {}
+    counts: dict[str, Counter[Severity]] = {}
+    for f in findings:
+        if f.status is Status.WAIVED and f.waiver is not None:
+            refs.setdefault(f.waiver.waiver_id, f.waiver)
+            counts.setdefault(f.waiver.waiver_id, Counter())[f.severity] += 1
+    uses = [WaiverUse(refs[wid], sum(c.values()),
+                      tuple((s.value, c[s]) for s in sorted(c, key=lambda s: -s.rank)))
+            for wid, c in counts.items()]
+    return tuple(sorted(uses, key=lambda u: (-u.findings, u.ref.waiver_id)))
+
+
+@dataclass(frozen=True, slots=True)
 class WaiverSet:
     active: tuple[Waiver, ...]
     notices: tuple[str, ...]  # expired / too long: reported, not applied
+
+
+def usage_notices(waivers: WaiverSet, findings: Iterable[Finding]) -> list[str]:
+    """One notice per waiver that applied: what it matches and how many findings it covers."""
+    uses = {u.ref.waiver_id: u for u in coverage(findings)}
+    return [f"waiver {w.id} ({w.policy} on {w.resource}{', scope: all' if w.scope == 'all' else ''}, expires "
+            f"{w.expires.isoformat()}) covers {uses[w.id].describe()}" for w in waivers.active if w.id in uses]
 
 
 def _date(text: str, location: str, what: str) -> dt.date:
@@ -51,7 +114,24 @@ def _date(text: str, location: str, what: str) -> dt.date:
         raise PolicyError(f"{what}: {text!r} is not a date (YYYY-MM-DD)", location=location) from None
 
 
-def load_waivers(path: Path | None, today: dt.date, max_days: int) -> WaiverSet:
+def _check_everything(waiver: Waiver, today: dt.date) -> None:
+    """A waiver on every policy and every resource needs ``scope: all`` and a short life."""
+    if waiver.scope != "all":
+        raise PolicyError(
+            f"waiver {waiver.id}: policy {waiver.policy!r} and resource {waiver.resource!r} match everything, "
+            f"which would waive the whole audit; name the policies or resources, or mark it 'scope: all' "
+            f"(expiring within {ALL_SCOPE_MAX_DAYS} days)", location=waiver.location)
+    limit = today + dt.timedelta(days=ALL_SCOPE_MAX_DAYS)
+    if waiver.expires > limit:
+        raise PolicyError(
+            f"waiver {waiver.id}: a 'scope: all' waiver must expire within {ALL_SCOPE_MAX_DAYS} days of the run "
+            f"(by {limit.isoformat()}), not on {waiver.expires.isoformat()}", location=waiver.location)
+
+
+def load_waivers(path: Path | None, today: dt.date, max_days: int,
+                 policy_ids: Iterable[str] = _POLICY_PROBES) -> WaiverSet:
+    """``policy_ids``: the pack's policies (a policy pattern matching all of them matches everything)."""
+    policy_ids = tuple(policy_ids) or _POLICY_PROBES
     if path is None:
         return WaiverSet((), ())
     data = yamlio.load(path, PolicyError)
@@ -67,10 +147,12 @@ def load_waivers(path: Path | None, today: dt.date, max_days: int) -> WaiverSet:
         waiver = Waiver(
             id=item["id"], policy=item["policy"], resource=item["resource"], reason=item["reason"],
             approver=item["approver"], created=_date(item["created"], location, "created"),
-            expires=_date(item["expires"], location, "expires"), location=location,
+            expires=_date(item["expires"], location, "expires"), location=location, scope=item.get("scope"),
         )
         if waiver.expires < waiver.created:
             raise PolicyError(f"waiver {waiver.id}: expires before it was created", location=location)
+        if waiver.everything(policy_ids):
+            _check_everything(waiver, today)
         if waiver.expires < today:
             notices.append(f"waiver {waiver.id} ({waiver.policy} on {waiver.resource}) expired on "
                            f"{waiver.expires.isoformat()} and no longer applies")

@@ -12,13 +12,14 @@ from __future__ import annotations
 import csv
 import io
 
+from auditor.engine.waivers import coverage
 from auditor.model.findings import Finding, FindingsDoc
 from auditor.render.base import Renderer, RenderOptions, finding_order, pick, strip_controls
 
 COLUMNS: tuple[str, ...] = (
     "severity", "status", "policy_id", "title", "resource_id", "resource_name", "provider", "account", "region",
     "country", "zone", "message", "remediation", "frameworks", "category", "location_key", "waiver_id",
-    "waiver_approver", "waiver_expires", "waiver_reason", "baseline_severity", "finding_key",
+    "waiver_approver", "waiver_expires", "waiver_reason", "baseline_severity", "finding_key", "waiver_covers",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -28,13 +29,15 @@ def cell(value: object) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def _row(f: Finding, name: str, lang: str) -> list[str]:
+def _row(f: Finding, name: str, lang: str, covers: dict[str, int]) -> list[str]:
+    """``covers``: how many findings each waiver covers in the run (so a broad waiver shows on every row)."""
     w = f.waiver
     values: list[object] = [
         f.severity.value, f.status.value, f.policy_id, pick(f.title, lang), f.resource_id, name, f.provider,
         f.account, f.region, f.country, f.zone, pick(f.message, lang), pick(f.remediation, lang),
         " ".join(f.frameworks), f.category, f.location_key, w.waiver_id if w else "", w.approver if w else "",
         w.expires if w else "", w.reason if w else "", f.baseline_severity.value if f.baseline_severity else "", f.key,
+        covers.get(w.waiver_id, "") if w else "",
     ]
     return [cell(v) for v in values]
 
@@ -48,8 +51,9 @@ def render(doc: FindingsDoc, options: RenderOptions) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL, delimiter=separator(options))
     writer.writerow(COLUMNS)
+    covers = {u.ref.waiver_id: u.findings for u in coverage(doc.findings)}
     for f in sorted(doc.findings, key=finding_order):
-        writer.writerow(_row(f, names.get(f.resource_id, ""), options.lang))
+        writer.writerow(_row(f, names.get(f.resource_id, ""), options.lang, covers))
     return "\ufeff" + out.getvalue()
 
 

@@ -12,6 +12,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
+from auditor.engine.waivers import coverage
 from auditor.model.findings import Finding, FindingsDoc, Status
 from auditor.render.base import STATUS_ORDER, Renderer, RenderOptions, finding_order, passes, pick, strip_controls
 
@@ -42,6 +43,7 @@ def _text(f: Finding, lang: str) -> str:
 
 def render(doc: FindingsDoc, options: RenderOptions) -> str:
     lang = options.lang
+    covers = {u.ref.waiver_id: u.findings for u in coverage(doc.findings)}
     cases: dict[str, dict[str, list[Finding]]] = defaultdict(lambda: defaultdict(list))
     titles: dict[str, str] = {}
     for f in sorted(doc.findings, key=finding_order):
@@ -77,8 +79,9 @@ def render(doc: FindingsDoc, options: RenderOptions) -> str:
                 counts["errors"] += 1
             elif worst.status is Status.WAIVED:
                 w = worst.waiver
-                reason = (f"waived: {w.reason} (waiver {w.waiver_id}, approved by {w.approver}, expires {w.expires})"
-                          if w else "waived")
+                n = covers.get(w.waiver_id, 0) if w else 0
+                reason = (f"waived: {w.reason} (waiver {w.waiver_id}, approved by {w.approver}, expires {w.expires}, "
+                          f"covers {n} finding{'s' if n != 1 else ''})" if w else "waived")
                 _el(case, "skipped", message=reason)
                 counts["skipped"] += 1
         for key, value in counts.items():

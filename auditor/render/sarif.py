@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import quote
 
 from auditor import __version__
+from auditor.engine.waivers import coverage
 from auditor.model.findings import Finding, FindingsDoc, Severity, Status
 from auditor.model.inventory import Resource
 from auditor.render.base import Renderer, RenderOptions, finding_order, framework_of, pick
@@ -114,6 +115,7 @@ def render(doc: FindingsDoc, options: RenderOptions, max_results: int = MAX_RESU
     rules = [_rule(first_by_policy[p], lang) for p in policy_ids]
     index = {p: i for i, p in enumerate(policy_ids)}
     results = []
+    covers = {u.ref.waiver_id: u.findings for u in coverage(doc.findings)}
     for f in reported:
         result: dict[str, Any] = {
             "ruleId": f.policy_id,
@@ -129,10 +131,13 @@ def render(doc: FindingsDoc, options: RenderOptions, max_results: int = MAX_RESU
         }
         if f.status is Status.WAIVED:
             justification = "waived"
+            suppression: dict[str, Any] = {"kind": "external", "status": "accepted"}
             if f.waiver is not None:
+                n = covers.get(f.waiver.waiver_id, 0)
                 justification = (f"{f.waiver.reason} (waiver {f.waiver.waiver_id}, approved by {f.waiver.approver}, "
-                                 f"expires {f.waiver.expires})")
-            result["suppressions"] = [{"kind": "external", "status": "accepted", "justification": justification}]
+                                 f"expires {f.waiver.expires}, covers {n} finding{'s' if n != 1 else ''})")
+                suppression["properties"] = {"waiverId": f.waiver.waiver_id, "waiverCovers": n}
+            result["suppressions"] = [{**suppression, "justification": justification}]
         results.append(result)
     notifications = [
         {"level": "warning", "message": {"text": f"coverage gap: {g.provider} {g.account or ''} {g.region or ''} "

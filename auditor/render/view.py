@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
 
+from auditor.engine.waivers import WaiverUse, coverage
 from auditor.geo.factsheet import oldest_fact_check
 from auditor.model.findings import Finding, FindingsDoc, Run, Severity, Status
 from auditor.model.inventory import DataLocation, KeyRef, Relation, Resource
@@ -160,6 +161,7 @@ class ReportView:
     timezone: str
     meta: MetaView
     registers: Registers
+    waivers: tuple[WaiverUse, ...] = ()  # each waiver that applied, with how many findings it covers
 
 
 def is_outside(zone: str, country: str, run: Run) -> bool:
@@ -276,6 +278,7 @@ def build(doc: FindingsDoc, options: RenderOptions) -> ReportView:
         groups=_groups(views[id(f)] for f in ordered if f.status is Status.FAIL),
         passes=_passes(doc, lang),
         waived=tuple(views[id(f)] for f in ordered if f.status is Status.WAIVED),
+        waivers=coverage(ordered),
         unknown=tuple(views[id(f)] for f in ordered if f.status is Status.UNKNOWN),
         unknown_groups=_groups(views[id(f)] for f in ordered if f.status is Status.UNKNOWN),
         gaps=tuple(_gap_row(g) for g in sorted(doc.coverage_gaps, key=lambda g: (
