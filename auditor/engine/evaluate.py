@@ -294,13 +294,11 @@ class _Run:
 
     def gap(self, g: CoverageGap) -> list[Finding]:
         subject = self.builder.gap(g)
-        beyond = limits.problem("gap", subject)
-        ctx = cel_context({"gap": subject, "profile": self.builder.profile_context}) if not beyond else None
+        if limits.problem("gap", subject):  # a long error text is cut for the expressions (the gap keeps it whole)
+            subject = {k: v[:limits.MAX_TEXT] if isinstance(v, str) else v for k, v in subject.items()}
+        ctx = cel_context({"gap": subject, "profile": self.builder.profile_context})
         out = []
         for policy in self.gap_policies:
-            if beyond:  # a gap is unknown anyway; its text is too long to hand to an expression
-                out.append(self.finding(policy, Status.UNKNOWN, [], f"not evaluated: {beyond}", gap=subject))
-                continue
             verdict = self.in_scope(policy, ctx)
             if verdict is False:
                 continue

@@ -185,6 +185,18 @@ def test_a_resource_beyond_the_limits_is_never_evaluated_and_never_passes() -> N
     assert doc.passed  # the store within the limits is evaluated as usual
 
 
+def test_a_gap_with_a_huge_error_is_still_unknown_and_its_text_is_cut_for_the_expressions() -> None:
+    from auditor.config import Config
+    from auditor.model.findings import Status
+    from auditor.model.inventory import CoverageGap, Inventory
+    from auditor.pipeline import assess
+
+    gap = CoverageGap("aws", "s3", "error", "boom " * 10_000, account="111122223333", region="eu-west-3")
+    doc = assess(Inventory(coverage_gaps=(gap,)), Config()).doc
+    assert [f.status for f in doc.findings] == [Status.UNKNOWN]
+    assert doc.coverage_gaps[0].error == gap.error  # the report keeps the whole text
+
+
 def test_texts_beyond_the_limit_are_caught_even_in_a_short_view() -> None:
     view = {"locations": [{"region": "x" * (limits.MAX_TEXT + 1)}]}
     assert limits.problem("resource", view) is not None
