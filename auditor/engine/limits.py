@@ -43,8 +43,11 @@ RESOURCE = record({
     "network": record({"public_endpoint": _TEXT, "private_endpoints": SCALAR,
                        "allowed_ranges": list_of(_TEXT, MAX_RANGES)}),
     "jurisdiction": record({"headquarters": _TEXT, "parent_country": _TEXT, "offering": _TEXT,
-                            "exposure": list_of(_TEXT, MAX_CATALOG_ITEMS),
-                            "qualifications": list_of(_TEXT, MAX_CATALOG_ITEMS), "eu_headquartered": SCALAR}),
+                            "transfer_map": _TEXT, "exposure": list_of(_TEXT, MAX_CATALOG_ITEMS),
+                            "qualifications": list_of(_TEXT, MAX_CATALOG_ITEMS),
+                            "qualification_gaps": map_of(_TEXT, _TEXT, MAX_CATALOG_ITEMS),
+                            "qualification_unknown": map_of(_TEXT, _TEXT, MAX_CATALOG_ITEMS),
+                            "eu_headquartered": SCALAR}),
 })
 PROFILE = record({
     "id": _TEXT, "dpf": SCALAR, "require_customer_keys": SCALAR, "require_eu_jurisdiction": SCALAR,

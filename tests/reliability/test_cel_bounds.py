@@ -205,6 +205,20 @@ def test_texts_beyond_the_limit_are_caught_even_in_a_short_view() -> None:
 
 
 def test_the_limits_describe_every_field_the_evaluator_builds() -> None:
-    from auditor.engine.context import FIELDS
+    """Every key of every activation the evaluator builds has a shape (else every resource would be unknown)."""
+    from auditor.config import Config
+    from auditor.demo.sample import sample_inventory
+    from auditor.engine.context import FIELDS, ContextBuilder
+    from auditor.engine.pack import load_pack
+    from auditor.pipeline import enrich
 
     assert set(FIELDS) <= set(limits.RESOURCE.fields or {})
+    pack = load_pack()
+    inventory = enrich(sample_inventory(), Config())
+    for profile in pack.profiles.values():
+        builder = ContextBuilder(profile)
+        assert limits.problem("profile", builder.profile_context) is None
+        for r in inventory.resources:
+            assert limits.problem("resource", builder.resource(r)) is None, r.id
+        for g in inventory.coverage_gaps:
+            assert limits.problem("gap", builder.gap(g)) is None
