@@ -15,6 +15,7 @@ import typer
 from auditor import __version__, cli_evidence
 from auditor.catalog_cli import catalog_command
 from auditor.errors import AuditorError, ConfigError
+from auditor.safetext import for_terminal, one_line
 
 app = typer.Typer(
     name="auditor",
@@ -377,7 +378,7 @@ def history_cmd(
     from auditor import config as cfg
     from auditor.results.commands import history_text, store_target
 
-    typer.echo(history_text(store_target(db, cfg.load(config).history), last, as_json), nl=False)
+    typer.echo(for_terminal(history_text(store_target(db, cfg.load(config).history), last, as_json)), nl=False)
 
 
 @app.command("diff")
@@ -396,7 +397,7 @@ def diff_cmd(
 
     target = store_target(db, cfg.load(config).history)
     text, code = diff_command(old, new, target, fail_on, fmt, limit)
-    typer.echo(text, nl=False)
+    typer.echo(for_terminal(text), nl=False)
     raise typer.Exit(code)
 
 
@@ -417,7 +418,7 @@ def merge_cmd(
                   timezone=timezone)
     outcome, notices = pipeline.merge_runs(results, _recording(cfg, history, no_history, default=True), expect)
     for notice in notices:
-        typer.echo(f"notice: {notice}", err=True)
+        typer.echo(f"notice: {one_line(notice)}", err=True)
     _finish(outcome, quiet)
 
 
@@ -431,5 +432,5 @@ def main() -> None:
     try:
         app()
     except AuditorError as exc:
-        print(f"error: {exc.one_line()}", file=sys.stderr)
+        print(f"error: {one_line(exc.one_line())}", file=sys.stderr)
         sys.exit(exc.exit_code)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.errors import AuditorError, InputError
+from auditor.safetext import json_inert
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -52,7 +53,8 @@ def _umask() -> int:
 
 
 def dump_json(obj: Any) -> str:
-    return json.dumps(obj, indent=2, ensure_ascii=False) + "\n"
+    """Indented UTF-8 JSON; control, bidi and lone-surrogate characters kept as ``\\uXXXX`` escapes (inert)."""
+    return json_inert(json.dumps(obj, indent=2, ensure_ascii=False)) + "\n"
 
 
 def read_input(path: Path, max_bytes: int, kind: str, error: type[AuditorError] = InputError) -> bytes:
