@@ -101,5 +101,5 @@ def passes(doc: FindingsDoc) -> Iterator[tuple[str, str]]:
 
 
 def strip_controls(value: Any) -> Any:
-    """Control characters (NUL, ESC, C1, bidi overrides…) from a cloud string removed: :func:`auditor.safetext.clean`."""
+    """Control characters (NUL, ESC, C1, bidi overrides…) removed from a cloud string: :func:`safetext.clean`."""
     return clean(value)
