@@ -132,7 +132,7 @@ def test_the_output_folder_is_checked_before_any_work(tmp_path: Path) -> None:
     a_file.write_text("not a folder")
     with pytest.raises(OutputError, match="is a file"):
         fsio.check_out_folder(a_file)
-    with pytest.raises(OutputError, match="not a folder|Not a directory"):
+    with pytest.raises(OutputError, match=r"not a folder|Not a directory"):
         fsio.check_out_folder(a_file / "below")
     fsio.check_out_folder(tmp_path / "new" / "out")
     assert _mode(tmp_path / "new") == 0o700 and not (tmp_path / "new" / "out").exists()
