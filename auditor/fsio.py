@@ -166,8 +166,9 @@ def write_set(out: Path, files: Mapping[str, str | bytes], modes: Modes = PRIVAT
 
 def _staging(real: Path, modes: Modes) -> tuple[Path, bool]:
     """A fresh folder beside ``real`` (same file system: renames are atomic), or inside it if the parent is closed."""
+    _remove_abandoned(real)
     try:
-        folder = Path(tempfile.mkdtemp(prefix=f".{real.name}.new-", dir=real.parent))
+        folder = Path(tempfile.mkdtemp(prefix=f".{real.name}.new-{os.getpid()}-", dir=real.parent))
         inside = False
     except OSError as exc:
         if not real.is_dir():
@@ -179,6 +180,26 @@ def _staging(real: Path, modes: Modes) -> tuple[Path, bool]:
         inside = True
     os.chmod(folder, modes.folder)
     return folder, inside
+
+
+def _remove_abandoned(real: Path) -> None:
+    """Staging folders beside ``real`` left by writers that were killed (their process is gone)."""
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(real.parent):
+            parts = entry.name[len(real.name) + 2:].split("-") if entry.name.startswith(f".{real.name}.") else []
+            if len(parts) == 3 and parts[0] in ("new", "old") and parts[1].isdigit() and entry.is_dir(
+                    follow_symlinks=False) and not _alive(int(parts[1])):
+                shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def _swap(staging: Path, real: Path, files: Mapping[str, object], owned: Collection[str], inside: bool,

@@ -162,3 +162,14 @@ def test_a_surrogate_pair_and_an_escaped_backslash_are_fine(tmp_path: Path) -> N
     path = tmp_path / "in.json"
     path.write_bytes(b'{"emoji": "\\ud83d\\ude00", "text": "\\\\ud800"}')
     assert read_json(path) == {"emoji": "\U0001f600", "text": "\\ud800"}
+
+
+def test_staging_left_by_a_killed_writer_is_removed(tmp_path: Path) -> None:
+    dead = 2**22 + 7  # above pid_max's default: no such process
+    abandoned = tmp_path / f".out.new-{dead}-abc123"
+    abandoned.mkdir()
+    (abandoned / "findings.json").write_text("half")
+    alive = tmp_path / f".out.new-{os.getpid()}-def456"  # a writer still running (this process)
+    alive.mkdir()
+    write_set(tmp_path / "out", NEW, owned=OWNED)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [alive.name, "out"]
