@@ -140,6 +140,11 @@ def check_formats(formats: Sequence[str]) -> None:
             raise ConfigError(reason)
 
 
+# auditor sign's manifest and signature (results/signature.py, not imported here: it loads cryptography):
+# they describe one output set, so they leave with it when a new set is swapped in.
+SIGNED_EVIDENCE = ("manifest.json", "manifest.json.p7s")
+
+
 def write_outputs(doc: FindingsDoc, out: Path, formats: Sequence[str], lang: str,
                   inventory: Inventory | None = None, previous: FindingsDoc | None = None,
                   trend: Sequence[RunRecord] = (), report: ReportInfo | None = None, dpf: bool = False,
@@ -168,7 +173,7 @@ def write_outputs(doc: FindingsDoc, out: Path, formats: Sequence[str], lang: str
         if fmt != "json":
             renderer = RENDERERS[fmt]
             files[renderer.filename] = renderer.render(doc, options)
-    owned = {r.filename for r in RENDERERS.values()} | {"inventory.json"}
+    owned = {r.filename for r in RENDERERS.values()} | {"inventory.json", *SIGNED_EVIDENCE}
     return write_set(out, files, modes, owned)
 
 

@@ -173,3 +173,10 @@ def test_staging_left_by_a_killed_writer_is_removed(tmp_path: Path) -> None:
     alive.mkdir()
     write_set(tmp_path / "out", NEW, owned=OWNED)
     assert sorted(p.name for p in tmp_path.iterdir()) == [alive.name, "out"]
+
+
+def test_the_set_swapped_out_includes_a_stale_signed_manifest() -> None:
+    from auditor.pipeline import SIGNED_EVIDENCE
+    from auditor.results.signature import MANIFEST, SIGNATURE
+
+    assert set(SIGNED_EVIDENCE) == {MANIFEST, SIGNATURE}
