@@ -123,7 +123,7 @@ def check_out_folder(out: Path, modes: Modes = PRIVATE) -> None:
         raise OutputError("is a file, expected the output folder (--out)", location=str(out))
     real = Path(os.path.realpath(out))
     make_folder(real.parent, modes)
-    for where in (real.parent, real) if real.is_dir() else (real.parent,):
+    for where in _stage_places(real):
         try:
             os.rmdir(tempfile.mkdtemp(prefix=f".{real.name}.check-", dir=where))
             return  # staging beside the folder (or, failing that, inside it) works
@@ -164,22 +164,35 @@ def write_set(out: Path, files: Mapping[str, str | bytes], modes: Modes = PRIVAT
     return [out / name for name in files]
 
 
+def _stage_places(real: Path) -> tuple[Path, ...]:
+    """Where a set can be staged, best first: beside ``real`` (then the folders can be swapped), else inside it.
+
+    A folder that is a mount point (a container volume) or on another file system than its parent
+    cannot be swapped: its set is staged inside it and each file renamed into place.
+    """
+    if not real.is_dir():
+        return (real.parent,)
+    if os.path.ismount(real) or os.stat(real).st_dev != os.stat(real.parent).st_dev:
+        return (real,)
+    return (real.parent, real)
+
+
 def _staging(real: Path, modes: Modes) -> tuple[Path, bool]:
-    """A fresh folder beside ``real`` (same file system: renames are atomic), or inside it if the parent is closed."""
+    """A fresh staging folder on ``real``'s file system (renames are atomic); ``True`` when it is inside ``real``."""
     _remove_abandoned(real)
-    try:
-        folder = Path(tempfile.mkdtemp(prefix=f".{real.name}.new-{os.getpid()}-", dir=real.parent))
-        inside = False
-    except OSError as exc:
-        if not real.is_dir():
-            raise _oserror(exc, real.parent, "write beside the output folder") from None
+    error: OSError | None = None
+    for where in _stage_places(real):
+        inside = where == real
         try:
-            folder = Path(tempfile.mkdtemp(prefix=".new-", dir=real))
-        except OSError as inner:
-            raise _oserror(inner, real, "write in the output folder") from None
-        inside = True
-    os.chmod(folder, modes.folder)
-    return folder, inside
+            folder = Path(tempfile.mkdtemp(prefix=".new-" if inside else f".{real.name}.new-{os.getpid()}-",
+                                           dir=where))
+        except OSError as exc:
+            error = error or exc
+            continue
+        os.chmod(folder, modes.folder)
+        return folder, inside
+    assert error is not None
+    raise _oserror(error, real, "write the output set")
 
 
 def _remove_abandoned(real: Path) -> None:

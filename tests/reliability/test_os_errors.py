@@ -125,6 +125,16 @@ def test_a_full_disk_leaves_the_previous_output_set_whole(tmp_path: Path, invent
         assert [p.name for p in disk.iterdir()] == ["out"]  # the staging folder was removed
 
 
+def test_out_as_a_mount_point_is_written_in_place(tmp_path: Path, inventory: Path) -> None:
+    """A container volume: the folder cannot be swapped, so the set is staged inside it, then renamed."""
+    with tmpfs(tmp_path / "volume", "16m") as volume:
+        assert evaluate(inventory, volume, "--lang", "en")[0] in (1, 3)
+        assert evaluate(inventory, volume, "--lang", "fr")[0] in (1, 3)
+        assert "Rapport" in (volume / "report.html").read_text("utf-8") or 'lang="fr"' in (
+            volume / "report.html").read_text("utf-8")
+        assert not [p.name for p in volume.iterdir() if p.name.startswith(".")]
+
+
 # ---- undecodable input ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("attack", [b'"name": "bucket-\\ud800"', b'"name": "bucket-\\udfff-\\ud83d"',
