@@ -184,8 +184,7 @@ def _staging(real: Path, modes: Modes) -> tuple[Path, bool]:
     for where in _stage_places(real):
         inside = where == real
         try:
-            folder = Path(tempfile.mkdtemp(prefix=".new-" if inside else f".{real.name}.new-{os.getpid()}-",
-                                           dir=where))
+            folder = Path(tempfile.mkdtemp(prefix=f".{real.name}.new-{os.getpid()}-", dir=where))
         except OSError as exc:
             error = error or exc
             continue
@@ -197,8 +196,13 @@ def _staging(real: Path, modes: Modes) -> tuple[Path, bool]:
 
 def _remove_abandoned(real: Path) -> None:
     """Staging folders beside ``real`` left by writers that were killed (their process is gone)."""
+    for where in _stage_places(real):
+        _remove_abandoned_in(where, real)
+
+
+def _remove_abandoned_in(where: Path, real: Path) -> None:
     with contextlib.suppress(OSError):
-        for entry in os.scandir(real.parent):
+        for entry in os.scandir(where):
             parts = entry.name[len(real.name) + 2:].split("-") if entry.name.startswith(f".{real.name}.") else []
             if len(parts) == 3 and parts[0] in ("new", "old") and parts[1].isdigit() and entry.is_dir(
                     follow_symlinks=False) and not _alive(int(parts[1])):
