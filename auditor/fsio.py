@@ -155,7 +155,7 @@ def write_set(out: Path, files: Mapping[str, str | bytes], modes: Modes = PRIVAT
             fd = os.open(staging / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, modes.file)
             _fill(fd, payload, modes.file)
         _fsync_folder(staging)
-        _swap(staging, real, files, owned, inside, modes)
+        _swap(staging, real, files, owned, inside)
     except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)
         if isinstance(exc, OSError):
@@ -219,8 +219,7 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _swap(staging: Path, real: Path, files: Mapping[str, object], owned: Collection[str], inside: bool,
-          modes: Modes) -> None:
+def _swap(staging: Path, real: Path, files: Mapping[str, object], owned: Collection[str], inside: bool) -> None:
     if not inside and not os.path.lexists(real):
         os.rename(staging, real)
         _fsync_folder(real.parent)
