@@ -15,6 +15,7 @@ import typer
 from auditor import __version__, cli_evidence
 from auditor.catalog_cli import catalog_command
 from auditor.errors import AuditorError, ConfigError
+from auditor.safetext import for_terminal, one_line
 
 app = typer.Typer(
     name="auditor",
@@ -51,6 +52,8 @@ QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress, one 
 HistoryOpt = Annotated[str | None, typer.Option(
     "--history", help="Record the run in this history: a SQLite file or a postgresql:// URL.")]
 NoHistoryOpt = Annotated[bool, typer.Option("--no-history", help="Do not record the run in the history.")]
+GroupOpt = Annotated[bool, typer.Option(
+    "--group-readable", help="Outputs and history 0640, new folders 0750 (default 0600/0700; output_mode: group).")]
 
 
 def _recording(cfg: Any, history: str | None, no_history: bool, *, default: bool) -> Any:
@@ -67,7 +70,8 @@ def _recording(cfg: Any, history: str | None, no_history: bool, *, default: bool
 
 
 def _config(config: Path | None, *, profile: str | None, out: Path | None, fmt: str | None, fail_on: str | None,
-            allow_unknown: bool, lang: str | None, timezone: str | None = None) -> Any:
+            allow_unknown: bool, lang: str | None, timezone: str | None = None,
+            group_readable: bool = False) -> Any:
     from dataclasses import replace
 
     from auditor import config as cfg
@@ -77,7 +81,8 @@ def _config(config: Path | None, *, profile: str | None, out: Path | None, fmt: 
         raise ConfigError(f"--lang {lang!r}: expected en or fr")
     formats = tuple(f.strip() for f in fmt.split(",") if f.strip()) if fmt else None
     loaded = cfg.load(config).with_overrides(
-        profile=profile, out=out, formats=formats, fail_on=fail_on, lang=lang, allow_unknown=allow_unknown or None
+        profile=profile, out=out, formats=formats, fail_on=fail_on, lang=lang, allow_unknown=allow_unknown or None,
+        output_mode="group" if group_readable else None,
     )
     if timezone is not None:
         zone(timezone)  # refused here, before anything runs
@@ -127,7 +132,7 @@ def demo(
     out: OutOpt = None, lang: LangOpt = None, profile: ProfileOpt = None, fmt: FormatOpt = None,
     timezone: TimezoneOpt = None,
     fail_on: FailOnOpt = None, allow_unknown: AllowUnknownOpt = False, quiet: QuietOpt = False,
-    config: ConfigOpt = None, history: HistoryOpt = None,
+    config: ConfigOpt = None, history: HistoryOpt = None, group_readable: GroupOpt = False,
     offline: Annotated[bool, typer.Option("--offline", help="Use the estate as a bundled inventory (no emulator).")]
     = False,
 ) -> None:
@@ -139,7 +144,7 @@ def demo(
 
     cfg = _config(config, profile=profile, out=out, fmt=fmt or "html,json,sarif,junit,csv,md", fail_on=fail_on,
                   allow_unknown=allow_unknown, lang=lang,
-                  timezone=timezone)
+                  timezone=timezone, group_readable=group_readable)
     if out is None and cfg.lang != "en":  # the French demo goes next to the English one, not over it
         cfg = cfg.with_overrides(out=cfg.out / cfg.lang)
     cfg = _recording(cfg, history, False, default=False)
@@ -154,7 +159,7 @@ def scan(
     timezone: TimezoneOpt = None,
     shard: Annotated[str | None, typer.Option(
         help="Audit only slice I of N of the accounts/subscriptions (e.g. 2/5); combine with 'auditor merge'.")] = None,
-    history: HistoryOpt = None, no_history: NoHistoryOpt = False,
+    history: HistoryOpt = None, no_history: NoHistoryOpt = False, group_readable: GroupOpt = False,
     tenant: Annotated[str | None, typer.Option(help="Azure: the tenant (directory) id to sign in to.")] = None,
     subscription: Annotated[list[str] | None, typer.Option(
         help="Azure: audit this subscription (repeatable; default: every subscription the credential sees).")] = None,
@@ -185,7 +190,7 @@ def scan(
     if any(p not in CONNECTORS for p in providers):
         raise ConfigError(f"--provider {provider!r}: expected aws, azure or all")
     cfg = _config(config, profile=profile, out=out, fmt=fmt, fail_on=fail_on, allow_unknown=allow_unknown, lang=lang,
-                  timezone=timezone)
+                  timezone=timezone, group_readable=group_readable)
     cfg = replace(_recording(cfg, history, no_history, default=slice_ is None), shard=slice_)
     azure_changes = {k: v for k, v in {"tenant": tenant, "authority_host": authority_host,
                                        "arm_endpoint": arm_endpoint,
@@ -209,6 +214,7 @@ def plan_cmd(
     config: ConfigOpt = None, profile: ProfileOpt = None, out: OutOpt = None, fmt: FormatOpt = None,
     fail_on: FailOnOpt = None, allow_unknown: AllowUnknownOpt = False, lang: LangOpt = None, quiet: QuietOpt = False,
     timezone: TimezoneOpt = None,
+    group_readable: GroupOpt = False,
 ) -> None:
     """Pre-deploy gate: judge a Terraform plan with the runtime policies, before any data moves."""
     from auditor.connectors.terraform import read_plan
@@ -217,7 +223,7 @@ def plan_cmd(
         raise ConfigError(f"--repo-root {repo_root}: not a directory")
     region = aws_region or None  # CI templates pass "${AWS_REGION:-}"
     cfg = _config(config, profile=profile, out=out, fmt=fmt, fail_on=fail_on, allow_unknown=allow_unknown, lang=lang,
-                  timezone=timezone)
+                  timezone=timezone, group_readable=group_readable)
     cfg = _recording(cfg, None, True, default=False)
     _audit(lambda c, rep: read_plan(plan, aws_region=region, repo_root=repo_root,
                                     include_unchanged=include_unchanged), cfg, quiet)
@@ -229,13 +235,13 @@ def evaluate_cmd(
     config: ConfigOpt = None, profile: ProfileOpt = None, out: OutOpt = None, fmt: FormatOpt = None,
     fail_on: FailOnOpt = None, allow_unknown: AllowUnknownOpt = False, lang: LangOpt = None, quiet: QuietOpt = False,
     timezone: TimezoneOpt = None,
-    history: HistoryOpt = None,
+    history: HistoryOpt = None, group_readable: GroupOpt = False,
 ) -> None:
     """Re-evaluate a saved inventory (another profile, new waivers, a newer policy pack)."""
     from auditor import pipeline
 
     cfg = _config(config, profile=profile, out=out, fmt=fmt, fail_on=fail_on, allow_unknown=allow_unknown, lang=lang,
-                  timezone=timezone)
+                  timezone=timezone, group_readable=group_readable)
     cfg = _recording(cfg, history, False, default=False)
     _audit(lambda c, rep: pipeline.load_inventory(inventory), cfg, quiet)
 
@@ -315,13 +321,13 @@ def report(
         help="An older findings.json: the report then shows what is new and what was resolved since.")] = None,
     link: Annotated[str | None, typer.Option(
         help="Where the full report will be published (for the md summary).")] = None,
-    config: ConfigOpt = None,
+    config: ConfigOpt = None, group_readable: GroupOpt = False,
 ) -> None:
     """Render a saved findings.json again, in any format and language. Reads no cloud."""
     from auditor.render import report_command
 
     for path in report_command(findings, fmt, lang=lang, out=out, previous=previous, link=link, config=config,
-                               timezone=timezone):
+                               timezone=timezone, group_readable=group_readable):
         typer.echo(f"wrote {path}")
 
 
@@ -377,7 +383,7 @@ def history_cmd(
     from auditor import config as cfg
     from auditor.results.commands import history_text, store_target
 
-    typer.echo(history_text(store_target(db, cfg.load(config).history), last, as_json), nl=False)
+    typer.echo(for_terminal(history_text(store_target(db, cfg.load(config).history), last, as_json)), nl=False)
 
 
 @app.command("diff")
@@ -396,7 +402,7 @@ def diff_cmd(
 
     target = store_target(db, cfg.load(config).history)
     text, code = diff_command(old, new, target, fail_on, fmt, limit)
-    typer.echo(text, nl=False)
+    typer.echo(for_terminal(text), nl=False)
     raise typer.Exit(code)
 
 
@@ -408,16 +414,16 @@ def merge_cmd(
     config: ConfigOpt = None, out: OutOpt = None, fmt: FormatOpt = None,
     fail_on: FailOnOpt = None, allow_unknown: AllowUnknownOpt = False, lang: LangOpt = None, quiet: QuietOpt = False,
     timezone: TimezoneOpt = None,
-    history: HistoryOpt = None, no_history: NoHistoryOpt = False,
+    history: HistoryOpt = None, no_history: NoHistoryOpt = False, group_readable: GroupOpt = False,
 ) -> None:
     """Combine shard results (auditor scan --shard I/N) into one run: written, recorded and gated like a scan."""
     from auditor import pipeline
 
     cfg = _config(config, profile=None, out=out, fmt=fmt, fail_on=fail_on, allow_unknown=allow_unknown, lang=lang,
-                  timezone=timezone)
+                  timezone=timezone, group_readable=group_readable)
     outcome, notices = pipeline.merge_runs(results, _recording(cfg, history, no_history, default=True), expect)
     for notice in notices:
-        typer.echo(f"notice: {notice}", err=True)
+        typer.echo(f"notice: {one_line(notice)}", err=True)
     _finish(outcome, quiet)
 
 
@@ -431,5 +437,9 @@ def main() -> None:
     try:
         app()
     except AuditorError as exc:
-        print(f"error: {exc.one_line()}", file=sys.stderr)
+        print(f"error: {one_line(exc.one_line())}", file=sys.stderr)
         sys.exit(exc.exit_code)
+    except OSError as exc:  # the operating system refused (full disk, read-only, permission): not findings
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {one_line(where + (exc.strerror or str(exc)))}", file=sys.stderr)
+        sys.exit(2)

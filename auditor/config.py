@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from auditor import yamlio
+from auditor import dsn, yamlio
 from auditor.errors import ConfigError
 
 SEVERITY_NAMES = ["critical", "high", "medium", "low", "info"]
@@ -76,6 +76,8 @@ SCHEMA: dict[str, Any] = {
         "waivers": {"type": "string"},
         "waiver_max_days": {"type": "integer", "minimum": 1, "maximum": 3660},
         "history": {"type": "string"},
+        "output_mode": {"enum": ["private", "group"],
+                        "description": "private: outputs 0600, folders 0700; group: 0640 and 0750"},
         "policy_dirs": _STR_LIST,
         "report": {
             "type": "object",
@@ -159,7 +161,8 @@ class Config:
     azure: AzureConfig = field(default_factory=AzureConfig)
     waivers: Path | None = None
     waiver_max_days: int = 365
-    history: Path | str | None = None  # the run store: a SQLite file, or a postgresql:// URL (a str); None: off
+    history: Path | str | None = None  # the run store: a SQLite file, or a PostgreSQL DSN (a str); None: off
+    output_mode: str = "private"  # outputs and history 0600 / folders 0700; "group": 0640 / 0750
     policy_dirs: tuple[Path, ...] = ()
     source: str | None = None  # the file it came from
     shard: tuple[int, int] | None = None  # scan only slice I of N of the accounts/subscriptions (--shard I/N)
@@ -183,8 +186,17 @@ def load(path: Path | None) -> Config:
     data = yamlio.load(path, ConfigError)
     if data is None:
         return Config(source=str(path))
+    _history_is_text(data, path)
     yamlio.check(data, SCHEMA, str(path), ConfigError)
     return parse(data, path)
+
+
+def _history_is_text(data: Any, path: Path) -> None:
+    """``history:`` may hold a password: a value of the wrong type is refused without being shown."""
+    if isinstance(data, Mapping) and "history" in data and not isinstance(data["history"], (str, type(None))):
+        raise ConfigError("history: expected a text: a SQLite file or a PostgreSQL connection string "
+                          "(the value is not shown, it may hold a password)",
+                          location=yamlio.where(data, "history", default=str(path)))
 
 
 def parse(data: Mapping[str, Any], path: Path) -> Config:
@@ -238,6 +250,7 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
         waivers=rel(data.get("waivers")),
         waiver_max_days=int(data.get("waiver_max_days", 365)),
         history=_store(data.get("history"), base),
+        output_mode=data.get("output_mode", "private"),
         policy_dirs=tuple(base / p for p in data.get("policy_dirs", ())),
         source=str(path),
         report=_report(data.get("report") or {}, path),
@@ -258,7 +271,7 @@ def _report(data: Mapping[str, Any], path: Path) -> ReportInfo:
 
 
 def _store(value: str | None, base: Path) -> Path | str | None:
-    """``history:`` is a file (relative to the config file) or a ``postgresql://`` URL, kept as text."""
-    if value is None or value.startswith(("postgresql://", "postgres://")):
+    """``history:`` is a file (relative to the config file) or a PostgreSQL connection string, kept as text."""
+    if value is None or dsn.is_postgres(value):
         return value
     return base / value

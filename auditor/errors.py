@@ -36,6 +36,10 @@ class InputError(AuditorError):
     """An input file (inventory, findings, plan) is unreadable or malformed."""
 
 
+class OutputError(AuditorError):
+    """The output folder, a report or the history cannot be written (full disk, read-only, permissions)."""
+
+
 class ConnectorError(AuditorError):
     """A cloud could not be reached at all (no credentials, endpoint down).
 

@@ -20,7 +20,7 @@ from auditor.engine.evaluate import evaluate
 from auditor.engine.pack import PolicyPack, load_pack
 from auditor.engine.waivers import WaiverSet, load_waivers
 from auditor.errors import ConfigError
-from auditor.fsio import dump_json, read_json, write_atomic
+from auditor.fsio import PRIVATE, Modes, check_out_folder, dump_json, modes_for, read_json, write_set
 from auditor.geo.resolve import resolve
 from auditor.model.codec import from_dict, to_dict
 from auditor.model.findings import FindingsDoc, Run, Severity
@@ -141,11 +141,17 @@ def check_formats(formats: Sequence[str]) -> None:
             raise ConfigError(reason)
 
 
+# auditor sign's manifest and signature (results/signature.py, not imported here: it loads cryptography):
+# they describe one output set, so they leave with it when a new set is swapped in.
+SIGNED_EVIDENCE = ("manifest.json", "manifest.json.p7s")
+
+
 def write_outputs(doc: FindingsDoc, out: Path, formats: Sequence[str], lang: str,
                   inventory: Inventory | None = None, previous: FindingsDoc | None = None,
-                  trend: Sequence[RunRecord] = (), report: ReportInfo | None = None, dpf: bool = False
-                  ) -> list[Path]:
-    """Render everything in memory first, then write each file atomically: no half-written output set.
+                  trend: Sequence[RunRecord] = (), report: ReportInfo | None = None, dpf: bool = False,
+                  modes: Modes = PRIVATE) -> list[Path]:
+    """Render everything in memory first, then write the set as a whole (:func:`auditor.fsio.write_set`):
+    the folder holds the previous set or the new one, never a mix, even when the disk fills.
 
     ``previous`` (the last run) and ``trend`` (past runs, oldest first) feed "since last run" and the sparkline.
     """
@@ -168,7 +174,8 @@ def write_outputs(doc: FindingsDoc, out: Path, formats: Sequence[str], lang: str
         if fmt != "json":
             renderer = RENDERERS[fmt]
             files[renderer.filename] = renderer.render(doc, options)
-    return [write_atomic(out / name, content) for name, content in files.items()]
+    owned = {r.filename for r in RENDERERS.values()} | {"inventory.json", *SIGNED_EVIDENCE}
+    return write_set(out, files, modes, owned)
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,8 +200,10 @@ def audit(config: Config, source: Callable[[Config], Inventory], *, write_invent
     pack.profile(config.profile)  # fail fast on a bad profile, format or waivers file, before a long scan
     check_formats(config.formats)
     waivers = load_waivers(config.waivers, dt.date.today(), config.waiver_max_days, [p.id for p in pack.policies])
+    modes = modes_for(config.output_mode)
+    check_out_folder(config.out, modes)  # a file, a read-only or unwritable folder: one line, before the scan
     if config.history is not None:
-        history.open_history(config.history).close()  # fail fast on a bad history location too
+        history.open_history(config.history, modes=modes).close()  # fail fast on a bad history location too
     raw = source(config)
     assessment = assess(raw, config, started=started, pack=pack, waivers=waivers)
     assessment = replace(assessment, doc=mark_shard(assessment.doc, config.shard))
@@ -209,13 +218,14 @@ def publish(doc: FindingsDoc, config: Config, inventory: Inventory | None = None
     already in the output folder.
     """
     formats = tuple(dict.fromkeys(("json", *config.formats)))
+    modes = modes_for(config.output_mode)
     if config.history is None or config.shard is not None:
         previous = history.previous_file(config.out / "findings.json", doc.run)
         return write_outputs(doc, config.out, formats, config.lang, inventory, previous, report=config.report,
-                             dpf=config.dpf)
-    with history.opened(config.history) as store:
+                             dpf=config.dpf, modes=modes)
+    with history.opened(config.history, modes=modes) as store:
         files = write_outputs(doc, config.out, formats, config.lang, inventory, history.previous(store, doc.run),
-                              history.trend(store, doc.run), report=config.report, dpf=config.dpf)
+                              history.trend(store, doc.run), report=config.report, dpf=config.dpf, modes=modes)
         written = next(f for f in files if f.name == "findings.json")
         store.record(doc, findings_sha256=hashlib.sha256(written.read_bytes()).hexdigest())
     return files
@@ -227,6 +237,7 @@ def merge_runs(paths: Sequence[Path], config: Config, expect: int | None = None)
     if expect is not None and expect < 1:
         raise ConfigError(f"--expect {expect}: expected the number of shards (1 or more)")
     check_formats(config.formats)
+    check_out_folder(config.out, modes_for(config.output_mode))
     merged = merge([(str(p), load_doc(p)) for p in paths], expect)
     doc = merged.doc
     files = publish(doc, replace(config, shard=None))

@@ -13,7 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1] / "auditor"
 
 STAGE = {
-    "model": 0, "errors": 0, "config": 0, "yamlio": 0, "fsio": 0, "progress": 0,
+    "model": 0, "errors": 0, "safetext": 0, "dsn": 0, "config": 0, "yamlio": 0, "fsio": 0, "progress": 0,
     "connectors": 1,
     "geo": 2, "classify": 2, "trust": 2,
     "engine": 3,

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from auditor.config import ReportInfo
 from auditor.errors import ConfigError
-from auditor.fsio import read_json, write_atomic
+from auditor.fsio import PRIVATE, Modes, modes_for, read_json, write_atomic
 from auditor.model import codec, schema
 from auditor.model.findings import FindingsDoc
 from auditor.render import csvfmt, html, jsonfmt, junit, markdown, pdf, registers, sarif
@@ -61,7 +61,8 @@ def load_findings(path: Path) -> FindingsDoc:
     return codec.from_dict(FindingsDoc, data, "$")
 
 
-def render_files(doc: FindingsDoc, formats: Sequence[str], out_dir: Path, options: RenderOptions) -> list[Path]:
+def render_files(doc: FindingsDoc, formats: Sequence[str], out_dir: Path, options: RenderOptions,
+                 modes: Modes = PRIVATE) -> list[Path]:
     """Write each format into ``out_dir`` under its default file name; return the paths written.
 
     When ``json`` is among the formats and no digest was given, the other reports show the SHA-256
@@ -78,18 +79,19 @@ def render_files(doc: FindingsDoc, formats: Sequence[str], out_dir: Path, option
     for name in names:
         if name not in rendered:
             rendered[name] = RENDERERS[name].render(doc, options)
-    return [write_atomic(out_dir / RENDERERS[name].filename, rendered[name]) for name in names]
+    return [write_atomic(out_dir / RENDERERS[name].filename, rendered[name], modes) for name in names]
 
 
-def render_to(doc: FindingsDoc, formats: Sequence[str], out: Path, options: RenderOptions) -> list[Path]:
+def render_to(doc: FindingsDoc, formats: Sequence[str], out: Path, options: RenderOptions,
+              modes: Modes = PRIVATE) -> list[Path]:
     """``--out`` is a folder, or, for a single format, a file name (it has a suffix and is not a folder)."""
     names = parse_formats(formats)
     if out.is_dir() or not out.suffix:
-        return render_files(doc, names, out, options)
+        return render_files(doc, names, out, options, modes)
     if len(names) != 1:
         raise ConfigError(f"--out {out} is a file name, but {len(names)} formats were asked for",
                           hint="give a folder for several formats")
-    return [write_atomic(out, RENDERERS[names[0]].render(doc, options))]
+    return [write_atomic(out, RENDERERS[names[0]].render(doc, options), modes)]
 
 
 def with_report(options: RenderOptions, info: ReportInfo, *, dpf: bool = False) -> RenderOptions:
@@ -102,7 +104,7 @@ def with_report(options: RenderOptions, info: ReportInfo, *, dpf: bool = False) 
 
 def report_command(findings: Path, formats: str, *, lang: str | None = None, out: Path | None = None,
                    previous: Path | None = None, link: str | None = None, config: Path | None = None,
-                   timezone: str | None = None) -> list[Path]:
+                   timezone: str | None = None, group_readable: bool = False) -> list[Path]:
     """``auditor report``: render a saved findings.json again (any format, any language), offline."""
     from auditor import config as cfg
     from auditor.render.dates import zone
@@ -113,6 +115,7 @@ def report_command(findings: Path, formats: str, *, lang: str | None = None, out
     names = parse_formats(formats)
     loaded = cfg.load(config)
     language = lang or loaded.lang
+    modes = modes_for("group" if group_readable else loaded.output_mode)
     if language not in LANGS:
         raise ConfigError(f"--lang {language!r}: expected one of {', '.join(LANGS)}")
     doc = load_findings(findings)
@@ -122,4 +125,4 @@ def report_command(findings: Path, formats: str, *, lang: str | None = None, out
     ), loaded.report, dpf=loaded.dpf)
     if timezone is not None:
         options = replace(options, timezone=timezone)
-    return render_to(doc, names, out if out is not None else findings.parent, options)
+    return render_to(doc, names, out if out is not None else findings.parent, options, modes)

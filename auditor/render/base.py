@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from auditor.model.findings import Finding, FindingsDoc, Status
+from auditor.safetext import clean
 
 LANGS: tuple[str, ...] = ("en", "fr")
 
@@ -100,13 +101,6 @@ def passes(doc: FindingsDoc) -> Iterator[tuple[str, str]]:
             yield f.policy_id, f.resource_id
 
 
-# C0 controls and DEL, and the bidirectional embeddings, overrides and isolates (U+202A-U+202E,
-# U+2066-U+2069) that make a name display other than it reads ("Trojan Source").
-_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
-
-
 def strip_controls(value: Any) -> Any:
-    """Control characters (NUL, ESC, VT, bidi overrides…) from a cloud string removed; other values unchanged."""
-    if not isinstance(value, str) or value.isprintable():
-        return value
-    return _CONTROLS.sub("", value)
+    """Control characters (NUL, ESC, C1, bidi overrides…) removed from a cloud string: :func:`safetext.clean`."""
+    return clean(value)

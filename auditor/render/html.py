@@ -23,6 +23,7 @@ from auditor.render import view
 from auditor.render.base import Renderer, RenderOptions, strip_controls
 from auditor.render.htmlparts import Parts
 from auditor.render.i18n import Translator
+from auditor.safetext import clean_tree
 
 ROWS_SHOWN = 50  # rows per table before "show more" (with JS; without JS every row is listed)
 _JS_TEXTS = ("more", "shown")
@@ -46,7 +47,7 @@ def _asset(name: str) -> str:
 
 def script_json(data: Any) -> str:
     """JSON that can sit inside ``<script type="application/json">``: no ``<``, ``>``, ``&`` or line separators."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    text = json.dumps(clean_tree(data), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     for raw, esc in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"), ("\u2028", "\\u2028"),
                      ("\u2029", "\\u2029")):
         text = text.replace(raw, esc)

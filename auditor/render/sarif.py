@@ -20,6 +20,7 @@ from auditor.engine.waivers import coverage
 from auditor.model.findings import Finding, FindingsDoc, Severity, Status
 from auditor.model.inventory import Resource
 from auditor.render.base import Renderer, RenderOptions, finding_order, framework_of, pick
+from auditor.safetext import clean_tree
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 # GitHub maps security-severity to critical (>= 9.0), high (7.0-8.9), medium (4.0-6.9), low (0.1-3.9)
@@ -168,7 +169,7 @@ def render(doc: FindingsDoc, options: RenderOptions, max_results: int = MAX_RESU
                            **({"findingsSha256": options.findings_sha256} if options.findings_sha256 else {})},
         }],
     }
-    return json.dumps(sarif, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(clean_tree(sarif), indent=2, ensure_ascii=False) + "\n"  # no control/bidi character
 
 
 RENDERER = Renderer("sarif", "findings.sarif", render)

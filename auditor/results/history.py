@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.errors import InputError
-from auditor.fsio import dump_json
+from auditor.fsio import PRIVATE, Modes, dump_json
 from auditor.model.codec import from_dict, to_dict
 from auditor.model.findings import SEVERITIES, Finding, FindingsDoc, Run, Severity, Status, WaiverRef
 from auditor.model.inventory import CoverageGap
@@ -284,14 +284,14 @@ def _text(value: Mapping[str, str], cache: dict[int, str]) -> str:
     return cache[key]
 
 
-def open_history(target: str | Path, *, create: bool = True) -> History:
-    """Open (and, when ``create``, create) the run store at a path or a ``postgresql://`` URL."""
-    return History(connect(target, create=create))
+def open_history(target: str | Path, *, create: bool = True, modes: Modes = PRIVATE) -> History:
+    """Open (and, when ``create``, create: a SQLite file ``modes.file``) the run store at a path or a PostgreSQL DSN."""
+    return History(connect(target, create=create, modes=modes))
 
 
 @contextmanager
-def opened(target: str | Path, *, create: bool = True) -> Iterator[History]:
-    store = open_history(target, create=create)
+def opened(target: str | Path, *, create: bool = True, modes: Modes = PRIVATE) -> Iterator[History]:
+    store = open_history(target, create=create, modes=modes)
     try:
         yield store
     finally:

@@ -18,9 +18,10 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
+from auditor import dsn
 from auditor.errors import ConfigError, InputError
+from auditor.fsio import PRIVATE, Modes, create_private
 
 Row = tuple[Any, ...]
 LOCK_ID = 7_301_994_405  # the advisory lock that serialises writers of one PostgreSQL store
@@ -44,29 +45,23 @@ POSTGRES = Dialect(
 
 
 def is_url(target: str | Path) -> bool:
-    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
+    """A PostgreSQL connection string: a ``postgresql://`` URI or a libpq ``key=value`` string."""
+    return dsn.is_postgres(target)
 
 
 def display(target: str | Path) -> str:
-    """The store's name for messages: a URL without its password."""
-    if not is_url(target):
-        return str(target)
-    parts = urlsplit(str(target))
-    if parts.password is None:
-        return str(target)
-    netloc = parts.netloc.rpartition("@")
-    user = netloc[0].partition(":")[0]
-    return urlunsplit(parts._replace(netloc=f"{user}:***@{netloc[2]}"))
+    """The store's name for messages: a connection string without its password."""
+    return dsn.display(target)
 
 
 class Db:
     """A connection with the dialect it speaks; ``?`` placeholders everywhere."""
 
-    def __init__(self, conn: Any, dialect: Dialect, where: str, secret: str | None = None) -> None:
+    def __init__(self, conn: Any, dialect: Dialect, where: str, target: str | None = None) -> None:
         self.conn = conn
         self.dialect = dialect
         self.where = where
-        self._secret = secret
+        self._target = target
         self._errors: tuple[type[BaseException], ...] = _driver_errors(dialect)
 
     def _sql(self, text: str) -> str:
@@ -132,7 +127,7 @@ class Db:
         try:
             yield
         except self._errors as exc:
-            raise InputError(f"run history: {_first_line(exc, self._secret)}", location=self.where) from None
+            raise InputError(f"run history: {_first_line(exc, self._target)}", location=self.where) from None
 
 
 def _driver_errors(dialect: Dialect) -> tuple[type[BaseException], ...]:
@@ -143,16 +138,16 @@ def _driver_errors(dialect: Dialect) -> tuple[type[BaseException], ...]:
     return (psycopg.Error,)
 
 
-def connect(target: str | Path, *, create: bool) -> Db:
-    """Open the store at ``target`` (a file path or a ``postgresql://`` URL).
+def connect(target: str | Path, *, create: bool, modes: Modes = PRIVATE) -> Db:
+    """Open the store at ``target`` (a file path, or a PostgreSQL URI or libpq ``key=value`` string).
 
     ``create=False`` (reading commands) refuses a SQLite file that does not exist rather than
-    leaving an empty one behind.
+    leaving an empty one behind; a new SQLite file is created ``modes.file`` (0600 by default).
     """
-    return _postgres(str(target)) if is_url(target) else _sqlite(Path(target), create)
+    return _postgres(str(target)) if is_url(target) else _sqlite(Path(target), create, modes)
 
 
-def _sqlite(path: Path, create: bool) -> Db:
+def _sqlite(path: Path, create: bool, modes: Modes = PRIVATE) -> Db:
     where = str(path)
     if not create and not path.is_file():
         raise InputError("no run history here (runs are recorded by 'auditor scan'; see --history)", location=where)
@@ -160,7 +155,7 @@ def _sqlite(path: Path, create: bool) -> Db:
         raise InputError("is a directory, expected the run history database", location=where)
     try:
         if create:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            create_private(path, modes)  # SQLite gives its -wal and -shm files the database file's permissions
         conn = sqlite3.connect(path, isolation_level=None, timeout=30.0, check_same_thread=False)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")  # with WAL: a crash never corrupts, a commit is atomic
@@ -177,18 +172,18 @@ def _postgres(url: str) -> Db:
     except ImportError:
         raise ConfigError("a postgresql:// history needs the 'postgres' extra",
                           hint="pip install 'sovereign-auditor[postgres]'", location=where) from None
-    password = urlsplit(url).password
     try:
-        conn = psycopg.connect(url, autocommit=True, connect_timeout=15, application_name="sovereign-auditor")
-    except psycopg.Error as exc:
-        raise InputError(f"cannot open the run history: {_first_line(exc, password)}", location=where) from None
-    return Db(conn, POSTGRES, where, password)
+        conn = psycopg.connect(url.strip(), autocommit=True, connect_timeout=15,
+                               application_name="sovereign-auditor")
+    except psycopg.Error as exc:  # includes a connection string libpq cannot parse (ProgrammingError)
+        raise InputError(f"cannot open the run history: {_first_line(exc, url)}", location=where) from None
+    return Db(conn, POSTGRES, where, url)
 
 
-def _first_line(exc: BaseException, secret: str | None) -> str:
-    """A driver error as one line, without the password (drivers may echo the connection string)."""
+def _first_line(exc: BaseException, target: str | None) -> str:
+    """A driver error as one line, without any password (drivers may echo the connection string)."""
     text = str(exc).strip()
     line = text.splitlines()[0] if text else type(exc).__name__
-    if secret:
-        line = line.replace(secret, "***")
+    if target:
+        line = dsn.mask(line, target)
     return re.sub(r"\s+", " ", line)

@@ -1,5 +1,5 @@
-"""Outputs are whole or absent: every write goes through ``write_atomic``, and SIGKILL at any moment of
-``auditor evaluate`` leaves each file in --out either the previous complete version or the new one."""
+"""Outputs are whole or absent: every write goes through ``write_atomic``/``write_set``, and SIGKILL at any
+moment of ``auditor evaluate`` leaves --out holding the previous complete set or the new one, never a mix."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import io
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -145,22 +146,24 @@ def test_sigkill_at_random_moments_never_leaves_a_truncated_file(tmp_path: Path)
         broken = {p.name: why for p in out.iterdir() if p.name in names and (why := complete(p, reference))}
         assert broken == {}, f"after a kill at {delay:.2f}s: {broken}"
         renewed = [p for p in out.iterdir() if p.name in names and p.stat().st_mtime_ns >= started_ns]
-        mixed += 0 < len(renewed) < len(names)  # killed between two files: old and new side by side, each whole
-        temporaries = [p for p in out.iterdir() if p.name.startswith(".")]
-        assert all(p.name.endswith(".tmp") for p in temporaries)  # only write_atomic's own, never a target
+        mixed += 0 < len(renewed) < len(names)  # old and new files side by side
+        assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []  # staging happens beside --out
+        temporaries = [p for p in tmp_path.iterdir() if p.name.startswith(".out.")]
+        assert all(".new-" in p.name or ".old-" in p.name for p in temporaries)  # the next run removes them
         leftovers += len(temporaries)
         for p in temporaries:
-            p.unlink()
+            shutil.rmtree(p)
+    assert mixed == 0, f"{mixed} kills left a mix of two runs' files"
     assert kills >= 5
     print(f"outputs: {kills} runs killed (SIGKILL) at random moments of a {full:.1f}s evaluate ({mixed} while "
-          f"writing the set), 0 truncated outputs; {leftovers} temporary files left by killed writers")
+          f"writing the set), 0 truncated outputs, 0 mixed sets; {leftovers} staging folders left by killed writers")
 
 
 def _first_write(proc: subprocess.Popen[bytes], out: Path, started_ns: int) -> float:
     """Seconds from ``started_ns`` until a temporary or renewed file shows up in ``out`` (polled every ms)."""
     deadline = time.monotonic() + 60
     while proc.poll() is None and time.monotonic() < deadline:
-        for p in list(out.iterdir()):
+        for p in [*out.iterdir(), *(q for q in out.parent.iterdir() if q.name.startswith(".out.new-"))]:
             try:
                 if p.name.startswith(".") or p.stat().st_mtime_ns >= started_ns:
                     return (time.time_ns() - started_ns) / 1e9

@@ -48,6 +48,8 @@ CORPUS = (
     "</failure></testcase><testcase name='forged'/>",
     "ctl\x00nul\x07bell\x1b[31mred\x0bvt\x1f",
     "bidi \u202etxt.exe\u202c \u2066isolated\u2069",
+    "c1 \x9b31mcsi \x85nel \x90dcs \u200frlm \u061calm",
+    "osc \x1b]0;window-title\x07 \x1b]8;;http://evil.example/osc\x1b\\link\x1b]8;;\x1b\\",
     "{{ 7*7 }} ${7*7} {% raw %}",
     "line\nbreak\r\nand | pipe | `code` *em* _u_ # heading",
 )
@@ -126,12 +128,22 @@ def test_markdown_renders_no_link_image_or_html(out: Path) -> None:
     assert "\x1b" not in text and "\x00" not in text
 
 
+def _unsafe(text: str) -> list[str]:
+    return sorted({hex(ord(c)) for c in text if (ord(c) < 32 and c not in "\n\r\t") or 0x7F <= ord(c) <= 0x9F
+                   or 0x202A <= ord(c) <= 0x202E or 0x2066 <= ord(c) <= 0x2069 or c in "\u061c\u200e\u200f"})
+
+
 def test_no_control_or_bidi_character_reaches_a_text_format(out: Path) -> None:
-    for name in ("summary.md", "findings.csv", "junit.xml", "report.html"):
-        text = (out / name).read_text("utf-8")
-        bad = sorted({hex(ord(c)) for c in text if (ord(c) < 32 and c not in "\n\r\t") or 0x202A <= ord(c) <= 0x202E
-                      or 0x2066 <= ord(c) <= 0x2069})
-        assert bad == [], (name, bad)
+    for name in ("summary.md", "findings.csv", "junit.xml", "report.html", "findings.sarif", "findings.json"):
+        assert _unsafe((out / name).read_text("utf-8")) == [], name  # the raw file, as a terminal or editor shows it
+    for name in ("findings.sarif",):  # what a SARIF viewer shows: the decoded strings
+        assert [(k, _unsafe(t)) for k, t in _strings(json.loads((out / name).read_text("utf-8"))) if _unsafe(t)] == []
+
+
+def test_findings_json_keeps_the_data_exactly_as_escapes(out: Path) -> None:
+    doc = json.loads((out / "findings.json").read_text("utf-8"))
+    strings = {s for _, s in _strings(doc)} | {k for r in doc["resources"] for k in r["tags"]}
+    assert any("c1 \x9b31mcsi \x85nel \x90dcs \u200frlm \u061calm" in s for s in strings)  # exact, as escapes
 
 
 # ---- the HTML in a real browser -------------------------------------------------------------------------
