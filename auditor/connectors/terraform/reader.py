@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from auditor.connectors.terraform import document
+from auditor.connectors.terraform import document, fixsites
 from auditor.connectors.terraform.assemble import assemble
 from auditor.connectors.terraform.facts import Change, Fact
 from auditor.connectors.terraform.registry import EXTRACTORS, PROVIDERS
@@ -34,6 +34,7 @@ def read_plan(
     aws_region: str | None = None,
     repo_root: Path | None = None,
     include_unchanged: bool = False,
+    source_base: Path | None = None,
 ) -> Inventory:
     """Read ``terraform show -json`` output. See the package docstring for what is resolved how.
 
@@ -42,12 +43,13 @@ def read_plan(
     are, to give each resource a ``source_file``. ``include_unchanged``: also report stores
     the plan leaves untouched (by default only created/updated/replaced/deleted stores, and
     unchanged ones that a change reaches, e.g. the source bucket of a new replication rule).
-    Raises ``InputError`` (exit 2) when the file is not a readable plan.
+    ``source_base``: the repository root paths are shown relative to (default: found from ``.git``
+    upwards from ``repo_root``). Raises ``InputError`` (exit 2) when the file is not a readable plan.
     """
     plan = document.load(path)
     entries, gaps = _entries(plan)
     resolver = Resolver(plan, entries, aws_region)
-    sources = SourceIndex(plan, repo_root) if repo_root is not None else None
+    sources = SourceIndex(plan, repo_root, source_base) if repo_root is not None else None
     results: list[tuple[Change, list[Fact]]] = []
     for entry in entries:
         extractor = EXTRACTORS.get(entry.type)
@@ -66,6 +68,8 @@ def read_plan(
         return found or plan_lines.locate(change.entry.address)
 
     resources, fact_gaps = assemble(results, source_of, keep_unchanged=include_unchanged)
+    if sources is not None:
+        resources = fixsites.annotate(resources, resolver, sources)
     gaps += fact_gaps
     gaps += _deferred(plan)
     return Inventory(
