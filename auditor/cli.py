@@ -38,7 +38,8 @@ ConfigOpt = Annotated[
 ]
 ProfileOpt = Annotated[str | None, typer.Option(help="Profile: gdpr, hds, fr-doctrine, eu-sovereign, or your own.")]
 OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Output folder (default: ./audit-out).")]
-FormatOpt = Annotated[str | None, typer.Option("--format", "-f", help="Comma-separated: html,json,sarif,junit,csv,md.")]
+FormatOpt = Annotated[str | None, typer.Option(
+    "--format", "-f", help="Comma-separated: html,json,sarif,junit,csv,md,codequality.")]
 FailOnOpt = Annotated[
     str | None, typer.Option(help="Exit 1 when a finding at or above this severity fails (default: high).")
 ]
@@ -114,16 +115,16 @@ def _finish(outcome: Any, quiet: bool) -> None:
     raise typer.Exit(gate.exit_code)
 
 
-def _audit(source: Callable[..., Any], config: Any, quiet: bool) -> None:
+def _audit(source: Callable[..., Any], config: Any, quiet: bool, baseline: Path | None = None) -> None:
     from auditor import pipeline
 
     reporter = _reporter(quiet)
     enter = getattr(reporter, "__enter__", None)
     if enter is not None:
         with reporter:
-            outcome = pipeline.audit(config, lambda c: source(c, reporter))
+            outcome = pipeline.audit(config, lambda c: source(c, reporter), baseline_path=baseline)
     else:
-        outcome = pipeline.audit(config, lambda c: source(c, reporter))
+        outcome = pipeline.audit(config, lambda c: source(c, reporter), baseline_path=baseline)
     _finish(outcome, quiet)
 
 
@@ -208,7 +209,14 @@ def plan_cmd(
     aws_region: Annotated[str | None, typer.Option(
         help="The AWS_REGION the plan was made with, for AWS provider blocks that set none.")] = None,
     repo_root: Annotated[Path | None, typer.Option(
-        help="Where the .tf files are: findings then point at file and line (SARIF, JUnit).")] = None,
+        help="Where the .tf files are (the Terraform root module): findings then point at the line to change.")]
+    = None,
+    git_root: Annotated[Path | None, typer.Option(
+        help="The repository root report paths are relative to (default: the folder holding .git above "
+             "--repo-root).")] = None,
+    baseline: Annotated[Path | None, typer.Option(
+        "--baseline", "--new-only",
+        help="A findings.json already accepted: only findings absent from it fail the gate.")] = None,
     include_unchanged: Annotated[bool, typer.Option(
         "--include-unchanged", help="Also judge stores the plan leaves untouched.")] = False,
     config: ConfigOpt = None, profile: ProfileOpt = None, out: OutOpt = None, fmt: FormatOpt = None,
@@ -219,14 +227,15 @@ def plan_cmd(
     """Pre-deploy gate: judge a Terraform plan with the runtime policies, before any data moves."""
     from auditor.connectors.terraform import read_plan
 
-    if repo_root is not None and not repo_root.is_dir():
-        raise ConfigError(f"--repo-root {repo_root}: not a directory")
+    for name, folder in (("--repo-root", repo_root), ("--git-root", git_root)):
+        if folder is not None and not folder.is_dir():
+            raise ConfigError(f"{name} {folder}: not a directory")
     region = aws_region or None  # CI templates pass "${AWS_REGION:-}"
     cfg = _config(config, profile=profile, out=out, fmt=fmt, fail_on=fail_on, allow_unknown=allow_unknown, lang=lang,
                   timezone=timezone, group_readable=group_readable)
     cfg = _recording(cfg, None, True, default=False)
-    _audit(lambda c, rep: read_plan(plan, aws_region=region, repo_root=repo_root,
-                                    include_unchanged=include_unchanged), cfg, quiet)
+    _audit(lambda c, rep: read_plan(plan, aws_region=region, repo_root=repo_root, source_base=git_root,
+                                    include_unchanged=include_unchanged), cfg, quiet, baseline or None)
 
 
 @app.command("evaluate")

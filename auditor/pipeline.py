@@ -27,7 +27,9 @@ from auditor.model.findings import FindingsDoc, Run, Severity
 from auditor.model.inventory import Inventory, Scope
 from auditor.model.schema import validate
 from auditor.progress import Reporter
+from auditor.results import baseline as baselines
 from auditor.results import history
+from auditor.results.baseline import Baseline
 from auditor.results.gate import GateResult, gate
 from auditor.results.history import RunRecord
 from auditor.results.merge import load_doc, mark_shard, merge
@@ -149,7 +151,7 @@ SIGNED_EVIDENCE = ("manifest.json", "manifest.json.p7s")
 def write_outputs(doc: FindingsDoc, out: Path, formats: Sequence[str], lang: str,
                   inventory: Inventory | None = None, previous: FindingsDoc | None = None,
                   trend: Sequence[RunRecord] = (), report: ReportInfo | None = None, dpf: bool = False,
-                  modes: Modes = PRIVATE) -> list[Path]:
+                  modes: Modes = PRIVATE, baseline: Baseline | None = None) -> list[Path]:
     """Render everything in memory first, then write the set as a whole (:func:`auditor.fsio.write_set`):
     the folder holds the previous set or the new one, never a mix, even when the disk fills.
 
@@ -164,7 +166,8 @@ def write_outputs(doc: FindingsDoc, out: Path, formats: Sequence[str], lang: str
 
     options = with_report(RenderOptions(lang=lang, findings_sha256=digest, generated_at=doc.run.finished,
                                         previous=previous,
-                                        trend=tuple(TrendPoint(r.started, r.failing, r.unknown) for r in trend)),
+                                        trend=tuple(TrendPoint(r.started, r.failing, r.unknown) for r in trend),
+                                        baseline=baseline),
                           report or ReportInfo(), dpf=dpf)
     files: dict[str, str | bytes] = {}
     if inventory is not None:
@@ -192,9 +195,14 @@ def _severity(name: str) -> Severity:
         raise ConfigError(f"--fail-on {name!r} is not a severity (critical, high, medium, low, info)") from None
 
 
-def audit(config: Config, source: Callable[[Config], Inventory], *, write_inventory: bool = True) -> Outcome:
-    """The main job: collect (``source``), assess, write every requested format, decide the gate."""
+def audit(config: Config, source: Callable[[Config], Inventory], *, write_inventory: bool = True,
+          baseline_path: Path | None = None) -> Outcome:
+    """The main job: collect (``source``), assess, write every requested format, decide the gate.
+
+    With ``baseline_path`` (a saved ``findings.json``), the gate counts only what the baseline does not know.
+    """
     started = now()
+    accepted = baselines.load(baseline_path) if baseline_path is not None else None
     fail_on = _severity(config.fail_on)
     pack = load_pack(config.policy_dirs)
     pack.profile(config.profile)  # fail fast on a bad profile, format or waivers file, before a long scan
@@ -207,11 +215,16 @@ def audit(config: Config, source: Callable[[Config], Inventory], *, write_invent
     raw = source(config)
     assessment = assess(raw, config, started=started, pack=pack, waivers=waivers)
     assessment = replace(assessment, doc=mark_shard(assessment.doc, config.shard))
-    files = publish(assessment.doc, config, inventory=raw if write_inventory else None)
-    return Outcome(assessment, gate(assessment.doc, fail_on, config.allow_unknown), tuple(files))
+    files = publish(assessment.doc, config, inventory=raw if write_inventory else None, baseline=accepted)
+    if accepted is None:
+        return Outcome(assessment, gate(assessment.doc, fail_on, config.allow_unknown), tuple(files))
+    result = gate(baselines.new_only(assessment.doc, accepted), fail_on, config.allow_unknown)
+    note = baselines.describe(accepted, assessment.doc, dt.datetime.now(dt.UTC).date())
+    return Outcome(assessment, replace(result, summary=f"{result.summary} ({note})"), tuple(files))
 
 
-def publish(doc: FindingsDoc, config: Config, inventory: Inventory | None = None) -> list[Path]:
+def publish(doc: FindingsDoc, config: Config, inventory: Inventory | None = None,
+            baseline: Baseline | None = None) -> list[Path]:
     """Write every requested format, with "since last run" and the trend, then record the run (``config.history``).
 
     Without a history (and for a shard, a partial run), "since last run" compares with the ``findings.json``
@@ -222,10 +235,11 @@ def publish(doc: FindingsDoc, config: Config, inventory: Inventory | None = None
     if config.history is None or config.shard is not None:
         previous = history.previous_file(config.out / "findings.json", doc.run)
         return write_outputs(doc, config.out, formats, config.lang, inventory, previous, report=config.report,
-                             dpf=config.dpf, modes=modes)
+                             dpf=config.dpf, modes=modes, baseline=baseline)
     with history.opened(config.history, modes=modes) as store:
         files = write_outputs(doc, config.out, formats, config.lang, inventory, history.previous(store, doc.run),
-                              history.trend(store, doc.run), report=config.report, dpf=config.dpf, modes=modes)
+                              history.trend(store, doc.run), report=config.report, dpf=config.dpf, modes=modes,
+                              baseline=baseline)
         written = next(f for f in files if f.name == "findings.json")
         store.record(doc, findings_sha256=hashlib.sha256(written.read_bytes()).hexdigest())
     return files

@@ -16,13 +16,13 @@ from auditor.errors import ConfigError
 from auditor.fsio import PRIVATE, Modes, modes_for, read_json, write_atomic
 from auditor.model import codec, schema
 from auditor.model.findings import FindingsDoc
-from auditor.render import csvfmt, html, jsonfmt, junit, markdown, pdf, registers, sarif
+from auditor.render import codequality, csvfmt, html, jsonfmt, junit, markdown, pdf, registers, sarif
 from auditor.render.base import LANGS, Renderer, RenderOptions, TrendPoint
 
 RENDERERS: dict[str, Renderer] = {
     r.name: r for r in (html.RENDERER, jsonfmt.RENDERER, sarif.RENDERER, junit.RENDERER, csvfmt.RENDERER,
                         markdown.RENDERER, registers.JSON_RENDERER, registers.ART30_RENDERER,
-                        registers.MAP_RENDERER, pdf.RENDERER)
+                        registers.MAP_RENDERER, pdf.RENDERER, codequality.RENDERER)
 }
 
 __all__ = ["LANGS", "RENDERERS", "RenderOptions", "Renderer", "TrendPoint", "load_findings", "parse_formats",

@@ -9,6 +9,7 @@ from typing import Any
 
 from auditor.model.findings import Finding, FindingsDoc, Status
 from auditor.safetext import clean
+from auditor.results.baseline import Baseline
 
 LANGS: tuple[str, ...] = ("en", "fr")
 
@@ -38,6 +39,7 @@ class RenderOptions:
     approver: str | None = None  # who approves it (config report.approver): the signature block
     transfer_bases: Mapping[str, str] = field(default_factory=dict)  # country -> declared basis (SCC…)
     dpf: bool = False  # US transfers rest on the EU-US Data Privacy Framework (config dpf)
+    baseline: Baseline | None = None  # baseline mode: findings it knows do not fail the gate
 
 
 RenderFn = Callable[[FindingsDoc, RenderOptions], str | bytes]

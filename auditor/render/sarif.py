@@ -6,6 +6,13 @@ findings carry a ``suppressions`` entry with the waiver's justification. A findi
 plan points at the ``.tf`` file and line; a finding about a cloud resource has no file, so it names
 the resource as a logical location and, because GitHub needs a physical location to show a result,
 points at ``findings.json`` too. ``partialFingerprints`` come from the finding's stable key.
+
+A finding from a plan read with ``--repo-root`` points at the line a developer changes (the provider
+block or variable that sets a region, the rule naming a copy's destination, the policy statement
+opening access; see :mod:`auditor.render.fixes`) and carries the resource's own line and the other
+lines involved as ``relatedLocations``; its message ends with the concrete change. ``.tf`` paths are
+relative to the repository root (``uriBaseId`` ``SRCROOT``, declared in ``originalUriBaseIds``), which
+is what GitHub code scanning resolves them against. With a baseline, each result has a ``baselineState``.
 """
 
 from __future__ import annotations
@@ -21,6 +28,8 @@ from auditor.model.findings import Finding, FindingsDoc, Severity, Status
 from auditor.model.inventory import Resource
 from auditor.render.base import Renderer, RenderOptions, finding_order, framework_of, pick
 from auditor.safetext import clean_tree
+from auditor.render.fixes import Fix, fix_for
+from auditor.render.i18n import Translator
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 # GitHub maps security-severity to critical (>= 9.0), high (7.0-8.9), medium (4.0-6.9), low (0.1-3.9)
@@ -29,6 +38,7 @@ LEVEL = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "w
          Severity.INFO: "note"}
 REPORTED = (Status.FAIL, Status.UNKNOWN, Status.WAIVED)
 FINDINGS_ARTIFACT = "findings.json"
+SRCROOT = "SRCROOT"
 MAX_RESULTS = 25_000  # GitHub code scanning rejects a run with more results
 
 
@@ -72,26 +82,45 @@ def _md_code(text: str) -> str:
     return text.replace("`", "'")
 
 
-def _source(resource: Resource | None) -> tuple[str, int] | None:
-    if resource is None or not resource.source_file:
+def split_at(at: str | None) -> tuple[str, int] | None:
+    """``"infra/main.tf:12"`` -> ``("infra/main.tf", 12)``; a path without a line is line 1."""
+    if not at:
         return None
-    path, sep, line = resource.source_file.rpartition(":")
+    path, sep, line = at.rpartition(":")
     if sep and line.isdigit() and path:
         return path, max(int(line), 1)
-    return resource.source_file, 1
+    return at, 1
 
 
-def _location(f: Finding, resource: Resource | None) -> dict[str, Any]:
-    source = _source(resource)
-    if source is not None:
-        physical = {"artifactLocation": {"uri": quote(source[0].replace("\\", "/"), safe="/._-~")},
-                    "region": {"startLine": source[1]}}
-    else:
-        physical = {"artifactLocation": {"uri": FINDINGS_ARTIFACT}, "region": {"startLine": 1}}
+def _physical(at: str | None) -> dict[str, Any]:
+    source = split_at(at)
+    if source is None:
+        return {"artifactLocation": {"uri": FINDINGS_ARTIFACT}, "region": {"startLine": 1}}
+    path = source[0].replace("\\", "/")
+    artifact: dict[str, Any] = {"uri": quote(path, safe="/._-~")}
+    if not path.startswith("/") and not path.startswith("../") and ":" not in path:
+        artifact["uriBaseId"] = SRCROOT  # relative to the repository root
+    return {"artifactLocation": artifact, "region": {"startLine": source[1]}}
+
+
+def _location(f: Finding, resource: Resource | None, fix: Fix) -> dict[str, Any]:
+    at = fix.primary.at if fix.primary is not None else (resource.source_file if resource is not None else None)
     logical: dict[str, Any] = {"fullyQualifiedName": f.resource_id, "kind": "resource"}
     if resource is not None and resource.name:
         logical["name"] = resource.name
-    return {"physicalLocation": physical, "logicalLocations": [logical]}
+    return {"physicalLocation": _physical(at), "logicalLocations": [logical]}
+
+
+def _related(fix: Fix) -> list[dict[str, Any]]:
+    out = []
+    for i, place in enumerate(fix.related, start=1):
+        out.append({"id": i, "physicalLocation": _physical(place.at), "message": {"text": place.label}})
+    return out
+
+
+def _plain(t: Translator, fix: Fix) -> str:
+    return str(fix.text(t, lambda v: f"`{v}`"))
+
 
 
 def _message(f: Finding, lang: str) -> str:
@@ -105,6 +134,8 @@ def _message(f: Finding, lang: str) -> str:
 
 def render(doc: FindingsDoc, options: RenderOptions, max_results: int = MAX_RESULTS) -> str:
     lang = options.lang
+    t = Translator(lang, escape_param=str)
+    fix_label = {"en": "Fix", "fr": "Correction"}.get(lang, "Fix")
     resources = {r.id: r for r in doc.resources}
     reported = sorted((f for f in doc.findings if f.status in REPORTED), key=finding_order)
     dropped = max(len(reported) - max_results, 0)
@@ -118,18 +149,25 @@ def render(doc: FindingsDoc, options: RenderOptions, max_results: int = MAX_RESU
     results = []
     covers = {u.ref.waiver_id: u.findings for u in coverage(doc.findings)}
     for f in reported:
+        resource = resources.get(f.resource_id)
+        fix = fix_for(f, resource, doc, lang)
         result: dict[str, Any] = {
             "ruleId": f.policy_id,
             "ruleIndex": index[f.policy_id],
             "level": LEVEL[f.severity],
             "kind": "fail" if f.status is not Status.UNKNOWN else "review",
-            "message": {"text": _message(f, lang)},
-            "locations": [_location(f, resources.get(f.resource_id))],
+            "message": {"text": f"{_message(f, lang)} {fix_label}: {_plain(t, fix)}"},
+            "locations": [_location(f, resource, fix)],
             "partialFingerprints": {"auditorFindingKey/v1": hashlib.sha256(f.key.encode("utf-8")).hexdigest()},
             "properties": {"status": f.status.value, "severity": f.severity.value, "provider": f.provider,
                            "account": f.account or "", "region": f.region or "", "country": f.country or "",
                            "zone": f.zone or "", "frameworks": list(f.frameworks)},
         }
+        related = _related(fix)
+        if related:
+            result["relatedLocations"] = related
+        if options.baseline is not None:
+            result["baselineState"] = "unchanged" if options.baseline.knows(f) else "new"
         if f.status is Status.WAIVED:
             justification = "waived"
             suppression: dict[str, Any] = {"kind": "external", "status": "accepted"}
@@ -162,6 +200,8 @@ def render(doc: FindingsDoc, options: RenderOptions, max_results: int = MAX_RESU
                 "rules": rules,
             }},
             "automationDetails": {"id": f"sovereign-auditor/{run.profile}/"},
+            "originalUriBaseIds": {SRCROOT: {"description": {"text": "The root of the repository holding the "
+                                                                     "Terraform configuration"}}},
             "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
             "results": results,
             "properties": {"profile": run.profile, "policyDigest": run.policy_digest, "started": run.started,

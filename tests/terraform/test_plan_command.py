@@ -17,19 +17,23 @@ def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 def test_plan_gate_blocks_and_points_sarif_at_the_tf_line(tmp_path: Path) -> None:
     root = FIXTURES / "aws_flows"
-    result = run("plan", str(root / "plan.json"), "--repo-root", str(root), "--format", "sarif,junit,md",
-                 "--out", str(tmp_path / "out"), "--quiet", cwd=tmp_path)
+    result = run("plan", str(root / "plan.json"), "--repo-root", str(root), "--git-root", str(root),
+                 "--format", "sarif,junit,md", "--out", str(tmp_path / "out"), "--quiet", cwd=tmp_path)
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
     sarif = json.loads((tmp_path / "out" / "findings.sarif").read_text())
     uris = {loc["physicalLocation"]["artifactLocation"]["uri"]
             for res in sarif["runs"][0]["results"] for loc in res["locations"] if "physicalLocation" in loc}
     assert uris and all(u.endswith(".tf") for u in uris if u != "plan.json")
-    first = next(res for res in sarif["runs"][0]["results"] if res["locations"][0].get("physicalLocation"))
-    region = first["locations"][0]["physicalLocation"]["region"]
-    line = (root / first["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]).read_text().splitlines()[
-        region["startLine"] - 1]
-    assert line.lstrip().startswith("resource ")
+    for res in sarif["runs"][0]["results"]:  # the resource's own block is always among the related lines
+        own = [loc for loc in res.get("relatedLocations", []) if loc["message"]["text"] == res["locations"][0][
+            "logicalLocations"][0]["fullyQualifiedName"]]
+        if not own and res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].endswith(".tf"):
+            own = res["locations"]
+        for loc in own:
+            where = loc["physicalLocation"]
+            line = (root / where["artifactLocation"]["uri"]).read_text().splitlines()[where["region"]["startLine"] - 1]
+            assert line.lstrip().startswith("resource "), (res["ruleId"], line)
 
 
 def test_a_deleted_store_is_listed_not_judged(tmp_path: Path) -> None:

@@ -24,13 +24,14 @@ from auditor.connectors.terraform import read_plan
     ],
 )
 def test_local_modules_and_nested_modules(address: str, where: str) -> None:
-    inventory = plan_of("aws_regions", repo_root=FIXTURES / "aws_regions")
+    root = FIXTURES / "aws_regions"
+    inventory = plan_of("aws_regions", repo_root=root, source_base=root)
     assert by_id(inventory, address).source_file == where
 
 
 def test_the_line_really_declares_the_resource() -> None:
     root = FIXTURES / "aws_flows"
-    for resource in plan_of("aws_flows", repo_root=root).resources:
+    for resource in plan_of("aws_flows", repo_root=root, source_base=root).resources:
         assert resource.source_file is not None
         file, line = resource.source_file.rsplit(":", 1)
         if file.endswith("plan.json"):

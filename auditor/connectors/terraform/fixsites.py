@@ -187,12 +187,12 @@ class _Sites:
         for config_address, path in hits:
             if config_address == strip_keys(target) or not any(w in str(p) for p in path for w in _COPY_WORDS):
                 continue
-            entry = next((e for e in self.resolver.entries.values() if e.config_address == config_address), None)
-            if entry is None:
+            referrer = next((e for e in self.resolver.entries.values() if e.config_address == config_address), None)
+            if referrer is None:
                 continue
-            at = self.entry_line(entry, path)
+            at = self.entry_line(referrer, path)
             if at is not None:
-                return {"at": at, "subject": entry.address, "argument": _path_text(path)}
+                return {"at": at, "subject": referrer.address, "argument": _path_text(path)}
         return None
 
     def _names(self, entry: Entry, path: list[str | int], location: DataLocation) -> bool:

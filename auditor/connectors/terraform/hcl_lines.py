@@ -47,7 +47,9 @@ class Block:
             name = parts.pop(0)
             if not isinstance(name, str):
                 continue
-            index = parts.pop(0) if parts and isinstance(parts[0], int) else 0
+            index = 0
+            if parts and isinstance(parts[0], int):
+                index = int(parts.pop(0))
             nested = block.children(name)
             if nested:
                 chosen = nested[index] if index < len(nested) else nested[0]
