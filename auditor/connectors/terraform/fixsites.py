@@ -57,6 +57,11 @@ class _Sites:
         self.sources = sources
         self.by_index = {e.index: e for e in resolver.entries.values()}
         self._refs: dict[str, list[tuple[str, list[str | int]]]] | None = None
+        self._by_config: dict[str, Entry] = {}
+        for entry in resolver.entries.values():
+            self._by_config.setdefault(entry.config_address, entry)
+        self._regions: dict[str, dict[str, Any] | None] = {}
+        self._providers: dict[str, dict[str, Any] | None] = {}
 
     # -- where things are ----------------------------------------------------------------
 
@@ -77,6 +82,12 @@ class _Sites:
     # -- regions ---------------------------------------------------------------------------
 
     def region_site(self, address: str) -> dict[str, Any] | None:
+        if address not in self._regions:
+            self._regions[address] = self._region_site(address)
+        found = self._regions[address]
+        return dict(found) if found is not None else None
+
+    def _region_site(self, address: str) -> dict[str, Any] | None:
         resolved = self.resolver.region(address)
         entry = self.resolver.entries.get(address)
         steps = [s.split(" (")[0].split(";")[0].strip() for s in resolved.evidence.split(" -> ")]
@@ -103,6 +114,12 @@ class _Sites:
         return site
 
     def provider_site(self, key: str) -> dict[str, Any] | None:
+        if key not in self._providers:
+            self._providers[key] = self._provider_site(key)
+        found = self._providers[key]
+        return dict(found) if found is not None else None
+
+    def _provider_site(self, key: str) -> dict[str, Any] | None:
         module, _, local = key.rpartition(":")
         name, _, alias = local.partition(".")
         for file in self.sources.files(module):
@@ -187,7 +204,7 @@ class _Sites:
         for config_address, path in hits:
             if config_address == strip_keys(target) or not any(w in str(p) for p in path for w in _COPY_WORDS):
                 continue
-            referrer = next((e for e in self.resolver.entries.values() if e.config_address == config_address), None)
+            referrer = self._by_config.get(config_address)
             if referrer is None:
                 continue
             at = self.entry_line(referrer, path)
