@@ -20,7 +20,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from auditor.geo.catalog import catalog, locate
+from auditor.geo.catalog import catalog, locate, paired_region
 from auditor.model.findings import Finding, FindingsDoc, Status
 from auditor.model.inventory import Resource
 from auditor.render.base import pick
@@ -30,8 +30,11 @@ ATTRIBUTE = "fix_sites"
 PLAN_SOURCE = "terraform-plan"
 _ORDER = {"region": 0, "copy": 1, "key": 2, "access": 3, "network": 4}
 _ASPECTS = {"residency": ("region", "copy"), "sovereignty": ("key", "region"), "access": ("access", "network")}
+# Arguments whose fix is a value, not a region: what makes the store private or keeps copies in the region.
 _SAFE_VALUES = {"acl": '"private"', "publicly_accessible": "false", "public_network_access_enabled": "false",
-                "allow_nested_items_to_be_public": "false"}
+                "allow_nested_items_to_be_public": "false", "container_access_type": '"private"',
+                "account_replication_type": '"ZRS"', "geo_redundant_backup_enabled": "false",
+                "cross_region_restore_enabled": "false", "storage_mode_type": '"LocallyRedundant"'}
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,10 +109,11 @@ def causes(f: Finding, resource: Resource | None) -> list[dict[str, Any]]:
     return network if "endpoint" in pick(f.message, "en").lower() else [s for s in sites if s["aspect"] == "access"]
 
 
-def suggest_region(provider: str, current: str | None, doc: FindingsDoc, near: str | None) -> str | None:
-    """A region of ``provider`` inside the run's allowed zone: same country as ``near`` first, then the same
-    zone, never ``current`` nor ``near`` itself when another is allowed; same partition (no sovereign cloud
-    a team did not ask for)."""
+def suggest_region(provider: str, current: str | None, doc: FindingsDoc, near: str | None,
+                   elsewhere: bool = True) -> str | None:
+    """A region of ``provider`` inside the run's allowed zone: ``near`` itself unless ``elsewhere`` (a copy
+    belongs in another region than its source), then the same country, then the same zone; never
+    ``current``; same partition (no sovereign cloud a team did not ask for)."""
     zones = set(doc.run.allowed_zones)
     countries = set(doc.run.allowed_countries)
     home = locate(provider, near) if near else None
@@ -119,10 +123,14 @@ def suggest_region(provider: str, current: str | None, doc: FindingsDoc, near: s
     if not allowed:
         return None
 
-    def rank(p: Any) -> tuple[int, int, str]:
+    pair = paired_region(provider, near) if near and elsewhere else None
+
+    def rank(p: Any) -> tuple[bool, int, str]:
         same_country = home is not None and p.country == home.country
         same_zone = home is not None and p.zone == home.zone
-        return (p.region in (current, near), 0 if same_country else 1 if same_zone else 2, p.region)
+        avoid = p.region == current or (elsewhere and p.region == near)
+        first = (not elsewhere and p.region == near) or p.region == pair  # the source's own documented pair
+        return (avoid, 0 if first else 1 if same_country else 2 if same_zone else 3, p.region)
 
     return sorted(allowed, key=rank)[0].region
 
@@ -134,6 +142,20 @@ def home_region(doc: FindingsDoc, provider: str) -> str | None:
                      and any(loc.role.value == "primary" and loc.zone is not None and loc.zone.value in zones
                              for loc in r.locations))
     return min(counts, key=lambda k: (-counts[k], k)) if counts else None
+
+
+_COPY_SITES: dict[int, tuple[FindingsDoc, frozenset[str]]] = {}
+
+
+def _copy_sites(doc: FindingsDoc) -> frozenset[str]:
+    """Lines that place a copy or a key replica somewhere: a region suggested there must differ from the source's."""
+    cached = _COPY_SITES.get(id(doc))
+    if cached is None or cached[0] is not doc:
+        found = frozenset(s["at"] for r in doc.resources for s in sites_of(r)
+                          if s["aspect"] in ("copy", "key") and s.get("kind") != "rule")
+        _COPY_SITES.clear()
+        _COPY_SITES[id(doc)] = cached = (doc, found)
+    return cached[1]
 
 
 def _assignment(argument: str, value: str) -> str:
@@ -152,7 +174,8 @@ def fix_for(f: Finding, resource: Resource | None, doc: FindingsDoc, lang: str) 
     near = resource.region if resource is not None and resource.region not in ("unknown", "global") else None
     near = near if near and locate(f.provider, near).zone.value in doc.run.allowed_zones else \
         home_region(doc, f.provider)
-    region = suggest_region(f.provider, str(site.get("value") or ""), doc, near) or "…"
+    region = suggest_region(f.provider, str(site.get("value") or ""), doc, near,
+                            elsewhere=site["aspect"] in ("copy", "key") or site["at"] in _copy_sites(doc)) or "…"
     related: list[Place] = []
     for extra in (site.get("rule"), site.get("via")):
         if isinstance(extra, dict) and isinstance(extra.get("at"), str):
@@ -184,6 +207,9 @@ def _change(site: Mapping[str, Any], region: str, f: Finding, lang: str) -> tupl
     argument = str(site.get("argument") or "region")
     at = site["at"]
     unknown = f.status is Status.UNKNOWN
+    if argument in _SAFE_VALUES and not unknown:
+        params = {"assignment": f"{argument} = {_SAFE_VALUES[argument]}", "subject": subject, "at": at}
+        return "fix.resource", params, frozenset({"assignment", "subject"})
     if kind == "provider":
         name = subject.removeprefix("provider ")
         key = "fix.provider" if site.get("set") else "fix.provider_add"
@@ -202,12 +228,11 @@ def _change(site: Mapping[str, Any], region: str, f: Finding, lang: str) -> tupl
         params = {"argument": argument, "subject": subject, "at": at, "region": region}
         key, code = ("fix.unknown_rule" if unknown else "fix.rule"), {"argument", "subject", "region"}
         return key, params, frozenset(code)
+    elif kind == "edge":  # a CDN in front of the store: the policy's advice, at the distribution's origin
+        return "fix.remediation", {"remediation": first_sentence(pick(f.remediation, lang))}, frozenset()
     elif kind == "bucket-policy":
         params = {"principal": str(site.get("value") or "*"), "subject": subject, "at": at}
         return "fix.policy", params, frozenset({"principal", "subject"})
-    elif argument in _SAFE_VALUES:
-        params = {"assignment": f"{argument} = {_SAFE_VALUES[argument]}", "subject": subject, "at": at}
-        return "fix.resource", params, frozenset({"assignment", "subject"})
     else:
         return "fix.remediation", {"remediation": first_sentence(pick(f.remediation, lang))}, frozenset()
     if unknown:

@@ -43,7 +43,11 @@ _STRING_VALUE = re.compile(r'=\s*"([^"]*)"')
 _PRINCIPAL = re.compile(r"Principal|principals|identifiers", re.IGNORECASE)
 _COPY_WORDS = ("destination", "copy_action", "replica", "replicate", "target", "origin", "secondary", "geo")
 _NETWORK_ARGUMENTS = ("publicly_accessible", "public_network_access_enabled", "allow_nested_items_to_be_public")
-_ACCESS_ARGUMENTS = {"bucket-policy": ("policy",), "acl": ("acl", "access_control_policy")}
+_ACCESS_ARGUMENTS = {"bucket-policy": ("policy",), "acl": ("acl", "access_control_policy"),
+                     "container-acl": ("container_access_type",)}
+# Arguments that turn on a copy in a paired region (no destination to name): the line to change is the argument.
+_GEO_ARGUMENTS = ("account_replication_type", "geo_redundant_backup_enabled", "cross_region_restore_enabled",
+                  "storage_mode_type")
 
 
 def parse_path(text: str) -> list[str | int]:
@@ -228,6 +232,8 @@ class _Sites:
                     return True
             return target in strings
         value = dig(entry.values, *path)
+        if path and path[-1] in _GEO_ARGUMENTS:
+            return location.role is LocationRole.GEO_SECONDARY
         return isinstance(value, dict) and location.region in _strings(value)
 
     # -- one store -------------------------------------------------------------------------
@@ -257,7 +263,10 @@ class _Sites:
         if destination is not None:
             return {"match": match, **destination, **({"rule": rule} if rule else {})}
         if rule is not None:
-            return {"match": match, "at": rule["at"], "subject": rule["subject"], "kind": "rule",
+            kind = "edge" if location.role is LocationRole.EDGE_CACHE else "rule"
+            if rule["argument"] in _GEO_ARGUMENTS:
+                kind = "resource"
+            return {"match": match, "at": rule["at"], "subject": rule["subject"], "kind": kind,
                     "argument": rule["argument"], "value": location.region}
         return None
 
