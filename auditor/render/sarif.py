@@ -112,6 +112,9 @@ def _location(f: Finding, resource: Resource | None, fix: Fix) -> dict[str, Any]
 
 
 def _related(fix: Fix) -> list[dict[str, Any]]:
+    """The other lines involved; none when the finding points at the resource itself (nothing else to show)."""
+    if fix.primary is None:
+        return []
     out = []
     for i, place in enumerate(fix.related, start=1):
         out.append({"id": i, "physicalLocation": _physical(place.at), "message": {"text": place.label}})

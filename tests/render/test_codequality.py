@@ -38,7 +38,8 @@ def test_a_plan_report_is_valid_and_points_at_the_line_to_change(name: str) -> N
         assert path.is_file(), issue["location"]
         assert issue["location"]["lines"]["begin"] <= len(path.read_text().splitlines())
     if name == "aws_flows":
-        replica = next(i for i in found if i["check_name"] == "RES-001" and "aws_s3_bucket.replica_us" in i["description"])
+        replica = next(i for i in found
+                       if i["check_name"] == "RES-001" and "aws_s3_bucket.replica_us" in i["description"])
         assert replica["severity"] == "blocker"
         assert replica["location"] == {"path": "main.tf", "lines": {"begin": 8}}
         assert 'Fix: set `region = "eu-central-1"` on provider `aws.virginia` (main.tf:8)' in replica["description"]
