@@ -109,6 +109,15 @@ def causes(f: Finding, resource: Resource | None) -> list[dict[str, Any]]:
     return network if "endpoint" in pick(f.message, "en").lower() else [s for s in sites if s["aspect"] == "access"]
 
 
+def _after_apply(f: Finding, doc: FindingsDoc) -> bool:
+    """Whether only the deployed resource can answer: a part of it the plan leaves unknown (a coverage gap
+    names it), or a setting made outside this configuration (logging, access). A fact the tool's own
+    catalog lacks (a place without qualification data) is not: the policy's remediation says what to do."""
+    if any(g.resource_id == f.resource_id for g in doc.coverage_gaps):
+        return True
+    return f.category in ("accountability", "access", "coverage")
+
+
 def suggest_region(provider: str, current: str | None, doc: FindingsDoc, near: str | None,
                    elsewhere: bool = True) -> str | None:
     """A region of ``provider`` inside the run's allowed zone: ``near`` itself unless ``elsewhere`` (a copy
@@ -166,10 +175,10 @@ def fix_for(f: Finding, resource: Resource | None, doc: FindingsDoc, lang: str) 
     own = resource_place(resource)
     chosen = causes(f, resource)
     if not chosen:
-        if f.status is Status.UNKNOWN and doc.run.source == PLAN_SOURCE:
+        remediation = first_sentence(pick(f.remediation, lang))
+        if f.status is Status.UNKNOWN and doc.run.source == PLAN_SOURCE and (not remediation or _after_apply(f, doc)):
             return Fix(None, (own,) if own else (), "fix.unknown_apply", {}, frozenset())
-        return Fix(None, (own,) if own else (), "fix.remediation",
-                   {"remediation": first_sentence(pick(f.remediation, lang))}, frozenset())
+        return Fix(None, (own,) if own else (), "fix.remediation", {"remediation": remediation}, frozenset())
     site = chosen[0]
     near = resource.region if resource is not None and resource.region not in ("unknown", "global") else None
     near = near if near and locate(f.provider, near).zone.value in doc.run.allowed_zones else \
