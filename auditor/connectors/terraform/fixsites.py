@@ -347,11 +347,21 @@ def _path_text(path: list[str | int]) -> str:
     return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
 
 
+# A hand-edited plan or configuration the scanner cannot follow: that store points at its own block.
+_UNFOLLOWABLE = (KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError)
+
+
 def annotate(resources: list[Resource], resolver: Resolver, sources: SourceIndex) -> list[Resource]:
-    """Each store with ``attributes["fix_sites"]`` (only when some site was found in the source)."""
+    """Each store with ``attributes["fix_sites"]`` (only when some site was found in the source).
+
+    Sites only say where to look; a store whose sites cannot be worked out keeps its own line (its
+    verdict does not depend on them)."""
     finder = _Sites(resolver, sources)
     out = []
     for resource in resources:
-        sites = finder.sites(resource) if resource.change != "delete" else []
+        try:
+            sites = finder.sites(resource) if resource.change != "delete" else []
+        except _UNFOLLOWABLE:
+            sites = []
         out.append(replace(resource, attributes={**resource.attributes, ATTRIBUTE: sites}) if sites else resource)
     return out
