@@ -129,6 +129,18 @@ def test_every_input_is_documented_in_the_action_and_the_docs() -> None:
     assert used <= set(action["inputs"]), used - set(action["inputs"])
 
 
+def test_the_example_workflow_uses_only_inputs_and_outputs_the_action_has() -> None:
+    action = yaml.safe_load((ROOT / "action.yml").read_text())
+    workflow = yaml.safe_load((ROOT / "examples" / "github" / "residency-gate.yml").read_text())
+    steps = workflow["jobs"]["gate"]["steps"]
+    gate = next(s for s in steps if s.get("id") == "gate")
+    assert set(gate["with"]) <= set(action["inputs"])
+    assert {n for n, spec in action["inputs"].items() if spec.get("required")} <= set(gate["with"])
+    used = set(re.findall(r"steps\.gate\.outputs\.([a-z-]+)", (ROOT / "examples" / "github" / "residency-gate.yml")
+                          .read_text()))
+    assert used and used <= set(action["outputs"])
+
+
 def test_a_failing_plan_annotates_the_pull_request(tmp_path: Path) -> None:
     workspace = checkout(tmp_path)
     result = run_action(workspace, {"plan": "infra/plan.json", "repo-root": "infra"}, tmp_path)
@@ -163,6 +175,7 @@ def test_a_baseline_lets_a_known_debt_through(tmp_path: Path) -> None:
     assert step(result, "Residency gate")["outputs"]["exit-code"] == "0"
     assert "📌 Baseline accepted/findings.json (recorded" in result["summary"]
     assert step(result, "Verdict")["code"] == 0
+    assert step(result, "Residency gate")["outputs"]["summary"] == "audit-out/summary.md"
 
 
 def test_bad_input_still_writes_a_summary(tmp_path: Path) -> None:
