@@ -4,6 +4,8 @@ One test suite per policy, one test case per policy × resource (passes included
 what was checked). A failing finding is a ``<failure>``, an unknown one an ``<error>`` (it could not be
 decided: never a pass), a waived one ``<skipped>`` with the waiver's reason. Coverage gaps form one
 more suite of errors. Characters XML 1.0 cannot carry are removed, so any cloud string stays valid XML.
+A finding from a plan read with ``--repo-root`` names the line to change and the change (``fix:``), and its
+test case carries the file (``file``), as GitLab's test report shows it.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from collections import defaultdict
 from auditor.engine.waivers import coverage
 from auditor.model.findings import Finding, FindingsDoc, Status
 from auditor.render.base import STATUS_ORDER, Renderer, RenderOptions, finding_order, passes, pick, strip_controls
+from auditor.render.fixes import fix_for
+from auditor.render.i18n import Translator
 
 _ILLEGAL = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -28,8 +32,10 @@ def _el(parent: ET.Element, tag: str, **attrs: str | int) -> ET.Element:
     return ET.SubElement(parent, tag, {k.rstrip("_"): clean(str(v)) for k, v in attrs.items()})
 
 
-def _text(f: Finding, lang: str) -> str:
+def _text(f: Finding, lang: str, fix: str | None = None) -> str:
     lines = [pick(f.message, lang) or pick(f.title, lang)]
+    if fix:
+        lines.append(f"fix: {fix}")
     place = ", ".join(x for x in (f.provider, f.account, f.region, f.country, f.zone) if x)
     if place:
         lines.append(f"where: {place}")
@@ -52,6 +58,14 @@ def render(doc: FindingsDoc, options: RenderOptions) -> str:
             cases[f.policy_id][f.resource_id].append(f)
     for policy_id, resource_id in passes(doc):
         cases[policy_id].setdefault(resource_id, [])  # a pass: a test case without failure
+    t = Translator(lang, escape_param=str)
+    resources_by_id = {r.id: r for r in doc.resources}
+    fixes: dict[int, tuple[str, str]] = {}  # id(finding) -> (the change, the file to change)
+    for f in doc.findings:
+        if f.status in (Status.FAIL, Status.UNKNOWN):
+            fix = fix_for(f, resources_by_id.get(f.resource_id), doc, lang)
+            if fix.primary is not None:
+                fixes[id(f)] = (str(fix.text(t, lambda v: f"`{v}`")), fix.primary.at.rpartition(":")[0])
     root = ET.Element("testsuites", {"name": "sovereign-auditor"})
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     for policy_id in sorted(cases):
@@ -66,7 +80,9 @@ def render(doc: FindingsDoc, options: RenderOptions) -> str:
                 continue
             worst = min(findings, key=lambda f: (STATUS_ORDER[f.status], -f.severity.rank))
             relevant = [f for f in findings if f.status is worst.status]
-            body = "\n\n".join(_text(f, lang) for f in relevant)
+            body = "\n\n".join(_text(f, lang, fixes.get(id(f), ("", ""))[0]) for f in relevant)
+            if id(worst) in fixes:
+                case.set("file", clean(fixes[id(worst)][1]))
             if worst.status is Status.FAIL:
                 el = _el(case, "failure", message=pick(worst.message, lang) or pick(worst.title, lang),
                          type=worst.severity.value)
