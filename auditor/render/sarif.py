@@ -209,7 +209,9 @@ def render(doc: FindingsDoc, options: RenderOptions, max_results: int = MAX_RESU
             "results": results,
             "properties": {"profile": run.profile, "policyDigest": run.policy_digest, "started": run.started,
                            "finished": run.finished, "coverageGaps": len(doc.coverage_gaps),
-                           **({"findingsSha256": options.findings_sha256} if options.findings_sha256 else {})},
+                           **({"findingsSha256": options.findings_sha256} if options.findings_sha256 else {}),
+                           **({"baseline": {"path": options.baseline.path, "recorded": options.baseline.recorded,
+                                            "size": options.baseline.size}} if options.baseline else {})},
         }],
     }
     return json.dumps(clean_tree(sarif), indent=2, ensure_ascii=False) + "\n"  # no control/bidi character

@@ -60,6 +60,10 @@ def test_baseline_mode(tmp_path: Path) -> None:
     states = {(r["ruleId"], r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"]): r["baselineState"]
               for r in json.loads((repo / "out3" / "findings.sarif").read_text())["runs"][0]["results"]}
     assert states[("RES-002", "aws_s3_bucket.referrals")] == "new"
+    run = json.loads((repo / "out3" / "findings.sarif").read_text())["runs"][0]
+    assert run["properties"]["baseline"] == {"path": "old.json", "recorded": "2026-11-07T10:00:00Z",
+                                             "size": len(kept) - sum(1 for f in kept if f["status"] == "waived")
+                                             + len(baseline["coverage_gaps"])}
     assert list(states.values()).count("new") == 1
 
 
