@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from auditor.model.findings import Finding, FindingsDoc, Status
-from auditor.safetext import clean
 from auditor.results.baseline import Baseline
+from auditor.safetext import clean
 
 LANGS: tuple[str, ...] = ("en", "fr")
 

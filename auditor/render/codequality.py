@@ -63,7 +63,8 @@ def render(doc: FindingsDoc, options: RenderOptions) -> str:
         issue: dict[str, Any] = {
             "type": "issue",
             "check_name": f.policy_id,
-            "description": f"{f.policy_id} {f.resource_id}: {message}. {_FIX.get(lang, 'Fix')}: {change}",
+            "description": f"{f.policy_id} {f.resource_id}: {message.rstrip('.')}."
+                           + (f" {_FIX.get(lang, 'Fix')}: {change}" if change else ""),
             "categories": ["Security"],
             "severity": SEVERITY[f.severity],
             "fingerprint": hashlib.sha256(f.key.encode("utf-8")).hexdigest(),

@@ -27,9 +27,9 @@ from auditor.engine.waivers import coverage
 from auditor.model.findings import Finding, FindingsDoc, Severity, Status
 from auditor.model.inventory import Resource
 from auditor.render.base import Renderer, RenderOptions, finding_order, framework_of, pick
-from auditor.safetext import clean_tree
 from auditor.render.fixes import Fix, fix_for
 from auditor.render.i18n import Translator
+from auditor.safetext import clean_tree
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 # GitHub maps security-severity to critical (>= 9.0), high (7.0-8.9), medium (4.0-6.9), low (0.1-3.9)
@@ -159,7 +159,7 @@ def render(doc: FindingsDoc, options: RenderOptions, max_results: int = MAX_RESU
             "ruleIndex": index[f.policy_id],
             "level": LEVEL[f.severity],
             "kind": "fail" if f.status is not Status.UNKNOWN else "review",
-            "message": {"text": f"{_message(f, lang)} {fix_label}: {_plain(t, fix)}"},
+            "message": {"text": _message(f, lang) + (f" {fix_label}: {change}" if (change := _plain(t, fix)) else "")},
             "locations": [_location(f, resource, fix)],
             "partialFingerprints": {"auditorFindingKey/v1": hashlib.sha256(f.key.encode("utf-8")).hexdigest()},
             "properties": {"status": f.status.value, "severity": f.severity.value, "provider": f.provider,
