@@ -208,15 +208,11 @@ def plan_cmd(
     plan: Annotated[Path, typer.Argument(help="The output of `terraform show -json PLANFILE`.")],
     aws_region: Annotated[str | None, typer.Option(
         help="The AWS_REGION the plan was made with, for AWS provider blocks that set none.")] = None,
-    repo_root: Annotated[Path | None, typer.Option(
-        help="Where the .tf files are (the Terraform root module): findings then point at the line to change.")]
-    = None,
-    git_root: Annotated[Path | None, typer.Option(
-        help="The repository root report paths are relative to (default: the folder holding .git above "
-             "--repo-root).")] = None,
-    baseline: Annotated[Path | None, typer.Option(
-        "--baseline", "--new-only",
-        help="A findings.json already accepted: only findings absent from it fail the gate.")] = None,
+    repo_root: Annotated[Path | None, typer.Option(help="The Terraform root module's folder: findings point at "
+                                                        "the line to change.")] = None,
+    git_root: Annotated[Path | None, typer.Option(help="Report paths are relative to it (default: .git above)")] = None,
+    baseline: Annotated[Path | None, typer.Option("--baseline", "--new-only", help="An accepted findings.json: "
+                                                  "only findings absent from it fail.")] = None,
     include_unchanged: Annotated[bool, typer.Option(
         "--include-unchanged", help="Also judge stores the plan leaves untouched.")] = False,
     config: ConfigOpt = None, profile: ProfileOpt = None, out: OutOpt = None, fmt: FormatOpt = None,
