@@ -178,7 +178,6 @@ def scan(
     from dataclasses import replace
 
     from auditor import pipeline
-    from auditor.connectors import CONNECTORS
     from auditor.connectors.base import parse_shard
 
     slice_ = parse_shard(shard) if shard is not None else None
@@ -186,9 +185,6 @@ def scan(
         raise ConfigError("--history with --shard: a shard is a partial run; record the merged run "
                           "('auditor merge … --history')")
 
-    providers = sorted(CONNECTORS) if provider == "all" else [provider]
-    if any(p not in CONNECTORS for p in providers):
-        raise ConfigError(f"--provider {provider!r}: expected aws, azure or all")
     cfg = _config(config, profile=profile, out=out, fmt=fmt, fail_on=fail_on, allow_unknown=allow_unknown, lang=lang,
                   timezone=timezone, group_readable=group_readable)
     cfg = replace(_recording(cfg, history, no_history, default=slice_ is None), shard=slice_)
@@ -199,7 +195,10 @@ def scan(
     cfg = replace(cfg, azure=replace(cfg.azure, **azure_changes))
     if region:
         cfg = replace(cfg, aws=replace(cfg.aws, regions=tuple(region)))
-    _audit(lambda c, rep: pipeline.collect(c, providers, rep), cfg, quiet)
+    chosen = pipeline.select_providers(provider, cfg)  # before anything is read: exit 2 on a setup error
+    for why in chosen.skipped:
+        typer.echo(f"notice: skipped {why}", err=True)
+    _audit(lambda c, rep: pipeline.collect(c, chosen.providers, rep), cfg, quiet)
 
 
 @app.command("plan")
