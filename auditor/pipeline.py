@@ -24,6 +24,7 @@ from auditor.fsio import PRIVATE, Modes, check_out_folder, dump_json, modes_for,
 from auditor.geo.resolve import resolve
 from auditor.model.codec import from_dict, to_dict
 from auditor.model.findings import FindingsDoc, Run, Severity
+from auditor.model.identity import identify
 from auditor.model.inventory import CoverageGap, Inventory, Scope
 from auditor.model.schema import validate
 from auditor.progress import Reporter
@@ -147,6 +148,7 @@ def merge_inventories(parts: Sequence[Inventory]) -> Inventory:
             regions=union([p.scope.regions for p in parts]),
             organizations=union([p.scope.organizations for p in parts]),
             source="+".join(dict.fromkeys(p.scope.source for p in parts)),
+            names={k: v for p in parts for k, v in p.scope.names.items()},
         ),
         collected_at=max((p.collected_at or "" for p in parts), default="") or None,
     )
@@ -184,8 +186,10 @@ def assess(inventory: Inventory, config: Config, *, started: str | None = None, 
         allowed_countries=profile.allowed_countries,
         notices=result.notices,
         run_id=hashlib.sha256(f"{started}|{profile.id}|{pack.digest}".encode()).hexdigest()[:16],
+        names=dict(sorted(enriched.scope.names.items())),
+        organization_name=config.organization_name or config.report.organization,
     )
-    doc = FindingsDoc(run=run, resources=enriched.resources, findings=result.findings,
+    doc = FindingsDoc(run=run, resources=enriched.resources, findings=identify(result.findings, enriched.resources),
                       coverage_gaps=enriched.coverage_gaps, controls=pack.controls, passed=result.passed)
     return Assessment(enriched, doc)
 

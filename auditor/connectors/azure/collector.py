@@ -82,7 +82,8 @@ def run(session: Session, config: Config, reporter: Reporter, in_scope: ScopeFil
         resources=final, coverage_gaps=tuple(ctx.gaps), collected_at=started,
         scope=Scope(providers=("azure",), accounts=tuple(s.id for s in subs),
                     regions=tuple(sorted({r.region for r in final})),
-                    organizations=(ctx.tenant,) if ctx.tenant else (), source="azure"),
+                    organizations=(ctx.tenant,) if ctx.tenant else (), source="azure",
+                    names={**subscriptions.tenant_names(session), **{s.id: s.name for s in subs if s.name}}),
     )
 
 
