@@ -15,6 +15,7 @@ from typing import Any
 from auditor import dsn, yamlio
 from auditor.errors import ConfigError
 
+DEFAULT_AWS_ROLE = "SovereignAuditorReadOnly"  # deploy/aws: the dedicated read-only member role, not an admin one
 SEVERITY_NAMES = ["critical", "high", "medium", "low", "info"]
 _STR_LIST = {"type": "array", "items": {"type": "string", "minLength": 1}}
 
@@ -114,7 +115,7 @@ class ClassificationConfig:
 @dataclass(frozen=True, slots=True)
 class AwsConfig:
     organization: bool = False
-    role_name: str = "OrganizationAccountAccessRole"
+    role_name: str = DEFAULT_AWS_ROLE
     external_id: str | None = None
     regions: tuple[str, ...] | None = None  # None: every enabled region
     accounts: tuple[str, ...] | None = None  # None: the caller's account (or the whole organization)
@@ -236,7 +237,7 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
         scope=data.get("scope", "health"),
         aws=AwsConfig(
             organization=bool(aws.get("organization", False)),
-            role_name=aws.get("role_name", "OrganizationAccountAccessRole"),
+            role_name=aws.get("role_name", DEFAULT_AWS_ROLE),
             external_id=aws.get("external_id"),
             regions=listed(aws.get("regions")),
             accounts=listed(aws.get("accounts")),
