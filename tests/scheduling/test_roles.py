@@ -42,7 +42,7 @@ def test_the_default_role_is_the_dedicated_read_only_one(tmp_path):
 
 
 def test_cloudformation_template_passes_cfn_lint_and_grants_exactly_the_declared_reads():
-    from cfnlint.api import lint
+    lint = pytest.importorskip("cfnlint.api", reason="cfn-lint (test extra) not installed").lint
 
     matches = lint(CFN.read_text("utf-8"))  # cfn-lint's errors and warnings (what `cfn-lint FILE` reports)
     assert not matches, [str(m) for m in matches]
