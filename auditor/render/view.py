@@ -274,7 +274,8 @@ def build(doc: FindingsDoc, options: RenderOptions) -> ReportView:
             _key(r.encryption, run, lang) if r.encryption else None, _grants(r), tuple(open_),
             passed_by_resource[r.id], worst, Severity(worst).rank if worst else -1,
             " ".join(sorted({v.f.severity.value for v in open_})),
-            " ".join(sorted({name for v in open_ for name in v.fw.split()})), account=account_label(r.account, run.names)))
+            " ".join(sorted({name for v in open_ for name in v.fw.split()})),
+            account=account_label(r.account, run.names)))
     sheet = summary.build([_state_of(d) for d in datasets if d.health], run.fail_on)
     states = {a: k for k, anchors in (("noncompliant", sheet.noncompliant), ("unassessed", sheet.unassessed),
                                       ("review", sheet.review)) for a in anchors}
@@ -323,7 +324,8 @@ def build(doc: FindingsDoc, options: RenderOptions) -> ReportView:
         annex=tuple(d for d in worst_first if d.health and d.state != "noncompliant"),
         timezone=options.timezone,
         registers=registers.build(doc, options),
-        meta=MetaView(options.organization or run.organization_name or "", options.scope_statement or "", options.author or "",
+        meta=MetaView(options.organization or run.organization_name or "", options.scope_statement or "",
+                      options.author or "",
                       options.approver or "", dates.long(run.started, lang, options.timezone),
                       dates.long(run.finished, lang, options.timezone)),
     )
