@@ -71,6 +71,6 @@ def test_every_report_shows_the_names():
     assert f"{aws_account} (loire-production)" in html and f"{SUB} (loire-sante)" in html
     md = RENDERERS["md"].render(doc, options)
     assert md.splitlines()[0].count("Hôpitaux de la Loire") == 1
-    rows = list(csv.DictReader(io.StringIO(RENDERERS["csv"].render(doc, options).lstrip("\ufeff"))))
+    rows = list(csv.DictReader(io.StringIO(RENDERERS["csv"].render(doc, options).lstrip("\ufeff")), delimiter=";"))
     assert {r["account_name"] for r in rows if r["account"] == aws_account} == {"loire-production"}
     assert '"organization_name": "Hôpitaux de la Loire"' in RENDERERS["json"].render(doc, options)
