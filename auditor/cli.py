@@ -97,34 +97,24 @@ def _config(config: Path | None, *, profile: str | None, out: Path | None, fmt: 
     return loaded
 
 
-def _reporter(quiet: bool, verbose: bool = False) -> Any:
-    from auditor.progress import LineReporter, NullReporter, RichReporter
-
-    if quiet:
-        return NullReporter()
-    return RichReporter(verbose=verbose) if sys.stderr.isatty() else LineReporter(verbose)
-
-
 def _finish(outcome: Any, quiet: bool, seconds: float = 0.0) -> None:
     """Print the summary and exit with the gate's code."""
     from auditor.console import summary
 
-    gate = outcome.gate
-    if quiet:
-        typer.echo(gate.summary)
-    else:
-        for line in summary(outcome.assessment.doc, gate, outcome.files, seconds):
-            typer.echo(line)
-    raise typer.Exit(gate.exit_code)
+    for line in [outcome.gate.summary] if quiet else summary(outcome.assessment.doc, outcome.gate, outcome.files,
+                                                             seconds):
+        typer.echo(line)
+    raise typer.Exit(outcome.gate.exit_code)
 
 
 def _audit(source: Callable[..., Any], config: Any, quiet: bool, verbose: bool = False) -> None:
     import time
 
     from auditor import pipeline
+    from auditor.console import reporter_for
 
     start = time.monotonic()
-    reporter = _reporter(quiet, verbose)
+    reporter = reporter_for(quiet, verbose)
     enter = getattr(reporter, "__enter__", None)
     if enter is not None:
         with reporter:

@@ -5,10 +5,13 @@ Cron mails and CI logs keep the last lines of a run: they must say enough to act
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from auditor.model.findings import FindingsDoc
+from auditor.progress import LineReporter, NullReporter, RichReporter
 from auditor.results.gate import GateResult
 
 PREFERRED = ("report.html", "summary.md", "findings.json")  # the file a person opens first
@@ -41,3 +44,10 @@ def summary(doc: FindingsDoc, gate: GateResult, files: Sequence[Path], seconds: 
             lines.append(f"Also in {main.resolve().parent}: {', '.join(others)}")
     lines.append(f"Elapsed: {elapsed(seconds)}")
     return lines
+
+
+def reporter_for(quiet: bool, verbose: bool = False) -> Any:
+    """Bars on a terminal, plain progress lines in logs (cron, CI), nothing with ``--quiet``."""
+    if quiet:
+        return NullReporter()
+    return RichReporter(verbose=verbose) if sys.stderr.isatty() else LineReporter(verbose)

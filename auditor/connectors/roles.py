@@ -33,10 +33,12 @@ TF_STRING = {"type": "string"}
 
 
 def aws_reads() -> list[str]:
-    """The IAM actions a member role grants: every declared read (``sts:AssumeRole`` is the auditor's own)."""
-    from auditor.connectors.aws.permissions import actions
+    """The IAM actions a member role grants: the read statement of ``auditor permissions aws``
+    (``sts:AssumeRole`` belongs to the auditor's own principal)."""
+    from auditor.connectors.aws.permissions import policy_document
 
-    return [a for a in actions() if a != "sts:AssumeRole"]
+    read = next(s for s in policy_document()["Statement"] if s["Sid"] == "SovereignAuditorRead")
+    return list(read["Action"])
 
 
 def azure_actions() -> list[str]:
