@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 
 from auditor.config import DEFAULT_AWS_ROLE
+from auditor.fsio import write_atomic
 
 DEFAULT_ROLE_NAME = DEFAULT_AWS_ROLE  # a dedicated read-only role, never an admin one
 AZURE_ROLE_NAME = "Sovereign Auditor Reader"
@@ -168,8 +169,7 @@ def write(root: Path) -> list[Path]:
     for rel, make in FILES.items():
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(make(), "utf-8")
-        out.append(path)
+        out.append(write_atomic(path, make()))
     return out
 
 
