@@ -14,7 +14,7 @@ import typer
 
 from auditor import __version__, cli_evidence
 from auditor.catalog_cli import catalog_command
-from auditor.cli_checks import DEFAULT_PROFILE, check_region, profile_names
+from auditor.cli_checks import check_region
 from auditor.errors import AuditorError, ConfigError
 from auditor.safetext import for_terminal, one_line
 
@@ -36,65 +36,25 @@ policies_app = typer.Typer(help="List, explain, validate and test the policy pac
 app.add_typer(policies_app, name="policies")
 cli_evidence.register(app)
 
-ConfigOpt = Annotated[Path | None, typer.Option(
-    "--config", "-c", metavar="FILE", help="auditor.yaml (default: ./auditor.yaml if present).")]
-ProfileOpt = Annotated[str | None, typer.Option(metavar="NAME", help=(
-    f"Profile: {', '.join(profile_names())}, or one of yours from policy_dirs (default: {DEFAULT_PROFILE}, "
-    "or profile: in auditor.yaml)."))]
-OutOpt = Annotated[Path | None, typer.Option(
-    "--out", "-o", metavar="DIR", help="Output folder (default: ./audit-out).")]
-FormatOpt = Annotated[str | None, typer.Option(
-    "--format", "-f", metavar="FORMATS", help="Comma-separated: html,json,sarif,junit,csv,md.")]
-FailOnOpt = Annotated[str | None, typer.Option(metavar="SEVERITY", help=(
-    "Exit 1 when a finding at or above this severity fails: critical, high, medium, low, info (default: high)."))]
-AllowUnknownOpt = Annotated[
-    bool, typer.Option("--allow-unknown", help="Do not fail (exit 3) when parts could not be read.")
-]
-LangOpt = Annotated[str | None, typer.Option(metavar="en|fr", help="Report language: en or fr.")]
-TimezoneOpt = Annotated[str | None, typer.Option(
-    "--timezone", metavar="ZONE",
-    help="Show dates in this IANA time zone (default: report.timezone, else Europe/Paris).")]
-QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress, one summary line.")]
-VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Also print the API calls made, per operation.")]
-HistoryOpt = Annotated[str | None, typer.Option(
-    "--history", metavar="FILE|URL", help="Record the run in this history: a SQLite file or a postgresql:// URL.")]
-NoHistoryOpt = Annotated[bool, typer.Option("--no-history", help="Do not record the run in the history.")]
-GroupOpt = Annotated[bool, typer.Option(
-    "--group-readable", help="Outputs and history 0640, new folders 0750 (default 0600/0700; output_mode: group).")]
-
-
-def _recording(cfg: Any, history: str | None, no_history: bool, *, default: bool) -> Any:
-    """Where the run is recorded: --history, else (for scan and merge) history: or ./audit-history.db; or nowhere."""
-    from dataclasses import replace
-
-    from auditor.results.history import DEFAULT_PATH
-
-    if no_history:
-        return replace(cfg, history=None)
-    if history:
-        return replace(cfg, history=history)
-    return replace(cfg, history=(cfg.history or DEFAULT_PATH) if default else None)
-
-
-def _config(config: Path | None, *, profile: str | None, out: Path | None, fmt: str | None, fail_on: str | None,
-            allow_unknown: bool, lang: str | None, timezone: str | None = None,
-            group_readable: bool = False) -> Any:
-    from dataclasses import replace
-
-    from auditor import config as cfg
-    from auditor.render.dates import zone
-
-    if lang is not None and lang not in ("en", "fr"):
-        raise ConfigError(f"--lang {lang!r}: expected en or fr")
-    formats = tuple(f.strip() for f in fmt.split(",") if f.strip()) if fmt else None
-    loaded = cfg.load(config).with_overrides(
-        profile=profile, out=out, formats=formats, fail_on=fail_on, lang=lang, allow_unknown=allow_unknown or None,
-        output_mode="group" if group_readable else None,
-    )
-    if timezone is not None:
-        zone(timezone)  # refused here, before anything runs
-        loaded = replace(loaded, report=replace(loaded.report, timezone=timezone))
-    return loaded
+from auditor.cli_options import (  # noqa: E402 - shared option types
+    AllowUnknownOpt,
+    ConfigOpt,
+    DbOpt,
+    FailOnOpt,
+    FormatOpt,
+    GroupOpt,
+    HistoryOpt,
+    LangOpt,
+    NoHistoryOpt,
+    OutOpt,
+    ProfileOpt,
+    QuietOpt,
+    TimezoneOpt,
+    VerboseOpt,
+    show_version,
+)
+from auditor.cli_options import recording as _recording  # noqa: E402
+from auditor.cli_options import settings as _config  # noqa: E402
 
 
 def _finish(outcome: Any, quiet: bool, seconds: float = 0.0) -> None:
@@ -384,11 +344,6 @@ def permissions(provider: Annotated[str, typer.Argument(metavar="aws|azure", hel
     typer.echo(json.dumps(build(cfg.load(config).aws) if provider == "aws" else build(), indent=2))
 
 
-DbOpt = Annotated[str | None, typer.Option(
-    "--db", metavar="FILE|URL",
-        help="The run history: a SQLite file or a postgresql:// URL (default: history: in auditor.yaml, "
-                 "else ./audit-history.db).")]
-
 
 @app.command("history")
 def history_cmd(
@@ -448,15 +403,9 @@ def merge_cmd(
     _finish(outcome, quiet)
 
 
-def _show_version(value: bool) -> None:
-    if value:
-        typer.echo(f"sovereign-auditor {__version__}")
-        raise typer.Exit(0)
-
-
 @app.callback()
 def _main(version: Annotated[bool, typer.Option(
-        "--version", "-V", callback=_show_version, is_eager=True, help="Print the tool version and exit.")] = False,
+        "--version", "-V", callback=show_version, is_eager=True, help="Print the tool version and exit.")] = False,
           ) -> None:
     """Where does each health dataset live, under which jurisdiction, and who can reach it?"""
 
