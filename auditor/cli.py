@@ -14,6 +14,7 @@ import typer
 
 from auditor import __version__, cli_evidence
 from auditor.catalog_cli import catalog_command
+from auditor.cli_checks import check_region
 from auditor.errors import AuditorError, ConfigError
 from auditor.safetext import for_terminal, one_line
 
@@ -28,104 +29,60 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
-policies_app = typer.Typer(help="List, explain, validate and test the policy pack.", no_args_is_help=True)
+policies_app = typer.Typer(help="List, explain, validate and test the policy pack.", no_args_is_help=True,
+                           context_settings={"help_option_names": ["-h", "--help"]})
 app.add_typer(policies_app, name="policies")
 cli_evidence.register(app)
 
-ConfigOpt = Annotated[
-    Path | None, typer.Option("--config", "-c", help="auditor.yaml (default: ./auditor.yaml if present).")
-]
-ProfileOpt = Annotated[str | None, typer.Option(help="Profile: gdpr, hds, fr-doctrine, eu-sovereign, or your own.")]
-OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Output folder (default: ./audit-out).")]
-FormatOpt = Annotated[str | None, typer.Option(
-    "--format", "-f", help="Comma-separated: html,json,sarif,junit,csv,md,codequality.")]
-FailOnOpt = Annotated[
-    str | None, typer.Option(help="Exit 1 when a finding at or above this severity fails (default: high).")
-]
-AllowUnknownOpt = Annotated[
-    bool, typer.Option("--allow-unknown", help="Do not fail (exit 3) when parts could not be read.")
-]
-LangOpt = Annotated[str | None, typer.Option(help="Report language: en or fr.")]
-TimezoneOpt = Annotated[str | None, typer.Option(
-    "--timezone", help="Show dates in this IANA time zone (default: report.timezone, else Europe/Paris).")]
-QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress, one summary line.")]
-HistoryOpt = Annotated[str | None, typer.Option(
-    "--history", help="Record the run in this history: a SQLite file or a postgresql:// URL.")]
-NoHistoryOpt = Annotated[bool, typer.Option("--no-history", help="Do not record the run in the history.")]
-GroupOpt = Annotated[bool, typer.Option(
-    "--group-readable", help="Outputs and history 0640, new folders 0750 (default 0600/0700; output_mode: group).")]
+from auditor.cli_options import (  # noqa: E402 - shared option types
+    AllowUnknownOpt,
+    ConfigOpt,
+    DbOpt,
+    FailOnOpt,
+    FormatOpt,
+    GroupOpt,
+    HistoryOpt,
+    LangOpt,
+    NoHistoryOpt,
+    OutOpt,
+    ProfileOpt,
+    QuietOpt,
+    TimezoneOpt,
+    VerboseOpt,
+    show_version,
+)
+from auditor.cli_options import recording as _recording  # noqa: E402
+from auditor.cli_options import settings as _config  # noqa: E402
 
 
-def _recording(cfg: Any, history: str | None, no_history: bool, *, default: bool) -> Any:
-    """Where the run is recorded: --history, else (for scan and merge) history: or ./audit-history.db; or nowhere."""
-    from dataclasses import replace
-
-    from auditor.results.history import DEFAULT_PATH
-
-    if no_history:
-        return replace(cfg, history=None)
-    if history:
-        return replace(cfg, history=history)
-    return replace(cfg, history=(cfg.history or DEFAULT_PATH) if default else None)
-
-
-def _config(config: Path | None, *, profile: str | None, out: Path | None, fmt: str | None, fail_on: str | None,
-            allow_unknown: bool, lang: str | None, timezone: str | None = None,
-            group_readable: bool = False) -> Any:
-    from dataclasses import replace
-
-    from auditor import config as cfg
-    from auditor.render.dates import zone
-
-    if lang is not None and lang not in ("en", "fr"):
-        raise ConfigError(f"--lang {lang!r}: expected en or fr")
-    formats = tuple(f.strip() for f in fmt.split(",") if f.strip()) if fmt else None
-    loaded = cfg.load(config).with_overrides(
-        profile=profile, out=out, formats=formats, fail_on=fail_on, lang=lang, allow_unknown=allow_unknown or None,
-        output_mode="group" if group_readable else None,
-    )
-    if timezone is not None:
-        zone(timezone)  # refused here, before anything runs
-        loaded = replace(loaded, report=replace(loaded.report, timezone=timezone))
-    return loaded
-
-
-def _reporter(quiet: bool) -> Any:
-    from auditor.progress import LineReporter, NullReporter, RichReporter
-
-    if quiet:
-        return NullReporter()
-    return RichReporter() if sys.stderr.isatty() else LineReporter()
-
-
-def _finish(outcome: Any, quiet: bool) -> None:
+def _finish(outcome: Any, quiet: bool, seconds: float = 0.0) -> None:
     """Print the summary and exit with the gate's code."""
-    gate = outcome.gate
-    if quiet:
-        typer.echo(gate.summary)
-    else:
-        doc = outcome.assessment.doc
-        health = sum(1 for r in doc.resources if r.classification and r.classification.health)
-        typer.echo(f"Audited {len(doc.resources)} data stores ({health} holding health data) "
-                   f"under profile {doc.run.profile}.")
-        typer.echo(f"Verdict: {gate.summary}")
-        for path in outcome.files:
-            typer.echo(f"  wrote {path}")
-    raise typer.Exit(gate.exit_code)
+    from auditor.console import summary
+
+    for line in [outcome.gate.summary] if quiet else summary(outcome.assessment.doc, outcome.gate, outcome.files,
+                                                             seconds):
+        typer.echo(line)
+    raise typer.Exit(outcome.gate.exit_code)
 
 
-def _audit(source: Callable[..., Any], config: Any, quiet: bool, baseline: Path | None = None) -> None:
+def _audit(source: Callable[..., Any], config: Any, quiet: bool, verbose: bool = False,
+           baseline: Path | None = None) -> None:
+    import time
+
     from auditor import pipeline
+    from auditor.console import reporter_for
 
-    reporter = _reporter(quiet)
+    start = time.monotonic()
+    reporter = reporter_for(quiet, verbose)
     enter = getattr(reporter, "__enter__", None)
     if enter is not None:
         with reporter:
             outcome = pipeline.audit(config, lambda c: source(c, reporter), baseline_path=baseline)
     else:
         outcome = pipeline.audit(config, lambda c: source(c, reporter), baseline_path=baseline)
-    _finish(outcome, quiet)
+    _finish(outcome, quiet, time.monotonic() - start)
 
 
 @app.command()
@@ -135,7 +92,7 @@ def demo(
     fail_on: FailOnOpt = None, allow_unknown: AllowUnknownOpt = False, quiet: QuietOpt = False,
     config: ConfigOpt = None, history: HistoryOpt = None, group_readable: GroupOpt = False,
     offline: Annotated[bool, typer.Option("--offline", help="Use the estate as a bundled inventory (no emulator).")]
-    = False,
+    = False, verbose: VerboseOpt = False,
 ) -> None:
     """Audit the built-in demo estate (a fictional hospital group on AWS and Azure). No cloud account needed.
 
@@ -149,27 +106,35 @@ def demo(
     if out is None and cfg.lang != "en":  # the French demo goes next to the English one, not over it
         cfg = cfg.with_overrides(out=cfg.out / cfg.lang)
     cfg = _recording(cfg, history, False, default=False)
-    _audit(offline_source if offline else demo_source, cfg, quiet)
+    if cfg.organization_name is None:
+        from dataclasses import replace
+
+        cfg = replace(cfg, organization_name="Hôpitaux de la Loire (demo)")
+    _audit(offline_source if offline else demo_source, cfg, quiet, verbose)
 
 
 @app.command()
 def scan(
-    provider: Annotated[str, typer.Option(help="aws, azure or all.")] = "all",
+    provider: Annotated[str, typer.Option(metavar="aws|azure|all", help=(
+        "aws, azure, or all: the providers auditor.yaml configures, else those with a credential in the "
+        "environment."))] = "all",
     config: ConfigOpt = None, profile: ProfileOpt = None, out: OutOpt = None, fmt: FormatOpt = None,
     fail_on: FailOnOpt = None, allow_unknown: AllowUnknownOpt = False, lang: LangOpt = None, quiet: QuietOpt = False,
     timezone: TimezoneOpt = None,
-    shard: Annotated[str | None, typer.Option(
+    shard: Annotated[str | None, typer.Option(metavar="I/N",
         help="Audit only slice I of N of the accounts/subscriptions (e.g. 2/5); combine with 'auditor merge'.")] = None,
     history: HistoryOpt = None, no_history: NoHistoryOpt = False, group_readable: GroupOpt = False,
-    tenant: Annotated[str | None, typer.Option(help="Azure: the tenant (directory) id to sign in to.")] = None,
-    subscription: Annotated[list[str] | None, typer.Option(
+    tenant: Annotated[str | None, typer.Option(
+        metavar="TENANT_ID", help="Azure: the tenant (directory) id to sign in to.")] = None,
+    subscription: Annotated[list[str] | None, typer.Option(metavar="SUBSCRIPTION_ID",
         help="Azure: audit this subscription (repeatable; default: every subscription the credential sees).")] = None,
-    authority_host: Annotated[str | None, typer.Option(
+    authority_host: Annotated[str | None, typer.Option(metavar="HOST",
         help="Azure: the Entra ID authority for sovereign clouds (e.g. login.sovcloud-identity.fr).")] = None,
-    arm_endpoint: Annotated[str | None, typer.Option(
+    arm_endpoint: Annotated[str | None, typer.Option(metavar="URL",
         help="Azure: the Resource Manager endpoint for sovereign clouds (default: management.azure.com).")] = None,
-    region: Annotated[list[str] | None, typer.Option(
+    region: Annotated[list[str] | None, typer.Option(metavar="REGION",
         help="AWS: audit this region (repeatable; default: every enabled region).")] = None,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Scan live clouds (read-only) with the standard credentials, then evaluate and report.
 
@@ -179,7 +144,6 @@ def scan(
     from dataclasses import replace
 
     from auditor import pipeline
-    from auditor.connectors import CONNECTORS
     from auditor.connectors.base import parse_shard
 
     slice_ = parse_shard(shard) if shard is not None else None
@@ -187,9 +151,6 @@ def scan(
         raise ConfigError("--history with --shard: a shard is a partial run; record the merged run "
                           "('auditor merge … --history')")
 
-    providers = sorted(CONNECTORS) if provider == "all" else [provider]
-    if any(p not in CONNECTORS for p in providers):
-        raise ConfigError(f"--provider {provider!r}: expected aws, azure or all")
     cfg = _config(config, profile=profile, out=out, fmt=fmt, fail_on=fail_on, allow_unknown=allow_unknown, lang=lang,
                   timezone=timezone, group_readable=group_readable)
     cfg = replace(_recording(cfg, history, no_history, default=slice_ is None), shard=slice_)
@@ -199,20 +160,25 @@ def scan(
                      if v is not None}
     cfg = replace(cfg, azure=replace(cfg.azure, **azure_changes))
     if region:
-        cfg = replace(cfg, aws=replace(cfg.aws, regions=tuple(region)))
-    _audit(lambda c, rep: pipeline.collect(c, providers, rep), cfg, quiet)
+        cfg = replace(cfg, aws=replace(cfg.aws, regions=tuple(check_region("--region", "aws", r) for r in region)))
+    chosen = pipeline.select_providers(provider, cfg)  # before anything is read: exit 2 on a setup error
+    for why in chosen.skipped:
+        typer.echo(f"notice: skipped {why}", err=True)
+    _audit(lambda c, rep: pipeline.collect(c, chosen.providers, rep), cfg, quiet, verbose)
 
 
 @app.command("plan")
 def plan_cmd(
-    plan: Annotated[Path, typer.Argument(help="The output of `terraform show -json PLANFILE`.")],
-    aws_region: Annotated[str | None, typer.Option(
+    plan: Annotated[Path, typer.Argument(metavar="PLAN.json", help="The output of `terraform show -json PLANFILE`.")],
+    aws_region: Annotated[str | None, typer.Option(metavar="REGION",
         help="The AWS_REGION the plan was made with, for AWS provider blocks that set none.")] = None,
-    repo_root: Annotated[Path | None, typer.Option(help="The Terraform root module's folder: findings point at "
-                                                        "the line to change.")] = None,
-    git_root: Annotated[Path | None, typer.Option(help="Report paths are relative to it (default: .git above)")] = None,
-    baseline: Annotated[Path | None, typer.Option("--baseline", "--new-only", help="An accepted findings.json: "
-                                                  "only findings absent from it fail.")] = None,
+    repo_root: Annotated[Path | None, typer.Option(metavar="DIR", help="The Terraform root module's folder: "
+                                                   "findings point at the line to change.")] = None,
+    git_root: Annotated[Path | None, typer.Option(metavar="DIR",
+                                                  help="Report paths are relative to it (default: .git above)")] = None,
+    baseline: Annotated[Path | None, typer.Option("--baseline", "--new-only", metavar="FINDINGS.json",
+                                                  help="An accepted findings.json: only findings absent from it "
+                                                       "fail.")] = None,
     include_unchanged: Annotated[bool, typer.Option(
         "--include-unchanged", help="Also judge stores the plan leaves untouched.")] = False,
     config: ConfigOpt = None, profile: ProfileOpt = None, out: OutOpt = None, fmt: FormatOpt = None,
@@ -226,17 +192,18 @@ def plan_cmd(
     for name, folder in (("--repo-root", repo_root), ("--git-root", git_root)):
         if folder is not None and not folder.is_dir():
             raise ConfigError(f"{name} {folder}: not a directory")
-    region = aws_region or None  # CI templates pass "${AWS_REGION:-}"
+    region = check_region("--aws-region", "aws", aws_region) if aws_region else None  # CI passes "${AWS_REGION:-}"
     cfg = _config(config, profile=profile, out=out, fmt=fmt, fail_on=fail_on, allow_unknown=allow_unknown, lang=lang,
                   timezone=timezone, group_readable=group_readable)
     cfg = _recording(cfg, None, True, default=False)
     _audit(lambda c, rep: read_plan(plan, aws_region=region, repo_root=repo_root, source_base=git_root,
-                                    include_unchanged=include_unchanged), cfg, quiet, baseline or None)
+                                    include_unchanged=include_unchanged), cfg, quiet, baseline=baseline or None)
 
 
 @app.command("evaluate")
 def evaluate_cmd(
-    inventory: Annotated[Path, typer.Argument(help="An inventory.json written by a previous scan.")],
+    inventory: Annotated[Path, typer.Argument(
+        metavar="INVENTORY.json", help="An inventory.json written by a previous scan.")],
     config: ConfigOpt = None, profile: ProfileOpt = None, out: OutOpt = None, fmt: FormatOpt = None,
     fail_on: FailOnOpt = None, allow_unknown: AllowUnknownOpt = False, lang: LangOpt = None, quiet: QuietOpt = False,
     timezone: TimezoneOpt = None,
@@ -253,8 +220,10 @@ def evaluate_cmd(
 
 @policies_app.command("list")
 def policies_list(
-    framework: Annotated[str | None, typer.Option(help="Only policies mapped to this framework (e.g. HDS).")] = None,
-    profile: Annotated[str | None, typer.Option(help="Show severities as this profile sets them.")] = None,
+    framework: Annotated[str | None, typer.Option(
+        metavar="FRAMEWORK", help="Only policies mapped to this framework (e.g. HDS).")] = None,
+    profile: Annotated[str | None, typer.Option(
+        metavar="NAME", help="Show severities as this profile sets them.")] = None,
     config: ConfigOpt = None,
 ) -> None:
     """List every policy with its severity and framework references."""
@@ -265,8 +234,9 @@ def policies_list(
 
 @policies_app.command("show")
 def policies_show(
-    policy_id: Annotated[str | None, typer.Argument(help="A policy id (RES-001).")] = None,
-    profile: Annotated[str | None, typer.Option(help="Show this profile instead (hds, fr-doctrine…).")] = None,
+    policy_id: Annotated[str | None, typer.Argument(metavar="POLICY_ID", help="A policy id (RES-001).")] = None,
+    profile: Annotated[str | None, typer.Option(
+        metavar="NAME", help="Show this profile instead (hds, fr-doctrine…).")] = None,
     config: ConfigOpt = None,
 ) -> None:
     """Explain one policy (or, with --profile, what a profile allows and how it changes severities)."""
@@ -280,7 +250,8 @@ def policies_show(
 
 @policies_app.command("validate")
 def policies_validate(
-    path: Annotated[Path | None, typer.Argument(help="A policy folder to add to the shipped pack.")] = None,
+    path: Annotated[Path | None, typer.Argument(
+        metavar="DIR", help="A policy folder to add to the shipped pack.")] = None,
     config: ConfigOpt = None,
 ) -> None:
     """Validate policies, profiles and frameworks: schema and CEL compile, with file:line errors."""
@@ -291,7 +262,8 @@ def policies_validate(
 
 @policies_app.command("test")
 def policies_test(
-    path: Annotated[Path | None, typer.Argument(help="A policy folder to add to the shipped pack.")] = None,
+    path: Annotated[Path | None, typer.Argument(
+        metavar="DIR", help="A policy folder to add to the shipped pack.")] = None,
     config: ConfigOpt = None,
 ) -> None:
     """Run every policy on its embedded pass/fail examples."""
@@ -316,16 +288,20 @@ def _pack(config: Path | None, extra: Path | None = None) -> Any:
 
 @app.command()
 def report(
-    findings: Annotated[Path, typer.Argument(help="A findings.json written by a previous run.")],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="Comma-separated: html,json,sarif,junit,csv,md.")] = "html",
+    findings: Annotated[Path, typer.Argument(
+        metavar="FINDINGS.json", help="A findings.json written by a previous run.")],
+    fmt: Annotated[str, typer.Option(
+        "--format", "-f", metavar="FORMATS", help="Comma-separated: html,json,sarif,junit,csv,md.")] = "html",
     lang: LangOpt = None,
     timezone: TimezoneOpt = None,
     out: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="Output folder, or a file name for one format (default: next to FINDINGS.json).")] = None,
+        "--out", "-o", metavar="DIR|FILE",
+            help="Output folder, or a file name for one format (default: next to FINDINGS.json).")] = None,
     previous: Annotated[Path | None, typer.Option(
-        help="An older findings.json: the report then shows what is new and what was resolved since.")] = None,
+        metavar="FINDINGS.json",
+            help="An older findings.json: the report then shows what is new and what was resolved since.")] = None,
     link: Annotated[str | None, typer.Option(
-        help="Where the full report will be published (for the md summary).")] = None,
+        metavar="URL", help="Where the full report will be published (for the md summary).")] = None,
     config: ConfigOpt = None, group_readable: GroupOpt = False,
 ) -> None:
     """Render a saved findings.json again, in any format and language. Reads no cloud."""
@@ -338,7 +314,8 @@ def report(
 
 @app.command()
 def regions(
-    provider: Annotated[str | None, typer.Option(help="Only this provider (aws, azure, gcp, ovhcloud, …).")] = None,
+    provider: Annotated[str | None, typer.Option(
+        metavar="PROVIDER", help="Only this provider (aws, azure, gcp, ovhcloud, …).")] = None,
 ) -> None:
     """The geography catalog as the tool sees it: region, country, legal zone."""
     from auditor.geo.resolve import format_catalog
@@ -355,7 +332,8 @@ PERMISSIONS = {"aws": "auditor.connectors.aws.permissions:policy_document",
 
 
 @app.command()
-def permissions(provider: Annotated[str, typer.Argument(help="aws or azure.")], config: ConfigOpt = None) -> None:
+def permissions(provider: Annotated[str, typer.Argument(metavar="aws|azure", help="aws or azure.")],
+                config: ConfigOpt = None) -> None:
     """Print the least-privilege role a scan needs, built from what the connectors declare they call.
 
     For AWS, ``sts:AssumeRole`` is granted only on the configured role (aws.role_name, with its path)
@@ -373,14 +351,10 @@ def permissions(provider: Annotated[str, typer.Argument(help="aws or azure.")], 
     typer.echo(json.dumps(build(cfg.load(config).aws) if provider == "aws" else build(), indent=2))
 
 
-DbOpt = Annotated[str | None, typer.Option(
-    "--db", help="The run history: a SQLite file or a postgresql:// URL (default: history: in auditor.yaml, "
-                 "else ./audit-history.db).")]
-
 
 @app.command("history")
 def history_cmd(
-    last: Annotated[int | None, typer.Option(help="Only the last N runs.")] = None,
+    last: Annotated[int | None, typer.Option(metavar="N", help="Only the last N runs.")] = None,
     db: DbOpt = None, config: ConfigOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="JSON instead of a table.")] = False,
 ) -> None:
@@ -393,12 +367,16 @@ def history_cmd(
 
 @app.command("diff")
 def diff_cmd(
-    old: Annotated[str, typer.Argument(help="Older run: a findings.json, a run number or id, or 'previous'.")],
-    new: Annotated[str, typer.Argument(help="Newer run: a findings.json, a run number or id, or 'latest'.")],
+    old: Annotated[str, typer.Argument(
+        metavar="OLD", help="Older run: a findings.json, a run number or id, or 'previous'.")],
+    new: Annotated[str, typer.Argument(
+        metavar="NEW", help="Newer run: a findings.json, a run number or id, or 'latest'.")],
     fail_on: Annotated[str, typer.Option(
-        help="Exit 1 when a new (or newly raised) open finding is at or above this severity.")] = "high",
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text, md (chat, CI summary) or json.")] = "text",
-    limit: Annotated[int, typer.Option(help="Findings listed per section (0: all).")] = 20,
+        metavar="SEVERITY",
+            help="Exit 1 when a new (or newly raised) open finding is at or above this severity.")] = "high",
+    fmt: Annotated[str, typer.Option(
+        "--format", "-f", metavar="text|md|json", help="text, md (chat, CI summary) or json.")] = "text",
+    limit: Annotated[int, typer.Option(metavar="N", help="Findings listed per section (0: all).")] = 20,
     db: DbOpt = None, config: ConfigOpt = None,
 ) -> None:
     """What changed between two runs: new, resolved, still open (with age), changed severity, new coverage gaps."""
@@ -413,9 +391,9 @@ def diff_cmd(
 
 @app.command("merge")
 def merge_cmd(
-    results: Annotated[list[Path], typer.Argument(help="The findings.json of each shard.")],
+    results: Annotated[list[Path], typer.Argument(metavar="FINDINGS.json...", help="The findings.json of each shard.")],
     expect: Annotated[int | None, typer.Option(
-        help="How many shard results there should be (a missing one becomes a coverage gap).")] = None,
+        metavar="N", help="How many shard results there should be (a missing one becomes a coverage gap).")] = None,
     config: ConfigOpt = None, out: OutOpt = None, fmt: FormatOpt = None,
     fail_on: FailOnOpt = None, allow_unknown: AllowUnknownOpt = False, lang: LangOpt = None, quiet: QuietOpt = False,
     timezone: TimezoneOpt = None,
@@ -430,6 +408,13 @@ def merge_cmd(
     for notice in notices:
         typer.echo(f"notice: {one_line(notice)}", err=True)
     _finish(outcome, quiet)
+
+
+@app.callback()
+def _main(version: Annotated[bool, typer.Option(
+        "--version", "-V", callback=show_version, is_eager=True, help="Print the tool version and exit.")] = False,
+          ) -> None:
+    """Where does each health dataset live, under which jurisdiction, and who can reach it?"""
 
 
 @app.command()

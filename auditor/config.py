@@ -15,6 +15,7 @@ from typing import Any
 from auditor import dsn, yamlio
 from auditor.errors import ConfigError
 
+DEFAULT_AWS_ROLE = "SovereignAuditorReadOnly"  # deploy/aws: the dedicated read-only member role, not an admin one
 SEVERITY_NAMES = ["critical", "high", "medium", "low", "info"]
 _STR_LIST = {"type": "array", "items": {"type": "string", "minLength": 1}}
 
@@ -23,6 +24,7 @@ SCHEMA: dict[str, Any] = {
     "additionalProperties": False,
     "properties": {
         "profile": {"type": "string", "minLength": 1},
+        "organization_name": {"type": "string", "minLength": 1, "maxLength": 200},
         "allowed_countries": {"type": "array", "items": {"type": "string", "pattern": "^[A-Z]{2}$"}},
         "dpf": {"type": "boolean", "description": "gdpr: accept US places under the EU-US Data Privacy Framework"},
         "lang": {"enum": ["en", "fr"]},
@@ -113,7 +115,7 @@ class ClassificationConfig:
 @dataclass(frozen=True, slots=True)
 class AwsConfig:
     organization: bool = False
-    role_name: str = "OrganizationAccountAccessRole"
+    role_name: str = DEFAULT_AWS_ROLE
     external_id: str | None = None
     regions: tuple[str, ...] | None = None  # None: every enabled region
     accounts: tuple[str, ...] | None = None  # None: the caller's account (or the whole organization)
@@ -165,6 +167,8 @@ class Config:
     output_mode: str = "private"  # outputs and history 0600 / folders 0700; "group": 0640 / 0750
     policy_dirs: tuple[Path, ...] = ()
     source: str | None = None  # the file it came from
+    providers: tuple[str, ...] = ()  # the providers auditor.yaml configures (its aws:/azure: sections)
+    organization_name: str | None = None  # heads the reports ("Hôpitaux de la Loire")
     shard: tuple[int, int] | None = None  # scan only slice I of N of the accounts/subscriptions (--shard I/N)
     report: ReportInfo = field(default_factory=ReportInfo)
 
@@ -233,7 +237,7 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
         scope=data.get("scope", "health"),
         aws=AwsConfig(
             organization=bool(aws.get("organization", False)),
-            role_name=aws.get("role_name", "OrganizationAccountAccessRole"),
+            role_name=aws.get("role_name", DEFAULT_AWS_ROLE),
             external_id=aws.get("external_id"),
             regions=listed(aws.get("regions")),
             accounts=listed(aws.get("accounts")),
@@ -254,6 +258,8 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
         policy_dirs=tuple(base / p for p in data.get("policy_dirs", ())),
         source=str(path),
         report=_report(data.get("report") or {}, path),
+        providers=tuple(p for p in ("aws", "azure") if p in data),
+        organization_name=data.get("organization_name"),
     )
 
 

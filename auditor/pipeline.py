@@ -19,12 +19,13 @@ from auditor.connectors.base import Candidate, ScopeFilter, everything, shard_sl
 from auditor.engine.evaluate import evaluate
 from auditor.engine.pack import PolicyPack, load_pack
 from auditor.engine.waivers import WaiverSet, load_waivers
-from auditor.errors import ConfigError
+from auditor.errors import ConfigError, ConnectorError
 from auditor.fsio import PRIVATE, Modes, check_out_folder, dump_json, modes_for, read_json, write_set
 from auditor.geo.resolve import resolve
 from auditor.model.codec import from_dict, to_dict
 from auditor.model.findings import FindingsDoc, Run, Severity
-from auditor.model.inventory import Inventory, Scope
+from auditor.model.identity import identify
+from auditor.model.inventory import CoverageGap, Inventory, Scope
 from auditor.model.schema import validate
 from auditor.progress import Reporter
 from auditor.results import baseline as baselines
@@ -59,11 +60,78 @@ def enrich(inventory: Inventory, config: Config) -> Inventory:
     return relate(classified, (*config.trusted_aws_accounts, *config.trusted_azure_tenants))
 
 
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """The providers a scan audits, and those it leaves out with the reason (shown to the user)."""
+
+    providers: tuple[str, ...]
+    skipped: tuple[str, ...] = ()
+
+
+def select_providers(requested: str, config: Config) -> Selection:
+    """``--provider``: one provider, or ``all``: the providers ``auditor.yaml`` configures (its ``aws:`` and
+    ``azure:`` sections), or, when it configures none, those with a credential in the environment.
+
+    A provider asked for by name that has no credential at all (and no section in ``auditor.yaml``) is a
+    setup error, raised before anything is read.
+    """
+    from auditor.connectors import CONNECTORS, CREDENTIAL_HINTS, PROVIDER_NAMES, credential_found
+
+    known = sorted(CONNECTORS)
+    if requested != "all":
+        if requested not in CONNECTORS:
+            raise ConfigError(f"--provider {requested!r}: expected {', '.join(known)} or all")
+        if requested not in config.providers and credential_found(requested) is None:
+            raise ConfigError(f"--provider {requested}: no {PROVIDER_NAMES[requested]} credential found",
+                              hint=CREDENTIAL_HINTS[requested])
+        return Selection((requested,))
+    if config.providers:
+        return Selection(tuple(p for p in known if p in config.providers),
+                         tuple(f"{p}: not configured in {config.source}" for p in known if p not in config.providers))
+    chosen: list[str] = []
+    skipped: list[str] = []
+    for p in known:
+        if credential_found(p) is None:
+            skipped.append(f"{p}: no {PROVIDER_NAMES[p]} credential in the environment ({CREDENTIAL_HINTS[p]})")
+        else:
+            chosen.append(p)
+    if not chosen:
+        raise ConfigError("no cloud credential found: nothing to audit",
+                          hint="; ".join(f"{PROVIDER_NAMES[p]}: {CREDENTIAL_HINTS[p]}" for p in known))
+    return Selection(tuple(chosen), tuple(skipped))
+
+
+UNREACHABLE = "provider-unreachable"  # CoverageGap reason: a whole provider could not be read
+
+
 def collect(config: Config, providers: Sequence[str], reporter: Reporter) -> Inventory:
-    """Stage 1 for each provider, merged into one inventory."""
+    """Stage 1 for each provider, merged into one inventory.
+
+    A provider that cannot be read at all (credential refused or expired, endpoint unreachable) becomes one
+    provider-level coverage gap, and the others' results are kept; only when every provider fails is the
+    run abandoned (``ConnectorError``, exit 3).
+    """
     in_scope = scope_filter(config)
-    parts = [shard_slice(connector(p)(config, reporter, in_scope), config.shard) for p in providers]
+    parts: list[Inventory] = []
+    failed: list[ConnectorError] = []
+    for p in providers:
+        try:
+            parts.append(shard_slice(connector(p)(config, reporter, in_scope), config.shard))
+        except ConnectorError as exc:
+            if len(providers) == 1:
+                raise
+            reporter.info(f"{p}: not audited: {exc.one_line()}")
+            failed.append(exc)
+            parts.append(unreachable(p, exc))
+    if len(failed) == len(providers):
+        raise ConnectorError("; ".join(f"{p}: {exc.one_line()}" for p, exc in zip(providers, failed, strict=True)))
     return merge_inventories(parts)
+
+
+def unreachable(provider: str, exc: ConnectorError) -> Inventory:
+    """The inventory of a provider that could not be read at all: one gap saying why."""
+    gap = CoverageGap(provider=provider, service="*", reason=UNREACHABLE, error=exc.one_line())
+    return Inventory(coverage_gaps=(gap,), scope=Scope(providers=(provider,), source=provider))
 
 
 def merge_inventories(parts: Sequence[Inventory]) -> Inventory:
@@ -82,6 +150,7 @@ def merge_inventories(parts: Sequence[Inventory]) -> Inventory:
             regions=union([p.scope.regions for p in parts]),
             organizations=union([p.scope.organizations for p in parts]),
             source="+".join(dict.fromkeys(p.scope.source for p in parts)),
+            names={k: v for p in parts for k, v in p.scope.names.items()},
         ),
         collected_at=max((p.collected_at or "" for p in parts), default="") or None,
     )
@@ -119,8 +188,10 @@ def assess(inventory: Inventory, config: Config, *, started: str | None = None, 
         allowed_countries=profile.allowed_countries,
         notices=result.notices,
         run_id=hashlib.sha256(f"{started}|{profile.id}|{pack.digest}".encode()).hexdigest()[:16],
+        names=dict(sorted(enriched.scope.names.items())),
+        organization_name=config.organization_name or config.report.organization,
     )
-    doc = FindingsDoc(run=run, resources=enriched.resources, findings=result.findings,
+    doc = FindingsDoc(run=run, resources=enriched.resources, findings=identify(result.findings, enriched.resources),
                       coverage_gaps=enriched.coverage_gaps, controls=pack.controls, passed=result.passed)
     return Assessment(enriched, doc)
 

@@ -11,6 +11,7 @@ name like ``[link=https://…]`` or ``[/x]`` is shown as typed and cannot end th
 from __future__ import annotations
 
 import sys
+import threading
 from types import TracebackType
 from typing import IO, Protocol
 
@@ -27,11 +28,21 @@ class Reporter(Protocol):
     def info(self, message: str) -> None: ...
 
 
+def detail(reporter: Reporter, message: str) -> None:
+    """A message only ``--verbose`` shows (per-operation API call counts): reporters without ``detail`` drop it."""
+    show = getattr(reporter, "detail", None)
+    if show is not None:
+        show(message)
+
+
 class NullReporter:
-    """No output at all (``--quiet``, CI, tests). ``info`` messages are kept for inspection."""
+    """No output at all (``--quiet``, CI, tests). ``info`` and ``detail`` messages are kept for inspection."""
 
     def __init__(self) -> None:
         self.messages: list[str] = []
+
+    def detail(self, message: str) -> None:
+        self.messages.append(message)
 
     def task(self, label: str, total: int | None = None) -> int:
         return 0
@@ -47,17 +58,55 @@ class NullReporter:
 
 
 class LineReporter(NullReporter):
-    """Plain lines on stderr, for logs of non-interactive runs (no bars)."""
+    """Plain lines on stderr, for logs of non-interactive runs (cron, CI): no bars, but one line when each
+    account or subscription starts and one when it is done, so a long scan's log always shows life."""
+
+    def __init__(self, verbose: bool = False) -> None:
+        super().__init__()
+        self.verbose = verbose
+        self._lock = threading.Lock()  # connectors advance from their worker threads
+        self._tasks: dict[int, tuple[str, int | None]] = {}
+        self._done: dict[int, int] = {}
+        self._closed: set[int] = set()
+
+    def task(self, label: str, total: int | None = None) -> int:
+        with self._lock:
+            ident = len(self._tasks) + 1
+            self._tasks[ident], self._done[ident] = (one_line(label), total), 0
+        self.info(f"{label}: reading" + (f" {total} data stores" if total is not None else ""))
+        return ident
+
+    def advance(self, task: int, amount: int = 1) -> None:
+        with self._lock:
+            if task not in self._tasks:
+                return
+            self._done[task] += amount
+            complete = self._done[task] == self._tasks[task][1]
+        if complete:  # all its stores read: say so now, not when every account is done
+            self.done(task)
+
+    def done(self, task: int) -> None:
+        with self._lock:
+            if task not in self._tasks or task in self._closed:
+                return
+            self._closed.add(task)
+            label, count = self._tasks[task][0], self._done[task]
+        self.info(f"{label}: done, {count} data stores read")
 
     def info(self, message: str) -> None:
-        print(one_line(message), file=sys.stderr)
+        print(one_line(message), file=sys.stderr, flush=True)
+
+    def detail(self, message: str) -> None:
+        if self.verbose:
+            self.info(message)
 
 
 class RichReporter:
     """Progress bars on a terminal (stderr)."""
 
-    def __init__(self, file: IO[str] | None = None) -> None:
+    def __init__(self, file: IO[str] | None = None, verbose: bool = False) -> None:
         """``file``: where to draw instead of stderr (tests: a buffer, drawn as for a colour terminal)."""
+        self.verbose = verbose
         self._console = Console(stderr=file is None, file=file, force_terminal=True if file is not None else None,
                                 color_system="truecolor" if file is not None else "auto", width=200 if file else None,
                                 markup=False, emoji=False, highlight=False)
@@ -85,3 +134,7 @@ class RichReporter:
 
     def info(self, message: str) -> None:
         self._console.print(one_line(message), markup=False, highlight=False, emoji=False)
+
+    def detail(self, message: str) -> None:
+        if self.verbose:
+            self.info(message)

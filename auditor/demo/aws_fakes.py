@@ -144,7 +144,7 @@ class GapFiller:
         body = req.json()
         mine = [d for d in self.state.fhir if d["_where"] == (req.account, req.region)]
         if req.target == "CreateFHIRDatastore":
-            ident = uuid.uuid4().hex
+            ident = _uuid4().hex
             store = {
                 "DatastoreId": ident, "DatastoreName": body.get("DatastoreName") or ident,
                 "DatastoreArn": f"arn:aws:healthlake:{req.region}:{req.account}:datastore/fhir/{ident}",
@@ -178,7 +178,7 @@ class GapFiller:
         mine = [d for d in self.state.imaging if d["_where"] == (req.account, req.region)]
         if req.method == "POST" and req.path == "/datastore":
             body = req.json()
-            ident = uuid.uuid4().hex
+            ident = _uuid4().hex
             store = {"datastoreId": ident, "datastoreName": body.get("datastoreName") or ident,
                      "datastoreStatus": "ACTIVE",
                      "datastoreArn": f"arn:aws:medical-imaging:{req.region}:{req.account}:datastore/{ident}",
@@ -244,7 +244,7 @@ class GapFiller:
         if parts[:2] == ["backup", "plans"] and len(parts) >= 4 and parts[3] == "selections":
             chosen = self.state.selections.setdefault(parts[2], [])
             if req.method == "PUT" and len(parts) == 4:
-                selection = {"SelectionId": uuid.uuid4().hex, "BackupPlanId": parts[2], "CreationDate": time.time(),
+                selection = {"SelectionId": _uuid4().hex, "BackupPlanId": parts[2], "CreationDate": time.time(),
                              "BackupSelection": body.get("BackupSelection") or {}}
                 chosen.append(selection)
                 return 200, {k: selection[k] for k in ("SelectionId", "BackupPlanId", "CreationDate")}, {}
@@ -258,7 +258,7 @@ class GapFiller:
         if parts == ["backup-jobs"] and req.method == "PUT":
             point = _recovery_point(f"{arn}:backup-vault:{body.get('BackupVaultName')}", str(body.get("ResourceArn")))
             self.state.recovery_points.append(point)
-            return 200, {"BackupJobId": uuid.uuid4().hex, "RecoveryPointArn": point["RecoveryPointArn"],
+            return 200, {"BackupJobId": _uuid4().hex, "RecoveryPointArn": point["RecoveryPointArn"],
                          "CreationDate": point["CreationDate"]}, {}
         if parts == ["copy-jobs"] and req.method == "PUT":
             source = [p for p in self.state.recovery_points if p["RecoveryPointArn"] == body.get("RecoveryPointArn")]
@@ -267,7 +267,7 @@ class GapFiller:
             copied = _recovery_point(str(body.get("DestinationBackupVaultArn")), source[0]["ResourceArn"],
                                      source=source[0]["BackupVaultArn"])
             self.state.recovery_points.append(copied)
-            job = {"CopyJobId": uuid.uuid4().hex, "AccountId": req.account, "State": "COMPLETED",
+            job = {"CopyJobId": _uuid4().hex, "AccountId": req.account, "State": "COMPLETED",
                    "SourceBackupVaultArn": source[0]["BackupVaultArn"],
                    "SourceRecoveryPointArn": source[0]["RecoveryPointArn"],
                    "DestinationBackupVaultArn": copied["BackupVaultArn"],
@@ -306,7 +306,7 @@ class GapFiller:
                     f"arn:aws:elasticfilesystem:{req.region}:{req.account}:file-system/{source}",
                 "CreationTime": time.time(), "SourceFileSystemOwnerId": req.account,
                 "Destinations": [{"Status": "ENABLED", "FileSystemId": d.get("FileSystemId") or
-                                  f"fs-{uuid.uuid4().hex[:8]}", "Region": d.get("Region") or req.region,
+                                  f"fs-{_uuid4().hex[:8]}", "Region": d.get("Region") or req.region,
                                   "OwnerId": req.account} for d in body.get("Destinations") or []],
             }
             self.state.efs_replications[source] = config
@@ -321,13 +321,20 @@ class GapFiller:
         return None
 
 
+def _uuid4() -> uuid.UUID:
+    """moto's own random source: seeded (``POST /moto-api/seed``), ids repeat from one demo run to the next."""
+    from moto.moto_api._internal import mock_random
+
+    return mock_random.uuid4()
+
+
 def _public(item: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in item.items() if not k.startswith("_")}
 
 
 def _recovery_point(vault_arn: str, resource_arn: str, source: str | None = None) -> dict[str, Any]:
     service = resource_arn.split(":")[2] if resource_arn.count(":") >= 2 else "unknown"
-    point = {"RecoveryPointArn": f"{vault_arn.split(':backup-vault:')[0]}:recovery-point:{uuid.uuid4()}",
+    point = {"RecoveryPointArn": f"{vault_arn.split(':backup-vault:')[0]}:recovery-point:{_uuid4()}",
              "BackupVaultName": vault_arn.rsplit(":", 1)[1], "BackupVaultArn": vault_arn, "ResourceArn": resource_arn,
              "ResourceType": {"s3": "S3", "rds": "RDS", "dynamodb": "DynamoDB", "elasticfilesystem": "EFS",
                               "ec2": "EBS", "redshift": "Redshift"}.get(service, service),

@@ -65,6 +65,10 @@ LOCATIONS = [  # name, display, geography, physical location, pair (Microsoft Le
 
 
 def seed(fake: FakeARM) -> None:
+    fake.tenants.append({  # shape of the Tenants_List example of the Azure REST API specs
+        "id": f"/tenants/{TENANT}", "tenantId": TENANT, "tenantCategory": "Home", "country": "France",
+        "countryCode": "FR", "displayName": "Hôpitaux de la Loire", "domains": ["hopitaux-loire.fr"],
+        "defaultDomain": "hopitaux-loire.fr", "tenantType": "AAD"})
     fake.add_subscription(SUB, "loire-sante", managed_by=[MSP_TENANT])
     fake.add_subscription(RESEARCH_SUB, "loire-recherche")
     fake.add_subscription(ARCHIVE_SUB, "loire-archives")

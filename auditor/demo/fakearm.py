@@ -64,6 +64,7 @@ class FakeARM:
         self.client_secret = client_secret  # when set, the token endpoint checks it
         self.objects: dict[str, dict[str, Any]] = {}
         self.subscriptions: dict[str, dict[str, Any]] = {}
+        self.tenants: list[dict[str, Any]] = []  # GET /tenants (display names)
         self.locations: list[dict[str, Any]] = []
         self.data_boundary: dict[str, Any] | None = None
         self.graph_objects: dict[str, dict[str, Any]] = {}
@@ -270,6 +271,8 @@ class FakeARM:
         return out
 
     def _get(self, path: str, low: str, query: dict[str, str]) -> tuple[int, Any, dict[str, str]]:
+        if low == "/tenants":
+            return self._page(path, query, self.tenants)
         if low == "/subscriptions":
             return self._page(path, query, [_public(s) for s in self.subscriptions.values() if s["_listed"]])
         if low == "/providers/microsoft.resources/databoundaries/default":

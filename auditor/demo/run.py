@@ -24,6 +24,18 @@ def offline_source(config: Config, reporter: Any) -> Inventory:
     return sample_inventory()
 
 
+SEED = 20261207  # any constant: the emulator's generated ids (snapshots, keys, member accounts) repeat
+
+
+def deterministic(url: str) -> None:
+    """Start the emulator from a clean state with its random source seeded, so that two demo runs build the
+    same estate with the same ids: two runs in a row then differ in nothing (``auditor diff`` says so)."""
+    import urllib.request
+
+    for path in ("/moto-api/reset", f"/moto-api/seed?a={SEED}"):
+        urllib.request.urlopen(urllib.request.Request(url + path, method="POST"), timeout=30).close()  # noqa: S310
+
+
 def demo_source(config: Config, reporter: Any) -> Inventory:
     try:
         from auditor.demo import aws_estate, azure_estate
@@ -37,6 +49,7 @@ def demo_source(config: Config, reporter: Any) -> Inventory:
     in_scope = scope_filter(config)
     reporter.info("Demo estate: Hôpitaux de la Loire, on local emulators (moto for AWS, a fake ARM for Azure)")
     with moto_server() as url, aws_environment(url), emulator_wiring():
+        deterministic(url)
         aws_estate.seed(url)
         aws_config = replace(config, aws=AwsConfig(organization=True, max_workers=config.aws.max_workers))
         aws_part = aws.collect(aws_config, reporter, in_scope)

@@ -69,11 +69,15 @@ class Finding:
     location_key: str = ""  # what makes this finding distinct on its resource (offending places)
     waiver: WaiverRef | None = None
     baseline_severity: Severity | None = None  # set when a profile changed the severity
+    subject: str = ""  # the logical identity of the resource when its id does not last (see model/identity.py)
 
     @property
     def key(self) -> str:
-        """Stable identity across runs: policy + resource + location."""
-        return f"{self.policy_id}|{self.resource_id}|{self.location_key}"
+        """Stable identity across runs: policy + the resource (its logical identity when it has one) + location.
+
+        A nightly snapshot rotated under a new id keeps its findings' keys: rotation is not change.
+        """
+        return f"{self.policy_id}|{self.subject or self.resource_id}|{self.location_key}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +96,8 @@ class Run:
     allowed_countries: tuple[str, ...] = ()
     notices: tuple[str, ...] = ()  # expired/stale/malformed waivers, profile severity changes…
     run_id: str = ""
+    names: Mapping[str, str] = field(default_factory=dict, hash=False)  # account/subscription/tenant id -> its name
+    organization_name: str | None = None  # organization_name in auditor.yaml: heads the reports
 
 
 @dataclass(frozen=True, slots=True)

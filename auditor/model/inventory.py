@@ -111,6 +111,7 @@ class AccessGrant:
     home: str | None = None  # the principal's account or tenant id, when known
     condition: str | None = None  # what narrows it, e.g. "aws:PrincipalOrgID=o-abc"
     relation: Relation | None = None  # resolved in stage 2
+    name: str | None = None  # the principal's display name, when it could be read (Entra displayName)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +176,7 @@ class Scope:
     regions: tuple[str, ...] = ()
     organizations: tuple[str, ...] = ()
     source: str = "unknown"  # aws, azure, terraform-plan, sample, merged…
+    names: Mapping[str, str] = field(default_factory=dict, hash=False)  # account/subscription/tenant id -> its name
 
 
 @dataclass(frozen=True, slots=True)

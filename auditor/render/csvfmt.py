@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
 
 from auditor.engine.waivers import coverage
 from auditor.model.findings import Finding, FindingsDoc
@@ -20,6 +21,7 @@ COLUMNS: tuple[str, ...] = (
     "severity", "status", "policy_id", "title", "resource_id", "resource_name", "provider", "account", "region",
     "country", "zone", "message", "remediation", "frameworks", "category", "location_key", "waiver_id",
     "waiver_approver", "waiver_expires", "waiver_reason", "baseline_severity", "finding_key", "waiver_covers",
+    "account_name",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -29,8 +31,9 @@ def cell(value: object) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def _row(f: Finding, name: str, lang: str, covers: dict[str, int]) -> list[str]:
-    """``covers``: how many findings each waiver covers in the run (so a broad waiver shows on every row)."""
+def _row(f: Finding, name: str, lang: str, covers: dict[str, int], names: Mapping[str, str] | None = None) -> list[str]:
+    """``covers``: how many findings each waiver covers in the run (so a broad waiver shows on every row);
+    ``names``: account/subscription display names (``run.names``)."""
     w = f.waiver
     values: list[object] = [
         f.severity.value, f.status.value, f.policy_id, pick(f.title, lang), f.resource_id, name, f.provider,
@@ -38,6 +41,7 @@ def _row(f: Finding, name: str, lang: str, covers: dict[str, int]) -> list[str]:
         " ".join(f.frameworks), f.category, f.location_key, w.waiver_id if w else "", w.approver if w else "",
         w.expires if w else "", w.reason if w else "", f.baseline_severity.value if f.baseline_severity else "", f.key,
         covers.get(w.waiver_id, "") if w else "",
+        (names or {}).get(f.account or "", ""),
     ]
     return [cell(v) for v in values]
 
@@ -53,7 +57,7 @@ def render(doc: FindingsDoc, options: RenderOptions) -> str:
     writer.writerow(COLUMNS)
     covers = {u.ref.waiver_id: u.findings for u in coverage(doc.findings)}
     for f in sorted(doc.findings, key=finding_order):
-        writer.writerow(_row(f, names.get(f.resource_id, ""), options.lang, covers))
+        writer.writerow(_row(f, names.get(f.resource_id, ""), options.lang, covers, doc.run.names))
     return "\ufeff" + out.getvalue()
 
 

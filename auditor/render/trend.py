@@ -1,4 +1,8 @@
-"""What changed since the last run, and the trend of failing findings over past runs."""
+"""What changed since the last run, and the trend of failing findings over past runs.
+
+"Since last run" is :func:`auditor.results.diff.diff`, the computation ``auditor diff`` prints: a report
+and the command never disagree on what is new and what was resolved.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from auditor.model.findings import SEVERITIES, FindingsDoc, Run, Severity, Status
+from auditor.model.findings import SEVERITIES, FindingsDoc, Run, Severity
 from auditor.render.base import TrendPoint, finding_order, pick
+from auditor.results.diff import Diff, Snapshot, diff
 
 if TYPE_CHECKING:
     from auditor.render.view import FindingView
@@ -37,19 +42,20 @@ class TrendView:
     peak: int
 
 
-OPEN = (Status.FAIL, Status.UNKNOWN)
-
-
-def build_since(previous: FindingsDoc | None, views: Sequence[FindingView], lang: str) -> SinceView | None:
+def changes(previous: FindingsDoc | None, doc: FindingsDoc) -> Diff | None:
+    """What changed since ``previous``: the same computation as ``auditor diff`` (:func:`auditor.results.diff.diff`)."""
     if previous is None:
         return None
-    current = {v.f.key for v in views if v.f.status in OPEN}
-    resolved = tuple(
-        ResolvedView(f.policy_id, pick(f.title, lang), f.resource_id, f.severity)
-        for f in sorted(previous.findings, key=finding_order)
-        if f.status in OPEN and f.key not in current
-    )
-    return SinceView(previous.run.started, tuple(v for v in views if v.new), resolved)
+    return diff(Snapshot.of(previous), Snapshot.of(doc))
+
+
+def build_since(change: Diff | None, views: Sequence[FindingView], lang: str) -> SinceView | None:
+    if change is None:
+        return None
+    resolved = tuple(ResolvedView(r.finding.policy_id, pick(r.finding.title, lang), r.finding.resource_id,
+                                  r.finding.severity)
+                     for r in sorted(change.resolved, key=lambda r: finding_order(r.finding)))
+    return SinceView(change.old.run.started, tuple(v for v in views if v.new), resolved)
 
 
 def build_trend(past: Sequence[TrendPoint], failing: Mapping[str, int], unknown: int, run: Run) -> TrendView | None:

@@ -20,7 +20,7 @@ from auditor.model.registers import Registers
 from auditor.render import dates, geomap, registers, summary
 from auditor.render.base import RenderOptions, finding_order, framework_of, passes, pick
 from auditor.render.frameworks import FrameworkView, RefView, build_frameworks, references
-from auditor.render.trend import SinceView, TrendView, build_since, build_trend
+from auditor.render.trend import SinceView, TrendView, build_since, build_trend, changes
 from auditor.results.gate import counts as gate_counts
 from auditor.results.gate import verdict as gate_verdict
 
@@ -82,6 +82,7 @@ class GrantView:
     condition: str
     home: str
     concern: bool  # public, or outside the organisation and the trusted list, or unknown
+    name: str = ""  # the principal's display name (Entra displayName, IAM role or user name), when known
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +104,7 @@ class DatasetView:
     state: str = "compliant"  # noncompliant | unassessed | review | compliant (see render/summary.py)
     todo: tuple[tuple[int, str], ...] = ()  # (number of the page-one action, 0 if none; remediation), worst first
     laws: tuple[tuple[str, tuple[str, ...]], ...] = ()  # legal references of its failing findings, by framework
+    account: str = ""  # its account/subscription id with the display name, when known
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +165,28 @@ class ReportView:
     registers: Registers
     waivers: tuple[WaiverUse, ...] = ()  # each waiver that applied, with how many findings it covers
 
+    def label(self, ident: str | None) -> str:
+        """An account, subscription or tenant id with its display name: ``123456789012 (loire-production)``."""
+        return account_label(ident, self.run.names)
+
+
+def account_label(ident: str | None, names: Mapping[str, str]) -> str:
+    if not ident:
+        return ""
+    name = names.get(ident) or names.get(ident.lower())
+    return f"{ident} ({name})" if name else ident
+
+
+def principal_name(grant_name: str | None, principal: str) -> str:
+    """The display name read from the directory, else an IAM role or user's name from its ARN."""
+    if grant_name:
+        return grant_name
+    if principal.startswith("arn:") and ":iam::" in principal:
+        kind, _, rest = principal.rsplit(":", 1)[-1].partition("/")
+        if kind in ("role", "user", "group", "assumed-role") and rest:
+            return rest.rsplit("/", 1)[-1] if kind != "assumed-role" else rest
+    return ""
+
 
 def is_outside(zone: str, country: str, run: Run) -> bool:
     """Outside what the profile allows; an unknown place is always outside (never compliant)."""
@@ -202,7 +226,7 @@ def _grants(r: Resource) -> tuple[GrantView, ...]:
         concern = g.relation in (None, Relation.PUBLIC, Relation.EXTERNAL, Relation.UNKNOWN) or (
             g.principal_kind.value in ("public", "any-authenticated"))
         out.append(GrantView(g.principal, g.principal_kind.value, relation, g.permission.value, g.source,
-                             g.condition or "", g.home or "", concern))
+                             g.condition or "", g.home or "", concern, principal_name(g.name, g.principal)))
     order = {"public": 0, "external": 1, "unknown": 2, "trusted": 3, "internal": 4}
     return tuple(sorted(out, key=lambda g: (order.get(g.relation, 5), g.principal, g.source)))
 
@@ -222,7 +246,8 @@ def build(doc: FindingsDoc, options: RenderOptions) -> ReportView:
     for f in ordered:
         by_resource[f.resource_id].append(f)
     anchors = {r.id: f"d{i}" for i, r in enumerate(health_first)}
-    since_keys = _open_keys(options.previous) if options.previous is not None else None
+    change = changes(options.previous, doc)
+    new_keys = {f.key for f in change.new_findings} if change is not None else set()
     legal = references(doc.controls)
     passed_by_resource: Counter[str] = Counter(rid for _, rid in passes(doc))
 
@@ -235,7 +260,7 @@ def build(doc: FindingsDoc, options: RenderOptions) -> ReportView:
             f"f{i}", f, pick(f.title, lang), pick(f.message, lang), pick(f.remediation, lang),
             names.get(f.resource_id, f.resource_id), geomap.country_name(f.country, lang), anchors.get(f.resource_id),
             _fw(f.frameworks), refs[f.frameworks],
-            since_keys is not None and f.status in (Status.FAIL, Status.UNKNOWN) and f.key not in since_keys)
+            f.key in new_keys)
 
     datasets = []
     for r in health_first:
@@ -249,7 +274,8 @@ def build(doc: FindingsDoc, options: RenderOptions) -> ReportView:
             _key(r.encryption, run, lang) if r.encryption else None, _grants(r), tuple(open_),
             passed_by_resource[r.id], worst, Severity(worst).rank if worst else -1,
             " ".join(sorted({v.f.severity.value for v in open_})),
-            " ".join(sorted({name for v in open_ for name in v.fw.split()}))))
+            " ".join(sorted({name for v in open_ for name in v.fw.split()})),
+            account=account_label(r.account, run.names)))
     sheet = summary.build([_state_of(d) for d in datasets if d.health], run.fail_on)
     states = {a: k for k, anchors in (("noncompliant", sheet.noncompliant), ("unassessed", sheet.unassessed),
                                       ("review", sheet.review)) for a in anchors}
@@ -285,7 +311,7 @@ def build(doc: FindingsDoc, options: RenderOptions) -> ReportView:
             g.provider, g.account or "", g.region or "", g.service, g.resource_id or "", g.reason))),
         frameworks=build_frameworks(doc.controls, ordered, Counter(pid for pid, _ in passes(doc)), lang),
         map=geomap.build(_placements(worst_first, run), lang),
-        since=build_since(options.previous, [views[id(f)] for f in ordered], lang),
+        since=build_since(change, [views[id(f)] for f in ordered], lang),
         trend=build_trend(options.trend, failing, unknown_n, run),
         findings_sha256=options.findings_sha256,
         catalog_checked=catalog_checked,
@@ -298,7 +324,8 @@ def build(doc: FindingsDoc, options: RenderOptions) -> ReportView:
         annex=tuple(d for d in worst_first if d.health and d.state != "noncompliant"),
         timezone=options.timezone,
         registers=registers.build(doc, options),
-        meta=MetaView(options.organization or "", options.scope_statement or "", options.author or "",
+        meta=MetaView(options.organization or run.organization_name or "", options.scope_statement or "",
+                      options.author or "",
                       options.approver or "", dates.long(run.started, lang, options.timezone),
                       dates.long(run.finished, lang, options.timezone)),
     )
@@ -342,15 +369,12 @@ def _rank(sev: str) -> int:
     return -Severity(sev).rank if sev else 1
 
 
-def _open_keys(doc: FindingsDoc) -> set[str]:
-    return {f.key for f in doc.findings if f.status in (Status.FAIL, Status.UNKNOWN)}
-
-
 def _scope(doc: FindingsDoc) -> dict[str, tuple[str, ...]]:
     run = doc.run
     return {
         "providers": run.providers or tuple(sorted({r.provider for r in doc.resources})),
-        "accounts": run.accounts or tuple(sorted({r.account for r in doc.resources})),
+        "accounts": tuple(account_label(a, run.names)
+                          for a in (run.accounts or tuple(sorted({r.account for r in doc.resources})))),
         "regions": run.regions or tuple(sorted({r.region for r in doc.resources})),
     }
 

@@ -2,9 +2,11 @@
 
 The two sides are :class:`Snapshot` s, read from ``findings.json`` files (:func:`load_file`) or
 from the run store (:meth:`auditor.results.history.History.snapshot`). A finding is the same
-finding in both when its :attr:`~auditor.model.findings.Finding.key` (policy + resource +
-location) is the same. *Open* means failing or unknown — unknown is never compliant; a waived
-finding is known but not open.
+finding in both when its :attr:`~auditor.model.findings.Finding.key` (policy + resource, or the
+resource's logical identity when its id does not last + location) is the same. This is the one
+"what changed" computation: ``auditor diff`` and the reports' "since last run" both call
+:func:`diff`. *Open* means failing or unknown — unknown is never compliant; a waived finding is
+known but not open.
 """
 
 from __future__ import annotations
@@ -35,6 +37,13 @@ class Snapshot:
     gaps: tuple[CoverageGap, ...]
     resources: frozenset[str] | None = None  # ids of the resources audited; None: not known
     since: Mapping[str, str] = field(default_factory=dict)  # key -> first seen, when the store knows it
+
+    @classmethod
+    def of(cls, doc: FindingsDoc, label: str = "") -> Snapshot:
+        """A run in memory (the one being reported, or a previous one) as one side of a diff."""
+        ids = frozenset(r.id for r in doc.resources) if doc.resources else None
+        return cls(label=label or doc.run.started, run=doc.run, findings=doc.findings, gaps=doc.coverage_gaps,
+                   resources=ids)
 
     def as_doc(self) -> FindingsDoc:
         """A FindingsDoc for "since last run": findings carry identity, severity, status and title."""
@@ -231,5 +240,6 @@ def _finding(item: Any, where: str, path: str) -> Finding:
         message=_texts(item.get("message"), where, f"{path}.message"),
         category=_opt(item.get("category"), where, f"{path}.category") or "residency",
         location_key=_opt(item.get("location_key"), where, f"{path}.location_key") or "",
+        subject=_opt(item.get("subject"), where, f"{path}.subject") or "",
         waiver=None if waiver is None else _decode(WaiverRef, waiver, where, f"{path}.waiver"),
     )

@@ -40,6 +40,8 @@ from auditor.results.diff import Snapshot, load_file
 from auditor.results.gate import counts, verdict
 from auditor.results.history_schema import (
     FINDING_COLUMNS,
+    FINDING_KEY,
+    MIGRATIONS,
     RUN_COLUMNS,
     SCHEMA,
     SCHEMA_VERSION,
@@ -84,6 +86,12 @@ class History:
                     self.db.execute(self.db.ddl(statement))
                 self.db.execute("INSERT INTO meta (name, value) VALUES ('schema_version', ?) "
                                 "ON CONFLICT (name) DO NOTHING", (str(SCHEMA_VERSION),))
+            found = self._version()
+        while found in MIGRATIONS:
+            with self.db.transaction():
+                for statement in MIGRATIONS[found]:
+                    self.db.execute(statement)
+                self.db.execute("UPDATE meta SET value = ? WHERE name = 'schema_version'", (str(found + 1),))
             found = self._version()
         if found != SCHEMA_VERSION:
             raise InputError(f"run history schema version {found} is not the one this tool reads ({SCHEMA_VERSION})",
@@ -154,26 +162,31 @@ class History:
         close: list[int] = []
         carried: dict[str, str] = {}  # key -> first_seen, for findings whose severity or status changed
         if prev is not None:
-            for span_id, key, severity, status, first_seen in self.db.rows(
-                    "SELECT id, policy || '|' || resource || '|' || location, severity, status, first_seen "
+            moved: list[tuple[str, int]] = []  # a rotated resource (same logical identity, new id)
+            for span_id, key, severity, status, first_seen, resource in self.db.rows(
+                    f"SELECT id, {FINDING_KEY}, severity, status, first_seen, resource "
                     "FROM findings WHERE series = ? AND last_run IS NULL", (series,)):
                 now = current.get(key)
                 if now is not None and now.severity == severity and now.status == status:  # StrEnum == str
                     current.pop(key)  # unchanged: its open span simply goes on
+                    if now.resource_id != resource:
+                        moved.append((now.resource_id, span_id))
                 else:
                     close.append(span_id)
                     if now is not None:
                         carried[key] = first_seen
             self.db.in_chunks("UPDATE findings SET last_run = ?, last_seen = ? WHERE id IN ({ids})", close,
                               (int(prev[0]), str(prev[1])))
+            self.db.many("UPDATE findings SET resource = ? WHERE id = ?", moved)
         titles: dict[int, str] = {}
         self.db.many(
             "INSERT INTO findings (series, policy, resource, location, severity, status, provider, account, region, "
-            "country, zone, category, title, message, waiver, first_seen, first_run) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "country, zone, category, title, message, waiver, first_seen, first_run, subject) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(series, f.policy_id, f.resource_id, f.location_key, f.severity.value, f.status.value, f.provider,
               f.account, f.region, f.country, f.zone, f.category, _text(f.title, titles), _text(f.message, {}),
-              None if f.waiver is None else json.dumps(to_dict(f.waiver)), carried.get(key, started), seq)
+              None if f.waiver is None else json.dumps(to_dict(f.waiver)), carried.get(key, started), seq,
+              f.subject or None)
              for key, f in current.items()])
 
     def _record_resources(self, doc: FindingsDoc, series: str, seq: int, prev: int | None) -> None:
@@ -243,14 +256,14 @@ class History:
         findings: list[Finding] = []
         since: dict[str, str] = {}
         for (policy, resource, location, severity, status, provider, account, region, country, zone, category,
-             title, message, waiver, first_seen) in self.db.rows(
+             title, message, waiver, first_seen, subject) in self.db.rows(
                 f"SELECT {FINDING_COLUMNS} FROM findings WHERE series = ? AND first_run <= ? "
                 "AND (last_run IS NULL OR last_run >= ?)", span):
             f = Finding(policy_id=policy, title=titles.get(title) or titles.setdefault(title, json.loads(title)),
                         severity=_SEVERITY[severity], status=_STATUS[status], resource_id=resource, provider=provider,
                         account=account, region=region, country=country, zone=zone,
                         message=json.loads(message) if messages else {},
-                        category=category, location_key=location,
+                        category=category, location_key=location, subject=subject or "",
                         waiver=None if waiver is None else from_dict(WaiverRef, json.loads(waiver)))
             findings.append(f)
             since[f.key] = first_seen

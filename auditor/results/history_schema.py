@@ -15,7 +15,7 @@ from auditor.model.codec import to_dict
 from auditor.model.findings import SEVERITIES, FindingsDoc, Run
 from auditor.results.diff import gap_key
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: findings.subject (the logical identity of a resource whose id does not last)
 
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -34,7 +34,7 @@ SCHEMA = (
         severity TEXT NOT NULL, status TEXT NOT NULL, provider TEXT NOT NULL, account TEXT, region TEXT,
         country TEXT, zone TEXT, category TEXT NOT NULL, title TEXT NOT NULL, message TEXT NOT NULL, waiver TEXT,
         first_seen TEXT NOT NULL, last_seen TEXT,
-        first_run {bigint} NOT NULL REFERENCES runs (seq), last_run {bigint} REFERENCES runs (seq))""",
+        first_run {bigint} NOT NULL REFERENCES runs (seq), last_run {bigint} REFERENCES runs (seq), subject TEXT)""",
     "CREATE INDEX IF NOT EXISTS findings_open ON findings (series, last_run)",
     "CREATE INDEX IF NOT EXISTS findings_key ON findings (policy, resource)",
     """CREATE TABLE IF NOT EXISTS resources (
@@ -51,7 +51,11 @@ RUN_COLUMNS = ("seq, run_id, series, started, finished, recorded, profile, polic
                 "providers, accounts, verdict, critical, high, medium, low, info, unknown, waived, gaps, resources, "
                 "findings_sha256")
 FINDING_COLUMNS = ("policy, resource, location, severity, status, provider, account, region, country, zone, "
-                    "category, title, message, waiver, first_seen")
+                    "category, title, message, waiver, first_seen, subject")
+# A finding's identity in SQL, as Finding.key spells it.
+FINDING_KEY = "policy || '|' || COALESCE(subject, resource) || '|' || location"
+# Stores written by an older version, brought up to this one (each step in one transaction).
+MIGRATIONS = {1: ("ALTER TABLE findings ADD COLUMN subject TEXT",)}
 
 
 def content_digest(doc: FindingsDoc) -> str:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 import boto3
 import pytest
 
+from auditor.connectors.roles import DEFAULT_ROLE_NAME
 from auditor.model.inventory import PrincipalKind
 from tests.aws.conftest import ACCOUNT, HEALTH, bucket, by_name, scan
 
@@ -52,7 +53,7 @@ def test_organisation_of_three_accounts_with_one_unassumable(aws, refused_roles)
         '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject",'
         '"Resource":"arn:aws:s3:::cohorte/*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"' + org_id + '"}}}]}'))
     bucket("invisible", "eu-west-3", tags=HEALTH, client=locked_s3)
-    refused_roles.add(f"arn:aws:iam::{locked}:role/OrganizationAccountAccessRole")
+    refused_roles.add(f"arn:aws:iam::{locked}:role/{DEFAULT_ROLE_NAME}")
 
     inventory = scan(organization=True, regions=("eu-west-3",))
 
@@ -64,7 +65,7 @@ def test_organisation_of_three_accounts_with_one_unassumable(aws, refused_roles)
     assert [(g.principal_kind, g.home) for g in found["cohorte"].access] == [(PrincipalKind.ACCOUNT, org_id)]
     gaps = [g for g in inventory.coverage_gaps if g.reason == "unassumable-role"]
     assert [(g.account, g.service) for g in gaps] == [(locked, "sts")]
-    assert "OrganizationAccountAccessRole" in gaps[0].error and "AccessDenied" in gaps[0].error
+    assert DEFAULT_ROLE_NAME in gaps[0].error and "AccessDenied" in gaps[0].error
 
 
 def test_role_name_and_external_id_are_used_and_the_external_id_never_leaks(aws, monkeypatch):

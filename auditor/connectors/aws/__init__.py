@@ -18,7 +18,7 @@ Layout (one module per concern, one per service family):
 Adding a service family (RDS, DynamoDB, Backup…) is one module exposing ``SERVICE`` (see
 :mod:`auditor.connectors.aws.service` for the contract) plus one line in ``SERVICES``.
 
-API calls: ``collect`` reports them in one ``reporter.info`` line (verbose output); the counts of
+API calls: ``collect`` reports them in one ``progress.detail`` line (shown with ``--verbose``); the counts of
 the last scan in the process are ``auditor.connectors.aws.calls.last_scan()``.
 """
 

@@ -86,20 +86,33 @@ def _open(scan: Scan, base: Account, account_id: str, name: str | None) -> Accou
     return replace(account, regions=regions(scan, account))
 
 
+ROLE_SESSION_SECONDS = 3600  # each AssumeRole session; renewed before it ends (see TemporaryCredentials)
+
+
 def _assume(scan: Scan, base: Account, account_id: str, name: str | None) -> Account | None:
     cfg = scan.config.aws
     role_arn = f"arn:{base.partition}:iam::{account_id}:role/{cfg.role_name}"
-    params: dict[str, object] = {"RoleArn": role_arn, "RoleSessionName": SESSION_NAME, "DurationSeconds": 3600}
+    params: dict[str, object] = {"RoleArn": role_arn, "RoleSessionName": SESSION_NAME,
+                                 "DurationSeconds": ROLE_SESSION_SECONDS}
     if cfg.external_id:
         params["ExternalId"] = cfg.external_id
-    try:
+
+    def assume() -> dict[str, str]:
+        """AssumeRole, as botocore's credential metadata (called again, before expiry, on long scans)."""
         creds = scan.client(base, "sts", base.home_region).assume_role(**params)["Credentials"]
+        expiration = creds["Expiration"]
+        return {"access_key": str(creds["AccessKeyId"]), "secret_key": str(creds["SecretAccessKey"]),
+                "token": str(creds["SessionToken"]),
+                "expiry_time": expiration.isoformat() if hasattr(expiration, "isoformat") else str(expiration)}
+
+    try:
+        first = assume()
     except gaps.SDK_ERRORS as exc:
         error = gaps.describe(exc, f"sts:AssumeRole {role_arn}", [*_secrets(scan), cfg.external_id])
         scan.gap("sts", gaps.UNASSUMABLE, error, account=account_id)
         return None
-    temporary = TemporaryCredentials(str(creds["AccessKeyId"]), str(creds["SecretAccessKey"]),
-                                     str(creds["SessionToken"]))
+    temporary = TemporaryCredentials(first["access_key"], first["secret_key"], first["token"],
+                                     expiry=first["expiry_time"], refresh=assume)
     return Account(id=account_id, partition=base.partition, home_region=base.home_region, credentials=temporary,
                    name=name)
 

@@ -25,7 +25,7 @@ from auditor.connectors.aws.service import Found, Link, Read, Service, apply_lin
 from auditor.connectors.aws.session import Clients
 from auditor.connectors.base import ScopeFilter
 from auditor.model.inventory import Inventory, Resource, Scope
-from auditor.progress import Reporter
+from auditor.progress import Reporter, detail
 
 
 def declared(services: Sequence[Service]) -> dict[str, str]:
@@ -53,7 +53,7 @@ def run(config: Config, reporter: Reporter, in_scope: ScopeFilter, services: Seq
         reads = _read_all(scan, reporter, readers, found, in_scope)
         reads = _linked(scan, services, reads)
         resources = _with_keys(scan, reads)
-    reporter.info(calls.summary(counter.snapshot()))
+    detail(reporter, calls.summary(counter.snapshot()))  # --verbose only
     return Inventory(
         resources=tuple(sorted(resources, key=lambda r: (r.account, r.service, r.id))),
         coverage_gaps=scan.gaps(),
@@ -64,6 +64,7 @@ def run(config: Config, reporter: Reporter, in_scope: ScopeFilter, services: Seq
                                  | {r.region for r in resources if r.region != "unknown"})),
             organizations=(scan.organization,) if scan.organization else (),
             source="aws",
+            names={a.id: a.name for a in scan.accounts if a.name},  # Organizations ListAccounts names
         ),
         collected_at=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
     )

@@ -22,12 +22,14 @@ import functools
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
+import botocore.session
 from botocore.config import Config as BotoConfig
+from botocore.credentials import RefreshableCredentials
 
 from auditor.connectors.aws.calls import ApiCalls
 from auditor.connectors.readonly import aws_guard_client
@@ -59,11 +61,19 @@ def client_hook(hook: ClientHook) -> Iterator[None]:
 
 @dataclass(frozen=True, slots=True)
 class TemporaryCredentials:
-    """An assumed role's keys. ``repr`` never shows them."""
+    """An assumed role's keys. ``repr`` never shows them.
+
+    With ``refresh`` (a function assuming the role again, returning botocore's credential metadata:
+    ``access_key``, ``secret_key``, ``token``, ``expiry_time``), the session built from them renews them
+    before ``expiry`` (botocore's ``RefreshableCredentials``: 15 minutes ahead, and never used expired),
+    so a scan longer than the role session keeps every member account.
+    """
 
     access_key: str = field(repr=False)
     secret_key: str = field(repr=False)
     token: str = field(repr=False)
+    expiry: str | None = field(default=None, repr=False)  # ISO 8601
+    refresh: Callable[[], Mapping[str, str]] | None = field(default=None, repr=False, compare=False)
 
     def __repr__(self) -> str:
         return "TemporaryCredentials(***)"
@@ -137,11 +147,12 @@ class Clients:
         """Every credential value this factory holds, for scrubbing error text."""
         values: list[str] = []
         with self._lock:
-            for session in self._sessions.values():
-                creds = session.get_credentials()
-                if creds is not None:
-                    frozen = creds.get_frozen_credentials()
-                    values += [frozen.access_key, frozen.secret_key, frozen.token or ""]
+            sessions = list(self._sessions.values())
+        for session in sessions:  # outside the lock: reading refreshable credentials may assume the role again
+            creds = session.get_credentials()
+            if creds is not None:
+                frozen = creds.get_frozen_credentials()
+                values += [frozen.access_key, frozen.secret_key, frozen.token or ""]
         return [v for v in values if v]
 
     def base_session(self) -> boto3.session.Session:
@@ -154,6 +165,8 @@ class Clients:
         if session is None:
             if account is None or account.credentials is None:
                 session = boto3.session.Session()
+            elif account.credentials.refresh is not None and account.credentials.expiry:
+                session = refreshing_session(account.credentials)
             else:
                 c = account.credentials
                 session = boto3.session.Session(
@@ -187,3 +200,14 @@ class Clients:
             hooks = list(_hooks)
         for hook in hooks:
             hook(client)
+
+
+def refreshing_session(c: TemporaryCredentials) -> boto3.session.Session:
+    """A boto3 session on credentials that renew themselves (``c.refresh``) before ``c.expiry``."""
+    assert c.refresh is not None and c.expiry is not None
+    metadata = {"access_key": c.access_key, "secret_key": c.secret_key, "token": c.token, "expiry_time": c.expiry}
+    credentials = RefreshableCredentials.create_from_metadata(
+        metadata=metadata, refresh_using=c.refresh, method="sts-assume-role")
+    core = botocore.session.Session()
+    core._credentials = credentials  # botocore has no public setter for refreshable credentials
+    return boto3.session.Session(botocore_session=core)

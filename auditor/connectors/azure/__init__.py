@@ -50,9 +50,10 @@ SUPPORT: tuple[ModuleType, ...] = (subscriptions, resourcegraph, databoundary, a
 def collect(config: Config, reporter: Reporter, in_scope: ScopeFilter, *,
             environ: Mapping[str, str] | None = None) -> Inventory:
     """Read the Azure estate ``config`` points at; ``environ`` defaults to ``os.environ``."""
-    session = Session(config.azure, os.environ if environ is None else environ)
+    env = os.environ if environ is None else environ
+    session = Session(config.azure, env)
     try:
-        return run(session, config, reporter, in_scope, SERVICES)
+        return run(session, config, reporter, in_scope, SERVICES, env)
     finally:
         session.close()
 

@@ -21,7 +21,7 @@ from types import ModuleType
 from typing import Any
 
 from auditor.config import Config
-from auditor.connectors.azure import authorization, databoundary, graph, resourcegraph, subscriptions
+from auditor.connectors.azure import authorization, credentials, databoundary, graph, resourcegraph, subscriptions
 from auditor.connectors.azure.context import Ctx, Index, Row, base
 from auditor.connectors.azure.gaps import ReadError
 from auditor.connectors.azure.session import CREDENTIAL, Session
@@ -32,7 +32,7 @@ from auditor.progress import Reporter
 
 
 def run(session: Session, config: Config, reporter: Reporter, in_scope: ScopeFilter,
-        services: Sequence[ModuleType]) -> Inventory:
+        services: Sequence[ModuleType], environ: Mapping[str, str] | None = None) -> Inventory:
     started = datetime.now(UTC).isoformat(timespec="seconds")
     by_type: dict[str, ModuleType] = {t: m for m in services for t in m.TYPES}
     ctx = Ctx(session=session, tenant=(config.azure.tenant or "").lower() or None, index=Index(()), pairs={})
@@ -40,7 +40,7 @@ def run(session: Session, config: Config, reporter: Reporter, in_scope: ScopeFil
         subs = [s for s in subscriptions.discover(session, config.azure, ctx)
                 if in_shard(s.id, config.shard)]  # --shard I/N: this runner's slice
     except ReadError as err:
-        raise _fatal(err, session) from None
+        raise _fatal(err, session, environ) from None
     if not subs:  # nothing to read is not "nothing wrong": the run must say it saw nothing
         ctx.unresolved(subscriptions.SERVICE, "not-read", "the credential sees no Azure subscription to audit")
         return Inventory(coverage_gaps=tuple(ctx.gaps), collected_at=started,
@@ -82,17 +82,31 @@ def run(session: Session, config: Config, reporter: Reporter, in_scope: ScopeFil
         resources=final, coverage_gaps=tuple(ctx.gaps), collected_at=started,
         scope=Scope(providers=("azure",), accounts=tuple(s.id for s in subs),
                     regions=tuple(sorted({r.region for r in final})),
-                    organizations=(ctx.tenant,) if ctx.tenant else (), source="azure"),
+                    organizations=(ctx.tenant,) if ctx.tenant else (), source="azure",
+                    names={**subscriptions.tenant_names(session), **{s.id: s.name for s in subs if s.name}}),
     )
 
 
-def _fatal(err: ReadError, session: Session) -> ConnectorError:
+def _fatal(err: ReadError, session: Session, environ: Mapping[str, str] | None = None) -> ConnectorError:
+    """Nothing could be read: say why, naming the real cause (a sign-in refused or unreachable is not
+    "no credential")."""
     if err.reason == CREDENTIAL:
         refused = f": {err.message}" if "tokens are only asked of" in err.message else ""  # the origin rule said no
-        return ConnectorError(f"no usable Azure credential{refused}", hint="set AZURE_TENANT_ID/AZURE_CLIENT_ID/"
-                              "AZURE_CLIENT_SECRET, sign in with 'az login', or run on a managed identity")
+        given = credentials.found(environ)
+        if given is None or refused:
+            return ConnectorError(f"no usable Azure credential{refused}", hint="set AZURE_TENANT_ID/AZURE_CLIENT_ID/"
+                                  "AZURE_CLIENT_SECRET, sign in with 'az login', or run on a managed identity")
+        return ConnectorError(f"the Azure credential found ({given}) could not sign in: {_cause(err.text())}",
+                              hint="check the network, the authority host (azure.authority_host, "
+                                   "AZURE_AUTHORITY_HOST), the tenant and whether the secret has expired")
     return ConnectorError(f"cannot list Azure subscriptions at {session.endpoints.arm}: {err.text()}",
                           hint="check azure.arm_endpoint, the network and REQUESTS_CA_BUNDLE")
+
+
+def _cause(text: str) -> str:
+    """The SDK's message boiled down to its first informative line (it appends troubleshooting links)."""
+    lines = [line.strip() for line in text.splitlines() if line.strip() and "aka.ms" not in line]
+    return " ".join(lines[:3])[:400] or "no detail given"
 
 
 def _wanted(row: Row, by_type: Mapping[str, ModuleType], index: Index, in_scope: ScopeFilter) -> bool:

@@ -56,6 +56,8 @@ def _refine(ctx: Ctx, grant: AccessGrant, obj: dict[str, Any] | None) -> AccessG
         return grant
     if not obj:
         return replace(grant, condition=_join(grant.condition, "principal not found in the directory"))
+    if obj.get("displayName") and grant.name is None:
+        grant = replace(grant, name=str(obj["displayName"]))
     if grant.principal_kind is PrincipalKind.USER and str(obj.get("userType")).lower() == "guest":
         return replace(grant, principal_kind=PrincipalKind.GUEST, home=None,
                        condition=_join(grant.condition, f"guest {obj.get('userPrincipalName') or ''}".strip()))

@@ -102,3 +102,19 @@ def pairs(session: Session, sub: Subscription, ctx: Ctx) -> dict[str, str]:
         if paired and loc.get("name"):
             found[region(loc["name"])] = region(paired[0].get("name"))
     return found
+
+
+TENANTS_API = "2022-12-01"
+
+
+def tenant_names(session: Session) -> dict[str, str]:
+    """The display names of the tenants the credential sees (``GET /tenants``), for reports.
+
+    Names are for people reading the report, not facts a verdict rests on: when they cannot be read,
+    ids are shown alone and nothing is a coverage gap.
+    """
+    try:
+        return {str(t["tenantId"]).lower(): str(t["displayName"])
+                for t in session.pages("/tenants", TENANTS_API) if t.get("tenantId") and t.get("displayName")}
+    except ReadError:
+        return {}
