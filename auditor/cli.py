@@ -106,10 +106,10 @@ def demo(
     if out is None and cfg.lang != "en":  # the French demo goes next to the English one, not over it
         cfg = cfg.with_overrides(out=cfg.out / cfg.lang)
     cfg = _recording(cfg, history, False, default=False)
-    if cfg.organization_name is None:
+    if cfg.report.organization is None:
         from dataclasses import replace
 
-        cfg = replace(cfg, organization_name="Hôpitaux de la Loire (demo)")
+        cfg = replace(cfg, report=replace(cfg.report, organization="Hôpitaux de la Loire (demo)"))
     _audit(offline_source if offline else demo_source, cfg, quiet, verbose)
 
 

@@ -24,7 +24,6 @@ SCHEMA: dict[str, Any] = {
     "additionalProperties": False,
     "properties": {
         "profile": {"type": "string", "minLength": 1},
-        "organization_name": {"type": "string", "minLength": 1, "maxLength": 200},
         "allowed_countries": {"type": "array", "items": {"type": "string", "pattern": "^[A-Z]{2}$"}},
         "dpf": {"type": "boolean", "description": "gdpr: accept US places under the EU-US Data Privacy Framework"},
         "lang": {"enum": ["en", "fr"]},
@@ -168,7 +167,6 @@ class Config:
     policy_dirs: tuple[Path, ...] = ()
     source: str | None = None  # the file it came from
     providers: tuple[str, ...] = ()  # the providers auditor.yaml configures (its aws:/azure: sections)
-    organization_name: str | None = None  # heads the reports ("Hôpitaux de la Loire")
     shard: tuple[int, int] | None = None  # scan only slice I of N of the accounts/subscriptions (--shard I/N)
     report: ReportInfo = field(default_factory=ReportInfo)
 
@@ -259,7 +257,6 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
         source=str(path),
         report=_report(data.get("report") or {}, path),
         providers=tuple(p for p in ("aws", "azure") if p in data),
-        organization_name=data.get("organization_name"),
     )
 
 

@@ -189,7 +189,7 @@ def assess(inventory: Inventory, config: Config, *, started: str | None = None, 
         notices=result.notices,
         run_id=hashlib.sha256(f"{started}|{profile.id}|{pack.digest}".encode()).hexdigest()[:16],
         names=dict(sorted(enriched.scope.names.items())),
-        organization_name=config.organization_name or config.report.organization,
+        organization_name=config.report.organization,
     )
     doc = FindingsDoc(run=run, resources=enriched.resources, findings=identify(result.findings, enriched.resources),
                       coverage_gaps=enriched.coverage_gaps, controls=pack.controls, passed=result.passed)

@@ -97,7 +97,7 @@ class Run:
     notices: tuple[str, ...] = ()  # expired/stale/malformed waivers, profile severity changes…
     run_id: str = ""
     names: Mapping[str, str] = field(default_factory=dict, hash=False)  # account/subscription/tenant id -> its name
-    organization_name: str | None = None  # organization_name in auditor.yaml: heads the reports
+    organization_name: str | None = None  # report.organization in auditor.yaml: heads the reports
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from dataclasses import replace
 import boto3
 import pytest
 
-from auditor.config import Config
+from auditor.config import Config, ReportInfo
 from auditor.demo import azure_estate
 from auditor.demo.sample import SUB, TENANT, sample_inventory
 from auditor.engine.pack import load_pack
@@ -62,7 +62,7 @@ def test_every_report_shows_the_names():
     aws_account = next(r.account for r in inventory.resources if r.provider == "aws")
     named = replace(inventory, scope=replace(inventory.scope, names={aws_account: "loire-production",
                                                                       SUB: "loire-sante"}))
-    config = Config(organization_name="Hôpitaux de la Loire")
+    config = Config(report=ReportInfo(organization="Hôpitaux de la Loire"))
     doc = assess(named, config, pack=load_pack(())).doc
     assert doc.run.organization_name == "Hôpitaux de la Loire"
     options = RenderOptions(lang="fr")

@@ -58,7 +58,7 @@ def _env(tmp_path: Path, url: str, auditor: str | None = None) -> dict[str, str]
     wrapper.chmod(0o755)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "AZURE_"))}
     config = tmp_path / "auditor.yaml"
-    config.write_text("organization_name: Hôpitaux de la Loire\n", "utf-8")
+    config.write_text("report:\n  organization: Hôpitaux de la Loire\n", "utf-8")
     return {**env, "PATH": f"{bin_dir}:{env['PATH']}", "PYTHONPATH": str(ROOT), "PYTHON": sys.executable,
             "AUDITOR_CONFIG": str(config), "AUDITOR_OUT": str(tmp_path / "state" / "runs"),
             "AUDITOR_HISTORY": str(tmp_path / "state" / "history.db"), "CHAT_WEBHOOK_URL": url,
