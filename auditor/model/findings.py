@@ -69,6 +69,7 @@ class Finding:
     location_key: str = ""  # what makes this finding distinct on its resource (offending places)
     waiver: WaiverRef | None = None
     baseline_severity: Severity | None = None  # set when a profile changed the severity
+    assessable: bool = True  # False: unknown because a plan can never show what it depends on (never blocking)
 
     @property
     def key(self) -> str:
