@@ -240,11 +240,17 @@ _ASPECTS: dict[str, frozenset[GapAspect]] = {
     "classification_rule": frozenset({GapAspect.CLASSIFICATION}),
     "attributes": frozenset(GapAspect),
 }
+_DIRECT = {**_ASPECTS, "locations": frozenset({GapAspect.LOCATION}), "copies": frozenset({GapAspect.LOCATION})}
 
 
-def aspects_of(fields: frozenset[str]) -> frozenset[GapAspect]:
-    """The aspects of a store a policy reading ``fields`` depends on (always the store itself)."""
-    return frozenset({GapAspect.STORE}).union(*(_ASPECTS.get(name, frozenset()) for name in fields))
+def aspects_of(fields: frozenset[str], direct: bool = False) -> frozenset[GapAspect]:
+    """The aspects of a store a policy reading ``fields`` depends on (always the store itself).
+
+    ``direct``: only the aspects the fields are (copies not through the logging settings). What a
+    plan can never show (logging set outside Terraform) touches only the checks of that aspect.
+    """
+    table = _DIRECT if direct else _ASPECTS
+    return frozenset({GapAspect.STORE}).union(*(table.get(name, frozenset()) for name in fields))
 
 
 def referenced_subfields(*sources: str) -> frozenset[str]:

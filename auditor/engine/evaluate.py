@@ -9,8 +9,9 @@ A gap naming a store leaves one aspect of it unread (its key, access list, netwo
 logging settings, copy destinations, tags, or the whole store): only the policies whose
 condition reads that aspect (``engine.context.aspects_of``) lose their pass, and their message
 says what was not read. A failure on the facts that were read stands: known facts decide.
-A ``not-in-plan`` gap (something a plan can never show) makes its checks "not assessable from
-a plan": reported, never blocking on its own (``Finding.assessable``).
+A planned store whose logging the plan does not set gets a ``not-in-plan`` gap (something a plan
+can never show: logging set outside Terraform): the checks reading it are "not assessable from a
+plan", reported, never blocking on its own (``Finding.assessable``).
 """
 
 from __future__ import annotations
@@ -101,6 +102,14 @@ def _subject_facts(resource: Resource | None, gap: Mapping[str, Any] | None) -> 
     }
 
 
+def _not_in_plan(r: Resource) -> CoverageGap:
+    """What a plan can never show: whether access logging is set outside Terraform (Azure Policy
+    diagnostic settings, an organisation trail). Its checks are "not assessable from a plan"."""
+    return CoverageGap(r.provider, "terraform", NOT_IN_PLAN, "access logging is not set in this plan and may be "
+                       "set outside Terraform", account=r.account, region=r.region, resource_id=r.id,
+                       aspect=GapAspect.LOGGING)
+
+
 class _Run:
     def __init__(self, pack: PolicyPack, profile: Profile, waivers: WaiverSet) -> None:
         self.pack = pack
@@ -134,9 +143,10 @@ class _Run:
         self.fields = {p.id: referenced_fields(*(e.source for e in (p.scope, p.condition, p.unknown_when, p.details)
                                                  if e is not None)) for p in resource_policies}
         # The scope says which stores a policy applies to; what it judges is read by the other expressions.
-        self.aspects = {p.id: aspects_of(referenced_fields(*(e.source for e in (p.condition, p.unknown_when,
-                                                                                p.details) if e is not None)))
-                        for p in resource_policies}
+        judged = {p.id: referenced_fields(*(e.source for e in (p.condition, p.unknown_when, p.details)
+                                            if e is not None)) for p in resource_policies}
+        self.aspects = {pid: aspects_of(fields) for pid, fields in judged.items()}
+        self.plan_aspects = {pid: aspects_of(fields, direct=True) for pid, fields in judged.items()}
         self.scope_fields = referenced_fields(*(p.scope.source for p in resource_policies if p.scope is not None))
         self.unscoped = [p for p in resource_policies if p.scope is None]
         self._needed: dict[tuple[str, ...], frozenset[str]] = {}
@@ -298,9 +308,12 @@ class _Run:
         if not selected:
             return out
         unread = self.unread.get(r.id)
+        if r.change is not None and r.logging is None:  # a planned store: its logging may be set elsewhere
+            unread = {**(unread or {}), GapAspect.LOGGING: [*(unread or {}).get(GapAspect.LOGGING, ()),
+                                                            _not_in_plan(r)]}
         for policy, (status, details, error) in zip(selected, self.verdicts(r, selected), strict=True):
             if unread and status is not Status.FAIL:
-                missing = [(a, unread[a]) for a in sorted(self.aspects[policy.id]) if a in unread]
+                missing = self._missing(policy, unread)
                 if missing:
                     out.append(self._unread(policy, status, details, error, r, missing))
                     continue
@@ -308,6 +321,17 @@ class _Run:
                 self.passed.setdefault(policy.id, []).append(r.id)
             else:
                 out.append(self.finding(policy, status, details, error, resource=r))
+        return out
+
+    def _missing(self, policy: Policy, unread: Mapping[GapAspect, list[CoverageGap]]
+                 ) -> list[tuple[GapAspect, list[CoverageGap]]]:
+        """The gaps of a store on aspects this policy reads (a plan's blind spots: directly read only)."""
+        live, plan = self.aspects[policy.id], self.plan_aspects[policy.id]
+        out = []
+        for aspect, gaps in sorted(unread.items()):
+            hit = [g for g in gaps if aspect in (plan if g.reason == NOT_IN_PLAN else live)]
+            if hit:
+                out.append((aspect, hit))
         return out
 
     def _unread(self, policy: Policy, status: Status, details: list[Any], error: str | None, r: Resource,
