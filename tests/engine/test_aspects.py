@@ -3,9 +3,9 @@ the checks that read that aspect, and says what was not read (never something un
 
 from __future__ import annotations
 
-import pytest
-
 from dataclasses import replace
+
+import pytest
 
 from auditor.config import Config
 from auditor.engine.context import aspects_of
