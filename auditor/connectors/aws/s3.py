@@ -162,7 +162,8 @@ def read(scan: Scan, found: Found, deep: bool) -> Read:
     encryption = get("GetBucketEncryption", "ServerSideEncryptionConfigurationNotFoundError")
     logging = get("GetBucketLogging")
     controls = s3_account.controls(scan, account)
-    evidence += ["s3control:GetPublicAccessBlock", "s3control:ListMultiRegionAccessPoints"]
+    evidence += ["s3control:GetPublicAccessBlock", "s3control:ListMultiRegionAccessPoints",
+                 "cloudtrail:DescribeTrails", "cloudtrail:GetEventSelectors"]
 
     locations, copies, rules = _replication(scan, account, found, replication)
     bucket_flags = s3_access.bpa_flags(bucket_bpa)
@@ -173,6 +174,10 @@ def read(scan: Scan, found: Found, deep: bool) -> Read:
                                   bpa)
     keyref, lookup = _encryption(found, account, encryption)
     log_on, log_attrs = _logging(scan, account, found, logging, locations)
+    if log_on is False:  # no server access logs: a trail may still record the object reads
+        trails = controls.trails_recording(found.name, found.region, account.partition)
+        log_on = None if trails is None else bool(trails)
+        log_attrs["cloudtrail_data_events"] = trails
     attributes: dict[str, Any] = {
         "depth": "deep", **found.facts, **exposure.facts, **log_attrs,
         "public_access_block": {"bucket": bucket_flags, "account": controls.bpa, "effective": bpa},
