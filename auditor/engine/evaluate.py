@@ -342,7 +342,8 @@ class _Run:
         only a plan's blind spots are missing, the check is "not assessable from a plan".
         """
         gaps = [g for _, found in missing for g in found]
-        evidence = "; ".join(dict.fromkeys(f"{g.service} {g.reason} ({g.aspect.value}): {g.error}" for g in gaps))
+        evidence = "; ".join(dict.fromkeys(f"its {g.aspect.value} could not be read ({g.service} {g.reason}: {g.error})"
+                                           for g in gaps))
         error = f"{error}; {evidence}" if error else evidence
         if all(g.reason == NOT_IN_PLAN for g in gaps):
             aspects = [a for a, _ in missing]
