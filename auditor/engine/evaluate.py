@@ -27,7 +27,7 @@ from auditor.engine.context import ContextBuilder, aspects_of, referenced_fields
 from auditor.engine.pack import PolicyPack
 from auditor.engine.policy import Policy
 from auditor.engine.profile import Profile
-from auditor.engine.unread import ASPECT_NAME, NOT_IN_PLAN_TEXT, UNREAD
+from auditor.engine.unread import ASPECT_NAME, NOT_IN_PLAN_TEXT, UNREAD, not_in_plan
 from auditor.engine.waivers import WaiverSet, usage_notices
 from auditor.errors import ConfigError
 from auditor.model.findings import Finding, Severity, Status
@@ -100,14 +100,6 @@ def _subject_facts(resource: Resource | None, gap: Mapping[str, Any] | None) -> 
         "account": g.get("account") or "", "region": g.get("region") or "", "country": "", "zone": "",
         "service": g.get("service") or "", "reason": g.get("reason") or "", "error": g.get("error") or "",
     }
-
-
-def _not_in_plan(r: Resource) -> CoverageGap:
-    """What a plan can never show: whether access logging is set outside Terraform (Azure Policy
-    diagnostic settings, an organisation trail). Its checks are "not assessable from a plan"."""
-    return CoverageGap(r.provider, "terraform", NOT_IN_PLAN, "access logging is not set in this plan and may be "
-                       "set outside Terraform", account=r.account, region=r.region, resource_id=r.id,
-                       aspect=GapAspect.LOGGING)
 
 
 class _Run:
@@ -310,7 +302,7 @@ class _Run:
         unread = self.unread.get(r.id)
         if r.change is not None and r.logging is None:  # a planned store: its logging may be set elsewhere
             unread = {**(unread or {}), GapAspect.LOGGING: [*(unread or {}).get(GapAspect.LOGGING, ()),
-                                                            _not_in_plan(r)]}
+                                                            not_in_plan(r)]}
         for policy, (status, details, error) in zip(selected, self.verdicts(r, selected), strict=True):
             if unread and status is not Status.FAIL:
                 missing = self._missing(policy, unread)

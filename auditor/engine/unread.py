@@ -6,7 +6,7 @@ aspects a plan cannot show. Every text exists in English and French.
 
 from __future__ import annotations
 
-from auditor.model.inventory import GapAspect
+from auditor.model.inventory import NOT_IN_PLAN, CoverageGap, GapAspect, Resource
 
 # What a finding says when a check is unknown because an aspect of its store was not read.
 UNREAD: dict[GapAspect, dict[str, str]] = {
@@ -60,3 +60,11 @@ NOT_IN_PLAN_TEXT = {
     "fr": "Non évaluable depuis un plan : un plan ne montre jamais ce qui est configuré hors de Terraform "
           "({what} de {name}) ; un scan de l'environnement réel tranche ce contrôle",
 }
+
+
+def not_in_plan(r: Resource) -> CoverageGap:
+    """What a plan can never show: whether access logging is set outside Terraform (Azure Policy
+    diagnostic settings, an organisation trail). Its checks are "not assessable from a plan"."""
+    return CoverageGap(r.provider, "terraform", NOT_IN_PLAN, "access logging is not set in this plan and may be "
+                       "set outside Terraform", account=r.account, region=r.region, resource_id=r.id,
+                       aspect=GapAspect.LOGGING)
