@@ -57,7 +57,8 @@ def enrich(inventory: Inventory, config: Config) -> Inventory:
     """Stage 2: places and zones, health classification, who is inside/trusted/outside."""
     located = resolve(inventory)
     classified = classify(located, config.classification)
-    return relate(classified, (*config.trusted_aws_accounts, *config.trusted_azure_tenants))
+    return relate(classified, (*config.trusted_aws_accounts, *config.trusted_azure_tenants),
+                  trusted_tenants=config.trusted_azure_tenants)
 
 
 @dataclass(frozen=True, slots=True)

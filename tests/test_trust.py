@@ -36,3 +36,27 @@ def relation_of(grant: AccessGrant, trusted: tuple[str, ...] = (PARTNER,)) -> Re
 )
 def test_relations(grant: AccessGrant, expected: Relation) -> None:
     assert relation_of(grant) == expected
+
+
+TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+
+
+@pytest.mark.parametrize("kind", [PrincipalKind.FOREIGN_GROUP, PrincipalKind.GUEST, PrincipalKind.FOREIGN_TENANT_APP,
+                                  PrincipalKind.FOREIGN_RESOURCE])
+def test_outside_by_kind_is_external_when_no_trusted_tenant_could_make_it_acceptable(kind: PrincipalKind) -> None:
+    # known facts decide: a group of another directory is outside, its tenant id is not needed
+    assert relation_of(AccessGrant("g", kind), trusted=()) == Relation.EXTERNAL
+    assert relation_of(AccessGrant("g", kind), trusted=(PARTNER,)) == Relation.EXTERNAL  # an AWS account only
+
+
+@pytest.mark.parametrize("kind", [PrincipalKind.FOREIGN_GROUP, PrincipalKind.GUEST])
+def test_outside_by_kind_is_unknown_when_it_may_be_a_trusted_tenant(kind: PrincipalKind) -> None:
+    assert relation_of(AccessGrant("g", kind), trusted=(TENANT,)) == Relation.UNKNOWN
+
+
+def test_a_known_home_tenant_decides_even_with_trusted_tenants() -> None:
+    assert relation_of(AccessGrant("g", PrincipalKind.FOREIGN_GROUP, home=TENANT), trusted=(TENANT,)) \
+        == Relation.TRUSTED
+    other = "0b1f6471-1bf0-4dda-aec3-111122223333"
+    assert relation_of(AccessGrant("g", PrincipalKind.FOREIGN_GROUP, home=other), trusted=(TENANT,)) \
+        == Relation.EXTERNAL

@@ -36,16 +36,19 @@ def location(sub: str, name: str, display: str, geography: str, physical: str, p
 
 
 # storage/resource-manager/Microsoft.Storage/stable/2023-05-01/examples/StorageAccountGetProperties.json
+# (``networkAcls.resourceAccessRules`` as in the 200 body of StorageAccountUpdate.json, same folder)
 def storage_account(sub: str, rg: str, name: str, where: str, sku: str, *, secondary: str | None = None,
                     tags: Mapping[str, str] | None = None, blob_public: bool | None = False,
                     public_network: str | None = "Enabled", cross_tenant: bool | None = False,
                     key_uri: str | None = None, default_action: str = "Allow", ip_rules: Sequence[str] = (),
-                    private_endpoints: int = 0) -> Json:
+                    private_endpoints: int = 0, resource_rules: Sequence[tuple[str, str]] = ()) -> Json:
     props: Json = {
         "creationTime": "2024-05-24T13:25:33.4863236Z", "primaryLocation": where, "provisioningState": "Succeeded",
         "primaryEndpoints": {"blob": f"https://{name}.blob.core.windows.net/",
                              "dfs": f"https://{name}.dfs.core.windows.net/"},
-        "networkAcls": {"bypass": "AzureServices", "defaultAction": default_action,
+        "networkAcls": {"resourceAccessRules": [{"tenantId": tenant, "resourceId": rid}
+                                                for tenant, rid in resource_rules],
+                        "bypass": "AzureServices", "defaultAction": default_action,
                         "ipRules": [{"value": ip, "action": "Allow"} for ip in ip_rules], "virtualNetworkRules": []},
         "encryption": {"services": {"blob": {"keyType": "Account", "enabled": True}}, "keySource": "Microsoft.Storage"},
         "statusOfPrimary": "available", "supportsHttpsTrafficOnly": True, "minimumTlsVersion": "TLS1_2",

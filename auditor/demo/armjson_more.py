@@ -40,14 +40,19 @@ def cosmos_account(sub: str, rg: str, name: str, where: str, regions: Sequence[s
 
 
 # keyvault/resource-manager/Microsoft.KeyVault/stable/2023-07-01/examples/getVault.json
+# (an access-policy entry: {"tenantId", "objectId", "permissions": {"keys", "secrets", "certificates"}}, as there)
 def key_vault(sub: str, rg: str, name: str, where: str, tenant: str, *, sku: str = "standard",
-              purge_protection: bool = True, tags: Mapping[str, str] | None = None) -> Json:
+              purge_protection: bool = True, tags: Mapping[str, str] | None = None,
+              access_policies: Sequence[tuple[str, str, Sequence[str]]] = ()) -> Json:
+    policies = [{"tenantId": who_tenant, "objectId": obj,
+                 "permissions": {"keys": list(keys), "secrets": ["get"], "certificates": ["get"]}}
+                for who_tenant, obj, keys in access_policies]
     return {"id": f"{rg_id(sub, rg)}/providers/Microsoft.KeyVault/vaults/{name}", "name": name,
             "type": "Microsoft.KeyVault/vaults", "location": where, "tags": dict(tags or {}),
-            "properties": {"sku": {"family": "A", "name": sku}, "tenantId": tenant, "accessPolicies": [],
+            "properties": {"sku": {"family": "A", "name": sku}, "tenantId": tenant, "accessPolicies": policies,
                            "enabledForDeployment": False, "enabledForDiskEncryption": False,
                            "enabledForTemplateDeployment": False, "enableSoftDelete": True,
-                           "enablePurgeProtection": purge_protection, "enableRbacAuthorization": True,
+                           "enablePurgeProtection": purge_protection, "enableRbacAuthorization": not policies,
                            "vaultUri": f"https://{name}.vault.azure.net", "provisioningState": "Succeeded",
                            "publicNetworkAccess": "Enabled"}}
 
@@ -133,12 +138,19 @@ def health_workspace(sub: str, rg: str, name: str, where: str, *, tags: Mapping[
 
 
 # healthcareapis/…/2024-03-31/examples/fhirservices/FhirServices_Get.json (location, tags and kind as in the
-# FhirService schema, which the list example omits)
+# FhirService schema, which the list example omits; ``smartIdentityProviders`` as in the 200 body of
+# FhirServices_Create.json, same folder)
 def fhir_service(workspace_id: str, name: str, where: str, tenant: str, *, export_to: str | None = None,
-                 key_uri: str | None = None, public_network: str = "Enabled") -> Json:
-    props: Json = {"authenticationConfiguration": {"authority": f"https://login.microsoftonline.com/{tenant}",
-                                                   "audience": "https://azurehealthcareapis.com",
-                                                   "smartProxyEnabled": False},
+                 key_uri: str | None = None, public_network: str = "Enabled",
+                 smart_providers: Sequence[tuple[str, str]] = ()) -> Json:
+    auth: Json = {"authority": f"https://login.microsoftonline.com/{tenant}",
+                  "audience": "https://azurehealthcareapis.com", "smartProxyEnabled": bool(smart_providers)}
+    if smart_providers:
+        auth["smartIdentityProviders"] = [
+            {"authority": authority, "applications": [{"clientId": client, "audience": client,
+                                                       "allowedDataActions": ["Read"]}]}
+            for authority, client in smart_providers]
+    props: Json = {"authenticationConfiguration": auth,
                    "corsConfiguration": {"origins": [], "headers": [], "methods": [], "allowCredentials": False},
                    "provisioningState": "Succeeded", "publicNetworkAccess": public_network}
     if export_to:

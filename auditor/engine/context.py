@@ -18,7 +18,8 @@ eu_headquartered.
 ``profile``: id, allowed_zones, allowed_countries, dpf, require_customer_keys,
 accepted_key_origins, require_eu_jurisdiction, required_qualifications.
 
-``gap`` (coverage-gap policies only): provider, account, region, service, resource_id, reason, error.
+``gap`` (coverage-gap policies only): provider, account, region, service, resource_id, reason, error,
+aspect (store, location, key, access, network, logging, classification).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from auditor.engine.profile import Profile
 from auditor.geo.catalog import locate
 from auditor.geo.jurisdiction import jurisdiction
 from auditor.geo.qualifications import COVERED, NOT_COVERED, UNDETERMINED, coverage, transfer_map
-from auditor.model.inventory import AccessGrant, CoverageGap, DataLocation, KeyRef, Relation, Resource
+from auditor.model.inventory import AccessGrant, CoverageGap, DataLocation, GapAspect, KeyRef, Relation, Resource
 
 
 def _tri(value: bool | None, yes: str, no: str) -> str:
@@ -173,6 +174,7 @@ class ContextBuilder:
             "resource_id": g.resource_id or "",
             "reason": g.reason,
             "error": g.error,
+            "aspect": g.aspect.value,
         }
 
 
@@ -217,6 +219,38 @@ FIELDS: frozenset[str] = frozenset(_BUILDERS)
 _CORE = frozenset({"region", "role", "country", "zone", "allowed", "present", "manager", "principal", "kind",
                    "relation", "home", "locations"})
 _ATTRIBUTE = re.compile(r"\.\s*(\w+)")
+
+
+# Which part of a store each ``resource`` field is read from: a coverage gap on that aspect makes
+# unknown only the policies whose condition reads one of its fields. Log destinations are copies, so
+# where the data goes also depends on the logging settings. ``attributes`` holds raw facts from any
+# read: a policy reading them depends on every aspect. Fields not listed (id, region, provider,
+# jurisdiction…) come with the store's listing and depend only on the store itself.
+_ASPECTS: dict[str, frozenset[GapAspect]] = {
+    "locations": frozenset({GapAspect.LOCATION, GapAspect.LOGGING}),
+    "copies": frozenset({GapAspect.LOCATION, GapAspect.LOGGING}),
+    "key": frozenset({GapAspect.KEY}),
+    "access": frozenset({GapAspect.ACCESS}),
+    "public": frozenset({GapAspect.ACCESS}),
+    "network": frozenset({GapAspect.NETWORK}),
+    "logging": frozenset({GapAspect.LOGGING}),
+    "tags": frozenset({GapAspect.CLASSIFICATION}),
+    "classified": frozenset({GapAspect.CLASSIFICATION}),
+    "label": frozenset({GapAspect.CLASSIFICATION}),
+    "classification_rule": frozenset({GapAspect.CLASSIFICATION}),
+    "attributes": frozenset(GapAspect),
+}
+_DIRECT = {**_ASPECTS, "locations": frozenset({GapAspect.LOCATION}), "copies": frozenset({GapAspect.LOCATION})}
+
+
+def aspects_of(fields: frozenset[str], direct: bool = False) -> frozenset[GapAspect]:
+    """The aspects of a store a policy reading ``fields`` depends on (always the store itself).
+
+    ``direct``: only the aspects the fields are (copies not through the logging settings). What a
+    plan can never show (logging set outside Terraform) touches only the checks of that aspect.
+    """
+    table = _DIRECT if direct else _ASPECTS
+    return frozenset({GapAspect.STORE}).union(*(table.get(name, frozenset()) for name in fields))
 
 
 def referenced_subfields(*sources: str) -> frozenset[str]:

@@ -4,6 +4,14 @@ For each in-scope policy on a resource: ``condition`` true -> fail; else ``unkno
 true -> unknown; else pass. An expression that errors or returns a non-boolean is
 ``unknown`` (with the error as evidence), never a pass. Coverage gaps are evaluated by the
 ``coverage-gap`` policies, so every gap becomes an ``unknown`` finding.
+
+A gap naming a store leaves one aspect of it unread (its key, access list, network rules,
+logging settings, copy destinations, tags, or the whole store): only the policies whose
+condition reads that aspect (``engine.context.aspects_of``) lose their pass, and their message
+says what was not read. A failure on the facts that were read stands: known facts decide.
+A planned store whose logging the plan does not set gets a ``not-in-plan`` gap (something a plan
+can never show: logging set outside Terraform): the checks reading it are "not assessable from a
+plan", reported, never blocking on its own (``Finding.assessable``).
 """
 
 from __future__ import annotations
@@ -15,18 +23,20 @@ from typing import Any
 
 from auditor.engine import limits
 from auditor.engine.cel import context as cel_context
-from auditor.engine.context import ContextBuilder, referenced_fields, referenced_subfields
+from auditor.engine.context import ContextBuilder, aspects_of, referenced_fields, referenced_subfields
 from auditor.engine.pack import PolicyPack
 from auditor.engine.policy import Policy
 from auditor.engine.profile import Profile
+from auditor.engine.unread import ASPECT_NAME, NOT_IN_PLAN_TEXT, UNREAD, not_in_plan
 from auditor.engine.waivers import WaiverSet, usage_notices
 from auditor.errors import ConfigError
 from auditor.model.findings import Finding, Severity, Status
-from auditor.model.inventory import CoverageGap, Inventory, Resource
+from auditor.model.inventory import NOT_IN_PLAN, CoverageGap, GapAspect, Inventory, Resource
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _MEMO_LIMIT = 200_000
 Verdicts = tuple[tuple[Status, list[Any], str | None], ...]
+
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +113,8 @@ class _Run:
         self.severity = {p.id: severity_for(p, profile) for p in active}
         self.used_waivers: set[str] = set()
         self.passed: dict[str, list[str]] = {}
-        self.unread: dict[str, str] = {}  # resource id -> what could not be read of it (from coverage gaps)
+        # resource id -> aspect -> what could not be read of it (from coverage gaps naming the store)
+        self.unread: dict[str, dict[GapAspect, list[CoverageGap]]] = {}
         self.over_limits: dict[str, str] = {}  # resource id -> which input limit it exceeds (not evaluated)
         beyond = limits.problem("profile", profile.as_context())
         if beyond:
@@ -111,19 +122,23 @@ class _Run:
                               location=profile.source or None)
 
     def note_unread(self, gaps: Iterable[CoverageGap]) -> None:
-        """A store named by a coverage gap passes nothing: its policies are at best unknown."""
+        """A store named by a coverage gap passes nothing that depends on the aspect left unread."""
         for g in gaps:
             if g.resource_id:
-                reason = f"{g.service} {g.reason}"
-                previous = self.unread.get(g.resource_id)
-                if previous is None or reason not in previous:
-                    self.unread[g.resource_id] = reason if previous is None else f"{previous}; {reason}"
+                found = self.unread.setdefault(g.resource_id, {}).setdefault(g.aspect, [])
+                if g not in found:
+                    found.append(g)
 
     def set_policies(self, resource_policies: list[Policy], gap_policies: list[Policy]) -> None:
         self.resource_policies = resource_policies
         self.gap_policies = gap_policies
         self.fields = {p.id: referenced_fields(*(e.source for e in (p.scope, p.condition, p.unknown_when, p.details)
                                                  if e is not None)) for p in resource_policies}
+        # The scope says which stores a policy applies to; what it judges is read by the other expressions.
+        judged = {p.id: referenced_fields(*(e.source for e in (p.condition, p.unknown_when, p.details)
+                                            if e is not None)) for p in resource_policies}
+        self.aspects = {pid: aspects_of(fields) for pid, fields in judged.items()}
+        self.plan_aspects = {pid: aspects_of(fields, direct=True) for pid, fields in judged.items()}
         self.scope_fields = referenced_fields(*(p.scope.source for p in resource_policies if p.scope is not None))
         self.unscoped = [p for p in resource_policies if p.scope is None]
         self._needed: dict[tuple[str, ...], frozenset[str]] = {}
@@ -143,7 +158,8 @@ class _Run:
         return hit
 
     def finding(self, policy: Policy, status: Status, details: list[Any], error: str | None,
-                resource: Resource | None = None, gap: Mapping[str, Any] | None = None) -> Finding:
+                resource: Resource | None = None, gap: Mapping[str, Any] | None = None,
+                unread: Mapping[str, str] | None = None, assessable: bool = True) -> Finding:
         facts = _subject_facts(resource, gap)
         described = [_describe(d) for d in details]
         place = next((d for d in details if isinstance(d, Mapping) and d.get("region")), None)
@@ -176,7 +192,8 @@ class _Run:
             region=region or None,
             country=country or None,
             zone=zone or None,
-            message=_fill(policy.unknown_message if status is Status.UNKNOWN and policy.unknown_message
+            message=_fill(unread if unread is not None
+                          else policy.unknown_message if status is Status.UNKNOWN and policy.unknown_message
                           else policy.message, values) if failing else {},
             remediation=dict(policy.remediation) if failing else {},
             frameworks=self.pack.framework_refs.get(policy.id, ()),
@@ -185,6 +202,7 @@ class _Run:
             location_key="; ".join(sorted(described)),
             waiver=waiver,
             baseline_severity=policy.severity if severity != policy.severity else None,
+            assessable=assessable,
         )
 
     @staticmethod
@@ -282,15 +300,56 @@ class _Run:
         if not selected:
             return out
         unread = self.unread.get(r.id)
+        if r.change is not None and r.logging is None:  # a planned store: its logging may be set elsewhere
+            unread = {**(unread or {}), GapAspect.LOGGING: [*(unread or {}).get(GapAspect.LOGGING, ()),
+                                                            not_in_plan(r)]}
         for policy, (status, details, error) in zip(selected, self.verdicts(r, selected), strict=True):
-            if status is Status.PASS and unread:
-                # part of this store could not be read: what was read passes, but that proves nothing
-                status, error = Status.UNKNOWN, f"part of this store could not be read ({unread})"
+            if unread and status is not Status.FAIL:
+                missing = self._missing(policy, unread)
+                if missing:
+                    out.append(self._unread(policy, status, details, error, r, missing))
+                    continue
             if status is Status.PASS:
                 self.passed.setdefault(policy.id, []).append(r.id)
             else:
                 out.append(self.finding(policy, status, details, error, resource=r))
         return out
+
+    def _missing(self, policy: Policy, unread: Mapping[GapAspect, list[CoverageGap]]
+                 ) -> list[tuple[GapAspect, list[CoverageGap]]]:
+        """The gaps of a store on aspects this policy reads (a plan's blind spots: directly read only)."""
+        live, plan = self.aspects[policy.id], self.plan_aspects[policy.id]
+        out = []
+        for aspect, gaps in sorted(unread.items()):
+            hit = [g for g in gaps if aspect in (plan if g.reason == NOT_IN_PLAN else live)]
+            if hit:
+                out.append((aspect, hit))
+        return out
+
+    def _unread(self, policy: Policy, status: Status, details: list[Any], error: str | None, r: Resource,
+                missing: list[tuple[GapAspect, list[CoverageGap]]]) -> Finding:
+        """A pass (or an unknown) on a store an aspect of which this policy reads was not read.
+
+        What was read passes, but that proves nothing: unknown, saying what was not read. When
+        only a plan's blind spots are missing, the check is "not assessable from a plan".
+        """
+        gaps = [g for _, found in missing for g in found]
+        evidence = "; ".join(dict.fromkeys(f"its {g.aspect.value} could not be read ({g.service} {g.reason}: {g.error})"
+                                           for g in gaps))
+        error = f"{error}; {evidence}" if error else evidence
+        if all(g.reason == NOT_IN_PLAN for g in gaps):
+            aspects = [a for a, _ in missing]
+            template = {lang: text.replace("{what}", ", ".join(ASPECT_NAME[a][lang] for a in aspects))
+                        for lang, text in NOT_IN_PLAN_TEXT.items()}
+            return self.finding(policy, Status.UNKNOWN, details, error, resource=r, unread=template,
+                                assessable=False)
+        if status is Status.UNKNOWN and policy.unknown_message:
+            return self.finding(policy, status, details, error, resource=r)  # its own reason, which is true
+        first = next(a for a, found in missing if any(g.reason != NOT_IN_PLAN for g in found))
+        why = ", ".join(dict.fromkeys(f"{g.service} {g.reason}" for _, found in missing for g in found
+                                      if g.reason != NOT_IN_PLAN))
+        template = {lang: text.replace("{why}", why) for lang, text in UNREAD[first].items()}
+        return self.finding(policy, Status.UNKNOWN, details, error, resource=r, unread=template)
 
     def gap(self, g: CoverageGap) -> list[Finding]:
         subject = self.builder.gap(g)
@@ -298,6 +357,8 @@ class _Run:
             subject = {k: v[:limits.MAX_TEXT] if isinstance(v, str) else v for k, v in subject.items()}
         ctx = cel_context({"gap": subject, "profile": self.builder.profile_context})
         out = []
+        if g.reason == NOT_IN_PLAN:
+            return []  # said on the checks that depend on it ("not assessable from a plan"), never blocking
         for policy in self.gap_policies:
             verdict = self.in_scope(policy, ctx)
             if verdict is False:

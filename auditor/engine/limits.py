@@ -54,7 +54,8 @@ PROFILE = record({
     **{name: list_of(_TEXT, MAX_PROFILE_ITEMS) for name in ("allowed_zones", "allowed_countries",
                                                             "accepted_key_origins", "required_qualifications")},
 })
-GAP = record({name: _TEXT for name in ("provider", "account", "region", "service", "resource_id", "reason", "error")})
+GAP = record({name: _TEXT for name in ("provider", "account", "region", "service", "resource_id", "reason", "error",
+                                       "aspect")})
 VARIABLES: Mapping[str, Shape] = {"resource": RESOURCE, "profile": PROFILE, "gap": GAP}
 
 

@@ -70,6 +70,7 @@ class Finding:
     waiver: WaiverRef | None = None
     baseline_severity: Severity | None = None  # set when a profile changed the severity
     subject: str = ""  # the logical identity of the resource when its id does not last (see model/identity.py)
+    assessable: bool = True  # False: unknown because a plan can never show what it depends on (never blocking)
 
     @property
     def key(self) -> str:

@@ -54,6 +54,8 @@ class PrincipalKind(StrEnum):
     SERVICE = "service"
     GUEST = "guest"
     FOREIGN_TENANT_APP = "foreign-tenant-app"
+    FOREIGN_GROUP = "foreign-group"  # a group of another directory (Azure ForeignGroup): outside by definition
+    FOREIGN_RESOURCE = "foreign-resource"  # a resource instance let in by a firewall rule (resourceAccessRules)
     UNKNOWN = "unknown"
 
 
@@ -154,6 +156,26 @@ class Resource:
     source_file: str | None = None  # for a plan: where the resource is declared ("main.tf:12")
 
 
+class GapAspect(StrEnum):
+    """Which part of a store a coverage gap left unread: only the checks that read it become unknown.
+
+    A gap without a ``resource_id`` (a whole service, region or account) has aspect ``store``.
+    """
+
+    STORE = "store"  # the store itself, or everything about it
+    LOCATION = "location"  # where its bytes are copied: replication, geo-redundancy, backups
+    KEY = "key"  # its encryption at rest: key, key manager, key region and replicas
+    ACCESS = "access"  # who can reach it: policies, ACLs, role assignments, access policies
+    NETWORK = "network"  # its network rules: public endpoint, firewall, private endpoints
+    LOGGING = "logging"  # its access-logging settings (and so where its access logs go)
+    CLASSIFICATION = "classification"  # its tags or labels (what decides whether it holds health data)
+
+
+# The reason of a gap a plan can never fill (e.g. logging configured outside Terraform): the checks
+# that depend on it are "not assessable from a plan", reported but never blocking on their own.
+NOT_IN_PLAN = "not-in-plan"
+
+
 @dataclass(frozen=True, slots=True)
 class CoverageGap:
     """Something that could not be read. Never compliant: it becomes an ``unknown`` finding."""
@@ -165,6 +187,7 @@ class CoverageGap:
     account: str | None = None
     region: str | None = None
     resource_id: str | None = None
+    aspect: GapAspect = GapAspect.STORE
 
 
 @dataclass(frozen=True, slots=True)

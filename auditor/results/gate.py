@@ -1,9 +1,15 @@
 """The verdict of a run and the gate's exit code (design §6).
 
 Exit codes: 0 nothing at or above ``fail_on``; 1 failing findings at or above it; 3 the
-assessment is incomplete (unknown findings / coverage gaps) and ``allow_unknown`` is off.
-When both 1 and 3 apply the code is 1 and the summary says the assessment is also incomplete.
-(2 — bad input — never comes from here: it is an ``AuditorError``.)
+assessment is incomplete and ``allow_unknown`` is off. When both 1 and 3 apply the code is 1 and
+the summary says the assessment is also incomplete. (2 — bad input — never comes from here: it is
+an ``AuditorError``.)
+
+An unknown is treated like a failure of the same severity: only unknowns at or above ``fail_on``
+make the run incomplete; the others are reported and counted, not blocking. A check that is "not
+assessable from a plan" (``Finding.assessable`` false) never blocks on its own. A coverage gap
+blocks through its coverage finding (COV-001, at that finding's severity); a gap no finding speaks
+for (an old findings file) blocks as before.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from auditor.model.findings import SEVERITIES, Finding, FindingsDoc, Severity, Status
+from auditor.model.inventory import NOT_IN_PLAN
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -29,7 +36,7 @@ class Verdict(StrEnum):
 @dataclass(frozen=True, slots=True)
 class GateResult:
     verdict: Verdict
-    incomplete: bool  # unknown findings or coverage gaps exist (even when the verdict is non-compliant)
+    incomplete: bool  # unknowns or gaps at or above fail_on exist (even when the verdict is non-compliant)
     exit_code: int
     failing: dict[str, int]  # severity -> count of failing (not waived) findings
     unknown: int
@@ -38,6 +45,22 @@ class GateResult:
     blocking: int  # failing findings at or above fail_on
     fail_on: Severity
     summary: str
+    below: int = 0  # unknown findings below fail_on or not assessable from a plan: reported, not blocking
+
+
+def blocking_unknowns(doc: FindingsDoc, limit: Severity) -> tuple[int, int]:
+    """(unknowns that make the run incomplete, unknowns that are reported but do not block)."""
+    blocking = below = 0
+    for f in doc.findings:
+        if f.status is not Status.UNKNOWN:
+            continue
+        if f.assessable and f.severity.at_least(limit):
+            blocking += 1
+        else:
+            below += 1
+    if not any(f.category == "coverage" for f in doc.findings):  # no finding speaks for the gaps
+        blocking += sum(1 for g in doc.coverage_gaps if g.reason != NOT_IN_PLAN)
+    return blocking, below
 
 
 def counts(findings: Iterable[Finding]) -> tuple[dict[str, int], int, int]:
@@ -66,11 +89,11 @@ def verdict(doc: FindingsDoc) -> Verdict:
     unknown or unread; else compliant. The report and the exit code follow the same rule, and a
     profile decides what blocks by the severities it gives (e.g. ``hds`` reports a US provider's
     jurisdiction as medium: listed for review, not blocking at the default ``high``)."""
-    failing, unknown, _ = counts(doc.findings)
+    failing, _, _ = counts(doc.findings)
     limit = threshold(doc)
     if any(n for sev, n in failing.items() if Severity(sev).at_least(limit)):
         return Verdict.NON_COMPLIANT
-    if unknown or doc.coverage_gaps:
+    if blocking_unknowns(doc, limit)[0]:
         return Verdict.INCOMPLETE
     return Verdict.COMPLIANT
 
@@ -78,7 +101,8 @@ def verdict(doc: FindingsDoc) -> Verdict:
 def gate(doc: FindingsDoc, fail_on: Severity, allow_unknown: bool) -> GateResult:
     failing, unknown, waived = counts(doc.findings)
     blocking = sum(n for sev, n in failing.items() if Severity(sev).at_least(fail_on))
-    incomplete = bool(unknown or doc.coverage_gaps)
+    unknown_blocking, below = blocking_unknowns(doc, fail_on)
+    incomplete = bool(unknown_blocking)
     if blocking:
         code = EXIT_FINDINGS
     elif incomplete and not allow_unknown:
@@ -90,9 +114,12 @@ def gate(doc: FindingsDoc, fail_on: Severity, allow_unknown: bool) -> GateResult
     text = f"{v.value}: " + (", ".join(parts) + " failing" if parts else "no failing finding")
     if waived:
         text += f", {waived} waived"
+    gaps = len(doc.coverage_gaps)
     if incomplete:
-        text += f"; assessment incomplete ({unknown} unknown, {len(doc.coverage_gaps)} coverage gaps)"
+        text += f"; assessment incomplete ({unknown} unknown, {gaps} coverage gaps)"
         if allow_unknown:
             text += ", allowed by --allow-unknown"
+    elif unknown or gaps:
+        text += f"; {unknown} unknown below {fail_on.value} or not assessable from a plan, reported, not blocking"
     text += f"; gate fails on {fail_on.value} and above -> exit {code}"
-    return GateResult(v, incomplete, code, failing, unknown, waived, len(doc.coverage_gaps), blocking, fail_on, text)
+    return GateResult(v, incomplete, code, failing, unknown, waived, gaps, blocking, fail_on, text, below)

@@ -88,3 +88,18 @@ def test_denied_reads_are_gaps_and_the_scan_goes_on(enforcing):
     assert found["imagerie"].network.public_endpoint is True  # the public ACL was readable
     assert [g.principal_kind for g in found["imagerie"].access] == [PrincipalKind.PUBLIC]
     assert enforcing not in repr(inventory)
+    # Only the checks that read the access list lose their pass: the region, key and logging were read.
+    from auditor.config import Config as _Config
+    from auditor.model.findings import Status
+    from auditor.model.inventory import GapAspect
+    from auditor.pipeline import assess
+
+    assert {g.aspect for g in s3_gaps} == {GapAspect.ACCESS}
+    doc = assess(inventory, _Config(profile="hds")).doc
+    dossiers = {f.policy_id: f for f in doc.findings if f.resource_id == "arn:aws:s3:::dossiers"}
+    imagerie = {f.policy_id: f for f in doc.findings if f.resource_id == "arn:aws:s3:::imagerie"}
+    assert "arn:aws:s3:::dossiers" in doc.passed["RES-001"] and "RES-001" not in dossiers
+    assert dossiers["ACC-002"].status is Status.UNKNOWN
+    assert dossiers["ACC-002"].message["en"].startswith("Who can reach dossiers could not be read in full")
+    assert imagerie["ACC-001"].status is Status.FAIL  # the readable public ACL decides
+    assert "KEY-005" not in dossiers  # no explicit default encryption: SSE-S3, encrypted

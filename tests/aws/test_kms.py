@@ -109,3 +109,4 @@ def test_scope_all_lists_every_key_not_only_those_stores_name(aws):
     everything = scan(scope="all", in_scope=lambda c: True)
     assert lonely in keys(everything)
     assert next(r for r in everything.resources if r.id == lonely).attributes["protects"] == []
+

@@ -183,3 +183,22 @@ def test_policy_parser_never_crashes_on_odd_documents(doc):
     except ValueError:
         return
     assert all(g.source == "bucket-policy" for g in grants)
+
+
+def test_object_reads_recorded_by_a_trail_count_as_access_logging(aws):
+    # No server access logs on either bucket; a trail records data events (object reads) of one of them.
+    bucket("tracee", "eu-west-3", tags=HEALTH)
+    bucket("muette", "eu-west-3", tags=HEALTH)
+    bucket("journal-trail", "eu-west-3")
+    trail = boto3.client("cloudtrail", region_name="us-east-1")
+    trail.create_trail(Name="audit-sante", S3BucketName="journal-trail", IsMultiRegionTrail=True)
+    trail.create_trail(Name="virginie", S3BucketName="journal-trail")  # single-region: not Paris's reads
+    trail.put_event_selectors(TrailName="virginie", EventSelectors=[{
+        "ReadWriteType": "All", "DataResources": [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3"]}]}])
+    trail.put_event_selectors(TrailName="audit-sante", EventSelectors=[{
+        "ReadWriteType": "All", "IncludeManagementEvents": True,
+        "DataResources": [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3:::tracee/"]}]}])
+    found = by_name(scan(regions=("eu-west-3",)))
+    assert found["tracee"].logging is True
+    assert found["tracee"].attributes["cloudtrail_data_events"] == ["audit-sante"]
+    assert found["muette"].logging is False  # server access logs off and no trail records its reads

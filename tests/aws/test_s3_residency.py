@@ -148,7 +148,11 @@ def test_encryption_keys_by_kind(aws):
         ("eu-west-3", LocationRole.PRIMARY, mrk["Arn"]), ("us-east-1", LocationRole.REPLICA, replica)]
     assert found["sse-byok"].encryption.manager is KeyManager.EXTERNAL
     assert found["sse-byok"].encryption.origin == "EXTERNAL"
-    assert found["no-default"].encryption.manager is KeyManager.NONE
+    # No explicit default encryption (moto answers 404 as S3 did before 2023): since 5 January 2023 S3
+    # applies SSE-S3 to every bucket, so the bucket is encrypted with a key AWS holds, not unencrypted.
+    assert (found["no-default"].encryption.manager, found["no-default"].encryption.origin) == (
+        KeyManager.PROVIDER, "AWS_OWNED")
+    assert found["no-default"].attributes["encryption"]["source"].startswith("S3 default")
     keys = {r.id: r for r in inventory.resources if r.kind == "key"}
     assert set(keys) == {cmk, mrk["Arn"], byok}  # customer keys become resources of their own
     assert keys[cmk].attributes["protects"] == ["arn:aws:s3:::sse-cmk"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from auditor.model.findings import Finding, FindingsDoc, Run, Severity, Status
@@ -43,3 +45,25 @@ def test_both_findings_and_gaps_say_incomplete() -> None:
     result = gate(doc(finding("critical"), gaps=2), Severity.HIGH, False)
     assert result.exit_code == 1
     assert "incomplete" in result.summary and "2 coverage gaps" in result.summary
+
+
+def test_an_unknown_blocks_like_a_failure_of_its_severity() -> None:
+    low = finding("medium", "unknown")
+    result = gate(doc(low), Severity.HIGH, False)
+    assert (result.exit_code, result.verdict) == (0, Verdict.COMPLIANT)  # reported, below --fail-on
+    assert result.unknown == 1 and result.below == 1
+    assert "1 unknown below high" in result.summary
+    assert gate(doc(low), Severity.MEDIUM, False).exit_code == 3
+
+
+def test_a_check_not_assessable_from_a_plan_never_blocks_on_its_own() -> None:
+    blind = replace(finding("critical", "unknown"), assessable=False)
+    result = gate(doc(blind), Severity.LOW, False)
+    assert (result.exit_code, result.verdict) == (0, Verdict.COMPLIANT)
+    assert "not assessable from a plan" in result.summary
+
+
+def test_a_gap_blocks_through_its_coverage_finding_severity() -> None:
+    cov = replace(finding("high", "unknown"), policy_id="COV-001", category="coverage")
+    assert gate(doc(cov, gaps=1), Severity.CRITICAL, False).exit_code == 0
+    assert gate(doc(cov, gaps=1), Severity.HIGH, False).exit_code == 3

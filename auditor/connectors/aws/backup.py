@@ -33,7 +33,7 @@ from auditor.connectors.aws import gaps, policy, regional, tagging
 from auditor.connectors.aws.context import Scan
 from auditor.connectors.aws.service import Found, KeyLookup, Link, Read, Service, listing_resource
 from auditor.connectors.aws.session import Account
-from auditor.model.inventory import AccessGrant, DataLocation, KeyManager, KeyRef, LocationRole, Resource
+from auditor.model.inventory import AccessGrant, DataLocation, GapAspect, KeyManager, KeyRef, LocationRole, Resource
 
 OPERATIONS = {
     "backup:ListBackupVaults": "backup:ListBackupVaults",
@@ -110,7 +110,7 @@ def _grants(scan: Scan, found: Found, answer: dict[str, Any] | None) -> list[Acc
                              resource_arns=(found.arn,))
     except ValueError as exc:
         scan.gap("backup", gaps.ERROR, f"backup:GetBackupVaultAccessPolicy: unreadable policy document ({exc})",
-                 account=found.account, region=found.region, resource=found.arn)
+                 account=found.account, region=found.region, resource=found.arn, aspect=GapAspect.ACCESS)
         return None
 
 

@@ -16,9 +16,9 @@ from botocore import xform_name
 from botocore.exceptions import ClientError
 
 from auditor.config import Config
-from auditor.connectors.aws import gaps
+from auditor.connectors.aws import aspects, gaps
 from auditor.connectors.aws.session import Account, Clients
-from auditor.model.inventory import CoverageGap
+from auditor.model.inventory import CoverageGap, GapAspect
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -40,9 +40,11 @@ class Scan:
     # -- gaps ---------------------------------------------------------------------------------
 
     def gap(self, service: str, reason: str, error: str, *, account: str | None = None,
-            region: str | None = None, resource: str | None = None) -> None:
+            region: str | None = None, resource: str | None = None, aspect: GapAspect | None = None) -> None:
+        """Record a gap; ``aspect`` says which part of ``resource`` was not read (default: all of it)."""
         gap = CoverageGap(provider="aws", service=service, reason=reason, error=error, account=account,
-                          region=region, resource_id=resource)
+                          region=region, resource_id=resource,
+                          aspect=aspect if aspect is not None and resource else GapAspect.STORE)
         with self._lock:
             self._gaps.append(gap)
 
@@ -50,7 +52,7 @@ class Scan:
                  resource: str | None = None) -> None:
         service = operation.partition(":")[0]
         self.gap(service, gaps.reason(exc), gaps.describe(exc, operation, self.clients.secrets()),
-                 account=account, region=region, resource=resource)
+                 account=account, region=region, resource=resource, aspect=aspects.of(operation))
 
     def gaps(self) -> tuple[CoverageGap, ...]:
         with self._lock:

@@ -16,7 +16,7 @@ from typing import Any
 from auditor.connectors.aws import gaps, policy, regional
 from auditor.connectors.aws.context import Scan
 from auditor.connectors.aws.service import Found, Read, Service, listing_resource
-from auditor.model.inventory import AccessGrant, DataLocation, LocationRole
+from auditor.model.inventory import AccessGrant, DataLocation, GapAspect, LocationRole
 
 OPERATIONS = {
     "efs:DescribeFileSystems": "elasticfilesystem:DescribeFileSystems",
@@ -97,7 +97,7 @@ def _grants(scan: Scan, found: Found, answer: dict[str, Any] | None) -> list[Acc
                              source="file-system-policy", resource_arns=(found.arn,))
     except ValueError as exc:
         scan.gap("efs", gaps.ERROR, f"efs:DescribeFileSystemPolicy: unreadable policy document ({exc})",
-                 account=found.account, region=found.region, resource=found.arn)
+                 account=found.account, region=found.region, resource=found.arn, aspect=GapAspect.ACCESS)
         return None
 
 

@@ -24,7 +24,7 @@ from typing import Any
 from auditor.connectors.aws import policy
 from auditor.connectors.aws.context import Scan
 from auditor.connectors.aws.service import Found, KeyLookup, Read, Service
-from auditor.model.inventory import AccessGrant, DataLocation, KeyManager, KeyRef, LocationRole, Resource
+from auditor.model.inventory import AccessGrant, DataLocation, GapAspect, KeyManager, KeyRef, LocationRole, Resource
 
 OPERATIONS = {
     "kms:DescribeKey": "kms:DescribeKey",
@@ -114,7 +114,7 @@ def _outside_grants(scan: Scan, account: Any, region: str, arn: str, owner: str
         grants = policy.grants(str(answer["Policy"]), service="kms", source="key-policy", resource_arns=(arn,))
     except ValueError as exc:
         scan.gap("kms", "error", f"kms:GetKeyPolicy: unreadable policy document ({exc})", account=owner,
-                 region=region, resource=arn)
+                 region=region, resource=arn, aspect=GapAspect.ACCESS)
         return (), ("kms:GetKeyPolicy",)
     outside = tuple(g for g in grants if g.home != owner)
     return outside, ("kms:GetKeyPolicy",)

@@ -22,7 +22,7 @@ from auditor.connectors.aws import gaps, policy, s3_access, s3_account, tagging
 from auditor.connectors.aws.context import Scan
 from auditor.connectors.aws.service import Found, KeyLookup, Read, Service, listing_resource
 from auditor.connectors.aws.session import Account
-from auditor.model.inventory import DataLocation, KeyManager, KeyRef, LocationRole, Network
+from auditor.model.inventory import DataLocation, GapAspect, KeyManager, KeyRef, LocationRole, Network
 
 OPERATIONS = {
     "s3:ListBuckets": "s3:ListAllMyBuckets",
@@ -135,7 +135,7 @@ def _head(scan: Scan, account: Account, name: str) -> Where:
             status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
             scan.gap("s3", gaps.ACCESS_DENIED if status == 403 else gaps.ERROR,
                      f"s3:HeadBucket {name}: its region could not be determined (HTTP {status})",
-                     account=account.id, resource=arn)
+                     account=account.id, resource=arn, aspect=GapAspect.LOCATION)
     except gaps.SDK_ERRORS as exc:
         scan.gap_from(exc, "s3:HeadBucket", account=account.id, region=account.home_region, resource=arn)
         headers = {}
@@ -162,7 +162,8 @@ def read(scan: Scan, found: Found, deep: bool) -> Read:
     encryption = get("GetBucketEncryption", "ServerSideEncryptionConfigurationNotFoundError")
     logging = get("GetBucketLogging")
     controls = s3_account.controls(scan, account)
-    evidence += ["s3control:GetPublicAccessBlock", "s3control:ListMultiRegionAccessPoints"]
+    evidence += ["s3control:GetPublicAccessBlock", "s3control:ListMultiRegionAccessPoints",
+                 "cloudtrail:DescribeTrails", "cloudtrail:GetEventSelectors"]
 
     locations, copies, rules = _replication(scan, account, found, replication)
     bucket_flags = s3_access.bpa_flags(bucket_bpa)
@@ -173,6 +174,10 @@ def read(scan: Scan, found: Found, deep: bool) -> Read:
                                   bpa)
     keyref, lookup = _encryption(found, account, encryption)
     log_on, log_attrs = _logging(scan, account, found, logging, locations)
+    if log_on is False:  # no server access logs: a trail may still record the object reads
+        trails = controls.trails_recording(found.name, found.region, account.partition)
+        log_on = None if trails is None else bool(trails)
+        log_attrs["cloudtrail_data_events"] = trails
     attributes: dict[str, Any] = {
         "depth": "deep", **found.facts, **exposure.facts, **log_attrs,
         "public_access_block": {"bucket": bucket_flags, "account": controls.bpa, "effective": bpa},
@@ -221,7 +226,7 @@ def _policy_grants(scan: Scan, found: Found, answer: dict[str, Any] | None) -> l
                              resource_arns=(found.arn,))
     except ValueError as exc:
         scan.gap("s3", gaps.ERROR, f"s3:GetBucketPolicy: unreadable policy document ({exc})",
-                 account=found.account, region=found.region, resource=found.arn)
+                 account=found.account, region=found.region, resource=found.arn, aspect=GapAspect.ACCESS)
         return None
 
 
@@ -234,6 +239,8 @@ def _encryption_facts(answer: dict[str, Any] | None) -> dict[str, Any] | None:
     if answer is None:
         return None
     default = _default_encryption(answer)
+    if not default.get("SSEAlgorithm"):
+        return {"algorithm": "AES256", "kms_key": None, "source": "S3 default (SSE-S3 since 2023-01-05)"}
     return {"algorithm": default.get("SSEAlgorithm"), "kms_key": default.get("KMSMasterKeyID")}
 
 
@@ -243,7 +250,9 @@ def _encryption(found: Found, account: Account, answer: dict[str, Any] | None) -
     default = _default_encryption(answer)
     algorithm = default.get("SSEAlgorithm")
     if not algorithm:
-        return KeyRef(KeyManager.NONE, region=found.region), None
+        # No explicit default encryption: since 5 January 2023 S3 applies SSE-S3 to every bucket
+        # (docs/provider-defaults.md), so the bucket is encrypted with a key AWS holds.
+        return KeyRef(KeyManager.PROVIDER, None, found.region, "AWS_OWNED", (DataLocation(found.region),)), None
     if algorithm == "AES256":
         return KeyRef(KeyManager.PROVIDER, None, found.region, "AWS_OWNED", (DataLocation(found.region),)), None
     key = str(default.get("KMSMasterKeyID") or "alias/aws/s3")

@@ -33,7 +33,7 @@ OPERATIONS = (
 )
 LIGHTHOUSE_API = "2022-10-01"
 _KINDS = {"user": PrincipalKind.USER, "group": PrincipalKind.GROUP, "serviceprincipal": PrincipalKind.SERVICE,
-          "foreigngroup": PrincipalKind.GROUP}
+          "foreigngroup": PrincipalKind.FOREIGN_GROUP}
 ABOVE = "above"  # assignments at the root or a management group: they apply to every resource
 _RANK = {Permission.READ: 0, Permission.WRITE: 1, Permission.ADMIN: 2}
 _KEY_ACTIONS = ("/listkeys/action", "/regeneratekey/action", "/listconnectionstrings/action",

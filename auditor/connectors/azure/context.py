@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from auditor.connectors.azure.gaps import ReadError, gap, note
 from auditor.connectors.azure.session import Session
 from auditor.geo.catalog import normalize_region, paired_region
-from auditor.model.inventory import CoverageGap, DataLocation, LocationRole, Network, Resource
+from auditor.model.inventory import CoverageGap, DataLocation, GapAspect, LocationRole, Network, Resource
 
 Mapper = Callable[[Callable[[Any], Any], Iterable[Any]], Iterator[Any]]  # map, or a pool's map
 UNKNOWN_REGION = "unknown"  # a copy exists but its region could not be read: never guessed
@@ -165,12 +165,15 @@ class Ctx:
             self.gaps.append(item)
 
     def failed(self, service: str, err: ReadError, *, account: str | None = None, region: str | None = None,
-               resource_id: str | None = None) -> None:
-        self.add_gap(gap(service, err, account=account, region=region, resource_id=resource_id))
+               resource_id: str | None = None, aspect: GapAspect = GapAspect.STORE) -> None:
+        """A failed read; ``aspect`` says which part of ``resource_id`` it left unread."""
+        self.add_gap(gap(service, err, account=account, region=region, resource_id=resource_id, aspect=aspect))
 
     def unresolved(self, service: str, reason: str, error: str, *, account: str | None = None,
-                   region: str | None = None, resource_id: str | None = None) -> None:
-        self.add_gap(note(service, reason, error, account=account, region=region, resource_id=resource_id))
+                   region: str | None = None, resource_id: str | None = None,
+                   aspect: GapAspect = GapAspect.STORE) -> None:
+        self.add_gap(note(service, reason, error, account=account, region=region, resource_id=resource_id,
+                          aspect=aspect))
 
     def json(self, fn: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
         """An SDK call's result as the REST JSON (the shape the API spec documents)."""

@@ -3,7 +3,11 @@
 ``properties.locations`` lists every region of the account (failover priority 0 is the
 primary); ``writeLocations``/``readLocations`` say which serve writes. Location names come as
 display names (``East US``) and are normalised. Periodic backups with ``Geo`` redundancy sit in
-the paired region of the primary; continuous backups stay in each region of the account.
+the paired region of the primary; continuous backups stay in each region of the account. With
+no ``backupPolicy`` the service default applies: periodic, geo-redundant backup storage. The
+account's ARM ``location`` may differ from ``locations[0]`` (after a failover, or when created
+so): the data's primary is ``locations[0]``, and the ARM location is kept as ``account_location``.
+The customer-managed key's vault access policies are access grants (:func:`keyvault.key_grants`).
 """
 
 from __future__ import annotations
@@ -39,6 +43,10 @@ def read(ctx: Ctx, row: Row) -> Resource:
     policy = props.get("backupPolicy") or {}
     kind = str(policy.get("type") or "")
     redundancy = (policy.get("periodicModeProperties") or {}).get("backupStorageRedundancy")
+    if not kind:  # not stated: the service default, periodic backups in geo-redundant storage
+        kind, redundancy = "Periodic", redundancy or "Geo"
+    elif kind.lower() == "periodic" and not redundancy:
+        redundancy = "Geo"  # backupStorageRedundancy defaults to Geo
     if kind.lower() == "periodic" and str(redundancy).lower() == "geo":
         locations.append(ctx.geo_copy(primary, LocationRole.BACKUP, "cosmos periodic backup (Geo)"))
     elif kind.lower() == "periodic":
@@ -50,11 +58,15 @@ def read(ctx: Ctx, row: Row) -> Resource:
     key_uri = props.get("keyVaultKeyUri")
     key = (keyvault.key_ref(ctx, key_uri, account=row.subscription, resource_id=row.id) if key_uri
            else KeyRef(manager=KeyManager.PROVIDER, region=primary, origin="Microsoft.DocumentDB"))
+    account_location = region(data.get("location") or row.location)
     return replace(
         base(row, SERVICE, "nosql", ctx.tenant),
         region=primary, locations=tuple(locations), network=network(props), encryption=key,
+        access=tuple(keyvault.key_grants(ctx, key_uri, account=row.subscription, resource_id=row.id)),
         evidence=("Microsoft.ResourceGraph/resources/read", OPERATIONS[0]),
         attributes={"resource_group": row.resource_group, "arm_kind": data.get("kind"),
+                    "account_location": account_location,
+                    "primary_differs_from_account_location": account_location != primary,
                     "write_regions": sorted(writes),
                     "multiple_write_locations": props.get("enableMultipleWriteLocations"),
                     "backup_policy": kind or None, "backup_storage_redundancy": redundancy,

@@ -14,7 +14,7 @@ from typing import Any
 from auditor.connectors.azure import keyvault
 from auditor.connectors.azure.context import Ctx, Row, base, network, region, subscription_of
 from auditor.connectors.azure.gaps import ReadError
-from auditor.model.inventory import DataLocation, KeyManager, KeyRef, LocationRole, Resource
+from auditor.model.inventory import DataLocation, GapAspect, KeyManager, KeyRef, LocationRole, Resource
 
 POSTGRES = "microsoft.dbforpostgresql/flexibleservers"
 MYSQL = "microsoft.dbformysql/flexibleservers"
@@ -50,7 +50,8 @@ def read(ctx: Ctx, row: Row) -> Resource:
                                           via="read-replica", target=rid, account=subscription_of(rid)))
         evidence.append(ops[1])
     except ReadError as err:
-        ctx.failed(service, err, account=row.subscription, region=primary, resource_id=row.id)
+        ctx.failed(service, err, account=row.subscription, region=primary, resource_id=row.id,
+                   aspect=GapAspect.LOCATION)
     return replace(
         base(row, service, "database", ctx.tenant), region=primary, locations=tuple(locations),
         network=network(props.get("network") or {}), encryption=_key(ctx, row, props, primary),

@@ -18,7 +18,7 @@ from typing import Any
 
 from auditor.connectors.azure.context import UNKNOWN_REGION, Ctx, Mapper, Row, subscription_of
 from auditor.connectors.azure.gaps import ReadError
-from auditor.model.inventory import DataLocation, LocationRole, Resource
+from auditor.model.inventory import DataLocation, GapAspect, LocationRole, Resource
 
 SERVICE = "Microsoft.Insights"
 TYPES: Mapping[str, str] = {}  # no resources of its own: it completes the others
@@ -40,7 +40,7 @@ def _destination(ctx: Ctx, ref: str, what: str, owner: Resource) -> DataLocation
     row = ctx.index.get(target)
     if row is None:
         ctx.unresolved(SERVICE, "not-read", f"diagnostic logs go to a {what} the credential cannot see: {target}",
-                       account=owner.account, resource_id=owner.id)
+                       account=owner.account, resource_id=owner.id, aspect=GapAspect.LOGGING)
     return DataLocation(region=row.location if row else UNKNOWN_REGION, role=LocationRole.LOG_DESTINATION,
                         via=f"diagnostic settings -> {what}", target=target, account=subscription_of(target))
 
@@ -59,7 +59,7 @@ def link(ctx: Ctx, resources: dict[str, Resource], read_row: Callable[[Row], Res
                 denied.add(resource.account)
             if first or err.reason != "access-denied":
                 ctx.failed(SERVICE, err, account=resource.account,
-                           resource_id=None if err.reason == "access-denied" else resource.id)
+                           resource_id=None if err.reason == "access-denied" else resource.id, aspect=GapAspect.LOGGING)
             return key, None
 
     for key, settings in list(pmap(fetch, [k for k, r in resources.items() if r.provider == "azure"])):

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from auditor.model.inventory import CoverageGap
+from auditor.model.inventory import CoverageGap, GapAspect
 
 PROVIDER = "azure"
 _MAX_MESSAGE = 300
@@ -75,13 +75,15 @@ def read_error(status: int, body: Any, headers: Mapping[str, str], secrets: Iter
 
 
 def gap(service: str, err: ReadError, *, account: str | None = None, region: str | None = None,
-        resource_id: str | None = None) -> CoverageGap:
+        resource_id: str | None = None, aspect: GapAspect = GapAspect.STORE) -> CoverageGap:
     return CoverageGap(provider=PROVIDER, service=service, reason=err.reason, error=err.text(),
-                       account=account, region=region, resource_id=resource_id)
+                       account=account, region=region, resource_id=resource_id,
+                       aspect=aspect if resource_id else GapAspect.STORE)
 
 
 def note(service: str, reason: str, error: str, *, account: str | None = None, region: str | None = None,
-         resource_id: str | None = None) -> CoverageGap:
+         resource_id: str | None = None, aspect: GapAspect = GapAspect.STORE) -> CoverageGap:
     """A gap that is not an HTTP failure (something could not be resolved or was not read)."""
     return CoverageGap(provider=PROVIDER, service=service, reason=reason, error=error,
-                       account=account, region=region, resource_id=resource_id)
+                       account=account, region=region, resource_id=resource_id,
+                       aspect=aspect if resource_id else GapAspect.STORE)

@@ -3,7 +3,10 @@
 Facts beyond the region: the customer-managed key, public network access, the storage account
 a FHIR service exports to (a copy of the data, read deeply too), the storage account a DICOM
 service keeps its files in, and the Entra authority a service trusts for tokens: an authority
-in another tenant lets that tenant's identities in.
+in another tenant lets that tenant's identities in. ``smartIdentityProviders`` (FHIR, API
+2023-12-01 and later) name up to two more token authorities and the applications of each that
+may read (``allowedDataActions``): each application is an access grant whose home is the
+authority's tenant (or, for a non-Entra identity provider, the authority itself).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from auditor.connectors.azure.context import UNKNOWN_REGION, Ctx, Row, base, net
 from auditor.model.inventory import (
     AccessGrant,
     DataLocation,
+    GapAspect,
     KeyManager,
     KeyRef,
     LocationRole,
@@ -64,6 +68,8 @@ def read(ctx: Ctx, row: Row) -> Resource:
         access.append(AccessGrant(principal=authority, principal_kind=PrincipalKind.ACCOUNT,
                                   permission=Permission.READ, source="token-authority", home=tenant.group(1).lower(),
                                   condition="identities this Entra tenant issues tokens to, subject to data roles"))
+    access.extend(smart_grants(ctx, auth))
+    access.extend(keyvault.key_grants(ctx, _key_uri(props), account=row.subscription, resource_id=row.id))
     for policy in props.get("accessPolicies") or ():
         access.append(AccessGrant(principal=str(policy.get("objectId")), principal_kind=PrincipalKind.UNKNOWN,
                                   permission=Permission.WRITE, source="fhir-access-policy", home=ctx.tenant))
@@ -83,16 +89,42 @@ def _storage_copy(ctx: Ctx, row: Row, ref: str, role: LocationRole, via: str) ->
     account = ctx.index.get(ref) if ref.startswith("/") else ctx.index.named(STORAGE, ref)
     if account is None:
         ctx.unresolved(SERVICE, "not-read", f"{via} storage account {ref.rsplit('/', 1)[-1]} is not visible "
-                       "to the credential", account=row.subscription, resource_id=row.id)
+                       "to the credential", account=row.subscription, resource_id=row.id, aspect=GapAspect.LOCATION)
         return DataLocation(region=UNKNOWN_REGION, role=role, via=via, target=ref)
     ctx.want(account.id)  # the copy's own replication and access matter as much as the service's
     return DataLocation(region=account.location, role=role, via=via, target=account.id,
                         account=account.subscription)
 
 
-def _key(ctx: Ctx, row: Row, props: Mapping[str, Any], home: str) -> KeyRef:
+def smart_grants(ctx: Ctx, auth: Mapping[str, Any]) -> list[AccessGrant]:
+    """The applications each SMART identity provider lets read the FHIR data."""
+    out = []
+    for provider in auth.get("smartIdentityProviders") or ():
+        authority = str(provider.get("authority") or "")
+        found = _TENANT.search(authority)
+        home = found.group(1).lower() if found else (authority.split("//", 1)[-1].split("/", 1)[0] or None)
+        inside = home is not None and home == ctx.tenant
+        for app in provider.get("applications") or ():
+            actions = [str(a) for a in app.get("allowedDataActions") or ()]
+            if not actions:
+                continue
+            out.append(AccessGrant(
+                principal=str(app.get("clientId") or "?"),
+                principal_kind=PrincipalKind.SERVICE if inside else PrincipalKind.FOREIGN_TENANT_APP,
+                permission=Permission.WRITE if any(a.lower() != "read" for a in actions) else Permission.READ,
+                source="smart-identity-provider", home=home,
+                condition=f"SMART identity provider {authority}: application allowed {', '.join(actions)}"))
+    return out
+
+
+def _key_uri(props: Mapping[str, Any]) -> str | None:
     cmk = (props.get("encryption") or {}).get("customerManagedKeyEncryption") or {}
     uri = cmk.get("keyEncryptionKeyUrl") or (props.get("cosmosDbConfiguration") or {}).get("keyVaultKeyUri")
+    return str(uri) if uri else None
+
+
+def _key(ctx: Ctx, row: Row, props: Mapping[str, Any], home: str) -> KeyRef:
+    uri = _key_uri(props)
     if uri:
         return keyvault.key_ref(ctx, uri, account=row.subscription, resource_id=row.id)
     return KeyRef(manager=KeyManager.PROVIDER, region=home, origin="Microsoft.HealthcareApis")

@@ -5,6 +5,11 @@ Managed HSM replicates only to the extra regions it lists), so a vault has a geo
 customer never chose. :func:`key_ref` turns a key URI found on a data store into a ``KeyRef``
 with the vault's own region, found in the Resource Graph inventory; a vault the credential
 cannot see gives a ``KeyRef`` without region plus a gap, never a guess.
+
+A vault that does not use Azure RBAC lists its ``accessPolicies``: each entry (tenant, object,
+permissions) with a key permission that decrypts (``decrypt``, ``unwrapKey``, ``release``,
+``all``) reads every store the vault's keys protect; :func:`key_grants` gives them as access
+grants of those stores, with the entry's tenant as home.
 """
 
 from __future__ import annotations
@@ -16,13 +21,26 @@ from typing import Any
 from azure.mgmt.keyvault import KeyVaultManagementClient
 
 from auditor.connectors.azure.context import Ctx, Row, base, host_label, network, region
-from auditor.model.inventory import DataLocation, KeyManager, KeyRef, LocationRole, Resource
+from auditor.connectors.azure.gaps import ReadError
+from auditor.model.inventory import (
+    AccessGrant,
+    DataLocation,
+    GapAspect,
+    KeyManager,
+    KeyRef,
+    LocationRole,
+    Permission,
+    PrincipalKind,
+    Resource,
+)
 
 SERVICE = "Microsoft.KeyVault"
 VAULT = "microsoft.keyvault/vaults"
 HSM = "microsoft.keyvault/managedhsms"
 TYPES: Mapping[str, str] = {VAULT: "key", HSM: "key"}
 OPERATIONS = ("Microsoft.KeyVault/vaults/read", "Microsoft.KeyVault/managedHSMs/read")
+API = "2023-07-01"
+DECRYPTING = frozenset({"decrypt", "unwrapkey", "release", "all"})  # key permissions that read what a key protects
 
 
 def read(ctx: Ctx, row: Row) -> Resource:
@@ -46,6 +64,7 @@ def read(ctx: Ctx, row: Row) -> Resource:
     sku = (data.get("sku") or props.get("sku") or {}).get("name")
     return replace(
         base(row, SERVICE, TYPES[row.type], ctx.tenant), region=home, locations=tuple(locations),
+        access=tuple(policy_grants(ctx, props, name=row.name)),
         network=network(props), evidence=("Microsoft.ResourceGraph/resources/read", op),
         attributes={"resource_group": row.resource_group, "sku": sku,
                     "hsm": row.type == HSM or str(sku).lower() == "premium",
@@ -66,10 +85,48 @@ def key_ref(ctx: Ctx, key_uri: str | None, *, account: str | None, resource_id: 
     origin = "Microsoft.KeyVault/managedHSMs" if in_hsm else "Microsoft.KeyVault/vaults"
     if vault is None:
         ctx.unresolved(SERVICE, "not-read", f"key vault {host} is not visible to the credential: "
-                       "the key's region is unknown", account=account, resource_id=resource_id)
+                       "the key's region is unknown", account=account, resource_id=resource_id, aspect=GapAspect.KEY)
         return KeyRef(manager=manager, key_id=key_uri, region=None, origin=origin)
     copies = [DataLocation(region=vault.location, role=LocationRole.PRIMARY, target=vault.id)]
     if not in_hsm:
         copies.append(ctx.geo_copy(vault.location, LocationRole.GEO_SECONDARY,
                                    "key-vault paired-region replication", vault.id))
     return KeyRef(manager=manager, key_id=key_uri, region=vault.location, origin=origin, locations=tuple(copies))
+
+
+def policy_grants(ctx: Ctx, props: Mapping[str, Any], *, name: str) -> list[AccessGrant]:
+    """The access-policy entries of a vault that can decrypt with its keys (none under Azure RBAC)."""
+    if props.get("enableRbacAuthorization") is True:
+        return []  # access policies are ignored; role assignments decide (read by ``authorization``)
+    out = []
+    for entry in props.get("accessPolicies") or ():
+        keys = [str(k) for k in (entry.get("permissions") or {}).get("keys") or ()]
+        reading = sorted(k for k in keys if k.lower() in DECRYPTING)
+        if not reading:
+            continue
+        tenant = str(entry.get("tenantId") or "").lower() or None
+        app = entry.get("applicationId")
+        out.append(AccessGrant(
+            principal=str(entry.get("objectId") or "?"),
+            principal_kind=PrincipalKind.UNKNOWN if tenant == ctx.tenant else PrincipalKind.FOREIGN_TENANT_APP
+            if app else PrincipalKind.UNKNOWN,
+            permission=Permission.READ, source="key-vault-access-policy", home=tenant,
+            condition=f"access policy of key vault {name}: keys {', '.join(reading)}"
+                      + (f" (through application {app})" if app else "")))
+    return out
+
+
+def key_grants(ctx: Ctx, key_uri: str | None, *, account: str | None, resource_id: str) -> list[AccessGrant]:
+    """Who can decrypt with the key at ``key_uri`` through its vault's access policies."""
+    if not key_uri or ".managedhsm." in key_uri.lower():
+        return []  # Managed HSM uses local RBAC only
+    vault = ctx.index.named(VAULT, host_label(key_uri))
+    if vault is None:
+        return []  # already a gap of ``key_ref``: the vault is not visible
+    try:
+        data: dict[str, Any] = ctx.memo(("kv-get", vault.id.lower()), lambda: ctx.session.get(vault.id, API))
+    except ReadError as err:
+        ctx.failed(SERVICE, err, account=account, region=vault.location, resource_id=resource_id,
+                   aspect=GapAspect.ACCESS)
+        return []
+    return policy_grants(ctx, data.get("properties") or {}, name=vault.name)

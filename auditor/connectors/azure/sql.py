@@ -21,7 +21,7 @@ from azure.mgmt.sql import SqlManagementClient
 from auditor.connectors.azure import keyvault
 from auditor.connectors.azure.context import Ctx, Index, Row, base, network, parent_id, region, subscription_of
 from auditor.connectors.azure.gaps import ReadError
-from auditor.model.inventory import DataLocation, KeyManager, KeyRef, LocationRole, Network, Resource
+from auditor.model.inventory import DataLocation, GapAspect, KeyManager, KeyRef, LocationRole, Network, Resource
 
 SERVICE = "Microsoft.Sql"
 DATABASE = "microsoft.sql/servers/databases"
@@ -110,7 +110,8 @@ def _failover_partners(ctx: Ctx, client: SqlManagementClient, row: Row, server: 
             ("sql-fg", parent_id(row.id).lower()),
             lambda: ctx.json_list(client.failover_groups.list_by_server, row.resource_group, server))
     except ReadError as err:
-        ctx.failed(SERVICE, err, account=row.subscription, region=row.location, resource_id=parent_id(row.id))
+        ctx.failed(SERVICE, err, account=row.subscription, region=row.location, resource_id=parent_id(row.id),
+                   aspect=GapAspect.LOCATION)
         return []
     evidence.append(OPERATIONS[2])
     partners = []
@@ -129,7 +130,8 @@ def _replication_links(ctx: Ctx, client: SqlManagementClient, row: Row, server: 
     try:
         links = ctx.json_list(client.replication_links.list_by_database, row.resource_group, server, row.name)
     except ReadError as err:
-        ctx.failed(SERVICE, err, account=row.subscription, region=row.location, resource_id=row.id)
+        ctx.failed(SERVICE, err, account=row.subscription, region=row.location, resource_id=row.id,
+                   aspect=GapAspect.LOCATION)
         return []
     evidence.append(OPERATIONS[3])
     return [link.get("properties") or {} for link in links]
@@ -141,7 +143,8 @@ def _tde(ctx: Ctx, client: SqlManagementClient, row: Row, server: str, evidence:
             ("sql-tde", parent_id(row.id).lower()),
             lambda: ctx.json(client.encryption_protectors.get, row.resource_group, server, "current"))
     except ReadError as err:
-        ctx.failed(SERVICE, err, account=row.subscription, region=row.location, resource_id=parent_id(row.id))
+        ctx.failed(SERVICE, err, account=row.subscription, region=row.location, resource_id=parent_id(row.id),
+                   aspect=GapAspect.KEY)
         return KeyRef(manager=KeyManager.UNKNOWN)
     evidence.append(OPERATIONS[4])
     props = data.get("properties") or {}

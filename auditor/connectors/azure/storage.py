@@ -9,7 +9,11 @@
   destination account; the destination's region and tenant come from the inventory, or from
   what ARM answers when asked for it (a foreign tenant shows in the 401 challenge).
 - **Encryption**: ``Microsoft.Storage`` keys are the provider's; ``Microsoft.Keyvault`` points at
-  a vault or Managed HSM whose region is the key's.
+  a vault or Managed HSM whose region is the key's, and the vault's access policies that can
+  decrypt with that key are access to the data (:func:`keyvault.key_grants`).
+- **Resource instance rules** (``networkAcls.resourceAccessRules``): a resource of a named tenant
+  (a Synapse or Fabric workspace…) let through the firewall; one of another tenant is an access
+  path from outside the organisation.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from auditor.connectors.azure.gaps import ReadError
 from auditor.model.inventory import (
     AccessGrant,
     DataLocation,
+    GapAspect,
     KeyManager,
     KeyRef,
     LocationRole,
@@ -62,7 +67,7 @@ def read(ctx: Ctx, row: Row) -> Resource:
             locations.append(ctx.geo_copy(primary, LocationRole.GEO_SECONDARY, f"{replication} paired region"))
     net = network(props)
     evidence = ["Microsoft.ResourceGraph/resources/read", OPERATIONS[0]]
-    access: list[AccessGrant] = []
+    access: list[AccessGrant] = resource_rules(ctx, props)
     public_blobs = props.get("allowBlobPublicAccess")
     containers: list[dict[str, Any]] = []
     if public_blobs is not False:
@@ -70,7 +75,8 @@ def read(ctx: Ctx, row: Row) -> Resource:
             containers = _public_containers(ctx, client, row)
             evidence.append(OPERATIONS[2])
         except ReadError as err:
-            ctx.failed(SERVICE, err, account=row.subscription, region=primary, resource_id=row.id)
+            ctx.failed(SERVICE, err, account=row.subscription, region=primary, resource_id=row.id,
+                       aspect=GapAspect.ACCESS)
     for container in containers:
         level = container["publicAccess"]
         access.append(AccessGrant(
@@ -79,6 +85,8 @@ def read(ctx: Ctx, row: Row) -> Resource:
             condition=f"container {container['name']} publicAccess={level}"
                       + ("" if net.public_endpoint else "; network blocks the internet"),
         ))
+    encryption = _encryption(ctx, row, props, primary)
+    access.extend(keyvault.key_grants(ctx, encryption.key_id, account=row.subscription, resource_id=row.id))
     copies, grants = _object_replication(ctx, client, row, data)
     if copies or grants:
         evidence.append(OPERATIONS[1])
@@ -87,7 +95,7 @@ def read(ctx: Ctx, row: Row) -> Resource:
     return replace(
         base(row, SERVICE, "object-store", ctx.tenant),
         region=primary, locations=tuple(locations), network=net, access=tuple(access),
-        encryption=_encryption(ctx, row, props, primary), evidence=tuple(evidence),
+        encryption=encryption, evidence=tuple(evidence),
         attributes={
             "resource_group": row.resource_group, "sku": sku, "replication": replication,
             "arm_kind": data.get("kind"), "secondary_location": props.get("secondaryLocation"),
@@ -100,6 +108,23 @@ def read(ctx: Ctx, row: Row) -> Resource:
             "public_containers": [c["name"] for c in containers],
         },
     )
+
+
+def resource_rules(ctx: Ctx, props: Mapping[str, Any]) -> list[AccessGrant]:
+    """Resource instance rules: each lets a resource of its tenant through the firewall."""
+    out = []
+    for rule in (props.get("networkAcls") or {}).get("resourceAccessRules") or ():
+        resource_id = str(rule.get("resourceId") or "")
+        tenant = str(rule.get("tenantId") or "").lower() or None
+        if not resource_id:
+            continue
+        foreign = tenant is None or tenant != ctx.tenant
+        out.append(AccessGrant(
+            principal=resource_id, principal_kind=PrincipalKind.FOREIGN_RESOURCE if foreign else PrincipalKind.SERVICE,
+            permission=Permission.READ, source="resource-access-rule", home=tenant,
+            condition=f"networkAcls.resourceAccessRules: resources {resource_id} of tenant {tenant or '?'} pass the "
+                      "firewall and read with their managed identity's roles"))
+    return out
 
 
 def _public_containers(ctx: Ctx, client: StorageManagementClient, row: Row) -> list[dict[str, Any]]:
@@ -117,7 +142,8 @@ def _object_replication(ctx: Ctx, client: StorageManagementClient, row: Row,
         policies = ctx.json_list(client.object_replication_policies.list, row.resource_group, row.name)
     except ReadError as err:
         if err.reason != "not-found":
-            ctx.failed(SERVICE, err, account=row.subscription, region=row.location, resource_id=row.id)
+            ctx.failed(SERVICE, err, account=row.subscription, region=row.location, resource_id=row.id,
+                       aspect=GapAspect.LOCATION)
         return [], []
     copies: list[DataLocation] = []
     grants: list[AccessGrant] = []
@@ -148,13 +174,13 @@ def _destination(ctx: Ctx, row: Row, ref: str) -> tuple[str, str | None, str | N
     if not ref.startswith("/"):
         ctx.unresolved(SERVICE, "not-read", f"object replication destination {ref} is not visible to the "
                        "credential (name only: another subscription or tenant)", account=row.subscription,
-                       resource_id=row.id)
+                       resource_id=row.id, aspect=GapAspect.LOCATION)
         return UNKNOWN_REGION, None, None
     try:
         found = ctx.session.get(ref, "2023-05-01")
         return region(found.get("location")), subscription_of(ref), ctx.tenant
     except ReadError as err:
-        ctx.failed(SERVICE, err, account=subscription_of(ref), resource_id=ref)
+        ctx.failed(SERVICE, err, account=subscription_of(ref), resource_id=ref, aspect=GapAspect.LOCATION)
         return UNKNOWN_REGION, subscription_of(ref), err.home_tenant
 
 

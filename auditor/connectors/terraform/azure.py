@@ -4,6 +4,13 @@ Geo-redundancy that Azure decides (GRS/GZRS storage, geo-redundant backups, GeoR
 vaults) lands in the region's pair, taken from the geography catalog; redundancy that the
 customer chooses (Cosmos DB ``geo_location``, SQL failover groups, object replication) lands
 where the plan says.
+
+Access from other tenants, where azurerm exposes it: a storage account's
+``network_rules.private_link_access`` with an ``endpoint_tenant_id`` (the provider's name for
+``networkAcls.resourceAccessRules``; also ``azurerm_storage_account_network_rules``), and the
+access policies of the Key Vault holding a store's customer-managed key (inline ``access_policy``
+blocks and ``azurerm_key_vault_access_policy``) whose ``tenant_id`` is not the vault's and whose
+``key_permissions`` decrypt. azurerm 4.x has no argument for FHIR ``smartIdentityProviders``.
 """
 
 from __future__ import annotations
@@ -55,6 +62,52 @@ def _public(change: Change) -> Network:
     return Network(public_endpoint=value if known else None)
 
 
+_DECRYPTING = frozenset({"decrypt", "unwrapkey", "release", "all"})
+
+
+def _private_link_access(change: Change, *path: str | int) -> tuple[AccessGrant, ...]:
+    """Resources of another (named) tenant let through the storage firewall."""
+    out = []
+    for i, _ in items(change.get(*path, "private_link_access")):
+        tenant = change.text(*path, "private_link_access", i, "endpoint_tenant_id")
+        resource = change.text(*path, "private_link_access", i, "endpoint_resource_id") or "?"
+        if not tenant:
+            continue  # the provider's own tenant (the default)
+        out.append(AccessGrant(resource, PrincipalKind.FOREIGN_RESOURCE, Permission.READ, "resource-access-rule",
+                               home=tenant.lower(), condition=f"network_rules.private_link_access: {resource} of "
+                               f"tenant {tenant} passes the firewall"))
+    return tuple(out)
+
+
+def _vault_policies(change: Change, *key_path: str | int) -> tuple[AccessGrant, ...]:
+    """Entries of the key's vault, of another tenant than the vault's, that can decrypt with its keys."""
+    keys = change.refs(*key_path)
+    key = change.other(keys[0]) if keys else None
+    vaults = key.refs("key_vault_id") if key is not None else []
+    vault = change.other(vaults[0]) if vaults else None
+    if vault is None:
+        return ()
+    home = (vault.text("tenant_id") or "").lower()
+    entries: list[tuple[Change, tuple[str | int, ...]]] = [
+        (vault, ("access_policy", i)) for i, _ in items(vault.get("access_policy"))]
+    for entry in change.resolver.entries.values():
+        if entry.type == "azurerm_key_vault_access_policy":
+            other = change.other(entry.address)
+            if other is not None and vault.address in other.refs("key_vault_id"):
+                entries.append((other, ()))
+    out = []
+    for owner, path in entries:
+        tenant = (owner.text(*path, "tenant_id") or "").lower()
+        permissions = [str(p) for p in owner.get(*path, "key_permissions") or ()]
+        reading = sorted(p for p in permissions if p.lower() in _DECRYPTING)
+        if not tenant or tenant == home or not reading:
+            continue
+        who = owner.text(*path, "object_id") or "?"
+        out.append(AccessGrant(who, PrincipalKind.UNKNOWN, Permission.READ, "key-vault-access-policy", home=tenant,
+                               condition=f"access policy of {vault.address}: keys {', '.join(reading)}"))
+    return tuple(out)
+
+
 def _cmk(change: Change, *path: str | int) -> KeyLink:
     key = Target(tuple(change.refs(*path)), None, "key", "keyvault", change.text(*path), create=False)
     return KeyLink(
@@ -76,6 +129,8 @@ def storage_account(change: Change) -> Iterator[Fact]:
             change, "account_replication_type", LocationRole.GEO_SECONDARY, "{value} pair", GEO_REDUNDANT_STORAGE
         ),
         key=_cmk(change, "customer_managed_key", 0, "key_vault_key_id") if has_cmk else MICROSOFT_MANAGED,
+        access=(*_private_link_access(change, "network_rules", 0),
+                *_vault_policies(change, "customer_managed_key", 0, "key_vault_key_id")),
         network=_public(change),
         identities=_identities("storage", change),
         attributes={
@@ -103,6 +158,12 @@ def storage_container(change: Change) -> Iterator[Fact]:
             return  # the account forbids public containers: the setting has no effect
     grant = AccessGrant("*", PrincipalKind.PUBLIC, Permission.READ, "container-acl", condition=f"container {access}")
     yield Attach(target, access=(grant,), evidence=(change.path("container_access_type"),))
+
+
+def storage_network_rules(change: Change) -> Iterator[Fact]:
+    grants = _private_link_access(change)
+    if grants:
+        yield Attach(_account_target(change), access=grants, evidence=(change.path("private_link_access"),))
 
 
 def storage_account_cmk(change: Change) -> Iterator[Fact]:
@@ -143,6 +204,9 @@ def cosmosdb_account(change: Change) -> Iterator[Fact]:
         else:
             replicas.append(DataLocation(region, LocationRole.REPLICA, "cosmosdb-geo-location"))
     backup = text(change.get("backup", 0, "storage_redundancy"))
+    kind = text(change.get("backup", 0, "type")) or "Periodic"
+    if backup is None and kind == "Periodic" and not change.unknown("backup"):
+        backup = "Geo"  # azurerm's (and the service's) default: periodic backups in geo-redundant storage
     if backup == "Geo":
         replicas.append(
             DataLocation(places.azure_pair(primary.value), LocationRole.BACKUP, "cosmosdb geo-redundant backup")
@@ -155,8 +219,12 @@ def cosmosdb_account(change: Change) -> Iterator[Fact]:
         region=primary,
         locations=tuple(replicas),
         key=_cmk(change, "key_vault_key_id") if change.get("key_vault_key_id") else MICROSOFT_MANAGED,
+        access=_vault_policies(change, "key_vault_key_id"),
         network=_public(change),
         identities=_identities("cosmosdb", change),
+        attributes={"account_location": change.text("location"),
+                    "primary_differs_from_account_location": bool(change.text("location"))
+                    and places.azure_location(str(change.text("location"))) != primary.value},
     )
 
 

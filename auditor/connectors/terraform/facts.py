@@ -154,8 +154,10 @@ class Change:
         return self.entry.address
 
     def new_logging(self) -> bool | None:
-        """A store this plan creates has no access logging unless a change in the same plan turns it on."""
-        return False if self.entry.action in ("create", "replace") else None
+        """Not known from a plan unless a change in the same plan turns logging on: access logging is
+        often set outside Terraform (Azure Policy diagnostic settings, an organisation CloudTrail),
+        so a plan never shows that it is off (the store gets a ``not-in-plan`` gap)."""
+        return None
 
     def account(self) -> str:
         """The account/subscription when the plan tells it, else ``planned``."""

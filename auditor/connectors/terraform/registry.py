@@ -45,6 +45,7 @@ EXTRACTORS: dict[str, Extractor] = {
     # Azure: what shapes or copies a store
     "azurerm_storage_container": azure.storage_container,
     "azurerm_storage_account_customer_managed_key": azure.storage_account_cmk,
+    "azurerm_storage_account_network_rules": azure.storage_network_rules,
     "azurerm_storage_object_replication": azure.storage_object_replication,
     "azurerm_mssql_failover_group": azure.mssql_failover_group,
     "azurerm_monitor_diagnostic_setting": azure.diagnostic_setting,
