@@ -12,8 +12,9 @@ from typing import Annotated, Any
 
 import typer
 
-from auditor import __version__, cli_evidence
-from auditor.catalog_cli import catalog_command
+from auditor import __version__
+from auditor.commands import evidence
+from auditor.commands.catalog import catalog_command
 from auditor.errors import AuditorError, ConfigError
 from auditor.safetext import for_terminal, one_line
 
@@ -31,7 +32,7 @@ app = typer.Typer(
 )
 policies_app = typer.Typer(help="List, explain, validate and test the policy pack.", no_args_is_help=True)
 app.add_typer(policies_app, name="policies")
-cli_evidence.register(app)
+evidence.register(app)
 
 ConfigOpt = Annotated[
     Path | None, typer.Option("--config", "-c", help="auditor.yaml (default: ./auditor.yaml if present).")
@@ -76,13 +77,15 @@ def _config(config: Path | None, *, profile: str | None, out: Path | None, fmt: 
     from dataclasses import replace
 
     from auditor import config as cfg
+    from auditor.model.findings import Severity
+    from auditor.model.vocab import Lang, parse
+    from auditor.render import parse_formats
     from auditor.render.dates import zone
 
-    if lang is not None and lang not in ("en", "fr"):
-        raise ConfigError(f"--lang {lang!r}: expected en or fr")
-    formats = tuple(f.strip() for f in fmt.split(",") if f.strip()) if fmt else None
     loaded = cfg.load(config).with_overrides(
-        profile=profile, out=out, formats=formats, fail_on=fail_on, lang=lang, allow_unknown=allow_unknown or None,
+        profile=profile, out=out, formats=parse_formats(fmt) if fmt else None,
+        fail_on=parse(Severity, fail_on, "--fail-on") if fail_on is not None else None,
+        lang=parse(Lang, lang, "--lang") if lang is not None else None, allow_unknown=allow_unknown or None,
         output_mode="group" if group_readable else None,
     )
     if timezone is not None:
@@ -258,7 +261,7 @@ def policies_list(
     config: ConfigOpt = None,
 ) -> None:
     """List every policy with its severity and framework references."""
-    from auditor.engine import describe
+    from auditor.commands import policies as describe
 
     typer.echo(describe.list_policies(_pack(config), framework=framework, profile=profile))
 
@@ -270,7 +273,7 @@ def policies_show(
     config: ConfigOpt = None,
 ) -> None:
     """Explain one policy (or, with --profile, what a profile allows and how it changes severities)."""
-    from auditor.engine import describe
+    from auditor.commands import policies as describe
 
     if policy_id is None and profile is None:
         raise ConfigError("give a policy id (auditor policies show RES-001) or --profile NAME")
@@ -329,7 +332,7 @@ def report(
     config: ConfigOpt = None, group_readable: GroupOpt = False,
 ) -> None:
     """Render a saved findings.json again, in any format and language. Reads no cloud."""
-    from auditor.render import report_command
+    from auditor.commands.report import report_command
 
     for path in report_command(findings, fmt, lang=lang, out=out, previous=previous, link=link, config=config,
                                timezone=timezone, group_readable=group_readable):
@@ -341,7 +344,7 @@ def regions(
     provider: Annotated[str | None, typer.Option(help="Only this provider (aws, azure, gcp, ovhcloud, …).")] = None,
 ) -> None:
     """The geography catalog as the tool sees it: region, country, legal zone."""
-    from auditor.geo.resolve import format_catalog
+    from auditor.commands.regions import format_catalog
 
     typer.echo(format_catalog(provider), nl=False)
 

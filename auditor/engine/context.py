@@ -102,7 +102,8 @@ class ContextBuilder:
         return {
             "region": loc.region,
             "role": loc.role.value,
-            "via": loc.via or "",
+            "via": str(loc.via or ""),
+            "via_detail": loc.via_detail or "",
             "target": loc.target or "",
             "account": loc.account or "",
             "provider": where,
@@ -160,7 +161,8 @@ class ContextBuilder:
     def _primary(self, r: Resource, memo: dict[str, Any]) -> dict[str, Any]:
         found = next((loc for loc in self._locations(r, memo) if loc["role"] == "primary"), None)
         return found or {"region": r.region, "country": "", "zone": "unknown", "allowed": False, "role": "primary",
-                         "via": "", "target": "", "account": "", "provider": r.provider, "place_kind": "unknown",
+                         "via": "", "via_detail": "", "target": "", "account": "", "provider": r.provider,
+                         "place_kind": "unknown",
                          "parent_country": ""}
 
     @staticmethod

@@ -69,6 +69,7 @@ from auditor.connectors.azure.guard import (
     allowed,
     origin_limited_transport,
 )
+from auditor.model.vocab import GapReason
 
 PUBLIC_ARM = "https://management.azure.com"
 PUBLIC_AUTHORITY = "login.microsoftonline.com"
@@ -78,7 +79,7 @@ MANAGED_IDENTITY_ENDPOINTS = ("IDENTITY_ENDPOINT", "MSI_ENDPOINT", "IMDS_ENDPOIN
 UNTRUSTED_LINK = "untrusted-link"  # ReadError reason: a nextLink or redirect named another origin
 MAX_RETRY_AFTER = 60.0  # seconds; longer waits are treated as "throttled" after the retries
 RETRIES = 4
-CREDENTIAL = "credential-unavailable"  # ReadError reason: no token at all (the scan cannot start)
+CREDENTIAL = GapReason.CREDENTIAL_UNAVAILABLE  # ReadError reason: no token at all (the scan cannot start)
 
 # The SDK logs failures itself (azure-identity: "get_token failed: <the server's error text>"), and with no
 # logging configured Python prints such warnings on stderr, unscrubbed, around the CLI's one-line error.
@@ -259,7 +260,7 @@ class Session:
         except ClientAuthenticationError as exc:
             raise ReadError(CREDENTIAL, None, "CredentialUnavailable", self.scrub(str(exc))) from None
         except AzureError as exc:
-            raise ReadError("error", None, type(exc).__name__, self.scrub(str(exc))) from None
+            raise ReadError(GapReason.ERROR, None, type(exc).__name__, self.scrub(str(exc))) from None
         if response.status_code >= 400:
             raise read_error(response.status_code, _json(response), _headers(response), self.secrets)
         body = _json(response)
@@ -295,7 +296,7 @@ class Session:
         except HttpResponseError as exc:
             raise self._http_error(exc) from None
         except AzureError as exc:
-            raise ReadError("error", None, type(exc).__name__, self.scrub(str(exc))) from None
+            raise ReadError(GapReason.ERROR, None, type(exc).__name__, self.scrub(str(exc))) from None
 
     def _untrusted(self, exc: UntrustedLink) -> ReadError:
         return ReadError(UNTRUSTED_LINK, None, "UntrustedLink", self.scrub(str(exc)))

@@ -33,10 +33,11 @@ from auditor.model.inventory import (
     PrincipalKind,
     Resource,
 )
+from auditor.model.vocab import GapReason, GrantSource, Kind, Via
 
 SERVICE = "Microsoft.Storage"
 ACCOUNT = "microsoft.storage/storageaccounts"
-TYPES: Mapping[str, str] = {ACCOUNT: "object-store"}
+TYPES: Mapping[str, Kind] = {ACCOUNT: Kind.OBJECT_STORE}
 OPERATIONS = (
     "Microsoft.Storage/storageAccounts/read",
     "Microsoft.Storage/storageAccounts/objectReplicationPolicies/read",
@@ -57,9 +58,11 @@ def read(ctx: Ctx, row: Row) -> Resource:
         secondary = props.get("secondaryLocation")
         if secondary:
             locations.append(DataLocation(region=region(secondary), role=LocationRole.GEO_SECONDARY,
-                                          via=f"{replication} secondaryLocation"))
+                                          via=Via.STORAGE_GEO_REPLICATION,
+                                          via_detail=f"{replication}, secondaryLocation"))
         else:
-            locations.append(ctx.geo_copy(primary, LocationRole.GEO_SECONDARY, f"{replication} paired region"))
+            locations.append(ctx.geo_copy(primary, LocationRole.GEO_SECONDARY, Via.STORAGE_GEO_REPLICATION,
+                                          detail=str(replication)))
     net = network(props)
     evidence = ["Microsoft.ResourceGraph/resources/read", OPERATIONS[0]]
     access: list[AccessGrant] = []
@@ -75,7 +78,7 @@ def read(ctx: Ctx, row: Row) -> Resource:
         level = container["publicAccess"]
         access.append(AccessGrant(
             principal="*", principal_kind=PrincipalKind.PUBLIC, permission=Permission.READ,
-            source="blob-public-access",
+            source=GrantSource.BLOB_PUBLIC_ACCESS,
             condition=f"container {container['name']} publicAccess={level}"
                       + ("" if net.public_endpoint else "; network blocks the internet"),
         ))
@@ -85,7 +88,7 @@ def read(ctx: Ctx, row: Row) -> Resource:
     locations.extend(copies)
     access.extend(grants)
     return replace(
-        base(row, SERVICE, "object-store", ctx.tenant),
+        base(row, SERVICE, Kind.OBJECT_STORE, ctx.tenant),
         region=primary, locations=tuple(locations), network=net, access=tuple(access),
         encryption=_encryption(ctx, row, props, primary), evidence=tuple(evidence),
         attributes={
@@ -127,11 +130,11 @@ def _object_replication(ctx: Ctx, client: StorageManagementClient, row: Row,
         if not destination or _same_account(destination, row) or not _same_account(source, row):
             continue  # an incoming policy: this account is the copy, not the origin
         where, account, home = _destination(ctx, row, destination)
-        copies.append(DataLocation(region=where, role=LocationRole.REPLICA, via="object-replication",
+        copies.append(DataLocation(region=where, role=LocationRole.REPLICA, via=Via.OBJECT_REPLICATION,
                                    target=destination, account=account))
         grants.append(AccessGrant(
             principal=destination, principal_kind=PrincipalKind.ACCOUNT, permission=Permission.READ,
-            source="object-replication", home=home,
+            source=GrantSource.OBJECT_REPLICATION, home=home,
             condition="whoever controls the destination account reads every replicated blob"))
     return copies, grants
 
@@ -146,7 +149,7 @@ def _destination(ctx: Ctx, row: Row, ref: str) -> tuple[str, str | None, str | N
     if known is not None:
         return known.location, known.subscription, ctx.tenant
     if not ref.startswith("/"):
-        ctx.unresolved(SERVICE, "not-read", f"object replication destination {ref} is not visible to the "
+        ctx.unresolved(SERVICE, GapReason.NOT_READ, f"object replication destination {ref} is not visible to the "
                        "credential (name only: another subscription or tenant)", account=row.subscription,
                        resource_id=row.id)
         return UNKNOWN_REGION, None, None
