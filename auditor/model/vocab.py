@@ -92,6 +92,7 @@ class GrantSource(StrEnum):
     VAULT_POLICY = "vault-policy"
     FILE_SYSTEM_POLICY = "file-system-policy"
     RESOURCE_POLICY = "resource-policy"
+    IAM = "iam"  # an identity policy of the principal
     SNAPSHOT_SHARE = "snapshot-share"
     OBJECT_REPLICATION = "object-replication"
     ROLE_ASSIGNMENT = "role-assignment"
