@@ -16,8 +16,8 @@ import pytest
 
 from auditor.errors import ConfigError, InputError
 from auditor.model import codec
-from auditor.model.findings import Finding, FindingsDoc, Severity, Status
 from auditor.model.documents import read_findings as load_findings
+from auditor.model.findings import Finding, FindingsDoc, Severity, Status
 from auditor.render import RENDERERS, RenderOptions, parse_formats, render_files, render_to
 from auditor.render.csvfmt import COLUMNS
 from auditor.render.markdown import MAX_CHARS
