@@ -111,10 +111,11 @@ def test_a_malformed_findings_file_is_one_line(tmp_path, capsys, monkeypatch):
     bad.write_text('{"run": {"profile": "hds", "started": "x", "finished": "y"}, "findings": []}', "utf-8")
     code, _, err = run(capsys, monkeypatch, "diff", str(bad), str(bad))
     assert code == 2 and "schema_version" in err and str(bad) in err
-    bad.write_text('{"run": {"tool_version": "1", "profile": "hds", "started": "x", "finished": "y", '
-                   '"policy_digest": "z"}, "findings": [{"policy_id": "RES-001", "severity": "awful"}]}', "utf-8")
+    bad.write_text('{"schema_version": 2, "run": {"tool_version": "1", "profile": "hds", "started": "x", '
+                   '"finished": "y", "policy_digest": "z"}, "resources": [], "coverage_gaps": [], '
+                   '"findings": [{"policy_id": "RES-001", "severity": "awful"}]}', "utf-8")
     code, _, err = run(capsys, monkeypatch, "diff", str(bad), str(bad))
-    assert code == 2 and "$.findings[0].resource_id" in err and str(bad) in err
+    assert code == 2 and "$.findings[0]" in err and str(bad) in err
 
 
 def test_merge_writes_records_and_gates(tmp_path, pack, capsys, monkeypatch):
