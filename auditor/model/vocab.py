@@ -30,6 +30,9 @@ class Kind(StrEnum):
     KEY = "key"
     CDN = "cdn"
     HEALTH_API = "health-api"
+    # No connector produces these yet; the shipped policies already name them (a search index, a data lake).
+    DATA_LAKE = "data-lake"
+    SEARCH = "search"
 
 
 class Via(StrEnum):
