@@ -50,7 +50,8 @@ def test_known_values_and_free_fields_pass(source: str) -> None:
 def test_policies_validate_names_the_file_and_line(tmp_path: Path) -> None:
     text = (ROOT / "policies" / "residency" / "RES-002.yaml").read_text("utf-8")
     text = text.replace("id: RES-002", "id: XRES-002", 1)
-    text = text.replace('l.role != "edge-cache" && l.zone == "unknown"', 'l.role != "edge-cashe" && l.zone == "unknown"')
+    text = text.replace('l.role != "edge-cache" && l.zone == "unknown"',
+                        'l.role != "edge-cashe" && l.zone == "unknown"')
     (tmp_path / "x.yaml").write_text(text, "utf-8")
     line = next(i for i, t in enumerate(text.splitlines(), 1) if t.startswith("unknown_when"))
     result = subprocess.run([sys.executable, "-m", "auditor", "policies", "validate", str(tmp_path)],
