@@ -118,6 +118,7 @@ class GapReason(StrEnum):
     API_UNAVAILABLE = "api-unavailable"
     UNREACHABLE = "endpoint-unreachable"
     CREDENTIAL_UNAVAILABLE = "credential-unavailable"  # no token at all: the scan cannot start
+    UNTRUSTED_LINK = "untrusted-link"  # a nextLink or redirect named another origin: the listing is incomplete
     NOT_FOUND = "not-found"
     NOT_READ = "not-read"
     MISSING_SHARD = "missing-shard"

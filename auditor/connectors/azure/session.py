@@ -76,7 +76,7 @@ PUBLIC_AUTHORITY = "login.microsoftonline.com"
 IMDS = "http://169.254.169.254"  # the managed-identity endpoint of Azure VMs
 # Variables naming another managed-identity endpoint (App Service, Arc, Cloud Shell, Service Fabric, pod identity).
 MANAGED_IDENTITY_ENDPOINTS = ("IDENTITY_ENDPOINT", "MSI_ENDPOINT", "IMDS_ENDPOINT", "AZURE_POD_IDENTITY_AUTHORITY_HOST")
-UNTRUSTED_LINK = "untrusted-link"  # ReadError reason: a nextLink or redirect named another origin
+UNTRUSTED_LINK = GapReason.UNTRUSTED_LINK  # ReadError reason: a nextLink or redirect named another origin
 MAX_RETRY_AFTER = 60.0  # seconds; longer waits are treated as "throttled" after the retries
 RETRIES = 4
 CREDENTIAL = GapReason.CREDENTIAL_UNAVAILABLE  # ReadError reason: no token at all (the scan cannot start)
@@ -277,7 +277,7 @@ class Session:
             if not link:
                 return
             if not isinstance(link, str) or link in seen:  # a server that loops or answers nonsense
-                raise ReadError("error", None, "InvalidNextLink", "the listing's next page link is invalid or "
+                raise ReadError(GapReason.ERROR, None, "InvalidNextLink", "the listing's next page link is invalid or "
                                 "repeats itself; the listing is incomplete")
             seen.add(link)
             # The origin guard refuses a link to any other scheme, host or port (UntrustedLink → gap).

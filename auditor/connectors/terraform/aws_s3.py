@@ -47,12 +47,12 @@ def bucket(change: Change) -> Iterator[Fact]:
     policy_text = change.text("policy")  # the v3-style inline ``policy`` argument
     if policy_text:
         try:
-            access += policy_grants(policy_text, "bucket-policy")
+            access += policy_grants(policy_text, GrantSource.BUCKET_POLICY)
             evidence.append(change.path("policy"))
         except PolicyUnreadable as exc:
-            yield Gap("s3", "unreadable", str(exc))
+            yield Gap("s3", GapReason.UNREADABLE, str(exc))
     elif change.unknown("policy") and change.configured("policy"):
-        yield Gap("s3", "unknown-at-plan", "the bucket policy is only known at apply time")
+        yield Gap("s3", GapReason.UNKNOWN_AT_PLAN, "the bucket policy is only known at apply time")
     yield Store(
         kind=Kind.OBJECT_STORE,
         service="s3",

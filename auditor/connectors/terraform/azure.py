@@ -227,20 +227,21 @@ def sql_database(change: Change) -> Iterator[Fact]:
     ``NonReadableSecondary``) is a geo-replica of ``source_database_id``.
     """
     yield Store(
-        kind="database",
+        kind=Kind.DATABASE,
         service="sql",
         name=change.planned_name("name"),
         logging=change.new_logging(),
         locations=(DataLocation(places.azure_pair(change.region.value), LocationRole.BACKUP,
-                                "geo-redundant backup (Azure SQL default)"),),
+                                Via.SQL_BACKUP_REDUNDANCY, via_detail="Geo (Azure SQL default)"),),
         key=MICROSOFT_MANAGED,
         identities=_identities("sql", change),
         evidence=(change.path("name"),),
     )
     if change.text("create_mode") in ("OnlineSecondary", "NonReadableSecondary"):
         yield Attach(
-            _target(change, "source_database_id", "database", "sql"),
-            locations=(DataLocation(change.region.value, LocationRole.REPLICA, "sql-geo-replication", change.address),),
+            _target(change, "source_database_id", Kind.DATABASE, "sql"),
+            locations=(DataLocation(change.region.value, LocationRole.REPLICA, Via.SQL_GEO_REPLICATION,
+                                    change.address),),
             evidence=(change.path("source_database_id"),),
         )
 
