@@ -149,6 +149,7 @@ class OutputFormat(StrEnum):
     ART30 = "art30"
     TRANSFER_MAP = "transfer-map"
     PDF = "pdf"
+    CODEQUALITY = "codequality"
 
 
 def choices(enum: type[StrEnum]) -> str:
