@@ -13,8 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from auditor import __version__
-from auditor.commands import evidence
-from auditor.commands.catalog import catalog_command
+from auditor.commands import catalog, evidence
 from auditor.errors import AuditorError, ConfigError
 from auditor.safetext import for_terminal, one_line
 
@@ -83,11 +82,9 @@ def _config(config: Path | None, *, profile: str | None, out: Path | None, fmt: 
     from auditor.render.dates import zone
 
     loaded = cfg.load(config).with_overrides(
-        profile=profile, out=out, formats=parse_formats(fmt) if fmt else None,
-        fail_on=parse(Severity, fail_on, "--fail-on") if fail_on is not None else None,
-        lang=parse(Lang, lang, "--lang") if lang is not None else None, allow_unknown=allow_unknown or None,
-        output_mode="group" if group_readable else None,
-    )
+        profile=profile, out=out, formats=parse_formats(fmt) if fmt else None, allow_unknown=allow_unknown or None,
+        fail_on=None if fail_on is None else parse(Severity, fail_on, "--fail-on"),
+        lang=None if lang is None else parse(Lang, lang, "--lang"), output_mode="group" if group_readable else None)
     if timezone is not None:
         zone(timezone)  # refused here, before anything runs
         loaded = replace(loaded, report=replace(loaded.report, timezone=timezone))
@@ -349,7 +346,7 @@ def regions(
     typer.echo(format_catalog(provider), nl=False)
 
 
-app.command("catalog")(catalog_command)
+app.command("catalog")(catalog.catalog_command)
 
 
 # provider -> "module:function" returning the least-privilege role document (JSON-ready).
