@@ -136,7 +136,7 @@ class ContextBuilder:
             "kind": grant.principal_kind.value,
             "relation": (grant.relation or Relation.UNKNOWN).value,
             "permission": grant.permission.value,
-            "source": grant.source,
+            "source": str(grant.source),
             "home": grant.home or "",
             "condition": grant.condition or "",
         })
@@ -173,7 +173,7 @@ class ContextBuilder:
             "region": g.region or "",
             "service": g.service,
             "resource_id": g.resource_id or "",
-            "reason": g.reason,
+            "reason": str(g.reason),
             "error": g.error,
         }
 
@@ -189,7 +189,7 @@ _BUILDERS: dict[str, _Builder] = {
     "account": lambda b, r, m: r.account,
     "organization": lambda b, r, m: r.organization or "",
     "service": lambda b, r, m: r.service,
-    "kind": lambda b, r, m: r.kind,
+    "kind": lambda b, r, m: str(r.kind),
     "native_type": lambda b, r, m: r.native_type,
     "name": lambda b, r, m: r.name,
     "region": lambda b, r, m: r.region,

@@ -129,7 +129,7 @@ def test_merge_writes_records_and_gates(tmp_path, pack, capsys, monkeypatch):
         write_outputs(doc, tmp_path / f"shard-{i}", ["json"], "en")
         files.append(str(tmp_path / f"shard-{i}" / "findings.json"))
     code, out, err = run(capsys, monkeypatch, "merge", *files, "--out", "merged", "--format", "json,md", "-q")
-    assert code == 1 and "critical" in out  # the gate of the merged run
+    assert code == 1 and "critical" in out, (out, err)  # the gate of the merged run
     assert (tmp_path / "merged" / "findings.json").is_file() and (tmp_path / "merged" / "summary.md").is_file()
     with history.opened(tmp_path / "audit-history.db", create=False) as store:  # recorded by default
         [record] = store.runs()
