@@ -12,9 +12,9 @@ from typing import Annotated, Any
 
 import typer
 
-from auditor import __version__, cli_evidence
-from auditor.catalog_cli import catalog_command
+from auditor import __version__
 from auditor.cli_checks import check_region
+from auditor.commands import catalog, evidence
 from auditor.errors import AuditorError, ConfigError
 from auditor.safetext import for_terminal, one_line
 
@@ -34,7 +34,7 @@ app = typer.Typer(
 policies_app = typer.Typer(help="List, explain, validate and test the policy pack.", no_args_is_help=True,
                            context_settings={"help_option_names": ["-h", "--help"]})
 app.add_typer(policies_app, name="policies")
-cli_evidence.register(app)
+evidence.register(app)
 
 from auditor.cli_options import (  # noqa: E402 - shared option types
     AllowUnknownOpt,
@@ -227,7 +227,7 @@ def policies_list(
     config: ConfigOpt = None,
 ) -> None:
     """List every policy with its severity and framework references."""
-    from auditor.engine import describe
+    from auditor.commands import policies as describe
 
     typer.echo(describe.list_policies(_pack(config), framework=framework, profile=profile))
 
@@ -240,7 +240,7 @@ def policies_show(
     config: ConfigOpt = None,
 ) -> None:
     """Explain one policy (or, with --profile, what a profile allows and how it changes severities)."""
-    from auditor.engine import describe
+    from auditor.commands import policies as describe
 
     if policy_id is None and profile is None:
         raise ConfigError("give a policy id (auditor policies show RES-001) or --profile NAME")
@@ -305,7 +305,7 @@ def report(
     config: ConfigOpt = None, group_readable: GroupOpt = False,
 ) -> None:
     """Render a saved findings.json again, in any format and language. Reads no cloud."""
-    from auditor.render import report_command
+    from auditor.commands.report import report_command
 
     for path in report_command(findings, fmt, lang=lang, out=out, previous=previous, link=link, config=config,
                                timezone=timezone, group_readable=group_readable):
@@ -318,12 +318,12 @@ def regions(
         metavar="PROVIDER", help="Only this provider (aws, azure, gcp, ovhcloud, …).")] = None,
 ) -> None:
     """The geography catalog as the tool sees it: region, country, legal zone."""
-    from auditor.geo.resolve import format_catalog
+    from auditor.commands.regions import format_catalog
 
     typer.echo(format_catalog(provider), nl=False)
 
 
-app.command("catalog")(catalog_command)
+app.command("catalog")(catalog.catalog_command)
 
 
 # provider -> "module:function" returning the least-privilege role document (JSON-ready).

@@ -14,9 +14,11 @@ from typing import Any
 
 from auditor import dsn, yamlio
 from auditor.errors import ConfigError
+from auditor.model.findings import SEVERITIES, Severity
+from auditor.model.vocab import Lang, OutputFormat
 
 DEFAULT_AWS_ROLE = "SovereignAuditorReadOnly"  # deploy/aws: the dedicated read-only member role, not an admin one
-SEVERITY_NAMES = ["critical", "high", "medium", "low", "info"]
+SEVERITY_NAMES = [s.value for s in SEVERITIES]
 _STR_LIST = {"type": "array", "items": {"type": "string", "minLength": 1}}
 
 SCHEMA: dict[str, Any] = {
@@ -26,10 +28,10 @@ SCHEMA: dict[str, Any] = {
         "profile": {"type": "string", "minLength": 1},
         "allowed_countries": {"type": "array", "items": {"type": "string", "pattern": "^[A-Z]{2}$"}},
         "dpf": {"type": "boolean", "description": "gdpr: accept US places under the EU-US Data Privacy Framework"},
-        "lang": {"enum": ["en", "fr"]},
+        "lang": {"enum": [lang.value for lang in Lang]},
         "fail_on": {"enum": SEVERITY_NAMES},
         "allow_unknown": {"type": "boolean"},
-        "formats": _STR_LIST,
+        "formats": {"type": "array", "items": {"enum": [f.value for f in OutputFormat]}},
         "out": {"type": "string"},
         "trusted": {
             "type": "object",
@@ -149,10 +151,10 @@ class Config:
     profile: str = "hds"
     allowed_countries: tuple[str, ...] = ()
     dpf: bool = False
-    lang: str = "en"
-    fail_on: str = "high"
+    lang: Lang = Lang.EN
+    fail_on: Severity = Severity.HIGH
     allow_unknown: bool = False
-    formats: tuple[str, ...] = ("json", "html")
+    formats: tuple[OutputFormat, ...] = (OutputFormat.JSON, OutputFormat.HTML)
     out: Path = Path("audit-out")
     trusted_aws_accounts: tuple[str, ...] = ()
     trusted_azure_tenants: tuple[str, ...] = ()
@@ -219,10 +221,10 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
         profile=data.get("profile", "hds"),
         allowed_countries=tuple(data.get("allowed_countries", ())),
         dpf=bool(data.get("dpf", False)),
-        lang=data.get("lang", "en"),
-        fail_on=data.get("fail_on", "high"),
+        lang=Lang(data.get("lang", "en")),
+        fail_on=Severity(data.get("fail_on", "high")),
         allow_unknown=bool(data.get("allow_unknown", False)),
-        formats=tuple(data.get("formats", ("json", "html"))),
+        formats=tuple(dict.fromkeys(OutputFormat(f) for f in data.get("formats", ("json", "html")))),
         out=rel(data.get("out")) or Path("audit-out"),
         trusted_aws_accounts=tuple(trusted.get("aws_accounts", ())),
         trusted_azure_tenants=tuple(trusted.get("azure_tenants", ())),

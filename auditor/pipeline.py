@@ -20,20 +20,22 @@ from auditor.engine.evaluate import evaluate
 from auditor.engine.pack import PolicyPack, load_pack
 from auditor.engine.waivers import WaiverSet, load_waivers
 from auditor.errors import ConfigError, ConnectorError
-from auditor.fsio import PRIVATE, Modes, check_out_folder, dump_json, modes_for, read_json, write_set
+from auditor.fsio import PRIVATE, Modes, check_out_folder, dump_json, modes_for
 from auditor.geo.resolve import resolve
-from auditor.model.codec import from_dict, to_dict
-from auditor.model.findings import FindingsDoc, Run, Severity
+from auditor.model.codec import to_dict
+from auditor.model.documents import read_findings, read_inventory
+from auditor.model.findings import FindingsDoc, Run
 from auditor.model.identity import identify
 from auditor.model.inventory import CoverageGap, Inventory, Scope
-from auditor.model.schema import validate
+from auditor.model.vocab import GapReason
 from auditor.progress import Reporter
+from auditor.render import parse_formats
 from auditor.results import baseline as baselines
 from auditor.results import history
 from auditor.results.baseline import Baseline
 from auditor.results.gate import GateResult, gate
 from auditor.results.history import RunRecord
-from auditor.results.merge import load_doc, mark_shard, merge
+from auditor.results.merge import mark_shard, merge
 from auditor.trust import relate
 
 
@@ -102,7 +104,7 @@ def select_providers(requested: str, config: Config) -> Selection:
     return Selection(tuple(chosen), tuple(skipped))
 
 
-UNREACHABLE = "provider-unreachable"  # CoverageGap reason: a whole provider could not be read
+UNREACHABLE = GapReason.PROVIDER_UNREACHABLE  # a whole provider could not be read
 
 
 def collect(config: Config, providers: Sequence[str], reporter: Reporter) -> Inventory:
@@ -198,21 +200,7 @@ def assess(inventory: Inventory, config: Config, *, started: str | None = None, 
 
 
 def load_inventory(path: Path) -> Inventory:
-    data = read_json(path)
-    validate("inventory", data, str(path))
-    return from_dict(Inventory, data, "$")
-
-
-def check_formats(formats: Sequence[str]) -> None:
-    from auditor.render import RENDERERS
-
-    unknown = [f for f in formats if f not in RENDERERS]
-    if unknown:
-        raise ConfigError(f"unknown format {unknown[0]!r} (known: {', '.join(sorted(RENDERERS))})")
-    for f in formats:
-        reason = RENDERERS[f].unavailable()
-        if reason:
-            raise ConfigError(reason)
+    return read_inventory(path)
 
 
 # auditor sign's manifest and signature (results/signature.py, not imported here: it loads cryptography):
@@ -229,28 +217,15 @@ def write_outputs(doc: FindingsDoc, out: Path, formats: Sequence[str], lang: str
 
     ``previous`` (the last run) and ``trend`` (past runs, oldest first) feed "since last run" and the sparkline.
     """
-    from auditor.render import RENDERERS, RenderOptions, TrendPoint
+    from auditor.render import RENDERERS, RenderOptions, TrendPoint, with_report, write_reports
 
-    check_formats(formats)
-    findings_json = str(RENDERERS["json"].render(doc, RenderOptions(lang=lang)))
-    digest = hashlib.sha256(findings_json.encode("utf-8")).hexdigest()
-    from auditor.render import with_report
-
-    options = with_report(RenderOptions(lang=lang, findings_sha256=digest, generated_at=doc.run.finished,
-                                        previous=previous,
+    options = with_report(RenderOptions(lang=lang, generated_at=doc.run.finished, previous=previous,
                                         trend=tuple(TrendPoint(r.started, r.failing, r.unknown) for r in trend),
                                         baseline=baseline),
                           report or ReportInfo(), dpf=dpf)
-    files: dict[str, str | bytes] = {}
-    if inventory is not None:
-        files["inventory.json"] = dump_json(to_dict(inventory))
-    files[RENDERERS["json"].filename] = findings_json
-    for fmt in formats:
-        if fmt != "json":
-            renderer = RENDERERS[fmt]
-            files[renderer.filename] = renderer.render(doc, options)
+    extra = {"inventory.json": dump_json(to_dict(inventory))} if inventory is not None else None
     owned = {r.filename for r in RENDERERS.values()} | {"inventory.json", *SIGNED_EVIDENCE}
-    return write_set(out, files, modes, owned)
+    return write_reports(doc, ("json", *formats), out, options, extra=extra, modes=modes, owned=owned)
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,13 +233,6 @@ class Outcome:
     assessment: Assessment
     gate: GateResult
     files: tuple[Path, ...]
-
-
-def _severity(name: str) -> Severity:
-    try:
-        return Severity(name)
-    except ValueError:
-        raise ConfigError(f"--fail-on {name!r} is not a severity (critical, high, medium, low, info)") from None
 
 
 def audit(config: Config, source: Callable[[Config], Inventory], *, write_inventory: bool = True,
@@ -275,10 +243,10 @@ def audit(config: Config, source: Callable[[Config], Inventory], *, write_invent
     """
     started = now()
     accepted = baselines.load(baseline_path) if baseline_path is not None else None
-    fail_on = _severity(config.fail_on)
+    fail_on = config.fail_on
     pack = load_pack(config.policy_dirs)
     pack.profile(config.profile)  # fail fast on a bad profile, format or waivers file, before a long scan
-    check_formats(config.formats)
+    parse_formats(config.formats, "formats")
     waivers = load_waivers(config.waivers, dt.date.today(), config.waiver_max_days, [p.id for p in pack.policies])
     modes = modes_for(config.output_mode)
     check_out_folder(config.out, modes)  # a file, a read-only or unwritable folder: one line, before the scan
@@ -319,12 +287,12 @@ def publish(doc: FindingsDoc, config: Config, inventory: Inventory | None = None
 
 def merge_runs(paths: Sequence[Path], config: Config, expect: int | None = None) -> tuple[Outcome, tuple[str, ...]]:
     """``auditor merge``: shard results -> one run, written, recorded and gated like a scan; plus the notices."""
-    fail_on = _severity(config.fail_on)
+    fail_on = config.fail_on
     if expect is not None and expect < 1:
         raise ConfigError(f"--expect {expect}: expected the number of shards (1 or more)")
-    check_formats(config.formats)
+    parse_formats(config.formats, "formats")
     check_out_folder(config.out, modes_for(config.output_mode))
-    merged = merge([(str(p), load_doc(p)) for p in paths], expect)
+    merged = merge([(str(p), read_findings(p)) for p in paths], expect)
     doc = merged.doc
     files = publish(doc, replace(config, shard=None))
     assessment = Assessment(Inventory(resources=doc.resources, coverage_gaps=doc.coverage_gaps), doc)

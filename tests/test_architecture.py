@@ -19,7 +19,7 @@ STAGE = {
     "engine": 3,
     "results": 4,
     "render": 5,
-    "pipeline": 9, "cli": 9, "cli_evidence": 9, "catalog_cli": 9, "cli_checks": 9, "cli_options": 9, "console": 9,
+    "pipeline": 9, "cli": 9, "commands": 9, "cli_checks": 9, "cli_options": 9, "console": 9,
     "demo": 9, "__main__": 9, "__init__": 0,
 }
 # Deliberate exceptions, each with its reason.

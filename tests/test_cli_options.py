@@ -12,7 +12,7 @@ import pytest
 @pytest.mark.parametrize(
     ("args", "what"),
     [
-        (["demo", "--offline", "--format", "html,docx"], "unknown format 'docx'"),
+        (["demo", "--offline", "--format", "html,docx"], "--format 'docx'"),
         (["demo", "--offline", "--lang", "de"], "--lang"),
         (["demo", "--offline", "--fail-on", "extreme"], "--fail-on"),
         (["demo", "--offline", "--profile", "nope"], "unknown profile"),

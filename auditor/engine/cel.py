@@ -15,7 +15,7 @@ from typing import Any
 
 import cel
 
-from auditor.engine import limits
+from auditor.engine import limits, vocabulary
 from auditor.engine.celcost import CostError, estimate
 from auditor.engine.celparse import CelSyntaxError, parse
 from auditor.engine.shape import Shape
@@ -58,6 +58,7 @@ def compile_expression(source: str, location: str, what: str, *, budget: int | N
             f"{what}: may cost up to {cost:,} units per evaluation on the largest inputs the engine accepts "
             f"({limits.describe()}), more than the budget of {budget:,}: loop over fewer or smaller lists, "
             f"or do not nest comprehensions", location=location)
+    vocabulary.check(source, location, what)
     return Expression(source, program, cost)
 
 

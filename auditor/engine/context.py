@@ -103,7 +103,8 @@ class ContextBuilder:
         return {
             "region": loc.region,
             "role": loc.role.value,
-            "via": loc.via or "",
+            "via": str(loc.via or ""),
+            "via_detail": loc.via_detail or "",
             "target": loc.target or "",
             "account": loc.account or "",
             "provider": where,
@@ -136,7 +137,7 @@ class ContextBuilder:
             "kind": grant.principal_kind.value,
             "relation": (grant.relation or Relation.UNKNOWN).value,
             "permission": grant.permission.value,
-            "source": grant.source,
+            "source": str(grant.source),
             "home": grant.home or "",
             "condition": grant.condition or "",
         })
@@ -161,7 +162,8 @@ class ContextBuilder:
     def _primary(self, r: Resource, memo: dict[str, Any]) -> dict[str, Any]:
         found = next((loc for loc in self._locations(r, memo) if loc["role"] == "primary"), None)
         return found or {"region": r.region, "country": "", "zone": "unknown", "allowed": False, "role": "primary",
-                         "via": "", "target": "", "account": "", "provider": r.provider, "place_kind": "unknown",
+                         "via": "", "via_detail": "", "target": "", "account": "", "provider": r.provider,
+                         "place_kind": "unknown",
                          "parent_country": ""}
 
     @staticmethod
@@ -172,7 +174,7 @@ class ContextBuilder:
             "region": g.region or "",
             "service": g.service,
             "resource_id": g.resource_id or "",
-            "reason": g.reason,
+            "reason": str(g.reason),
             "error": g.error,
             "aspect": g.aspect.value,
         }
@@ -189,7 +191,7 @@ _BUILDERS: dict[str, _Builder] = {
     "account": lambda b, r, m: r.account,
     "organization": lambda b, r, m: r.organization or "",
     "service": lambda b, r, m: r.service,
-    "kind": lambda b, r, m: r.kind,
+    "kind": lambda b, r, m: str(r.kind),
     "native_type": lambda b, r, m: r.native_type,
     "name": lambda b, r, m: r.name,
     "region": lambda b, r, m: r.region,

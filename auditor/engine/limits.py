@@ -25,8 +25,8 @@ MAX_PROFILE_ITEMS = 256  # items of each list of a profile
 MAX_CATALOG_ITEMS = 64  # exposure and qualifications of a place (from the shipped catalog)
 
 _TEXT = text(MAX_TEXT)
-_LOCATION = record({name: _TEXT for name in ("region", "role", "via", "target", "account", "provider", "country",
-                                             "zone", "place_kind", "parent_country")} | {"allowed": SCALAR})
+_LOCATION = record({name: _TEXT for name in ("region", "role", "via", "via_detail", "target", "account", "provider",
+                                             "country", "zone", "place_kind", "parent_country")} | {"allowed": SCALAR})
 _LOCATIONS = list_of(_LOCATION, MAX_LOCATIONS)
 _KEY = record({"present": SCALAR, "allowed": SCALAR, "locations": _LOCATIONS}
               | {name: _TEXT for name in ("manager", "key_id", "region", "origin", "country", "zone")})

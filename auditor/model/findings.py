@@ -8,7 +8,8 @@ from enum import StrEnum
 
 from auditor.model.inventory import CoverageGap, Resource
 
-FINDINGS_SCHEMA_VERSION = 1
+# 2: the inventory's closed sets (see INVENTORY_SCHEMA_VERSION) and ``Run.fail_on`` a severity.
+FINDINGS_SCHEMA_VERSION = 2
 
 
 class Severity(StrEnum):
@@ -92,7 +93,7 @@ class Run:
     accounts: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
     source: str = "unknown"
-    fail_on: str = "high"
+    fail_on: Severity = Severity.HIGH
     allowed_zones: tuple[str, ...] = ()
     allowed_countries: tuple[str, ...] = ()
     notices: tuple[str, ...] = ()  # expired/stale/malformed waivers, profile severity changes…

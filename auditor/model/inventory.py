@@ -12,7 +12,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-INVENTORY_SCHEMA_VERSION = 1
+from auditor.model.vocab import GapReason, GrantSource, Kind, Via
+
+# 2: ``via`` is a mechanism from a closed set, its particulars in ``via_detail``; kind, grant source and
+# gap reason are closed sets too. Version 1 files are still read (``auditor.model.legacy``).
+INVENTORY_SCHEMA_VERSION = 2
 
 
 class Zone(StrEnum):
@@ -81,12 +85,13 @@ class DataLocation:
 
     region: str
     role: LocationRole = LocationRole.PRIMARY
-    via: str | None = None  # the mechanism: "s3-replication", "GRS pair", "backup-copy-action"
+    via: Via | None = None  # the mechanism: s3-replication, storage-geo-replication, backup-copy-action…
     target: str | None = None  # the resource holding the copy (ARN, resource id), when known
     account: str | None = None  # the account/subscription holding the copy, when known
     provider: str | None = None  # when the copy lives with another provider than the resource
     country: str | None = None  # resolved in stage 2
     zone: Zone | None = None  # resolved in stage 2
+    via_detail: str | None = None  # the mechanism's particulars: "RA-GRS, secondaryLocation", a group name
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +114,7 @@ class AccessGrant:
     principal: str
     principal_kind: PrincipalKind
     permission: Permission = Permission.READ
-    source: str = "unknown"  # bucket-policy, acl, key-policy, role-assignment, snapshot-share, lighthouse…
+    source: GrantSource = GrantSource.UNKNOWN
     home: str | None = None  # the principal's account or tenant id, when known
     condition: str | None = None  # what narrows it, e.g. "aws:PrincipalOrgID=o-abc"
     relation: Relation | None = None  # resolved in stage 2
@@ -138,7 +143,7 @@ class Resource:
     provider: str
     account: str
     service: str
-    kind: str
+    kind: Kind
     native_type: str
     name: str
     region: str
@@ -173,7 +178,7 @@ class GapAspect(StrEnum):
 
 # The reason of a gap a plan can never fill (e.g. logging configured outside Terraform): the checks
 # that depend on it are "not assessable from a plan", reported but never blocking on their own.
-NOT_IN_PLAN = "not-in-plan"
+NOT_IN_PLAN = GapReason.NOT_IN_PLAN
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +187,7 @@ class CoverageGap:
 
     provider: str
     service: str
-    reason: str  # access-denied, region-disabled, throttled, unassumable-role, api-unavailable, error
+    reason: GapReason
     error: str
     account: str | None = None
     region: str | None = None

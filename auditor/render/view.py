@@ -61,6 +61,7 @@ class LocationView:
     target: str
     account: str
     outside: bool
+    via_detail: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,7 +204,8 @@ def _location(loc: DataLocation, run: Run, lang: str) -> LocationView:
     zone = loc.zone.value if loc.zone else "unknown"
     country = loc.country or ""
     return LocationView(loc.role.value, loc.region, country, geomap.country_name(country, lang), zone,
-                        loc.via or "", loc.target or "", loc.account or "", is_outside(zone, country, run))
+                        loc.via or "", loc.target or "", loc.account or "", is_outside(zone, country, run),
+                        loc.via_detail or "")
 
 
 def _key(key: KeyRef, run: Run, lang: str) -> KeyView:

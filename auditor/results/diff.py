@@ -16,12 +16,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
 
-from auditor.errors import InputError
-from auditor.fsio import read_json
-from auditor.model.codec import from_dict
-from auditor.model.findings import Finding, FindingsDoc, Run, Severity, Status, WaiverRef
+from auditor.model.documents import read_findings_for_comparison
+from auditor.model.findings import Finding, FindingsDoc, Run, Severity, Status
 from auditor.model.inventory import CoverageGap
 
 OPEN = (Status.FAIL, Status.UNKNOWN)
@@ -172,74 +169,6 @@ def escalations(d: Diff, fail_on: Severity) -> tuple[Finding, ...]:
 # -- findings.json, read for comparison -------------------------------------------------------------
 
 def load_file(path: Path) -> Snapshot:
-    """A ``findings.json`` as a :class:`Snapshot`, read only as far as a comparison needs.
-
-    (A full decode validates every resource; for two large runs that alone would take seconds.)
-    """
-    data = read_json(path)
-    if not (isinstance(data, dict) and isinstance(data.get("findings"), list) and isinstance(data.get("run"), dict)):
-        raise InputError("not a findings.json (expected an object with 'run' and 'findings')", location=str(path))
-    where = str(path)
-    run = _decode(Run, data["run"], where, "$.run")
-    findings = tuple(_finding(item, where, f"$.findings[{i}]") for i, item in enumerate(data["findings"]))
-    gaps_data = data.get("coverage_gaps", [])
-    if not isinstance(gaps_data, list):
-        _bad(where, "$.coverage_gaps", "a list")
-    gaps = tuple(_decode(CoverageGap, g, where, f"$.coverage_gaps[{i}]") for i, g in enumerate(gaps_data))
-    resources = data.get("resources")
-    ids = (frozenset(str(r.get("id")) for r in resources if isinstance(r, dict))
-           if isinstance(resources, list) else None)
-    return Snapshot(label=where, run=run, findings=findings, gaps=gaps, resources=ids)
-
-
-def _decode(cls: type[Any], value: Any, where: str, path: str) -> Any:
-    try:
-        return from_dict(cls, value, path)
-    except InputError as exc:
-        raise InputError(exc.message, location=where) from None
-
-
-def _bad(where: str, path: str, expected: str) -> Any:
-    raise InputError(f"{path}: expected {expected}", location=where)
-
-
-def _texts(value: Any, where: str, path: str) -> Mapping[str, str]:
-    if value is None:
-        return {}
-    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-        _bad(where, path, "an object of texts by language")
-    return dict(value)
-
-
-def _opt(value: Any, where: str, path: str) -> str | None:
-    if value is None or isinstance(value, str):
-        return value
-    _bad(where, path, "a string or null")
-    return None
-
-
-def _finding(item: Any, where: str, path: str) -> Finding:
-    if not isinstance(item, dict):
-        _bad(where, path, "an object")
-    for name in ("policy_id", "resource_id", "severity", "status"):
-        if not isinstance(item.get(name), str):
-            _bad(where, f"{path}.{name}", "a string")
-    try:
-        severity, status = Severity(item["severity"]), Status(item["status"])
-    except ValueError:
-        _bad(where, f"{path}.severity", "a known severity and status")
-    waiver = item.get("waiver")
-    return Finding(
-        policy_id=item["policy_id"], title=_texts(item.get("title"), where, f"{path}.title"),
-        severity=severity, status=status, resource_id=item["resource_id"],
-        provider=_opt(item.get("provider"), where, f"{path}.provider") or "",
-        account=_opt(item.get("account"), where, f"{path}.account"),
-        region=_opt(item.get("region"), where, f"{path}.region"),
-        country=_opt(item.get("country"), where, f"{path}.country"),
-        zone=_opt(item.get("zone"), where, f"{path}.zone"),
-        message=_texts(item.get("message"), where, f"{path}.message"),
-        category=_opt(item.get("category"), where, f"{path}.category") or "residency",
-        location_key=_opt(item.get("location_key"), where, f"{path}.location_key") or "",
-        subject=_opt(item.get("subject"), where, f"{path}.subject") or "",
-        waiver=None if waiver is None else _decode(WaiverRef, waiver, where, f"{path}.waiver"),
-    )
+    """A ``findings.json`` as a :class:`Snapshot`, read only as far as a comparison needs (not its resources)."""
+    doc, ids = read_findings_for_comparison(path)
+    return Snapshot(label=str(path), run=doc.run, findings=doc.findings, gaps=doc.coverage_gaps, resources=ids)

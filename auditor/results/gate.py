@@ -109,7 +109,7 @@ def gate(doc: FindingsDoc, fail_on: Severity, allow_unknown: bool) -> GateResult
         code = EXIT_INCOMPLETE
     else:
         code = EXIT_OK
-    v = verdict(replace(doc, run=replace(doc.run, fail_on=fail_on.value)))
+    v = verdict(replace(doc, run=replace(doc.run, fail_on=fail_on)))
     parts = [f"{n} {sev}" for sev, n in failing.items() if n]
     text = f"{v.value}: " + (", ".join(parts) + " failing" if parts else "no failing finding")
     if waived:

@@ -13,14 +13,11 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 from auditor.errors import InputError
-from auditor.fsio import read_json
-from auditor.model.codec import from_dict
 from auditor.model.findings import Control, Finding, FindingsDoc, Run, Status
 from auditor.model.inventory import CoverageGap, Resource
-from auditor.model.schema import validate
+from auditor.model.vocab import GapReason
 
 _SHARD = re.compile(r"^shard (\d+)/(\d+): ")
 _STATUS_WEIGHT = {Status.FAIL: 3, Status.UNKNOWN: 2, Status.WAIVED: 1, Status.PASS: 0}
@@ -46,13 +43,6 @@ def shard_of(run: Run) -> tuple[int, int] | None:
         if found:
             return int(found.group(1)), int(found.group(2))
     return None
-
-
-def load_doc(path: Path) -> FindingsDoc:
-    """A whole ``findings.json``, validated against the published schema."""
-    data = read_json(path)
-    validate("findings", data, str(path))
-    return from_dict(FindingsDoc, data, "$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +128,7 @@ def _missing_shards(parts: Sequence[tuple[str, FindingsDoc]], expect: int | None
         missing = list(range(len(parts) + 1, total + 1))
     for index in missing:
         notices.append(f"shard {index}/{total} is missing: its accounts and subscriptions were not audited")
-    return tuple(CoverageGap(provider=providers, service="shard", reason="missing-shard",
+    return tuple(CoverageGap(provider=providers, service="shard", reason=GapReason.MISSING_SHARD,
                              error=f"shard {index}/{total} result not merged") for index in missing)
 
 

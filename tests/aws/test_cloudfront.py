@@ -39,8 +39,8 @@ def test_origin_buckets_get_a_global_edge_cache_location(aws):
     inventory = scan(regions=("eu-west-3",))
     found = by_name(inventory)
 
-    assert [(loc.role, loc.region, loc.via, loc.target) for loc in found["pacs"].locations[1:]] == [
-        (LocationRole.EDGE_CACHE, "global", "cloudfront PriceClass_100, viewers whitelist DE,FR", viewer)]
+    assert [(loc.role, loc.region, loc.via, loc.via_detail, loc.target) for loc in found["pacs"].locations[1:]] == [
+        (LocationRole.EDGE_CACHE, "global", "cloudfront", "PriceClass_100, viewers whitelist DE,FR", viewer)]
     assert found["pacs"].attributes["edge_caches"] == [viewer]
     assert [(loc.role, loc.region, loc.target) for loc in found["site"].locations[1:]] == [
         (LocationRole.EDGE_CACHE, "global", website)]

@@ -46,7 +46,7 @@ def test_cosmos_read_region_in_eastus_is_a_replica(estate: Estate) -> None:
 def test_sql_failover_group_to_a_us_region_and_geo_backups(estate: Estate) -> None:
     db = by_name(estate[1], "pmsi")
     replicas = [loc for loc in db.locations if loc.role is LocationRole.REPLICA]
-    assert [(r.region, r.via) for r in replicas] == [("westus", "sql-failover-group fg-pmsi")]
+    assert [(r.region, r.via, r.via_detail) for r in replicas] == [("westus", "sql-failover-group", "fg-pmsi")]
     assert replicas[0].target and replicas[0].target.endswith("/servers/sql-loire-us")
     assert ("backup", "francesouth") in places(estate[1], "pmsi")
     assert db.tags == est.HEALTH  # inherited from the server: the database is in scope because of it
@@ -102,13 +102,13 @@ def test_denied_subscription_is_a_gap_not_an_empty_subscription(estate: Estate) 
 
 def test_front_door_in_front_of_a_health_account_is_a_global_edge_cache(estate: Estate) -> None:
     edge = [loc for loc in by_name(estate[1], "stimagerieloire").locations if loc.role is LocationRole.EDGE_CACHE]
-    assert [(e.region, e.via) for e in edge] == [("global", "front-door afd-portail-patients")]
+    assert [(e.region, e.via, e.via_detail) for e in edge] == [("global", "front-door", "afd-portail-patients")]
     assert by_name(estate[1], "afd-portail-patients").kind == "cdn"
 
 
 def test_classic_cdn_endpoint_origin_is_matched_by_host_name(estate: Estate) -> None:
     edge = [loc for loc in by_name(estate[1], "stgenomique").locations if loc.role is LocationRole.EDGE_CACHE]
-    assert [(e.region, e.via) for e in edge] == [("global", "cdn cdn-publications")]
+    assert [(e.region, e.via, e.via_detail) for e in edge] == [("global", "cdn", "cdn-publications")]
 
 
 def test_a_fhir_server_trusting_another_tenants_tokens(estate: Estate) -> None:

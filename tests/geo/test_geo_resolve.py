@@ -9,7 +9,8 @@ from dataclasses import replace
 from typer.testing import CliRunner
 
 from auditor.cli import app
-from auditor.geo.resolve import format_catalog, resolve
+from auditor.commands.regions import format_catalog
+from auditor.geo.resolve import resolve
 from auditor.model.inventory import DataLocation, Inventory, KeyManager, KeyRef, LocationRole, Resource, Zone
 
 

@@ -27,6 +27,7 @@ from auditor.model.inventory import (
     Resource,
     Zone,
 )
+from auditor.model.vocab import Via
 from auditor.render import RenderOptions, TrendPoint
 
 SCRIPT = "<script>alert(1)</script>"
@@ -50,7 +51,7 @@ def _resources() -> tuple[Resource, ...]:
         organization="o-hospital", tags={"data-classification": "phi", "owner": SCRIPT},
         locations=(
             DataLocation("eu-west-3", LocationRole.PRIMARY, country="FR", zone=Zone.EU),
-            DataLocation("us-east-1", LocationRole.REPLICA, via="s3-replication",
+            DataLocation("us-east-1", LocationRole.REPLICA, via=Via.S3_REPLICATION,
                          target="arn:aws:s3:::patients-records-virginia", account="111122223333",
                          country="US", zone=Zone.THIRD),
         ),
@@ -69,7 +70,7 @@ def _resources() -> tuple[Resource, ...]:
         tags={"data-classification": "phi"},
         locations=(
             DataLocation("eu-central-1", LocationRole.PRIMARY, country="DE", zone=Zone.EU),
-            DataLocation("eu-west-2", LocationRole.BACKUP, via="backup-copy-action", country="GB",
+            DataLocation("eu-west-2", LocationRole.BACKUP, via=Via.BACKUP_COPY_ACTION, country="GB",
                          zone=Zone.ADEQUACY),
         ),
         encryption=KeyRef(KeyManager.CUSTOMER, key_id="arn:aws:kms:us-east-1:111122223333:key/mrk-9",
@@ -84,7 +85,8 @@ def _resources() -> tuple[Resource, ...]:
         native_type="Microsoft.Storage/storageAccounts", name=IMG, region="francecentral", organization="tenant-a",
         locations=(
             DataLocation("francecentral", LocationRole.PRIMARY, country="FR", zone=Zone.EU),
-            DataLocation("francesouth", LocationRole.GEO_SECONDARY, via="GRS pair", country="FR", zone=Zone.EU),
+            DataLocation("francesouth", LocationRole.GEO_SECONDARY, via=Via.STORAGE_GEO_REPLICATION,
+                         via_detail="GRS", country="FR", zone=Zone.EU),
         ),
         encryption=KeyRef(KeyManager.PROVIDER, origin="Microsoft.Storage"),
         access=(AccessGrant("tenant-partner", PrincipalKind.FOREIGN_TENANT_APP, Permission.READ, "role-assignment",

@@ -16,8 +16,9 @@ import pytest
 
 from auditor.errors import ConfigError, InputError
 from auditor.model import codec
+from auditor.model.documents import read_findings as load_findings
 from auditor.model.findings import Finding, FindingsDoc, Severity, Status
-from auditor.render import RENDERERS, RenderOptions, load_findings, parse_formats, render_files, render_to
+from auditor.render import RENDERERS, RenderOptions, parse_formats, render_files, render_to
 from auditor.render.csvfmt import COLUMNS
 from auditor.render.markdown import MAX_CHARS
 
@@ -199,7 +200,7 @@ def test_render_to_a_single_file_and_errors(doc: FindingsDoc, tmp_path: Path) ->
     assert path.name == "summary-for-pr.md" and path.read_text("utf-8").startswith("## ")
     with pytest.raises(ConfigError):
         render_to(doc, ["md", "html"], tmp_path / "x.md", RenderOptions())
-    with pytest.raises(ConfigError, match="unknown format 'docx'"):
+    with pytest.raises(ConfigError, match="--format 'docx'"):
         parse_formats("html,docx")
     assert parse_formats("html, md,html") == ("html", "md")
 

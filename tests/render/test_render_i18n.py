@@ -12,6 +12,7 @@ import auditor.render as render_pkg
 from auditor.fsio import shipped
 from auditor.model.findings import SEVERITIES, FindingsDoc, Status
 from auditor.model.inventory import KeyManager, LocationRole, Permission, PrincipalKind, Relation, Zone
+from auditor.model.vocab import Via
 from auditor.render import LANGS, RENDERERS, RenderOptions
 from auditor.render.html import _JS_TEXTS
 from auditor.render.i18n import catalog
@@ -35,7 +36,8 @@ DYNAMIC = {
     "map": ["europe", "world"],
     "js": list(_JS_TEXTS),
     # looked up with t.has() first: a value without a translation is shown as it is
-    "provider": [], "source": [], "kindof": [], "label": ["health", "unclassified"], "rule": [], "via": [],
+    "provider": [], "source": [], "kindof": [], "label": ["health", "unclassified"], "rule": [],
+    "via": [v.value for v in Via],
     "law": [],
     "basis": ["adequacy", "declared", "none", "unknown"],
     "coverage": ["covered", "not_covered", "undetermined"],

@@ -23,4 +23,5 @@ def by_id(inventory: Inventory, resource_id: str) -> Resource:
 
 def places(resource: Resource) -> list[tuple[str, str, str | None]]:
     """``(role, region, via)`` of every location, primary first."""
-    return [(str(loc.role), loc.region, loc.via) for loc in resource.locations]
+    return [(str(loc.role), loc.region, " ".join(x for x in (loc.via, loc.via_detail) if x) or None)
+            for loc in resource.locations]

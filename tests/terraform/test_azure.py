@@ -30,10 +30,10 @@ def test_a_location_known_only_at_apply_is_unknown(azure: Inventory) -> None:
 @pytest.mark.parametrize(
     ("address", "secondary", "via"),
     [
-        ("azurerm_storage_account.scans", "northeurope", "GRS pair"),
-        ("azurerm_storage_account.notes", "northeurope", "RAGZRS pair"),
-        ("azurerm_storage_account.research", "francesouth", "GRS pair"),
-        ("azurerm_storage_account.backup_us", "westus", "GRS pair"),
+        ("azurerm_storage_account.scans", "northeurope", "storage-geo-replication GRS"),
+        ("azurerm_storage_account.notes", "northeurope", "storage-geo-replication RAGZRS"),
+        ("azurerm_storage_account.research", "francesouth", "storage-geo-replication GRS"),
+        ("azurerm_storage_account.backup_us", "westus", "storage-geo-replication GRS"),
     ],
 )
 def test_geo_redundant_storage_has_a_secondary_in_the_pair(
@@ -48,7 +48,7 @@ def test_local_or_zone_redundant_storage_stays_in_its_region(azure: Inventory, a
 
 
 def test_object_replication_adds_the_destination_region(azure: Inventory) -> None:
-    assert ("replica", "eastus", "storage-object-replication") in places(by_id(azure, "azurerm_storage_account.scans"))
+    assert ("replica", "eastus", "object-replication") in places(by_id(azure, "azurerm_storage_account.scans"))
 
 
 def test_cosmos_geo_locations_and_geo_backup(azure: Inventory) -> None:
@@ -56,21 +56,21 @@ def test_cosmos_geo_locations_and_geo_backup(azure: Inventory) -> None:
     assert cosmos.kind == "nosql"
     assert places(cosmos) == [
         ("primary", "westeurope", None),
-        ("replica", "northeurope", "cosmosdb-geo-location"),
-        ("replica", "eastus", "cosmosdb-geo-location"),
-        ("backup", "northeurope", "cosmosdb geo-redundant backup"),
+        ("replica", "northeurope", "cosmos-read-region"),
+        ("replica", "eastus", "cosmos-read-region"),
+        ("backup", "northeurope", "cosmos-periodic-backup Geo"),
     ]
 
 
 def test_sql_database_inherits_the_server_location_and_follows_its_failover_group(azure: Inventory) -> None:
     database = by_id(azure, "azurerm_mssql_database.ehr")
     assert database.region == "westeurope"
-    assert ("backup", "northeurope", "geo-redundant backup (Geo)") in places(database)
+    assert ("backup", "northeurope", "sql-backup-redundancy Geo") in places(database)
     assert ("replica", "switzerlandnorth", "sql-failover-group") in places(database)
 
 
 def test_backup_vault_redundancy(azure: Inventory) -> None:
-    assert ("geo-secondary", "francesouth", "GeoRedundant pair") in places(
+    assert ("geo-secondary", "francesouth", "backup-vault-geo-redundancy GeoRedundant") in places(
         by_id(azure, "azurerm_recovery_services_vault.vm_backups")
     )
     local = by_id(azure, "azurerm_data_protection_backup_vault.blobs")
@@ -78,7 +78,7 @@ def test_backup_vault_redundancy(azure: Inventory) -> None:
 
 
 def test_postgresql_geo_redundant_backup(azure: Inventory) -> None:
-    assert ("backup", "northeurope", "geo-redundant backup") in places(
+    assert ("backup", "northeurope", "geo-redundant-backup") in places(
         by_id(azure, "azurerm_postgresql_flexible_server.registry")
     )
 
@@ -87,7 +87,7 @@ def test_public_container_customer_key_health_api_and_diagnostics(azure: Invento
     scans = by_id(azure, "azurerm_storage_account.scans")
     assert [(g.principal_kind, g.source) for g in scans.access] == [(PrincipalKind.PUBLIC, "container-acl")]
     assert scans.logging is True
-    assert ("log-destination", "northeurope", "diagnostic-setting log_analytics_workspace_id") in places(scans)
+    assert ("log-destination", "northeurope", "diagnostic-settings log_analytics_workspace_id") in places(scans)
     labs = by_id(azure, "azurerm_storage_account.labs")
     assert labs.encryption is not None
     assert (labs.encryption.manager, labs.encryption.region) == (KeyManager.CUSTOMER, "westeurope")

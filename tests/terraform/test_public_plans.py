@@ -367,8 +367,8 @@ def test_the_sql_database_of_azurerm_2_keeps_geo_backups_and_replicas(tmp_path: 
     plan = tmp_path / "plan.json"
     plan.write_text(json.dumps(doc), encoding="utf-8")
     primary = by_id(read_plan(plan), "azurerm_sql_database.primary")
-    assert [(loc.region, loc.role, loc.via) for loc in primary.locations] == [
-        ("francecentral", LocationRole.PRIMARY, None),
-        ("francesouth", LocationRole.BACKUP, "geo-redundant backup (Azure SQL default)"),
-        ("westeurope", LocationRole.REPLICA, "sql-geo-replication"),
+    assert [(loc.region, loc.role, loc.via, loc.via_detail) for loc in primary.locations] == [
+        ("francecentral", LocationRole.PRIMARY, None, None),
+        ("francesouth", LocationRole.BACKUP, "sql-backup-redundancy", "Geo (Azure SQL default)"),
+        ("westeurope", LocationRole.REPLICA, "sql-geo-replication", None),
     ]

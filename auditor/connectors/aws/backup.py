@@ -34,6 +34,7 @@ from auditor.connectors.aws.context import Scan
 from auditor.connectors.aws.service import Found, KeyLookup, Link, Read, Service, listing_resource
 from auditor.connectors.aws.session import Account
 from auditor.model.inventory import AccessGrant, DataLocation, GapAspect, KeyManager, KeyRef, LocationRole, Resource
+from auditor.model.vocab import GrantSource, Kind, Via
 
 OPERATIONS = {
     "backup:ListBackupVaults": "backup:ListBackupVaults",
@@ -47,7 +48,7 @@ OPERATIONS = {
     "backup:ListCopyJobs": "backup:ListCopyJobs",
     **tagging.OPERATIONS,
 }
-KIND, NATIVE = "backup-vault", "AWS::Backup::BackupVault"
+KIND, NATIVE = Kind.BACKUP_VAULT, "AWS::Backup::BackupVault"
 PROTECTED = frozenset({"s3", "rds", "dynamodb", "efs", "redshift"})  # scanned services AWS Backup protects
 _TAG_KEY = "aws:resourcetag/"
 _VAULTS, _PLANS = "backup.vaults", "backup.plans"
@@ -106,7 +107,7 @@ def _grants(scan: Scan, found: Found, answer: dict[str, Any] | None) -> list[Acc
     if not answer or not answer.get("Policy"):
         return None if answer is None else []
     try:
-        return policy.grants(str(answer["Policy"]), service="backup", source="vault-policy",
+        return policy.grants(str(answer["Policy"]), service="backup", source=GrantSource.VAULT_POLICY,
                              resource_arns=(found.arn,))
     except ValueError as exc:
         scan.gap("backup", gaps.ERROR, f"backup:GetBackupVaultAccessPolicy: unreadable policy document ({exc})",
@@ -117,7 +118,7 @@ def _grants(scan: Scan, found: Found, answer: dict[str, Any] | None) -> list[Acc
 # -- links: plans, recovery points, copy jobs -----------------------------------------------------
 
 
-def _backup_location(vault_arn: str, via: str, default_region: str) -> DataLocation:
+def _backup_location(vault_arn: str, via: Via, default_region: str) -> DataLocation:
     return DataLocation(regional.arn_region(vault_arn, default_region), LocationRole.BACKUP, via=via,
                         target=vault_arn, account=regional.arn_account(vault_arn))
 
@@ -149,8 +150,8 @@ def _plan(scan: Scan, account: Account, region: str, summary: Mapping[str, Any],
               if c.get("DestinationBackupVaultArn")]
     if not copies:
         return []  # backups stay in the plan's own region and account
-    vault_locations = [_backup_location(t, "aws-backup", region) for t in dict.fromkeys(targets)]
-    copy_locations = [_backup_location(c, "backup-copy-action", region) for c in dict.fromkeys(copies)]
+    vault_locations = [_backup_location(t, Via.AWS_BACKUP, region) for t in dict.fromkeys(targets)]
+    copy_locations = [_backup_location(c, Via.BACKUP_COPY_ACTION, region) for c in dict.fromkeys(copies)]
     evidence = ("backup:GetBackupPlan", "backup:ListBackupSelections", "backup:GetBackupSelection")
     selections = _selections(scan, account, region, plan_id, plan_arn)
     if selections is None:  # which stores the plan protects is unknown: the copies are at least the vault's
@@ -219,7 +220,7 @@ def _recovery_points(scan: Scan, account: Account, region: str, vault: Mapping[s
     for point in points or ():
         res = resources.get(str(point.get("ResourceArn")))
         if res is not None and _elsewhere(res, vault_arn):
-            via = "backup-copy" if point.get("SourceBackupVaultArn") else "aws-backup"
+            via = Via.BACKUP_COPY if point.get("SourceBackupVaultArn") else Via.AWS_BACKUP
             out[(res.id, via)] = Link(res.id, _backup_location(vault_arn, via, region),
                                       ("backup:ListRecoveryPointsByBackupVault",), "backup_vaults", vault_arn)
     return list(out.values())
@@ -232,7 +233,7 @@ def _copy_jobs(scan: Scan, account: Account, region: str, resources: Mapping[str
         res = resources.get(str(job.get("ResourceArn")))
         dest = str(job.get("DestinationBackupVaultArn") or "")
         if res is not None and dest and job.get("State") != "FAILED" and _elsewhere(res, dest):
-            out[(res.id, dest)] = Link(res.id, _backup_location(dest, "backup-copy-job", region),
+            out[(res.id, dest)] = Link(res.id, _backup_location(dest, Via.BACKUP_COPY_JOB, region),
                                        ("backup:ListCopyJobs",), "backup_vaults", dest)
     return list(out.values())
 

@@ -25,9 +25,10 @@ from auditor.connectors.aws.context import Scan
 from auditor.connectors.aws.service import Found, Link, Read, Service, listing_resource
 from auditor.connectors.aws.session import Account
 from auditor.model.inventory import DataLocation, LocationRole, Resource
+from auditor.model.vocab import Kind, Via
 
 OPERATIONS = {"cloudfront:ListDistributions": "cloudfront:ListDistributions"}
-KIND, NATIVE = "cdn", "AWS::CloudFront::Distribution"
+KIND, NATIVE = Kind.CDN, "AWS::CloudFront::Distribution"
 GLOBAL = "global"
 _RAW = "cloudfront.raw"
 _HOSTS = (".amazonaws.com", ".amazonaws.com.cn", ".amazonaws.eu")
@@ -67,12 +68,13 @@ def _geo(summary: Mapping[str, Any]) -> tuple[str, list[str]]:
 
 def _edge(found: Found, summary: Mapping[str, Any]) -> DataLocation:
     kind, countries = _geo(summary)
-    via = f"cloudfront {summary.get('PriceClass') or 'PriceClass_All'}"
+    detail = str(summary.get('PriceClass') or 'PriceClass_All')
     if kind != "none":
-        via += f", viewers {kind} {','.join(countries)}"
+        detail += f", viewers {kind} {','.join(countries)}"
     if summary.get("Enabled") is False:
-        via += " (disabled)"
-    return DataLocation(GLOBAL, LocationRole.EDGE_CACHE, via=via, target=found.arn, account=found.account)
+        detail += " (disabled)"
+    return DataLocation(GLOBAL, LocationRole.EDGE_CACHE, via=Via.CLOUDFRONT, target=found.arn, account=found.account,
+                        via_detail=detail)
 
 
 def discover(scan: Scan) -> list[Found]:

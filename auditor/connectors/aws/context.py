@@ -19,6 +19,7 @@ from auditor.config import Config
 from auditor.connectors.aws import aspects, gaps
 from auditor.connectors.aws.session import Account, Clients
 from auditor.model.inventory import CoverageGap, GapAspect
+from auditor.model.vocab import GapReason
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -39,7 +40,7 @@ class Scan:
 
     # -- gaps ---------------------------------------------------------------------------------
 
-    def gap(self, service: str, reason: str, error: str, *, account: str | None = None,
+    def gap(self, service: str, reason: GapReason, error: str, *, account: str | None = None,
             region: str | None = None, resource: str | None = None, aspect: GapAspect | None = None) -> None:
         """Record a gap; ``aspect`` says which part of ``resource`` was not read (default: all of it)."""
         gap = CoverageGap(provider="aws", service=service, reason=reason, error=error, account=account,

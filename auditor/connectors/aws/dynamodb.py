@@ -20,6 +20,7 @@ from auditor.connectors.aws.context import Scan
 from auditor.connectors.aws.service import Found, KeyLookup, Read, Service, listing_resource
 from auditor.connectors.aws.session import Account
 from auditor.model.inventory import AccessGrant, DataLocation, GapAspect, KeyManager, KeyRef, LocationRole
+from auditor.model.vocab import GrantSource, Kind, Via
 
 OPERATIONS = {
     "dynamodb:ListTables": "dynamodb:ListTables",
@@ -31,7 +32,7 @@ OPERATIONS = {
     "dynamodb:ListBackups": "dynamodb:ListBackups",
     **tagging.OPERATIONS,
 }
-KIND, NATIVE = "nosql", "AWS::DynamoDB::Table"
+KIND, NATIVE = Kind.NOSQL, "AWS::DynamoDB::Table"
 LEGACY = "2017.11.29"
 
 
@@ -86,7 +87,7 @@ def read(scan: Scan, found: Found, deep: bool) -> Read:
             region = str(replica.get("RegionName"))
             if region != found.region:
                 arn = _arn(account, region, found.name)
-                locations.append(DataLocation(region, LocationRole.REPLICA, via="dynamodb-global-table-2017",
+                locations.append(DataLocation(region, LocationRole.REPLICA, via=Via.DYNAMODB_GLOBAL_TABLE_2017,
                                               target=arn, account=account.id))
                 copies.append(arn)
     grants = _grants(scan, found, call("GetResourcePolicy", "PolicyNotFoundException", ResourceArn=found.arn))
@@ -117,7 +118,7 @@ def _replicas(found: Found, account: Account, table: dict[str, Any]) -> tuple[li
         if not region or region == found.region:
             continue
         arn = _arn(account, region, found.name)
-        locations.append(DataLocation(region, LocationRole.REPLICA, via="dynamodb-global-table", target=arn,
+        locations.append(DataLocation(region, LocationRole.REPLICA, via=Via.DYNAMODB_GLOBAL_TABLE, target=arn,
                                       account=account.id))
         copies.append(arn)
     return locations, copies
@@ -127,7 +128,7 @@ def _grants(scan: Scan, found: Found, answer: dict[str, Any] | None) -> list[Acc
     if not answer or not answer.get("Policy"):
         return None if answer is None else []
     try:
-        return policy.grants(str(answer["Policy"]), service="dynamodb", source="resource-policy",
+        return policy.grants(str(answer["Policy"]), service="dynamodb", source=GrantSource.RESOURCE_POLICY,
                              resource_arns=(found.arn,))
     except ValueError as exc:
         scan.gap("dynamodb", gaps.ERROR, f"dynamodb:GetResourcePolicy: unreadable policy document ({exc})",

@@ -19,12 +19,13 @@ from auditor.connectors.aws import regional
 from auditor.connectors.aws.context import Scan
 from auditor.connectors.aws.service import Found, Read, Service, listing_resource
 from auditor.model.inventory import DataLocation, LocationRole
+from auditor.model.vocab import Kind, Via
 
 OPERATIONS = {
     "ec2:DescribeSnapshots": "ec2:DescribeSnapshots",
     "ec2:DescribeSnapshotAttribute": "ec2:DescribeSnapshotAttribute",
 }
-KIND, NATIVE = "snapshot", "AWS::EC2::Snapshot"
+KIND, NATIVE = Kind.SNAPSHOT, "AWS::EC2::Snapshot"
 _COPIED = re.compile(r"Copied (snap-[0-9a-f]+) from ([a-z0-9-]+)")
 _RAW = "ebs.raw"
 
@@ -75,7 +76,7 @@ def read(scan: Scan, found: Found, deep: bool) -> Read:
     for copy_arn in shared["copies"].get(found.arn, ()):
         region = regional.arn_region(copy_arn, found.region)
         if region != found.region:
-            locations.append(DataLocation(region, LocationRole.SNAPSHOT_COPY, via="ebs-copy-snapshot",
+            locations.append(DataLocation(region, LocationRole.SNAPSHOT_COPY, via=Via.EBS_COPY_SNAPSHOT,
                                           target=copy_arn, account=account.id))
         copies.append(copy_arn)
     keyref, lookup = regional.key_of(bool(snap.get("Encrypted")), snap.get("KmsKeyId"), account, found.region)

@@ -17,6 +17,7 @@ from auditor.connectors.aws import gaps, policy, regional
 from auditor.connectors.aws.context import Scan
 from auditor.connectors.aws.service import Found, Read, Service, listing_resource
 from auditor.model.inventory import AccessGrant, DataLocation, GapAspect, LocationRole
+from auditor.model.vocab import GrantSource, Kind, Via
 
 OPERATIONS = {
     "efs:DescribeFileSystems": "elasticfilesystem:DescribeFileSystems",
@@ -24,7 +25,7 @@ OPERATIONS = {
     "efs:DescribeFileSystemPolicy": "elasticfilesystem:DescribeFileSystemPolicy",
     "efs:DescribeBackupPolicy": "elasticfilesystem:DescribeBackupPolicy",
 }
-KIND, NATIVE = "file-store", "AWS::EFS::FileSystem"
+KIND, NATIVE = Kind.FILE_STORE, "AWS::EFS::FileSystem"
 _RAW = "efs.raw"
 
 
@@ -65,14 +66,14 @@ def read(scan: Scan, found: Found, deep: bool) -> Read:
         if config.get("SourceFileSystemId") != ident:  # we are a destination: the source holds the same bytes
             source_of = config.get("SourceFileSystemArn")
             locations.append(DataLocation(str(config.get("SourceFileSystemRegion") or "unknown"), LocationRole.REPLICA,
-                                          via="efs-replication-source", target=source_of,
+                                          via=Via.EFS_REPLICATION_SOURCE, target=source_of,
                                           account=config.get("SourceFileSystemOwnerId")))
             continue
         for dest in config.get("Destinations") or []:
             region = str(dest.get("Region") or "unknown")
             owner = str(dest.get("OwnerId") or account.id)
             arn = f"arn:{account.partition}:elasticfilesystem:{region}:{owner}:file-system/{dest.get('FileSystemId')}"
-            locations.append(DataLocation(region, LocationRole.REPLICA, via="efs-replication", target=arn,
+            locations.append(DataLocation(region, LocationRole.REPLICA, via=Via.EFS_REPLICATION, target=arn,
                                           account=owner))
             copies.append(arn)
     grants = _grants(scan, found, call("DescribeFileSystemPolicy", "PolicyNotFound", FileSystemId=ident))
@@ -94,7 +95,7 @@ def _grants(scan: Scan, found: Found, answer: dict[str, Any] | None) -> list[Acc
         return None if answer is None else []
     try:
         return policy.grants(str(answer["Policy"]), service="elasticfilesystem",
-                             source="file-system-policy", resource_arns=(found.arn,))
+                             source=GrantSource.FILE_SYSTEM_POLICY, resource_arns=(found.arn,))
     except ValueError as exc:
         scan.gap("efs", gaps.ERROR, f"efs:DescribeFileSystemPolicy: unreadable policy document ({exc})",
                  account=found.account, region=found.region, resource=found.arn, aspect=GapAspect.ACCESS)

@@ -20,17 +20,19 @@ from botocore.exceptions import (
 )
 from botocore.parsers import ResponseParserError
 
+from auditor.model.vocab import GapReason
+
 # Everything the SDK raises for a call that did not work (ResponseParserError is not a
 # BotoCoreError: an endpoint answering an HTML page instead of the API's document).
 SDK_ERRORS: tuple[type[Exception], ...] = (ClientError, BotoCoreError, ResponseParserError)
 
-ACCESS_DENIED = "access-denied"
-REGION_DISABLED = "region-disabled"
-THROTTLED = "throttled"
-UNASSUMABLE = "unassumable-role"
-API_UNAVAILABLE = "api-unavailable"
-UNREACHABLE = "endpoint-unreachable"
-ERROR = "error"
+ACCESS_DENIED = GapReason.ACCESS_DENIED
+REGION_DISABLED = GapReason.REGION_DISABLED
+THROTTLED = GapReason.THROTTLED
+UNASSUMABLE = GapReason.UNASSUMABLE_ROLE
+API_UNAVAILABLE = GapReason.API_UNAVAILABLE
+UNREACHABLE = GapReason.UNREACHABLE
+ERROR = GapReason.ERROR
 
 _DENIED = frozenset({
     "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnauthorizedAccess", "AuthorizationError",
@@ -51,7 +53,7 @@ def error_code(exc: ClientError) -> str:
     return str(exc.response.get("Error", {}).get("Code", "") or "")
 
 
-def reason(exc: Exception) -> str:
+def reason(exc: Exception) -> GapReason:
     """The gap reason for an SDK error."""
     if isinstance(exc, ClientError):
         code = error_code(exc)

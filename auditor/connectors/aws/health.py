@@ -23,6 +23,7 @@ from auditor.connectors.aws.context import Scan
 from auditor.connectors.aws.service import Found, KeyLookup, Read, Service, listing_resource
 from auditor.connectors.aws.session import Account
 from auditor.model.inventory import KeyManager, KeyRef
+from auditor.model.vocab import Kind
 
 OPERATIONS = {
     "healthlake:ListFHIRDatastores": "healthlake:ListFHIRDatastores",
@@ -31,7 +32,7 @@ OPERATIONS = {
     "medical-imaging:GetDatastore": "medical-imaging:GetDatastore",
     "medical-imaging:ListTagsForResource": "medical-imaging:ListTagsForResource",
 }
-KIND = "health-api"
+KIND = Kind.HEALTH_API
 FHIR, IMAGING = "AWS::HealthLake::FHIRDatastore", "AWS::HealthImaging::Datastore"
 IMAGING_REGIONS = ("us-east-1", "us-west-2", "eu-west-1", "ap-southeast-2")
 _RAW = "health.raw"

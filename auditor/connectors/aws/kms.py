@@ -8,7 +8,7 @@ customer-managed keys) and become two things:
   ``AWS_CLOUDHSM`` -> ``hsm``), region, origin, and ``locations`` (primary + every multi-Region
   replica);
 * for customer-managed keys, a Resource of kind ``key`` (id = key ARN) carrying the key-policy
-  grants to principals outside the key's account (``source="key-policy"``) and, in
+  grants to principals outside the key's account (``source=GrantSource.KEY_POLICY``) and, in
   ``attributes["protects"]``, the stores it encrypts. A key-policy grant is not a grant on the
   data (decrypting needs the data too), so it is kept on the key, not copied onto the store.
 
@@ -25,6 +25,7 @@ from auditor.connectors.aws import policy
 from auditor.connectors.aws.context import Scan
 from auditor.connectors.aws.service import Found, KeyLookup, Read, Service
 from auditor.model.inventory import AccessGrant, DataLocation, GapAspect, KeyManager, KeyRef, LocationRole, Resource
+from auditor.model.vocab import GapReason, GrantSource, Kind, Via
 
 OPERATIONS = {
     "kms:DescribeKey": "kms:DescribeKey",
@@ -79,7 +80,7 @@ def describe(scan: Scan, lookup: KeyLookup) -> Resolved:
     owner = arn.split(":")[4] if arn.count(":") >= 5 else key_account
     grants, evidence = _outside_grants(scan, account, region, arn, owner)
     resource = Resource(
-        id=arn, provider="aws", account=owner, service="kms", kind="key", native_type="AWS::KMS::Key",
+        id=arn, provider="aws", account=owner, service="kms", kind=Kind.KEY, native_type="AWS::KMS::Key",
         name=str(meta.get("KeyId") or arn), region=region, organization=scan.organization,
         locations=key.locations, access=grants, evidence=("kms:DescribeKey", *evidence),
         attributes={
@@ -98,9 +99,9 @@ def _locations(meta: dict[str, Any], region: str) -> tuple[DataLocation, ...]:
     if not meta.get("MultiRegion") or not config:
         return (DataLocation(region),)
     primary = config.get("PrimaryKey") or {}
-    out = [DataLocation(str(primary.get("Region") or region), LocationRole.PRIMARY, via="kms-multi-region",
+    out = [DataLocation(str(primary.get("Region") or region), LocationRole.PRIMARY, via=Via.KMS_MULTI_REGION,
                         target=primary.get("Arn"))]
-    out += [DataLocation(str(r.get("Region")), LocationRole.REPLICA, via="kms-multi-region", target=r.get("Arn"))
+    out += [DataLocation(str(r.get("Region")), LocationRole.REPLICA, via=Via.KMS_MULTI_REGION, target=r.get("Arn"))
             for r in config.get("ReplicaKeys") or []]
     return tuple(out)
 
@@ -111,9 +112,10 @@ def _outside_grants(scan: Scan, account: Any, region: str, arn: str, owner: str
     if not answer or not answer.get("Policy"):
         return (), ("kms:GetKeyPolicy",)
     try:
-        grants = policy.grants(str(answer["Policy"]), service="kms", source="key-policy", resource_arns=(arn,))
+        grants = policy.grants(str(answer["Policy"]), service="kms", source=GrantSource.KEY_POLICY,
+                               resource_arns=(arn,))
     except ValueError as exc:
-        scan.gap("kms", "error", f"kms:GetKeyPolicy: unreadable policy document ({exc})", account=owner,
+        scan.gap("kms", GapReason.ERROR, f"kms:GetKeyPolicy: unreadable policy document ({exc})", account=owner,
                  region=region, resource=arn, aspect=GapAspect.ACCESS)
         return (), ("kms:GetKeyPolicy",)
     outside = tuple(g for g in grants if g.home != owner)
@@ -134,7 +136,7 @@ def discover(scan: Scan) -> list[Found]:
         return []
     pairs = [(a, r) for a in scan.accounts for r in a.regions]
     listed = scan.map(lambda p: scan.pages(p[0], p[1], "kms", "ListKeys", "Keys"), pairs)
-    return [Found(arn=str(k["KeyArn"]), service="kms", kind="key", native_type="AWS::KMS::Key",
+    return [Found(arn=str(k["KeyArn"]), service="kms", kind=Kind.KEY, native_type="AWS::KMS::Key",
                   name=str(k["KeyId"]), account=a.id, region=r, evidence=("kms:ListKeys",))
             for (a, r), keys in zip(pairs, listed, strict=True) for k in keys or ()]
 
@@ -143,7 +145,7 @@ def read(scan: Scan, found: Found, deep: bool) -> Read:
     resolved = describe(scan, KeyLookup(found.account, found.region, found.arn))
     if resolved.resource is not None:
         return Read(replace(resolved.resource, evidence=("kms:ListKeys", *resolved.resource.evidence)))
-    return Read(Resource(id=found.arn, provider="aws", account=found.account, service="kms", kind="key",
+    return Read(Resource(id=found.arn, provider="aws", account=found.account, service="kms", kind=Kind.KEY,
                          native_type=found.native_type, name=found.name, region=found.region,
                          organization=scan.organization, locations=resolved.key.locations,
                          attributes={"depth": "deep", "key_manager": "AWS" if resolved.key.manager is

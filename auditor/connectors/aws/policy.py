@@ -32,6 +32,7 @@ from typing import Any
 
 from auditor.connectors.aws.policy_conditions import Entry, Narrowing, entries, kind_of, listed, summary
 from auditor.model.inventory import AccessGrant, Permission, PrincipalKind
+from auditor.model.vocab import GrantSource
 
 # Representative actions per permission, per service prefix.
 PROBES: dict[str, dict[Permission, tuple[str, ...]]] = {
@@ -246,7 +247,7 @@ def _identities(pinned: Sequence[Entry]) -> list[tuple[str, PrincipalKind, str |
     return []
 
 
-def grants(document: str | Mapping[str, Any], *, service: str, source: str,
+def grants(document: str | Mapping[str, Any], *, service: str, source: GrantSource,
            resource_arns: Sequence[str] = ()) -> list[AccessGrant]:
     """Every (principal, permission) the policy leaves open on the store named by ``resource_arns``.
 

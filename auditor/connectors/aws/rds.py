@@ -27,6 +27,7 @@ from auditor.connectors.aws.context import Scan
 from auditor.connectors.aws.service import Found, Read, Service, listing_resource
 from auditor.connectors.aws.session import Account
 from auditor.model.inventory import DataLocation, LocationRole, Network
+from auditor.model.vocab import Kind, Via
 
 OPERATIONS = {
     "rds:DescribeDBInstances": "rds:DescribeDBInstances",
@@ -35,7 +36,7 @@ OPERATIONS = {
     "rds:DescribeDBInstanceAutomatedBackups": "rds:DescribeDBInstanceAutomatedBackups",
     **rds_snapshots.OPERATIONS,
 }
-KIND = "database"
+KIND = Kind.DATABASE
 INSTANCE, CLUSTER = "AWS::RDS::DBInstance", "AWS::RDS::DBCluster"
 _RAW = "rds.raw"
 
@@ -78,7 +79,7 @@ def _arn(account: Account, region: str, ident: str, kind: str) -> str:
     return ident if ident.startswith("arn:") else account.arn("rds", f"{kind}:{ident}", region)
 
 
-def _replica(arn: str, via: str, default_region: str, default_account: str) -> DataLocation:
+def _replica(arn: str, via: Via, default_region: str, default_account: str) -> DataLocation:
     return DataLocation(regional.arn_region(arn, default_region), LocationRole.REPLICA, via=via, target=arn,
                         account=regional.arn_account(arn, default_account))
 
@@ -100,11 +101,11 @@ def _instance(scan: Scan, account: Account, found: Found, raw: dict[str, Any]) -
     copies: list[str] = []
     for ident in raw.get("ReadReplicaDBInstanceIdentifiers") or []:
         arn = _arn(account, region, str(ident), "db")
-        locations.append(_replica(arn, "rds-read-replica", region, account.id))
+        locations.append(_replica(arn, Via.RDS_READ_REPLICA, region, account.id))
         copies.append(arn)
     for ident in raw.get("ReadReplicaDBClusterIdentifiers") or []:
         arn = _arn(account, region, str(ident), "cluster")
-        locations.append(_replica(arn, "rds-read-replica-cluster", region, account.id))
+        locations.append(_replica(arn, Via.RDS_READ_REPLICA_CLUSTER, region, account.id))
         copies.append(arn)
     backups, backup_evidence = _backup_replication(scan, account, found, raw)
     snaps = rds_snapshots.of(scan, account, raw, region, rds_snapshots.INSTANCE)
@@ -133,7 +134,7 @@ def _backup_replication(scan: Scan, account: Account, found: Found, raw: dict[st
             arns += [str(r.get("DBInstanceAutomatedBackupsArn"))
                      for r in backup.get("DBInstanceAutomatedBackupsReplications") or []]
     locations = [DataLocation(regional.arn_region(arn, arn), LocationRole.BACKUP,
-                              via="rds-automated-backups-replication", target=arn,
+                              via=Via.RDS_AUTOMATED_BACKUPS_REPLICATION, target=arn,
                               account=regional.arn_account(arn, account.id))
                  for arn in dict.fromkeys(a for a in arns if a and a != "None")]
     return locations, evidence
@@ -155,11 +156,11 @@ def _cluster(scan: Scan, account: Account, found: Found, raw: dict[str, Any]) ->
             global_id = g.get("GlobalClusterIdentifier")
             for arn in members:
                 if arn != found.arn:
-                    locations.append(_replica(arn, "aurora-global-database", region, account.id))
+                    locations.append(_replica(arn, Via.AURORA_GLOBAL_DATABASE, region, account.id))
                     copies.append(arn)
     for ident in raw.get("ReadReplicaIdentifiers") or []:
         arn = _arn(account, region, str(ident), "cluster")
-        locations.append(_replica(arn, "rds-read-replica-cluster", region, account.id))
+        locations.append(_replica(arn, Via.RDS_READ_REPLICA_CLUSTER, region, account.id))
         copies.append(arn)
     snaps = rds_snapshots.of(scan, account, raw, region, rds_snapshots.CLUSTER)
     exports = [str(e) for e in raw.get("EnabledCloudwatchLogsExports") or []]

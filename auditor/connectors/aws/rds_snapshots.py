@@ -18,6 +18,7 @@ from auditor.connectors.aws import regional
 from auditor.connectors.aws.context import Scan
 from auditor.connectors.aws.session import Account
 from auditor.model.inventory import AccessGrant, DataLocation, LocationRole
+from auditor.model.vocab import Via
 
 OPERATIONS = {
     "rds:DescribeDBSnapshots": "rds:DescribeDBSnapshots",
@@ -98,7 +99,7 @@ def of(scan: Scan, account: Account, db: dict[str, Any], region: str, kind: Kind
                     restore += [str(v) for v in attribute.get("AttributeValues") or []]
         out.grants += regional.restore_grants(restore)
         if where != region:
-            out.locations.append(DataLocation(where, LocationRole.SNAPSHOT_COPY, via="rds-snapshot-copy",
+            out.locations.append(DataLocation(where, LocationRole.SNAPSHOT_COPY, via=Via.RDS_SNAPSHOT_COPY,
                                               target=arn or None, account=account.id))
         out.facts.append({"arn": arn, "region": where,
                           "encrypted": snap.get("Encrypted") or snap.get("StorageEncrypted"),

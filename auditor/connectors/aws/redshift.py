@@ -17,13 +17,14 @@ from auditor.connectors.aws import regional
 from auditor.connectors.aws.context import Scan
 from auditor.connectors.aws.service import Found, Read, Service, listing_resource
 from auditor.model.inventory import DataLocation, LocationRole, Network
+from auditor.model.vocab import Kind, Via
 
 OPERATIONS = {
     "redshift:DescribeClusters": "redshift:DescribeClusters",
     "redshift:DescribeClusterSnapshots": "redshift:DescribeClusterSnapshots",
     "redshift:DescribeLoggingStatus": "redshift:DescribeLoggingStatus",
 }
-KIND, NATIVE = "warehouse", "AWS::Redshift::Cluster"
+KIND, NATIVE = Kind.WAREHOUSE, "AWS::Redshift::Cluster"
 _RAW = "redshift.raw"
 
 
@@ -55,7 +56,7 @@ def read(scan: Scan, found: Found, deep: bool) -> Read:
     copy = raw.get("ClusterSnapshotCopyStatus") or {}
     if copy.get("DestinationRegion"):
         locations.append(DataLocation(str(copy["DestinationRegion"]), LocationRole.SNAPSHOT_COPY,
-                                      via="redshift-snapshot-copy", target=copy.get("SnapshotCopyGrantName"),
+                                      via=Via.REDSHIFT_SNAPSHOT_COPY, target=copy.get("SnapshotCopyGrantName"),
                                       account=account.id))
     snapshots = scan.pages(account, found.region, "redshift", "DescribeClusterSnapshots", "Snapshots",
                            resource=found.arn, ClusterIdentifier=found.name, SnapshotType="manual")

@@ -19,6 +19,7 @@ from auditor.connectors.aws.context import Scan
 from auditor.connectors.aws.service import Found, KeyLookup, Read, listing_resource
 from auditor.connectors.aws.session import Account
 from auditor.model.inventory import AccessGrant, DataLocation, KeyManager, KeyRef, Permission, PrincipalKind
+from auditor.model.vocab import GrantSource
 
 T = TypeVar("T")
 UNKNOWN = "unknown"
@@ -73,7 +74,7 @@ def tag_map(items: Iterable[Mapping[str, Any]] | Mapping[str, Any] | None) -> di
     return {str(t.get("Key", t.get("key", ""))): str(t.get("Value", t.get("value", ""))) for t in items}
 
 
-def restore_grants(values: Iterable[str], source: str = "snapshot-share") -> list[AccessGrant]:
+def restore_grants(values: Iterable[str], source: GrantSource = GrantSource.SNAPSHOT_SHARE) -> list[AccessGrant]:
     """Snapshot restore permissions: ``all`` is public, anything else an account id."""
     out = []
     for value in dict.fromkeys(str(v) for v in values):

@@ -23,6 +23,7 @@ from auditor.connectors.aws.context import Scan
 from auditor.connectors.aws.service import Found, KeyLookup, Read, Service, listing_resource
 from auditor.connectors.aws.session import Account
 from auditor.model.inventory import DataLocation, GapAspect, KeyManager, KeyRef, LocationRole, Network
+from auditor.model.vocab import GrantSource, Kind, Via
 
 OPERATIONS = {
     "s3:ListBuckets": "s3:ListAllMyBuckets",
@@ -39,7 +40,7 @@ OPERATIONS = {
     **s3_account.OPERATIONS,
     **tagging.OPERATIONS,
 }
-KIND, NATIVE = "object-store", "AWS::S3::Bucket"
+KIND, NATIVE = Kind.OBJECT_STORE, "AWS::S3::Bucket"
 UNKNOWN = "unknown"
 _INDEX = "s3.index"
 
@@ -209,7 +210,7 @@ def _replication(scan: Scan, account: Account, found: Found, answer: dict[str, A
         rules.append({"id": rule.get("ID"), "status": rule.get("Status"), "destination": dest_arn,
                       "destination_region": there.region, "destination_account": dest_account})
         if rule.get("Status") == "Enabled":
-            locations.append(DataLocation(there.region, LocationRole.REPLICA, via="s3-replication", target=dest_arn,
+            locations.append(DataLocation(there.region, LocationRole.REPLICA, via=Via.S3_REPLICATION, target=dest_arn,
                                           account=dest_account))
             if there.listed:
                 copies.append(dest_arn)
@@ -222,7 +223,7 @@ def _policy_grants(scan: Scan, found: Found, answer: dict[str, Any] | None) -> l
     if not answer.get("Policy"):
         return []
     try:
-        return policy.grants(str(answer["Policy"]), service="s3", source="bucket-policy",
+        return policy.grants(str(answer["Policy"]), service="s3", source=GrantSource.BUCKET_POLICY,
                              resource_arns=(found.arn,))
     except ValueError as exc:
         scan.gap("s3", gaps.ERROR, f"s3:GetBucketPolicy: unreadable policy document ({exc})",
@@ -271,7 +272,7 @@ def _logging(scan: Scan, account: Account, found: Found, answer: dict[str, Any] 
     there = where(scan, account, str(target))
     target_arn = _arn(account.partition, str(target))
     if there.region != found.region:  # server access logs (object keys, requesters) leave the region
-        locations.append(DataLocation(there.region, LocationRole.LOG_DESTINATION, via="s3-server-access-logging",
+        locations.append(DataLocation(there.region, LocationRole.LOG_DESTINATION, via=Via.S3_ACCESS_LOGGING,
                                       target=target_arn, account=there.account))
     return True, {"log_target": {"bucket": target_arn, "prefix": enabled.get("TargetPrefix"),
                                  "region": there.region, "account": there.account}}

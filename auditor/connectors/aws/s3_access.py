@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from auditor.model.inventory import AccessGrant, Permission, PrincipalKind
+from auditor.model.vocab import GrantSource
 
 BPA_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
 ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"
@@ -69,7 +70,7 @@ def acl_grants(acl: Mapping[str, Any]) -> list[AccessGrant]:
                     LOG_DELIVERY: PrincipalKind.SERVICE}.get(who, PrincipalKind.UNKNOWN)
         else:  # AmazonCustomerByEmail and anything new
             who, kind = str(grantee.get("EmailAddress") or grantee.get("ID") or gtype), PrincipalKind.ACCOUNT
-        out += [AccessGrant(principal=who, principal_kind=kind, permission=p, source="acl") for p in perms]
+        out += [AccessGrant(principal=who, principal_kind=kind, permission=p, source=GrantSource.ACL) for p in perms]
     return list(dict.fromkeys(out))
 
 
@@ -93,7 +94,7 @@ def exposure(owner: str, policy: Sequence[AccessGrant] | None, acl: Sequence[Acc
     parsed_public = policy is not None and any(g.principal_kind is PrincipalKind.PUBLIC for g in policy)
     if policy is not None and policy_status_public and not parsed_public:
         # AWS's own evaluation says public where our reading of the conditions did not: trust AWS.
-        policy.append(AccessGrant("*", PrincipalKind.PUBLIC, Permission.READ, "bucket-policy",
+        policy.append(AccessGrant("*", PrincipalKind.PUBLIC, Permission.READ, GrantSource.BUCKET_POLICY,
                                   condition="GetBucketPolicyStatus: IsPublic"))
     policy_public = bool(parsed_public or policy_status_public)
     restricted = bool(bpa.get("RestrictPublicBuckets")) and policy_public

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from auditor.connectors.base import Candidate
 from auditor.model.inventory import DataLocation, Resource
+from auditor.model.vocab import Kind
 
 if TYPE_CHECKING:
     from auditor.connectors.aws.context import Scan
@@ -46,7 +47,7 @@ class Found:
 
     arn: str
     service: str
-    kind: str
+    kind: Kind
     native_type: str
     name: str
     account: str

@@ -23,6 +23,7 @@ from azure.mgmt.authorization import AuthorizationManagementClient
 from auditor.connectors.azure.context import Ctx, under
 from auditor.connectors.azure.gaps import ReadError
 from auditor.model.inventory import AccessGrant, Permission, PrincipalKind, Resource
+from auditor.model.vocab import GrantSource
 
 SERVICE = "Microsoft.Authorization"
 OPERATIONS = (
@@ -149,7 +150,8 @@ def grants(ctx: Ctx, access: Access, resource: Resource) -> tuple[AccessGrant, .
             notes.append(f"condition: {props['condition']}")
         grant = AccessGrant(
             principal=str(props.get("principalId")), principal_kind=_KINDS.get(ptype.lower(), PrincipalKind.UNKNOWN),
-            permission=role.permission, source="role-assignment" if role.data else "role-assignment-control-plane",
+            permission=role.permission, source=(GrantSource.ROLE_ASSIGNMENT if role.data
+                                                 else GrantSource.ROLE_ASSIGNMENT_CONTROL_PLANE),
             home=None if foreign else ctx.tenant, condition="; ".join(notes))
         found.setdefault((grant.principal, grant.source, grant.condition or ""), grant)
     for delegation in access.delegations:
@@ -163,7 +165,7 @@ def grants(ctx: Ctx, access: Access, resource: Resource) -> tuple[AccessGrant, .
     if not access.lighthouse_read:
         for tenant in access.managed_by:
             grant = AccessGrant(principal=tenant, principal_kind=PrincipalKind.ACCOUNT, permission=Permission.READ,
-                                source="lighthouse", home=tenant,
+                                source=GrantSource.LIGHTHOUSE, home=tenant,
                                 condition="subscription managedByTenants; delegation details unreadable")
             found.setdefault((grant.principal, grant.source, grant.condition or ""), grant)
     return tuple(found.values())
@@ -181,9 +183,10 @@ def _lighthouse(access: Access, delegation: Mapping[str, Any]) -> list[AccessGra
             who = auth.get("principalIdDisplayName")
             out.append(AccessGrant(
                 principal=str(auth.get("principalId")), principal_kind=PrincipalKind.UNKNOWN,
-                permission=role.permission, source="lighthouse", home=tenant,
+                permission=role.permission, source=GrantSource.LIGHTHOUSE, home=tenant,
                 condition=f"{label}: {who + ' ' if who else ''}as {role.name}{note}"))
     if not out and tenant:
         out.append(AccessGrant(principal=tenant, principal_kind=PrincipalKind.ACCOUNT, permission=Permission.READ,
-                               source="lighthouse", home=tenant, condition=f"{label}: authorizations not listed"))
+                               source=GrantSource.LIGHTHOUSE, home=tenant,
+                                   condition=f"{label}: authorizations not listed"))
     return out

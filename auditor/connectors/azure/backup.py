@@ -16,11 +16,12 @@ from typing import Any
 from auditor.connectors.azure.context import Ctx, Mapper, Row, base, network, region
 from auditor.connectors.azure.gaps import ReadError
 from auditor.model.inventory import DataLocation, LocationRole, Resource
+from auditor.model.vocab import Kind, Via
 
 SERVICE = "Microsoft.RecoveryServices"
 RSV = "microsoft.recoveryservices/vaults"
 BACKUP_VAULT = "microsoft.dataprotection/backupvaults"
-TYPES: Mapping[str, str] = {RSV: "backup-vault", BACKUP_VAULT: "backup-vault"}
+TYPES: Mapping[str, Kind] = {RSV: Kind.BACKUP_VAULT, BACKUP_VAULT: Kind.BACKUP_VAULT}
 OPERATIONS = (
     "Microsoft.RecoveryServices/vaults/read",
     "Microsoft.RecoveryServices/vaults/backupProtectedItems/read",
@@ -53,10 +54,11 @@ def read(ctx: Ctx, row: Row) -> Resource:
     redundancy, crr = _redundancy(row, props)
     locations = [DataLocation(region=home, role=LocationRole.PRIMARY)]
     if str(redundancy).lower() == "georedundant":
-        locations.append(ctx.geo_copy(home, LocationRole.GEO_SECONDARY, "backup vault GeoRedundant storage"))
+        locations.append(ctx.geo_copy(home, LocationRole.GEO_SECONDARY, Via.BACKUP_VAULT_GEO_REDUNDANCY,
+                                      detail="GeoRedundant"))
     op = OPERATIONS[0] if row.type == RSV else OPERATIONS[2]
     return replace(
-        base(row, _service(row), "backup-vault", ctx.tenant), region=home, locations=tuple(locations),
+        base(row, _service(row), Kind.BACKUP_VAULT, ctx.tenant), region=home, locations=tuple(locations),
         network=network(props), evidence=("Microsoft.ResourceGraph/resources/read", op),
         attributes={"resource_group": row.resource_group, "storage_redundancy": redundancy,
                     "cross_region_restore": crr, "immutability": ((props.get("securitySettings") or {})
@@ -100,6 +102,14 @@ def link(ctx: Ctx, resources: dict[str, Resource], read_row: Callable[[Row], Res
         op = OPERATIONS[1] if vault.type == RSV else OPERATIONS[3]
         for key in hits:
             item = resources[key]
-            copies = tuple(replace(loc, role=LocationRole.BACKUP, via=f"azure-backup ({loc.via or 'vault region'})",
+            copies = tuple(replace(loc, role=LocationRole.BACKUP, via=Via.AZURE_BACKUP,
+                                   via_detail=_copy_detail(loc),
                                    target=vault.id, account=vault.subscription) for loc in holder.locations)
             resources[key] = replace(item, locations=(*item.locations, *copies), evidence=(*item.evidence, op))
+
+
+def _copy_detail(loc: DataLocation) -> str:
+    """Where the vault keeps this copy: its own region, or the copy its storage redundancy makes."""
+    if loc.via is None:
+        return "vault region"
+    return f"{loc.via}, {loc.via_detail}" if loc.via_detail else str(loc.via)

@@ -16,10 +16,11 @@ from typing import Any
 from auditor.connectors.azure.context import Ctx, Mapper, Row, base, host_label
 from auditor.connectors.azure.gaps import ReadError
 from auditor.model.inventory import DataLocation, LocationRole, Resource
+from auditor.model.vocab import Kind, Via
 
 SERVICE = "Microsoft.Cdn"
 PROFILE = "microsoft.cdn/profiles"
-TYPES: Mapping[str, str] = {PROFILE: "cdn"}
+TYPES: Mapping[str, Kind] = {PROFILE: Kind.CDN}
 OPERATIONS = (
     "Microsoft.Cdn/profiles/read",
     "Microsoft.Cdn/profiles/originGroups/read",
@@ -66,8 +67,9 @@ def _match(origin: Mapping[str, Any], resources: Mapping[str, Resource]) -> str 
 def read(ctx: Ctx, row: Row) -> Resource:
     origins = _origins(ctx, row)
     return replace(
-        base(row, SERVICE, "cdn", ctx.tenant), region=GLOBAL,
-        locations=(DataLocation(region=GLOBAL, role=LocationRole.EDGE_CACHE, via=str(row.sku or "cdn")),),
+        base(row, SERVICE, Kind.CDN, ctx.tenant), region=GLOBAL,
+        locations=(DataLocation(region=GLOBAL, role=LocationRole.EDGE_CACHE, via=Via.CDN,
+                                via_detail=str(row.sku) if row.sku else None),),
         evidence=("Microsoft.ResourceGraph/resources/read", *OPERATIONS),
         attributes={"resource_group": row.resource_group, "sku": row.sku, "arm_kind": row.kind,
                     "origins": sorted({str(o.get("host")) for o in origins if o.get("host")})},
@@ -92,7 +94,7 @@ def link(ctx: Ctx, resources: dict[str, Resource], read_row: Callable[[Row], Res
         for key in hits:
             item = resources[key]
             edge = DataLocation(region=GLOBAL, role=LocationRole.EDGE_CACHE,
-                                via=f"{'front-door' if 'frontdoor' in str(profile.sku).lower() else 'cdn'} "
-                                    f"{profile.name}", target=profile.id, account=profile.subscription)
+                                via=Via.FRONT_DOOR if 'frontdoor' in str(profile.sku).lower() else Via.CDN,
+                                via_detail=profile.name, target=profile.id, account=profile.subscription)
             resources[key] = replace(item, locations=(*item.locations, edge),
                                      evidence=(*item.evidence, OPERATIONS[0]))

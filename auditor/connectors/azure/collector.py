@@ -28,6 +28,7 @@ from auditor.connectors.azure.session import CREDENTIAL, Session
 from auditor.connectors.base import Candidate, ScopeFilter, in_shard
 from auditor.errors import ConnectorError
 from auditor.model.inventory import Inventory, Resource, Scope
+from auditor.model.vocab import GapReason
 from auditor.progress import Reporter
 
 
@@ -42,7 +43,7 @@ def run(session: Session, config: Config, reporter: Reporter, in_scope: ScopeFil
     except ReadError as err:
         raise _fatal(err, session, environ) from None
     if not subs:  # nothing to read is not "nothing wrong": the run must say it saw nothing
-        ctx.unresolved(subscriptions.SERVICE, "not-read", "the credential sees no Azure subscription to audit")
+        ctx.unresolved(subscriptions.SERVICE, GapReason.NOT_READ, "the credential sees no Azure subscription to audit")
         return Inventory(coverage_gaps=tuple(ctx.gaps), collected_at=started,
                          scope=Scope(providers=("azure",), source="azure"))
     ctx.tenant = ctx.tenant or subs[0].tenant

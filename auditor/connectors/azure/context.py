@@ -19,6 +19,7 @@ from auditor.connectors.azure.gaps import ReadError, gap, note
 from auditor.connectors.azure.session import Session
 from auditor.geo.catalog import normalize_region, paired_region
 from auditor.model.inventory import CoverageGap, DataLocation, GapAspect, LocationRole, Network, Resource
+from auditor.model.vocab import GapReason, Kind, Via
 
 Mapper = Callable[[Callable[[Any], Any], Iterable[Any]], Iterator[Any]]  # map, or a pool's map
 UNKNOWN_REGION = "unknown"  # a copy exists but its region could not be read: never guessed
@@ -169,7 +170,7 @@ class Ctx:
         """A failed read; ``aspect`` says which part of ``resource_id`` it left unread."""
         self.add_gap(gap(service, err, account=account, region=region, resource_id=resource_id, aspect=aspect))
 
-    def unresolved(self, service: str, reason: str, error: str, *, account: str | None = None,
+    def unresolved(self, service: str, reason: GapReason, error: str, *, account: str | None = None,
                    region: str | None = None, resource_id: str | None = None,
                    aspect: GapAspect = GapAspect.STORE) -> None:
         self.add_gap(note(service, reason, error, account=account, region=region, resource_id=resource_id,
@@ -209,12 +210,14 @@ class Ctx:
             return pair
         return paired_region("azure", place)  # the catalog only when ARM's list lacks the region
 
-    def geo_copy(self, place: str, role: LocationRole, via: str, target: str | None = None) -> DataLocation:
+    def geo_copy(self, place: str, role: LocationRole, via: Via, target: str | None = None,
+                 detail: str | None = None) -> DataLocation:
         """The copy geo-redundancy keeps in ``place``'s pair (``unknown`` when no pair is known)."""
-        return DataLocation(region=self.paired(place) or UNKNOWN_REGION, role=role, via=via, target=target)
+        return DataLocation(region=self.paired(place) or UNKNOWN_REGION, role=role, via=via, target=target,
+                            via_detail=detail)
 
 
-def base(row: Row, service: str, kind: str, tenant: str | None) -> Resource:
+def base(row: Row, service: str, kind: Kind, tenant: str | None) -> Resource:
     """What Resource Graph alone says: enough for a resource whose deep read failed."""
     return Resource(
         id=row.id, provider="azure", account=row.subscription, service=service, kind=kind,

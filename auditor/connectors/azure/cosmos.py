@@ -21,9 +21,10 @@ from azure.mgmt.cosmosdb import CosmosDBManagementClient
 from auditor.connectors.azure import keyvault
 from auditor.connectors.azure.context import Ctx, Row, base, network, region
 from auditor.model.inventory import DataLocation, KeyManager, KeyRef, LocationRole, Resource
+from auditor.model.vocab import Kind, Via
 
 SERVICE = "Microsoft.DocumentDB"
-TYPES: Mapping[str, str] = {"microsoft.documentdb/databaseaccounts": "nosql"}
+TYPES: Mapping[str, Kind] = {"microsoft.documentdb/databaseaccounts": Kind.NOSQL}
 OPERATIONS = ("Microsoft.DocumentDB/databaseAccounts/read",)
 
 
@@ -38,7 +39,7 @@ def read(ctx: Ctx, row: Row) -> Resource:
     locations = [DataLocation(region=primary, role=LocationRole.PRIMARY)]
     for loc in regions[1:]:
         where = region(loc.get("locationName"))
-        via = "cosmos-write-region" if where in writes else "cosmos-read-region"
+        via = Via.COSMOS_WRITE_REGION if where in writes else Via.COSMOS_READ_REGION
         locations.append(DataLocation(region=where, role=LocationRole.REPLICA, via=via))
     policy = props.get("backupPolicy") or {}
     kind = str(policy.get("type") or "")
@@ -48,19 +49,20 @@ def read(ctx: Ctx, row: Row) -> Resource:
     elif kind.lower() == "periodic" and not redundancy:
         redundancy = "Geo"  # backupStorageRedundancy defaults to Geo
     if kind.lower() == "periodic" and str(redundancy).lower() == "geo":
-        locations.append(ctx.geo_copy(primary, LocationRole.BACKUP, "cosmos periodic backup (Geo)"))
+        locations.append(ctx.geo_copy(primary, LocationRole.BACKUP, Via.COSMOS_PERIODIC_BACKUP, detail="Geo"))
     elif kind.lower() == "periodic":
         locations.append(DataLocation(region=primary, role=LocationRole.BACKUP,
-                                      via=f"cosmos periodic backup ({redundancy or 'unspecified'})"))
+                                      via=Via.COSMOS_PERIODIC_BACKUP,
+                                      via_detail=str(redundancy or 'unspecified')))
     elif kind.lower() == "continuous":
         for place in [primary, *(loc.region for loc in locations[1:])]:
-            locations.append(DataLocation(region=place, role=LocationRole.BACKUP, via="cosmos continuous backup"))
+            locations.append(DataLocation(region=place, role=LocationRole.BACKUP, via=Via.COSMOS_CONTINUOUS_BACKUP))
     key_uri = props.get("keyVaultKeyUri")
     key = (keyvault.key_ref(ctx, key_uri, account=row.subscription, resource_id=row.id) if key_uri
            else KeyRef(manager=KeyManager.PROVIDER, region=primary, origin="Microsoft.DocumentDB"))
     account_location = region(data.get("location") or row.location)
     return replace(
-        base(row, SERVICE, "nosql", ctx.tenant),
+        base(row, SERVICE, Kind.NOSQL, ctx.tenant),
         region=primary, locations=tuple(locations), network=network(props), encryption=key,
         access=tuple(keyvault.key_grants(ctx, key_uri, account=row.subscription, resource_id=row.id)),
         evidence=("Microsoft.ResourceGraph/resources/read", OPERATIONS[0]),

@@ -15,10 +15,11 @@ from auditor.connectors.azure import keyvault
 from auditor.connectors.azure.context import Ctx, Row, base, network, region, subscription_of
 from auditor.connectors.azure.gaps import ReadError
 from auditor.model.inventory import DataLocation, GapAspect, KeyManager, KeyRef, LocationRole, Resource
+from auditor.model.vocab import Kind, Via
 
 POSTGRES = "microsoft.dbforpostgresql/flexibleservers"
 MYSQL = "microsoft.dbformysql/flexibleservers"
-TYPES: Mapping[str, str] = {POSTGRES: "database", MYSQL: "database"}
+TYPES: Mapping[str, Kind] = {POSTGRES: Kind.DATABASE, MYSQL: Kind.DATABASE}
 OPERATIONS = (
     "Microsoft.DBforPostgreSQL/flexibleServers/read",
     "Microsoft.DBforPostgreSQL/flexibleServers/replicas/read",
@@ -38,22 +39,22 @@ def read(ctx: Ctx, row: Row) -> Resource:
     evidence = ["Microsoft.ResourceGraph/resources/read", ops[0]]
     backup = props.get("backup") or {}
     if str(backup.get("geoRedundantBackup")).lower() == "enabled":
-        locations.append(ctx.geo_copy(primary, LocationRole.BACKUP, "geo-redundant backup"))
+        locations.append(ctx.geo_copy(primary, LocationRole.BACKUP, Via.GEO_REDUNDANT_BACKUP))
     else:
-        locations.append(DataLocation(region=primary, role=LocationRole.BACKUP, via="locally redundant backup"))
+        locations.append(DataLocation(region=primary, role=LocationRole.BACKUP, via=Via.LOCALLY_REDUNDANT_BACKUP))
     try:
         for replica in ctx.session.pages(f"{row.id}/replicas", API[row.type]):
             rid = str(replica.get("id") or "")
             if rid.lower() == row.id.lower():
                 continue
             locations.append(DataLocation(region=region(replica.get("location")), role=LocationRole.REPLICA,
-                                          via="read-replica", target=rid, account=subscription_of(rid)))
+                                          via=Via.READ_REPLICA, target=rid, account=subscription_of(rid)))
         evidence.append(ops[1])
     except ReadError as err:
         ctx.failed(service, err, account=row.subscription, region=primary, resource_id=row.id,
                    aspect=GapAspect.LOCATION)
     return replace(
-        base(row, service, "database", ctx.tenant), region=primary, locations=tuple(locations),
+        base(row, service, Kind.DATABASE, ctx.tenant), region=primary, locations=tuple(locations),
         network=network(props.get("network") or {}), encryption=_key(ctx, row, props, primary),
         evidence=tuple(evidence),
         attributes={"resource_group": row.resource_group, "sku": (data.get("sku") or {}).get("name"),

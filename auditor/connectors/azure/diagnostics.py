@@ -19,9 +19,10 @@ from typing import Any
 from auditor.connectors.azure.context import UNKNOWN_REGION, Ctx, Mapper, Row, subscription_of
 from auditor.connectors.azure.gaps import ReadError
 from auditor.model.inventory import DataLocation, GapAspect, LocationRole, Resource
+from auditor.model.vocab import GapReason, Kind, Via
 
 SERVICE = "Microsoft.Insights"
-TYPES: Mapping[str, str] = {}  # no resources of its own: it completes the others
+TYPES: Mapping[str, Kind] = {}  # no resources of its own: it completes the others
 INDEX = ("microsoft.operationalinsights/workspaces", "microsoft.eventhub/namespaces")
 OPERATIONS = ("Microsoft.Insights/diagnosticSettings/read",)
 API = "2021-05-01-preview"
@@ -39,10 +40,11 @@ def _destination(ctx: Ctx, ref: str, what: str, owner: Resource) -> DataLocation
     target = ref.split("/authorizationrules/")[0].split("/authorizationRules/")[0]
     row = ctx.index.get(target)
     if row is None:
-        ctx.unresolved(SERVICE, "not-read", f"diagnostic logs go to a {what} the credential cannot see: {target}",
+        ctx.unresolved(SERVICE, GapReason.NOT_READ,
+                       f"diagnostic logs go to a {what} the credential cannot see: {target}",
                        account=owner.account, resource_id=owner.id, aspect=GapAspect.LOGGING)
     return DataLocation(region=row.location if row else UNKNOWN_REGION, role=LocationRole.LOG_DESTINATION,
-                        via=f"diagnostic settings -> {what}", target=target, account=subscription_of(target))
+                        via=Via.DIAGNOSTIC_SETTINGS, via_detail=what, target=target, account=subscription_of(target))
 
 
 def link(ctx: Ctx, resources: dict[str, Resource], read_row: Callable[[Row], Resource], pmap: Mapper = map) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from auditor.model.inventory import CoverageGap, GapAspect
+from auditor.model.vocab import GapReason
 
 PROVIDER = "azure"
 _MAX_MESSAGE = 300
@@ -30,7 +31,7 @@ _UNAVAILABLE = {"MissingSubscriptionRegistration", "NoRegisteredProviderFound", 
 class ReadError(Exception):
     """A read that failed; ``reason`` is what a CoverageGap reports."""
 
-    def __init__(self, reason: str, status: int | None, code: str | None, message: str,
+    def __init__(self, reason: GapReason, status: int | None, code: str | None, message: str,
                  home_tenant: str | None = None) -> None:
         super().__init__(f"{code or reason}: {message}")
         self.reason = reason
@@ -62,15 +63,15 @@ def read_error(status: int, body: Any, headers: Mapping[str, str], secrets: Iter
     challenge = next((v for k, v in headers.items() if k.lower() == "www-authenticate"), "")
     match = _TENANT_IN_CHALLENGE.search(challenge)
     if status in (401, 403):
-        reason = "access-denied"
+        reason = GapReason.ACCESS_DENIED
     elif status == 429:
-        reason = "throttled"
+        reason = GapReason.THROTTLED
     elif code in _UNAVAILABLE or (status == 409 and code):
-        reason = "api-unavailable"
+        reason = GapReason.API_UNAVAILABLE
     elif status == 404:
-        reason = "not-found"
+        reason = GapReason.NOT_FOUND
     else:
-        reason = "error"
+        reason = GapReason.ERROR
     return ReadError(reason, status or None, code, message, match.group(1).lower() if match else None)
 
 
@@ -81,7 +82,7 @@ def gap(service: str, err: ReadError, *, account: str | None = None, region: str
                        aspect=aspect if resource_id else GapAspect.STORE)
 
 
-def note(service: str, reason: str, error: str, *, account: str | None = None, region: str | None = None,
+def note(service: str, reason: GapReason, error: str, *, account: str | None = None, region: str | None = None,
          resource_id: str | None = None, aspect: GapAspect = GapAspect.STORE) -> CoverageGap:
     """A gap that is not an HTTP failure (something could not be resolved or was not read)."""
     return CoverageGap(provider=PROVIDER, service=service, reason=reason, error=error,

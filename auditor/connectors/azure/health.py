@@ -29,14 +29,15 @@ from auditor.model.inventory import (
     PrincipalKind,
     Resource,
 )
+from auditor.model.vocab import GapReason, GrantSource, Kind, Via
 
 SERVICE = "Microsoft.HealthcareApis"
 WORKSPACE = "microsoft.healthcareapis/workspaces"
 FHIR = "microsoft.healthcareapis/workspaces/fhirservices"
 DICOM = "microsoft.healthcareapis/workspaces/dicomservices"
 API_FOR_FHIR = "microsoft.healthcareapis/services"
-TYPES: Mapping[str, str] = {WORKSPACE: "health-api", FHIR: "health-api", DICOM: "health-api",
-                            API_FOR_FHIR: "health-api"}
+TYPES: Mapping[str, Kind] = {WORKSPACE: Kind.HEALTH_API, FHIR: Kind.HEALTH_API, DICOM: Kind.HEALTH_API,
+                            API_FOR_FHIR: Kind.HEALTH_API}
 OPERATIONS = (
     "Microsoft.HealthcareApis/workspaces/read",
     "Microsoft.HealthcareApis/workspaces/fhirservices/read",
@@ -56,25 +57,26 @@ def read(ctx: Ctx, row: Row) -> Resource:
     locations = [DataLocation(region=home, role=LocationRole.PRIMARY)]
     export = (props.get("exportConfiguration") or {}).get("storageAccountName")
     if export:
-        locations.append(_storage_copy(ctx, row, str(export), LocationRole.SNAPSHOT_COPY, "fhir-export"))
+        locations.append(_storage_copy(ctx, row, str(export), LocationRole.SNAPSHOT_COPY, Via.FHIR_EXPORT))
     stored = (props.get("storageConfiguration") or {}).get("storageResourceId")
     if stored:
-        locations.append(_storage_copy(ctx, row, str(stored), LocationRole.PRIMARY, "dicom-storage"))
+        locations.append(_storage_copy(ctx, row, str(stored), LocationRole.PRIMARY, Via.DICOM_STORAGE))
     auth = props.get("authenticationConfiguration") or {}
     access = []
     authority = str(auth.get("authority") or "")
     tenant = _TENANT.search(authority)
     if tenant and tenant.group(1).lower() != ctx.tenant:  # the own tenant's identities are the role grants below
         access.append(AccessGrant(principal=authority, principal_kind=PrincipalKind.ACCOUNT,
-                                  permission=Permission.READ, source="token-authority", home=tenant.group(1).lower(),
+                                  permission=Permission.READ, source=GrantSource.TOKEN_AUTHORITY,
+                                      home=tenant.group(1).lower(),
                                   condition="identities this Entra tenant issues tokens to, subject to data roles"))
     access.extend(smart_grants(ctx, auth))
     access.extend(keyvault.key_grants(ctx, _key_uri(props), account=row.subscription, resource_id=row.id))
     for policy in props.get("accessPolicies") or ():
         access.append(AccessGrant(principal=str(policy.get("objectId")), principal_kind=PrincipalKind.UNKNOWN,
-                                  permission=Permission.WRITE, source="fhir-access-policy", home=ctx.tenant))
+                                  permission=Permission.WRITE, source=GrantSource.FHIR_ACCESS_POLICY, home=ctx.tenant))
     return replace(
-        base(row, SERVICE, "health-api", ctx.tenant), region=home, locations=tuple(locations),
+        base(row, SERVICE, Kind.HEALTH_API, ctx.tenant), region=home, locations=tuple(locations),
         network=network(props), access=tuple(access), encryption=_key(ctx, row, props, home),
         evidence=("Microsoft.ResourceGraph/resources/read", _OPS[row.type]),
         attributes={"resource_group": row.resource_group, "arm_kind": data.get("kind") or row.kind,
@@ -85,10 +87,10 @@ def read(ctx: Ctx, row: Row) -> Resource:
     )
 
 
-def _storage_copy(ctx: Ctx, row: Row, ref: str, role: LocationRole, via: str) -> DataLocation:
+def _storage_copy(ctx: Ctx, row: Row, ref: str, role: LocationRole, via: Via) -> DataLocation:
     account = ctx.index.get(ref) if ref.startswith("/") else ctx.index.named(STORAGE, ref)
     if account is None:
-        ctx.unresolved(SERVICE, "not-read", f"{via} storage account {ref.rsplit('/', 1)[-1]} is not visible "
+        ctx.unresolved(SERVICE, GapReason.NOT_READ, f"{via} storage account {ref.rsplit('/', 1)[-1]} is not visible "
                        "to the credential", account=row.subscription, resource_id=row.id, aspect=GapAspect.LOCATION)
         return DataLocation(region=UNKNOWN_REGION, role=role, via=via, target=ref)
     ctx.want(account.id)  # the copy's own replication and access matter as much as the service's
@@ -112,7 +114,7 @@ def smart_grants(ctx: Ctx, auth: Mapping[str, Any]) -> list[AccessGrant]:
                 principal=str(app.get("clientId") or "?"),
                 principal_kind=PrincipalKind.SERVICE if inside else PrincipalKind.FOREIGN_TENANT_APP,
                 permission=Permission.WRITE if any(a.lower() != "read" for a in actions) else Permission.READ,
-                source="smart-identity-provider", home=home,
+                source=GrantSource.SMART_IDENTITY_PROVIDER, home=home,
                 condition=f"SMART identity provider {authority}: application allowed {', '.join(actions)}"))
     return out
 

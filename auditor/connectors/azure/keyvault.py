@@ -33,11 +33,12 @@ from auditor.model.inventory import (
     PrincipalKind,
     Resource,
 )
+from auditor.model.vocab import GapReason, GrantSource, Kind, Via
 
 SERVICE = "Microsoft.KeyVault"
 VAULT = "microsoft.keyvault/vaults"
 HSM = "microsoft.keyvault/managedhsms"
-TYPES: Mapping[str, str] = {VAULT: "key", HSM: "key"}
+TYPES: Mapping[str, Kind] = {VAULT: Kind.KEY, HSM: Kind.KEY}
 OPERATIONS = ("Microsoft.KeyVault/vaults/read", "Microsoft.KeyVault/managedHSMs/read")
 API = "2023-07-01"
 DECRYPTING = frozenset({"decrypt", "unwrapkey", "release", "all"})  # key permissions that read what a key protects
@@ -58,9 +59,9 @@ def read(ctx: Ctx, row: Row) -> Resource:
         for extra in props.get("regions") or ():
             where = region(extra.get("name"))
             if where != home:
-                locations.append(DataLocation(region=where, role=LocationRole.REPLICA, via="managed-hsm-region"))
+                locations.append(DataLocation(region=where, role=LocationRole.REPLICA, via=Via.MANAGED_HSM_REGION))
     else:
-        locations.append(ctx.geo_copy(home, LocationRole.GEO_SECONDARY, "key-vault paired-region replication"))
+        locations.append(ctx.geo_copy(home, LocationRole.GEO_SECONDARY, Via.KEY_VAULT_PAIRED_REGION))
     sku = (data.get("sku") or props.get("sku") or {}).get("name")
     return replace(
         base(row, SERVICE, TYPES[row.type], ctx.tenant), region=home, locations=tuple(locations),
@@ -84,13 +85,13 @@ def key_ref(ctx: Ctx, key_uri: str | None, *, account: str | None, resource_id: 
     manager = KeyManager.HSM if in_hsm else KeyManager.CUSTOMER
     origin = "Microsoft.KeyVault/managedHSMs" if in_hsm else "Microsoft.KeyVault/vaults"
     if vault is None:
-        ctx.unresolved(SERVICE, "not-read", f"key vault {host} is not visible to the credential: "
+        ctx.unresolved(SERVICE, GapReason.NOT_READ, f"key vault {host} is not visible to the credential: "
                        "the key's region is unknown", account=account, resource_id=resource_id, aspect=GapAspect.KEY)
         return KeyRef(manager=manager, key_id=key_uri, region=None, origin=origin)
     copies = [DataLocation(region=vault.location, role=LocationRole.PRIMARY, target=vault.id)]
     if not in_hsm:
         copies.append(ctx.geo_copy(vault.location, LocationRole.GEO_SECONDARY,
-                                   "key-vault paired-region replication", vault.id))
+                                   Via.KEY_VAULT_PAIRED_REGION, vault.id))
     return KeyRef(manager=manager, key_id=key_uri, region=vault.location, origin=origin, locations=tuple(copies))
 
 
@@ -110,7 +111,7 @@ def policy_grants(ctx: Ctx, props: Mapping[str, Any], *, name: str) -> list[Acce
             principal=str(entry.get("objectId") or "?"),
             principal_kind=PrincipalKind.UNKNOWN if tenant == ctx.tenant else PrincipalKind.FOREIGN_TENANT_APP
             if app else PrincipalKind.UNKNOWN,
-            permission=Permission.READ, source="key-vault-access-policy", home=tenant,
+            permission=Permission.READ, source=GrantSource.KEY_VAULT_ACCESS_POLICY, home=tenant,
             condition=f"access policy of key vault {name}: keys {', '.join(reading)}"
                       + (f" (through application {app})" if app else "")))
     return out

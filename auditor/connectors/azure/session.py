@@ -69,16 +69,17 @@ from auditor.connectors.azure.guard import (
     allowed,
     origin_limited_transport,
 )
+from auditor.model.vocab import GapReason
 
 PUBLIC_ARM = "https://management.azure.com"
 PUBLIC_AUTHORITY = "login.microsoftonline.com"
 IMDS = "http://169.254.169.254"  # the managed-identity endpoint of Azure VMs
 # Variables naming another managed-identity endpoint (App Service, Arc, Cloud Shell, Service Fabric, pod identity).
 MANAGED_IDENTITY_ENDPOINTS = ("IDENTITY_ENDPOINT", "MSI_ENDPOINT", "IMDS_ENDPOINT", "AZURE_POD_IDENTITY_AUTHORITY_HOST")
-UNTRUSTED_LINK = "untrusted-link"  # ReadError reason: a nextLink or redirect named another origin
+UNTRUSTED_LINK = GapReason.UNTRUSTED_LINK  # ReadError reason: a nextLink or redirect named another origin
 MAX_RETRY_AFTER = 60.0  # seconds; longer waits are treated as "throttled" after the retries
 RETRIES = 4
-CREDENTIAL = "credential-unavailable"  # ReadError reason: no token at all (the scan cannot start)
+CREDENTIAL = GapReason.CREDENTIAL_UNAVAILABLE  # ReadError reason: no token at all (the scan cannot start)
 
 # The SDK logs failures itself (azure-identity: "get_token failed: <the server's error text>"), and with no
 # logging configured Python prints such warnings on stderr, unscrubbed, around the CLI's one-line error.
@@ -259,7 +260,7 @@ class Session:
         except ClientAuthenticationError as exc:
             raise ReadError(CREDENTIAL, None, "CredentialUnavailable", self.scrub(str(exc))) from None
         except AzureError as exc:
-            raise ReadError("error", None, type(exc).__name__, self.scrub(str(exc))) from None
+            raise ReadError(GapReason.ERROR, None, type(exc).__name__, self.scrub(str(exc))) from None
         if response.status_code >= 400:
             raise read_error(response.status_code, _json(response), _headers(response), self.secrets)
         body = _json(response)
@@ -276,7 +277,7 @@ class Session:
             if not link:
                 return
             if not isinstance(link, str) or link in seen:  # a server that loops or answers nonsense
-                raise ReadError("error", None, "InvalidNextLink", "the listing's next page link is invalid or "
+                raise ReadError(GapReason.ERROR, None, "InvalidNextLink", "the listing's next page link is invalid or "
                                 "repeats itself; the listing is incomplete")
             seen.add(link)
             # The origin guard refuses a link to any other scheme, host or port (UntrustedLink → gap).
@@ -295,7 +296,7 @@ class Session:
         except HttpResponseError as exc:
             raise self._http_error(exc) from None
         except AzureError as exc:
-            raise ReadError("error", None, type(exc).__name__, self.scrub(str(exc))) from None
+            raise ReadError(GapReason.ERROR, None, type(exc).__name__, self.scrub(str(exc))) from None
 
     def _untrusted(self, exc: UntrustedLink) -> ReadError:
         return ReadError(UNTRUSTED_LINK, None, "UntrustedLink", self.scrub(str(exc)))

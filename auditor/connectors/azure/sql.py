@@ -22,11 +22,12 @@ from auditor.connectors.azure import keyvault
 from auditor.connectors.azure.context import Ctx, Index, Row, base, network, parent_id, region, subscription_of
 from auditor.connectors.azure.gaps import ReadError
 from auditor.model.inventory import DataLocation, GapAspect, KeyManager, KeyRef, LocationRole, Network, Resource
+from auditor.model.vocab import Kind, Via
 
 SERVICE = "Microsoft.Sql"
 DATABASE = "microsoft.sql/servers/databases"
 SERVER = "microsoft.sql/servers"
-TYPES: Mapping[str, str] = {DATABASE: "database"}
+TYPES: Mapping[str, Kind] = {DATABASE: Kind.DATABASE}
 INDEX = (SERVER,)  # listed too (not read deeply): databases take their server's tags
 OPERATIONS = (
     "Microsoft.Sql/servers/databases/read",
@@ -59,28 +60,30 @@ def read(ctx: Ctx, row: Row) -> Resource:
     for partner in _failover_partners(ctx, client, row, server_name, evidence):
         seen.add(str(partner["id"]).lower())
         locations.append(DataLocation(region=region(partner.get("location")), role=LocationRole.REPLICA,
-                                      via=f"sql-failover-group {partner['group']}", target=partner["id"],
+                                      via=Via.SQL_FAILOVER_GROUP, via_detail=str(partner['group']),
+                                      target=partner["id"],
                                       account=subscription_of(str(partner["id"]))))
     for link in _replication_links(ctx, client, row, server_name, evidence):
         target = str(link.get("partnerServer") or "")
         if any(s.rsplit("/", 1)[-1] == target.lower() for s in seen):
             continue
         locations.append(DataLocation(region=region(link.get("partnerLocation")), role=LocationRole.REPLICA,
-                                      via=f"sql-geo-replication ({link.get('linkType') or 'GEO'})",
+                                      via=Via.SQL_GEO_REPLICATION, via_detail=str(link.get('linkType') or 'GEO'),
                                       target=f"{target}/{link.get('partnerDatabase') or row.name}"))
     redundancy = props.get("currentBackupStorageRedundancy") or props.get("requestedBackupStorageRedundancy")
     if str(redundancy).lower() in ("geo", "geozone"):
         secondary = props.get("defaultSecondaryLocation")
         locations.append(DataLocation(region=region(secondary), role=LocationRole.BACKUP,
-                                      via=f"backup storage redundancy {redundancy} (defaultSecondaryLocation)")
+                                      via=Via.SQL_BACKUP_REDUNDANCY,
+                                      via_detail=f"{redundancy}, defaultSecondaryLocation")
                          if secondary else ctx.geo_copy(primary, LocationRole.BACKUP,
-                                                        f"backup storage redundancy {redundancy} (paired region)"))
+                                                        Via.SQL_BACKUP_REDUNDANCY, detail=str(redundancy)))
     elif redundancy:
         locations.append(DataLocation(region=primary, role=LocationRole.BACKUP,
-                                      via=f"backup storage redundancy {redundancy}"))
+                                      via=Via.SQL_BACKUP_REDUNDANCY, via_detail=str(redundancy)))
     server = _server(ctx, client, row, server_name, evidence)
     return replace(
-        base(row, SERVICE, "database", ctx.tenant),
+        base(row, SERVICE, Kind.DATABASE, ctx.tenant),
         region=primary, tags=tags(row, ctx.index), locations=tuple(locations),
         network=network(server.get("properties") or {}) if server else Network(),
         encryption=_tde(ctx, client, row, server_name, evidence), evidence=tuple(evidence),

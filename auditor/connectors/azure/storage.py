@@ -38,10 +38,11 @@ from auditor.model.inventory import (
     PrincipalKind,
     Resource,
 )
+from auditor.model.vocab import GapReason, GrantSource, Kind, Via
 
 SERVICE = "Microsoft.Storage"
 ACCOUNT = "microsoft.storage/storageaccounts"
-TYPES: Mapping[str, str] = {ACCOUNT: "object-store"}
+TYPES: Mapping[str, Kind] = {ACCOUNT: Kind.OBJECT_STORE}
 OPERATIONS = (
     "Microsoft.Storage/storageAccounts/read",
     "Microsoft.Storage/storageAccounts/objectReplicationPolicies/read",
@@ -62,9 +63,11 @@ def read(ctx: Ctx, row: Row) -> Resource:
         secondary = props.get("secondaryLocation")
         if secondary:
             locations.append(DataLocation(region=region(secondary), role=LocationRole.GEO_SECONDARY,
-                                          via=f"{replication} secondaryLocation"))
+                                          via=Via.STORAGE_GEO_REPLICATION,
+                                          via_detail=f"{replication}, secondaryLocation"))
         else:
-            locations.append(ctx.geo_copy(primary, LocationRole.GEO_SECONDARY, f"{replication} paired region"))
+            locations.append(ctx.geo_copy(primary, LocationRole.GEO_SECONDARY, Via.STORAGE_GEO_REPLICATION,
+                                          detail=str(replication)))
     net = network(props)
     evidence = ["Microsoft.ResourceGraph/resources/read", OPERATIONS[0]]
     access: list[AccessGrant] = resource_rules(ctx, props)
@@ -81,7 +84,7 @@ def read(ctx: Ctx, row: Row) -> Resource:
         level = container["publicAccess"]
         access.append(AccessGrant(
             principal="*", principal_kind=PrincipalKind.PUBLIC, permission=Permission.READ,
-            source="blob-public-access",
+            source=GrantSource.BLOB_PUBLIC_ACCESS,
             condition=f"container {container['name']} publicAccess={level}"
                       + ("" if net.public_endpoint else "; network blocks the internet"),
         ))
@@ -93,7 +96,7 @@ def read(ctx: Ctx, row: Row) -> Resource:
     locations.extend(copies)
     access.extend(grants)
     return replace(
-        base(row, SERVICE, "object-store", ctx.tenant),
+        base(row, SERVICE, Kind.OBJECT_STORE, ctx.tenant),
         region=primary, locations=tuple(locations), network=net, access=tuple(access),
         encryption=encryption, evidence=tuple(evidence),
         attributes={
@@ -121,7 +124,7 @@ def resource_rules(ctx: Ctx, props: Mapping[str, Any]) -> list[AccessGrant]:
         foreign = tenant is None or tenant != ctx.tenant
         out.append(AccessGrant(
             principal=resource_id, principal_kind=PrincipalKind.FOREIGN_RESOURCE if foreign else PrincipalKind.SERVICE,
-            permission=Permission.READ, source="resource-access-rule", home=tenant,
+            permission=Permission.READ, source=GrantSource.RESOURCE_ACCESS_RULE, home=tenant,
             condition=f"networkAcls.resourceAccessRules: resources {resource_id} of tenant {tenant or '?'} pass the "
                       "firewall and read with their managed identity's roles"))
     return out
@@ -153,11 +156,11 @@ def _object_replication(ctx: Ctx, client: StorageManagementClient, row: Row,
         if not destination or _same_account(destination, row) or not _same_account(source, row):
             continue  # an incoming policy: this account is the copy, not the origin
         where, account, home = _destination(ctx, row, destination)
-        copies.append(DataLocation(region=where, role=LocationRole.REPLICA, via="object-replication",
+        copies.append(DataLocation(region=where, role=LocationRole.REPLICA, via=Via.OBJECT_REPLICATION,
                                    target=destination, account=account))
         grants.append(AccessGrant(
             principal=destination, principal_kind=PrincipalKind.ACCOUNT, permission=Permission.READ,
-            source="object-replication", home=home,
+            source=GrantSource.OBJECT_REPLICATION, home=home,
             condition="whoever controls the destination account reads every replicated blob"))
     return copies, grants
 
@@ -172,7 +175,7 @@ def _destination(ctx: Ctx, row: Row, ref: str) -> tuple[str, str | None, str | N
     if known is not None:
         return known.location, known.subscription, ctx.tenant
     if not ref.startswith("/"):
-        ctx.unresolved(SERVICE, "not-read", f"object replication destination {ref} is not visible to the "
+        ctx.unresolved(SERVICE, GapReason.NOT_READ, f"object replication destination {ref} is not visible to the "
                        "credential (name only: another subscription or tenant)", account=row.subscription,
                        resource_id=row.id, aspect=GapAspect.LOCATION)
         return UNKNOWN_REGION, None, None

@@ -23,7 +23,7 @@ Adding a resource type
 (in ``aws_s3.py``, ``aws_data.py``, ``azure.py`` or a new module) plus one registry line:
 
     def neptune_cluster(change: Change) -> Iterator[Fact]:
-        yield Store(kind="database", service="neptune", name=change.planned_name("cluster_identifier"))
+        yield Store(kind=Kind.DATABASE, service="neptune", name=change.planned_name("cluster_identifier"))
 
     EXTRACTORS["aws_neptune_cluster"] = aws_data.neptune_cluster
 

@@ -9,6 +9,7 @@ from auditor.connectors.terraform.facts import Attach, Change, Fact, KeyLink, St
 from auditor.connectors.terraform.resolve import GLOBAL, UNKNOWN, Resolved
 from auditor.connectors.terraform.values import items, text
 from auditor.model.inventory import DataLocation, KeyManager, LocationRole, Network
+from auditor.model.vocab import Kind, Via
 
 
 def _identities(service: str, change: Change, *attributes: str) -> tuple[str, ...]:
@@ -17,13 +18,13 @@ def _identities(service: str, change: Change, *attributes: str) -> tuple[str, ..
     return (*out, arn) if arn else tuple(out)
 
 
-def _target(change: Change, attribute: str, kind: str, service: str, create: bool = True) -> Target:
+def _target(change: Change, attribute: str, kind: Kind, service: str, create: bool = True) -> Target:
     value = change.text(attribute)
     identity = arn_identity(value) or (f"{service}:{value}" if value else None)
     return Target(tuple(change.refs(attribute)), identity, kind, service, value, create)
 
 
-def _here(change: Change, role: LocationRole, via: str) -> DataLocation:
+def _here(change: Change, role: LocationRole, via: Via) -> DataLocation:
     return DataLocation(region=change.region.value, role=role, via=via, target=change.address)
 
 
@@ -32,7 +33,7 @@ def _here(change: Change, role: LocationRole, via: str) -> DataLocation:
 
 def kms_key(change: Change) -> Iterator[Fact]:
     yield Store(
-        kind="key",
+        kind=Kind.KEY,
         service="kms",
         name=change.planned_name("description"),
         identities=_identities("kms", change, "key_id"),
@@ -42,8 +43,8 @@ def kms_key(change: Change) -> Iterator[Fact]:
 
 def kms_replica_key(change: Change) -> Iterator[Fact]:
     yield Attach(
-        _target(change, "primary_key_arn", "key", "kms"),
-        locations=(_here(change, LocationRole.REPLICA, "kms-multi-region-replica"),),
+        _target(change, "primary_key_arn", Kind.KEY, "kms"),
+        locations=(_here(change, LocationRole.REPLICA, Via.KMS_MULTI_REGION_REPLICA),),
         evidence=(change.path("primary_key_arn"), change.region.evidence),
     )
 
@@ -66,7 +67,7 @@ def _public(change: Change, attribute: str) -> Network:
 
 def db_instance(change: Change) -> Iterator[Fact]:
     yield Store(
-        kind="database",
+        kind=Kind.DATABASE,
         service="rds",
         name=change.planned_name("identifier", "identifier_prefix"),
         key=_storage_key(change, "storage_encrypted", "kms_key_id", "aws/rds"),
@@ -76,15 +77,15 @@ def db_instance(change: Change) -> Iterator[Fact]:
     )
     if change.text("replicate_source_db") or change.refs("replicate_source_db"):
         yield Attach(
-            _target(change, "replicate_source_db", "database", "rds"),
-            locations=(_here(change, LocationRole.REPLICA, "rds-read-replica"),),
+            _target(change, "replicate_source_db", Kind.DATABASE, "rds"),
+            locations=(_here(change, LocationRole.REPLICA, Via.RDS_READ_REPLICA),),
             evidence=(change.path("replicate_source_db"), change.region.evidence),
         )
 
 
 def rds_cluster(change: Change) -> Iterator[Fact]:
     yield Store(
-        kind="database",
+        kind=Kind.DATABASE,
         service="rds",
         name=change.planned_name("cluster_identifier", "cluster_identifier_prefix"),
         key=_storage_key(change, "storage_encrypted", "kms_key_id", "aws/rds"),
@@ -95,8 +96,8 @@ def rds_cluster(change: Change) -> Iterator[Fact]:
 
 def db_backups_replication(change: Change) -> Iterator[Fact]:
     yield Attach(
-        _target(change, "source_db_instance_arn", "database", "rds"),
-        locations=(_here(change, LocationRole.BACKUP, "rds-automated-backups-replication"),),
+        _target(change, "source_db_instance_arn", Kind.DATABASE, "rds"),
+        locations=(_here(change, LocationRole.BACKUP, Via.RDS_AUTOMATED_BACKUPS_REPLICATION),),
         evidence=(change.path("source_db_instance_arn"), change.region.evidence),
     )
 
@@ -108,14 +109,15 @@ def dynamodb_table(change: Change) -> Iterator[Fact]:
     replicas = []
     for i, replica in items(change.get("replica")):
         region = None if change.unknown("replica", i, "region_name") else text(replica.get("region_name"))
-        replicas.append(DataLocation(region=region or UNKNOWN, role=LocationRole.REPLICA, via="dynamodb-global-table"))
+        replicas.append(DataLocation(region=region or UNKNOWN, role=LocationRole.REPLICA,
+                                     via=Via.DYNAMODB_GLOBAL_TABLE))
     sse = change.get("server_side_encryption", 0) or {}
     if sse.get("enabled") is True:
         key = kms_link(change, ("server_side_encryption", 0, "kms_key_arn"), aws_managed="aws/dynamodb")
     else:  # DynamoDB always encrypts at rest, with an AWS owned key unless told otherwise
         key = KeyLink(KeyManager.PROVIDER, key_id="AWS owned key", evidence=change.path("server_side_encryption"))
     yield Store(
-        kind="nosql",
+        kind=Kind.NOSQL,
         service="dynamodb",
         name=change.planned_name("name"),
         locations=tuple(replicas),
@@ -127,8 +129,8 @@ def dynamodb_table(change: Change) -> Iterator[Fact]:
 
 def dynamodb_table_replica(change: Change) -> Iterator[Fact]:
     yield Attach(
-        _target(change, "global_table_arn", "nosql", "dynamodb"),
-        locations=(_here(change, LocationRole.REPLICA, "dynamodb-global-table"),),
+        _target(change, "global_table_arn", Kind.NOSQL, "dynamodb"),
+        locations=(_here(change, LocationRole.REPLICA, Via.DYNAMODB_GLOBAL_TABLE),),
         evidence=(change.path("global_table_arn"), change.region.evidence),
     )
 
@@ -138,7 +140,7 @@ def dynamodb_table_replica(change: Change) -> Iterator[Fact]:
 
 def backup_vault(change: Change) -> Iterator[Fact]:
     yield Store(
-        kind="backup-vault",
+        kind=Kind.BACKUP_VAULT,
         service="backup",
         name=change.planned_name("name"),
         key=kms_link(change, ("kms_key_arn",), aws_managed="aws/backup"),
@@ -157,7 +159,7 @@ def _copies(plan: Change, rule: int) -> list[DataLocation]:
             targets = [found] if found else []
         region = plan.resolver.region_of_arn_or_target(arn, targets)
         out.append(
-            DataLocation(region.value, LocationRole.BACKUP, "backup-copy-action", targets[0] if targets else arn)
+            DataLocation(region.value, LocationRole.BACKUP, Via.BACKUP_COPY_ACTION, targets[0] if targets else arn)
         )
     return out
 
@@ -167,7 +169,7 @@ def _vault_target(plan: Change, rule: int) -> Target:
     return Target(
         tuple(plan.refs("rule", rule, "target_vault_name")),
         f"backup:{name}" if name else None,
-        "backup-vault",
+        Kind.BACKUP_VAULT,
         "backup",
         name,
     )
@@ -190,7 +192,7 @@ def backup_selection(change: Change) -> Iterator[Fact]:
         for i, _ in items(plan.get("rule")):
             vault = _vault_target(plan, i)
             region = change.region_of(vault.addresses[0]) if vault.addresses else plan.region
-            locations.append(DataLocation(region.value, LocationRole.BACKUP, "aws-backup", vault.name))
+            locations.append(DataLocation(region.value, LocationRole.BACKUP, Via.AWS_BACKUP, vault.name))
             locations += _copies(plan, i)
     if not locations:
         return
@@ -208,9 +210,9 @@ def backup_selection(change: Change) -> Iterator[Fact]:
 def cloudfront_distribution(change: Change) -> Iterator[Fact]:
     """A CDN caches copies at edge locations worldwide: an ``edge-cache`` location for each origin bucket."""
     price_class = change.text("price_class") or "PriceClass_All"
-    edge = DataLocation(GLOBAL, LocationRole.EDGE_CACHE, f"cloudfront {price_class}", change.address)
+    edge = DataLocation(GLOBAL, LocationRole.EDGE_CACHE, Via.CLOUDFRONT, change.address, via_detail=price_class)
     yield Store(
-        kind="cdn",
+        kind=Kind.CDN,
         service="cloudfront",
         name=change.planned_name("comment"),
         region=Resolved(GLOBAL, "CloudFront is a global service"),

@@ -12,6 +12,7 @@ from typing import Any
 from auditor.connectors.aws import policy as iam
 from auditor.connectors.aws import s3_access
 from auditor.model.inventory import AccessGrant
+from auditor.model.vocab import GrantSource
 
 # What S3 answers to GetBucketAcl after each canned ACL (the owner's own grant left out):
 # https://docs.aws.amazon.com/AmazonS3/latest/userguide/acl-overview.html#canned-acl (checked 2026-12-07).
@@ -27,7 +28,7 @@ class PolicyUnreadable(ValueError):
     """The policy text is not a JSON policy document."""
 
 
-def policy_grants(policy: str, source: str, *, service: str = "s3",
+def policy_grants(policy: str, source: GrantSource, *, service: str = "s3",
                   resource_arns: tuple[str, ...] = ()) -> tuple[AccessGrant, ...]:
     """The planned policy judged by the live scan's own interpreter (one reading for both sources)."""
     try:

@@ -16,6 +16,7 @@ from auditor.connectors.terraform.aws_policy import PolicyUnreadable, acl_grants
 from auditor.connectors.terraform.facts import Attach, Change, Fact, Gap, KeyLink, Store, Target, arn_identity
 from auditor.connectors.terraform.values import arn_parts, items, text
 from auditor.model.inventory import DataLocation, KeyManager, LocationRole
+from auditor.model.vocab import GapReason, GrantSource, Kind, Via
 
 BUCKET = ("aws_s3_bucket",)
 PUBLIC_ACCESS_FLAGS = ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets")
@@ -27,7 +28,7 @@ def bucket_target(change: Change, attribute: str = "bucket") -> Target:
     return Target(
         addresses=tuple(change.refs(attribute)),
         identity=f"s3:{name}" if name else None,
-        kind="object-store",
+        kind=Kind.OBJECT_STORE,
         service="s3",
         name=name,
     )
@@ -46,14 +47,14 @@ def bucket(change: Change) -> Iterator[Fact]:
     policy_text = change.text("policy")  # the v3-style inline ``policy`` argument
     if policy_text:
         try:
-            access += policy_grants(policy_text, "bucket-policy")
+            access += policy_grants(policy_text, GrantSource.BUCKET_POLICY)
             evidence.append(change.path("policy"))
         except PolicyUnreadable as exc:
-            yield Gap("s3", "unreadable", str(exc))
+            yield Gap("s3", GapReason.UNREADABLE, str(exc))
     elif change.unknown("policy") and change.configured("policy"):
-        yield Gap("s3", "unknown-at-plan", "the bucket policy is only known at apply time")
+        yield Gap("s3", GapReason.UNKNOWN_AT_PLAN, "the bucket policy is only known at apply time")
     yield Store(
-        kind="object-store",
+        kind=Kind.OBJECT_STORE,
         service="s3",
         name=change.planned_name("bucket", "bucket_prefix"),
         key=key or DEFAULT_SSE,
@@ -95,7 +96,7 @@ def replica_locations(
                 DataLocation(
                     region=region.value,
                     role=LocationRole.REPLICA,
-                    via="s3-replication",
+                    via=Via.S3_REPLICATION,
                     target=targets[0] if targets else arn,
                     account=text(destination.get(account_key)),
                 )
@@ -111,7 +112,7 @@ def logging(change: Change) -> Iterator[Fact]:
     targets = change.refs(*path) or [t for t in [change.find(BUCKET, "bucket", name)] if t]
     region = change.region_of(targets[0]) if targets else change.region  # S3 delivers within the region
     location = DataLocation(
-        region.value, LocationRole.LOG_DESTINATION, "s3-server-access-logging", targets[0] if targets else name
+        region.value, LocationRole.LOG_DESTINATION, Via.S3_ACCESS_LOGGING, targets[0] if targets else name
     )
     yield Attach(
         bucket_target(change), locations=(location,), logging=True, evidence=(change.path(*path), region.evidence)
@@ -122,20 +123,22 @@ def policy(change: Change) -> Iterator[Fact]:
     target = bucket_target(change)
     text_ = change.text("policy")
     if text_ is None:
-        yield Gap("s3", "unknown-at-plan", "the bucket policy is only known at apply time", target=target)
+        yield Gap("s3", GapReason.UNKNOWN_AT_PLAN, "the bucket policy is only known at apply time", target=target)
         return
     try:
         name = target.name
-        grants = policy_grants(text_, "bucket-policy", resource_arns=(f"arn:aws:s3:::{name}",) if name else ())
+        grants = policy_grants(text_, GrantSource.BUCKET_POLICY,
+                               resource_arns=(f"arn:aws:s3:::{name}",) if name else ())
     except PolicyUnreadable as exc:
-        yield Gap("s3", "unreadable", str(exc), target=target)
+        yield Gap("s3", GapReason.UNREADABLE, str(exc), target=target)
         return
     yield Attach(target, access=grants, evidence=(change.path("policy"),))
 
 
 def acl(change: Change) -> Iterator[Fact]:
     if change.unknown("acl") or change.unknown("access_control_policy"):
-        yield Gap("s3", "unknown-at-plan", "the bucket ACL is only known at apply time", target=bucket_target(change))
+        yield Gap("s3", GapReason.UNKNOWN_AT_PLAN, "the bucket ACL is only known at apply time",
+                  target=bucket_target(change))
         return
     grants = acl_grants(change.text("acl"), change.get("access_control_policy"))
     yield Attach(bucket_target(change), access=grants, evidence=(change.path("acl"),))
@@ -177,7 +180,7 @@ def kms_link(change: Change, path: tuple[str | int, ...], aws_managed: str) -> K
         targets = targets or (other.refs("target_key_id") if other else [])
     if targets or (key_id and not key_id.startswith("alias/aws/")):
         identity = arn_identity(key_id) or (f"kms:{key_id}" if key_id else None)
-        key = Target(addresses=tuple(targets), identity=identity, kind="key", service="kms", create=False)
+        key = Target(addresses=tuple(targets), identity=identity, kind=Kind.KEY, service="kms", create=False)
         return KeyLink(
             KeyManager.CUSTOMER, key=key, key_id=key_id or targets[0], region=_arn_region(key_id), evidence=where
         )

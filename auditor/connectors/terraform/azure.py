@@ -30,6 +30,7 @@ from auditor.model.inventory import (
     Permission,
     PrincipalKind,
 )
+from auditor.model.vocab import GrantSource, Kind, Via
 
 GEO_REDUNDANT_STORAGE = frozenset({"GRS", "RAGRS", "GZRS", "RAGZRS"})
 MICROSOFT_MANAGED = KeyLink(KeyManager.PROVIDER, key_id="Microsoft-managed key")
@@ -39,20 +40,21 @@ def _identities(service: str, change: Change) -> tuple[str, ...]:
     return tuple(f"{service}:{v}" for a in ("name", "id") if (v := change.text(a)))
 
 
-def _target(change: Change, attribute: str, kind: str, service: str, create: bool = True) -> Target:
+def _target(change: Change, attribute: str, kind: Kind, service: str, create: bool = True) -> Target:
     value = change.text(attribute)
     return Target(tuple(change.refs(attribute)), f"{service}:{value}" if value else None, kind, service, value, create)
 
 
 def _pair(
-    change: Change, attribute: str, role: LocationRole, via: str, redundant: set[str] | frozenset[str]
+    change: Change, attribute: str, role: LocationRole, via: Via, redundant: set[str] | frozenset[str],
+    detail: str = "{value}",
 ) -> tuple[DataLocation, ...]:
-    """A location in the paired region when ``attribute`` asks for geo-redundancy (``via`` may use {value})."""
+    """A location in the paired region when ``attribute`` asks for geo-redundancy (``detail`` may use {value})."""
     if change.unknown(attribute):
-        return (DataLocation(UNKNOWN, role, f"{attribute} unknown until apply"),)
+        return (DataLocation(UNKNOWN, role, via, via_detail=f"{attribute} unknown until apply"),)
     value = change.get(attribute)
     if value is True or (isinstance(value, str) and value in redundant):
-        return (DataLocation(places.azure_pair(change.region.value), role, via.format(value=value)),)
+        return (DataLocation(places.azure_pair(change.region.value), role, via, via_detail=detail.format(value=value)),)
     return ()
 
 
@@ -73,8 +75,9 @@ def _private_link_access(change: Change, *path: str | int) -> tuple[AccessGrant,
         resource = change.text(*path, "private_link_access", i, "endpoint_resource_id") or "?"
         if not tenant:
             continue  # the provider's own tenant (the default)
-        out.append(AccessGrant(resource, PrincipalKind.FOREIGN_RESOURCE, Permission.READ, "resource-access-rule",
-                               home=tenant.lower(), condition=f"network_rules.private_link_access: {resource} of "
+        out.append(AccessGrant(resource, PrincipalKind.FOREIGN_RESOURCE, Permission.READ,
+                               GrantSource.RESOURCE_ACCESS_RULE, home=tenant.lower(),
+                               condition=f"network_rules.private_link_access: {resource} of "
                                f"tenant {tenant} passes the firewall"))
     return tuple(out)
 
@@ -103,13 +106,13 @@ def _vault_policies(change: Change, *key_path: str | int) -> tuple[AccessGrant, 
         if not tenant or tenant == home or not reading:
             continue
         who = owner.text(*path, "object_id") or "?"
-        out.append(AccessGrant(who, PrincipalKind.UNKNOWN, Permission.READ, "key-vault-access-policy", home=tenant,
-                               condition=f"access policy of {vault.address}: keys {', '.join(reading)}"))
+        out.append(AccessGrant(who, PrincipalKind.UNKNOWN, Permission.READ, GrantSource.KEY_VAULT_ACCESS_POLICY,
+                               home=tenant, condition=f"access policy of {vault.address}: keys {', '.join(reading)}"))
     return tuple(out)
 
 
 def _cmk(change: Change, *path: str | int) -> KeyLink:
-    key = Target(tuple(change.refs(*path)), None, "key", "keyvault", change.text(*path), create=False)
+    key = Target(tuple(change.refs(*path)), None, Kind.KEY, "keyvault", change.text(*path), create=False)
     return KeyLink(
         KeyManager.CUSTOMER, key=key, key_id=change.text(*path) or change.address, evidence=change.path(*path)
     )
@@ -121,12 +124,13 @@ def _cmk(change: Change, *path: str | int) -> KeyLink:
 def storage_account(change: Change) -> Iterator[Fact]:
     has_cmk = bool(change.get("customer_managed_key"))
     yield Store(
-        kind="object-store",
+        kind=Kind.OBJECT_STORE,
         service="storage",
         name=change.planned_name("name"),
         logging=change.new_logging(),
         locations=_pair(
-            change, "account_replication_type", LocationRole.GEO_SECONDARY, "{value} pair", GEO_REDUNDANT_STORAGE
+            change, "account_replication_type", LocationRole.GEO_SECONDARY, Via.STORAGE_GEO_REPLICATION,
+                GEO_REDUNDANT_STORAGE
         ),
         key=_cmk(change, "customer_managed_key", 0, "key_vault_key_id") if has_cmk else MICROSOFT_MANAGED,
         access=(*_private_link_access(change, "network_rules", 0),
@@ -143,8 +147,8 @@ def storage_account(change: Change) -> Iterator[Fact]:
 
 def _account_target(change: Change) -> Target:
     if change.get("storage_account_id") or change.refs("storage_account_id"):
-        return _target(change, "storage_account_id", "object-store", "storage")
-    return _target(change, "storage_account_name", "object-store", "storage")
+        return _target(change, "storage_account_id", Kind.OBJECT_STORE, "storage")
+    return _target(change, "storage_account_name", Kind.OBJECT_STORE, "storage")
 
 
 def storage_container(change: Change) -> Iterator[Fact]:
@@ -156,7 +160,8 @@ def storage_container(change: Change) -> Iterator[Fact]:
         account = change.other(address)
         if account is not None and account.get("allow_nested_items_to_be_public") is False:
             return  # the account forbids public containers: the setting has no effect
-    grant = AccessGrant("*", PrincipalKind.PUBLIC, Permission.READ, "container-acl", condition=f"container {access}")
+    grant = AccessGrant("*", PrincipalKind.PUBLIC, Permission.READ, GrantSource.CONTAINER_ACL,
+                        condition=f"container {access}")
     yield Attach(target, access=(grant,), evidence=(change.path("container_access_type"),))
 
 
@@ -167,7 +172,7 @@ def storage_network_rules(change: Change) -> Iterator[Fact]:
 
 
 def storage_account_cmk(change: Change) -> Iterator[Fact]:
-    key = Target(tuple(change.refs("key_vault_id")), None, "key", "keyvault", create=False)
+    key = Target(tuple(change.refs("key_vault_id")), None, Kind.KEY, "keyvault", create=False)
     link = KeyLink(KeyManager.CUSTOMER, key=key, key_id=change.text("key_name") or change.address)
     yield Attach(_account_target(change), key=link, evidence=(change.path("key_name"),))
 
@@ -178,11 +183,11 @@ def storage_object_replication(change: Change) -> Iterator[Fact]:
     location = DataLocation(
         region.value,
         LocationRole.REPLICA,
-        "storage-object-replication",
+        Via.OBJECT_REPLICATION,
         destinations[0] if destinations else change.text("destination_storage_account_id"),
     )
     yield Attach(
-        _target(change, "source_storage_account_id", "object-store", "storage"),
+        _target(change, "source_storage_account_id", Kind.OBJECT_STORE, "storage"),
         locations=(location,),
         evidence=(change.path("destination_storage_account_id"), region.evidence),
     )
@@ -202,17 +207,18 @@ def cosmosdb_account(change: Change) -> Iterator[Fact]:
         if position == 0:
             primary = Resolved(region, change.path("geo_location", i, "location"))
         else:
-            replicas.append(DataLocation(region, LocationRole.REPLICA, "cosmosdb-geo-location"))
+            replicas.append(DataLocation(region, LocationRole.REPLICA, Via.COSMOS_READ_REGION))
     backup = text(change.get("backup", 0, "storage_redundancy"))
     kind = text(change.get("backup", 0, "type")) or "Periodic"
     if backup is None and kind == "Periodic" and not change.unknown("backup"):
         backup = "Geo"  # azurerm's (and the service's) default: periodic backups in geo-redundant storage
     if backup == "Geo":
         replicas.append(
-            DataLocation(places.azure_pair(primary.value), LocationRole.BACKUP, "cosmosdb geo-redundant backup")
+            DataLocation(places.azure_pair(primary.value), LocationRole.BACKUP, Via.COSMOS_PERIODIC_BACKUP,
+                         via_detail="Geo")
         )
     yield Store(
-        kind="nosql",
+        kind=Kind.NOSQL,
         service="cosmosdb",
         name=change.planned_name("name"),
         logging=change.new_logging(),
@@ -233,7 +239,7 @@ def cosmosdb_account(change: Change) -> Iterator[Fact]:
 
 def mssql_server(change: Change) -> Iterator[Fact]:
     yield Store(
-        kind="database",
+        kind=Kind.DATABASE,
         service="sql",
         name=change.planned_name("name"),
         network=_public(change),
@@ -246,11 +252,11 @@ def mssql_database(change: Change) -> Iterator[Fact]:
     # storage_account_type defaults to Geo: backups go to the paired region unless told otherwise
     redundancy = "storage_account_type"
     yield Store(
-        kind="database",
+        kind=Kind.DATABASE,
         service="sql",
         name=change.planned_name("name"),
         logging=change.new_logging(),
-        locations=_pair(change, redundancy, LocationRole.BACKUP, "geo-redundant backup ({value})", {"Geo", "GeoZone"}),
+        locations=_pair(change, redundancy, LocationRole.BACKUP, Via.SQL_BACKUP_REDUNDANCY, {"Geo", "GeoZone"}),
         key=_cmk(change, "transparent_data_encryption_key_vault_key_id")
         if change.get("transparent_data_encryption_key_vault_key_id")
         else MICROSOFT_MANAGED,
@@ -259,8 +265,9 @@ def mssql_database(change: Change) -> Iterator[Fact]:
     )
     if change.text("create_mode") == "Secondary":
         yield Attach(
-            _target(change, "creation_source_database_id", "database", "sql"),
-            locations=(DataLocation(change.region.value, LocationRole.REPLICA, "sql-geo-replication", change.address),),
+            _target(change, "creation_source_database_id", Kind.DATABASE, "sql"),
+            locations=(DataLocation(change.region.value, LocationRole.REPLICA, Via.SQL_GEO_REPLICATION,
+                                    change.address),),
             evidence=(change.path("creation_source_database_id"),),
         )
 
@@ -268,14 +275,15 @@ def mssql_database(change: Change) -> Iterator[Fact]:
 def mssql_failover_group(change: Change) -> Iterator[Fact]:
     partners = change.refs("partner_server", 0, "id")
     region = change.region_of(partners[0]) if partners else Resolved(UNKNOWN, "partner server not in the plan")
-    location = DataLocation(region.value, LocationRole.REPLICA, "sql-failover-group", partners[0] if partners else None)
+    location = DataLocation(region.value, LocationRole.REPLICA, Via.SQL_FAILOVER_GROUP,
+                            partners[0] if partners else None)
     evidence = (change.path("partner_server", 0, "id"), region.evidence)
     for address in change.refs("databases"):
         yield Attach(Target((address,), create=False), locations=(location,), evidence=evidence)
     for database_id in change.get("databases") or []:
         if isinstance(database_id, str):
             yield Attach(Target(identity=f"sql:{database_id}", create=False), locations=(location,), evidence=evidence)
-    yield Attach(_target(change, "server_id", "database", "sql"), locations=(location,), evidence=evidence)
+    yield Attach(_target(change, "server_id", Kind.DATABASE, "sql"), locations=(location,), evidence=evidence)
 
 
 def sql_database(change: Change) -> Iterator[Fact]:
@@ -288,31 +296,33 @@ def sql_database(change: Change) -> Iterator[Fact]:
     ``NonReadableSecondary``) is a geo-replica of ``source_database_id``.
     """
     yield Store(
-        kind="database",
+        kind=Kind.DATABASE,
         service="sql",
         name=change.planned_name("name"),
         logging=change.new_logging(),
         locations=(DataLocation(places.azure_pair(change.region.value), LocationRole.BACKUP,
-                                "geo-redundant backup (Azure SQL default)"),),
+                                Via.SQL_BACKUP_REDUNDANCY, via_detail="Geo (Azure SQL default)"),),
         key=MICROSOFT_MANAGED,
         identities=_identities("sql", change),
         evidence=(change.path("name"),),
     )
     if change.text("create_mode") in ("OnlineSecondary", "NonReadableSecondary"):
         yield Attach(
-            _target(change, "source_database_id", "database", "sql"),
-            locations=(DataLocation(change.region.value, LocationRole.REPLICA, "sql-geo-replication", change.address),),
+            _target(change, "source_database_id", Kind.DATABASE, "sql"),
+            locations=(DataLocation(change.region.value, LocationRole.REPLICA, Via.SQL_GEO_REPLICATION,
+                                    change.address),),
             evidence=(change.path("source_database_id"),),
         )
 
 
 def postgresql_flexible_server(change: Change) -> Iterator[Fact]:
     yield Store(
-        kind="database",
+        kind=Kind.DATABASE,
         service="postgresql",
         name=change.planned_name("name"),
         logging=change.new_logging(),
-        locations=_pair(change, "geo_redundant_backup_enabled", LocationRole.BACKUP, "geo-redundant backup", set()),
+        locations=_pair(change, "geo_redundant_backup_enabled", LocationRole.BACKUP, Via.GEO_REDUNDANT_BACKUP, set(),
+                        detail=""),
         network=_public(change),
         key=MICROSOFT_MANAGED,
         identities=_identities("postgresql", change),
@@ -332,10 +342,11 @@ def data_protection_backup_vault(change: Change) -> Iterator[Fact]:
 
 def _vault(change: Change, service: str, attribute: str) -> Store:
     return Store(
-        kind="backup-vault",
+        kind=Kind.BACKUP_VAULT,
         service=service,
         name=change.planned_name("name"),
-        locations=_pair(change, attribute, LocationRole.GEO_SECONDARY, "{value} pair", {"GeoRedundant"}),
+        locations=_pair(change, attribute, LocationRole.GEO_SECONDARY, Via.BACKUP_VAULT_GEO_REDUNDANCY,
+                        {"GeoRedundant"}),
         key=MICROSOFT_MANAGED,
         identities=_identities(service, change),
         attributes={
@@ -347,7 +358,7 @@ def _vault(change: Change, service: str, attribute: str) -> Store:
 
 def key_vault(change: Change) -> Iterator[Fact]:
     yield Store(
-        kind="key",
+        kind=Kind.KEY,
         service="keyvault",
         name=change.planned_name("name"),
         network=_public(change),
@@ -357,7 +368,7 @@ def key_vault(change: Change) -> Iterator[Fact]:
 
 def healthcare(change: Change) -> Iterator[Fact]:
     yield Store(
-        kind="health-api",
+        kind=Kind.HEALTH_API,
         service="healthcareapis",
         name=change.planned_name("name"),
         logging=change.new_logging(),
@@ -376,7 +387,8 @@ def diagnostic_setting(change: Change) -> Iterator[Fact]:
     ]
     locations = tuple(
         DataLocation(
-            change.region_of(address).value, LocationRole.LOG_DESTINATION, f"diagnostic-setting {attribute}", address
+            change.region_of(address).value, LocationRole.LOG_DESTINATION, Via.DIAGNOSTIC_SETTINGS, address,
+            via_detail=attribute
         )
         for attribute, address in destinations
     )

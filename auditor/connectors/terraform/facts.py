@@ -20,6 +20,7 @@ from auditor.connectors.terraform.references import expression_at
 from auditor.connectors.terraform.resolve import Entry, Resolved, Resolver
 from auditor.connectors.terraform.values import arn_account, arn_parts, azure_id_part, dig, is_unknown, tag_map, text
 from auditor.model.inventory import AccessGrant, DataLocation, KeyManager, LocationRole, Network
+from auditor.model.vocab import GapReason, Kind, Via
 
 PLANNED_ACCOUNT = "planned"
 
@@ -30,7 +31,7 @@ class Target:
 
     addresses: tuple[str, ...] = ()
     identity: str | None = None  # e.g. a bucket name, matched against ``Store.identities``
-    kind: str = "object-store"  # what the change becomes when the target is not in the plan
+    kind: Kind = Kind.OBJECT_STORE  # what the change becomes when the target is not in the plan
     service: str = "s3"
     name: str | None = None
     create: bool = True  # False: drop the fact when no planned store matches (e.g. a CDN origin)
@@ -49,7 +50,7 @@ class KeyLink:
 
 @dataclass(frozen=True, slots=True)
 class Store:
-    kind: str
+    kind: Kind
     service: str
     name: str
     region: Resolved | None = None  # None: the change's resolved region
@@ -77,7 +78,7 @@ class Attach:
 @dataclass(frozen=True, slots=True)
 class Gap:
     service: str
-    reason: str
+    reason: GapReason
     error: str
     target: Target | None = None  # the store the gap is about, when not the change itself
 
@@ -167,7 +168,7 @@ class Change:
             known = arn_account(self.get("arn"))
         return known or self.resolver.account(self.entry) or PLANNED_ACCOUNT
 
-    def location(self, region: Resolved, role: LocationRole, via: str, target: str | None = None) -> DataLocation:
+    def location(self, region: Resolved, role: LocationRole, via: Via, target: str | None = None) -> DataLocation:
         return DataLocation(region=region.value, role=role, via=via, target=target)
 
 

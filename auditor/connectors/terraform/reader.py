@@ -14,6 +14,7 @@ from auditor.connectors.terraform.registry import EXTRACTORS, PROVIDERS
 from auditor.connectors.terraform.resolve import GLOBAL, UNKNOWN, Entry, Resolver
 from auditor.connectors.terraform.sources import PlanLines, SourceIndex
 from auditor.model.inventory import CoverageGap, Inventory, Resource, Scope
+from auditor.model.vocab import GapReason
 
 SOURCE = "terraform-plan"
 _ACTIONS = {
@@ -148,7 +149,7 @@ def _unreadable(provider: str, address: str, why: str) -> CoverageGap:
     return CoverageGap(
         provider=provider,
         service="terraform",
-        reason="unreadable-plan-entry",
+        reason=GapReason.UNREADABLE_PLAN_ENTRY,
         error=f"{address}: {why}",
         account="planned",
         region=UNKNOWN,
@@ -168,7 +169,7 @@ def _deferred(plan: document.Plan) -> list[CoverageGap]:
             CoverageGap(
                 provider=provider or "terraform",
                 service="terraform",
-                reason="deferred",
+                reason=GapReason.DEFERRED,
                 error=f"{address or f'deferred_changes[{i}]'}: deferred by Terraform ({reason or 'no reason given'})",
                 account="planned",
                 region=UNKNOWN,

@@ -1,4 +1,4 @@
-"""Plain-text views of the policy pack for ``auditor policies list|show``."""
+"""``auditor policies list|show``: plain-text views of the policy pack."""
 
 from __future__ import annotations
 

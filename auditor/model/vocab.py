@@ -1,0 +1,179 @@
+"""The shared vocabulary: every closed set of names the model, the policies and the options use.
+
+Each set is a ``StrEnum``: its members compare equal to their text (``Kind.KEY == "key"``), the
+JSON Schemas derived from the model list their values, ``auditor policies validate`` refuses a
+policy that compares a field with a name outside its set, and reports translate them
+(``via.<value>`` in ``reports/i18n``). Adding a name is one line here (plus its translations).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
+from typing import TypeVar
+
+from auditor.errors import ConfigError
+
+E = TypeVar("E", bound=StrEnum)
+
+
+class Kind(StrEnum):
+    """What a resource is, whatever the cloud calls it (``Resource.kind``)."""
+
+    OBJECT_STORE = "object-store"
+    FILE_STORE = "file-store"
+    DATABASE = "database"
+    NOSQL = "nosql"
+    WAREHOUSE = "warehouse"
+    SNAPSHOT = "snapshot"
+    BACKUP_VAULT = "backup-vault"
+    KEY = "key"
+    CDN = "cdn"
+    HEALTH_API = "health-api"
+    # No connector produces these yet; the shipped policies already name them (a search index, a data lake).
+    DATA_LAKE = "data-lake"
+    SEARCH = "search"
+
+
+class Via(StrEnum):
+    """The mechanism that puts a copy somewhere (``DataLocation.via``); its particulars go in ``via_detail``."""
+
+    # AWS
+    S3_REPLICATION = "s3-replication"
+    S3_ACCESS_LOGGING = "s3-server-access-logging"
+    EFS_REPLICATION = "efs-replication"
+    EFS_REPLICATION_SOURCE = "efs-replication-source"
+    EBS_COPY_SNAPSHOT = "ebs-copy-snapshot"
+    RDS_READ_REPLICA = "rds-read-replica"
+    RDS_READ_REPLICA_CLUSTER = "rds-read-replica-cluster"
+    AURORA_GLOBAL_DATABASE = "aurora-global-database"
+    RDS_SNAPSHOT_COPY = "rds-snapshot-copy"
+    RDS_AUTOMATED_BACKUPS_REPLICATION = "rds-automated-backups-replication"
+    DYNAMODB_GLOBAL_TABLE = "dynamodb-global-table"
+    DYNAMODB_GLOBAL_TABLE_2017 = "dynamodb-global-table-2017"
+    REDSHIFT_SNAPSHOT_COPY = "redshift-snapshot-copy"
+    KMS_MULTI_REGION = "kms-multi-region"
+    KMS_MULTI_REGION_REPLICA = "kms-multi-region-replica"
+    AWS_BACKUP = "aws-backup"
+    BACKUP_COPY = "backup-copy"
+    BACKUP_COPY_ACTION = "backup-copy-action"
+    BACKUP_COPY_JOB = "backup-copy-job"
+    CLOUDFRONT = "cloudfront"
+    # Azure
+    STORAGE_GEO_REPLICATION = "storage-geo-replication"  # GRS, RA-GRS, GZRS, RA-GZRS
+    OBJECT_REPLICATION = "object-replication"
+    SQL_FAILOVER_GROUP = "sql-failover-group"
+    SQL_GEO_REPLICATION = "sql-geo-replication"
+    SQL_BACKUP_REDUNDANCY = "sql-backup-redundancy"
+    COSMOS_WRITE_REGION = "cosmos-write-region"
+    COSMOS_READ_REGION = "cosmos-read-region"
+    COSMOS_PERIODIC_BACKUP = "cosmos-periodic-backup"
+    COSMOS_CONTINUOUS_BACKUP = "cosmos-continuous-backup"
+    GEO_REDUNDANT_BACKUP = "geo-redundant-backup"
+    LOCALLY_REDUNDANT_BACKUP = "locally-redundant-backup"
+    READ_REPLICA = "read-replica"
+    BACKUP_VAULT_GEO_REDUNDANCY = "backup-vault-geo-redundancy"
+    AZURE_BACKUP = "azure-backup"
+    KEY_VAULT_PAIRED_REGION = "key-vault-paired-region"
+    MANAGED_HSM_REGION = "managed-hsm-region"
+    DIAGNOSTIC_SETTINGS = "diagnostic-settings"
+    FHIR_EXPORT = "fhir-export"
+    DICOM_STORAGE = "dicom-storage"
+    CDN = "cdn"
+    FRONT_DOOR = "front-door"
+    # Anything else: a planned attribute Terraform only knows after apply, a file written by an older version.
+    UNKNOWN = "unknown"
+    OTHER = "other"
+
+
+class GrantSource(StrEnum):
+    """What gives a principal its access (``AccessGrant.source``)."""
+
+    BUCKET_POLICY = "bucket-policy"
+    ACL = "acl"
+    KEY_POLICY = "key-policy"
+    VAULT_POLICY = "vault-policy"
+    FILE_SYSTEM_POLICY = "file-system-policy"
+    RESOURCE_POLICY = "resource-policy"
+    IAM = "iam"  # an identity policy of the principal
+    SNAPSHOT_SHARE = "snapshot-share"
+    OBJECT_REPLICATION = "object-replication"
+    ROLE_ASSIGNMENT = "role-assignment"
+    ROLE_ASSIGNMENT_CONTROL_PLANE = "role-assignment-control-plane"
+    LIGHTHOUSE = "lighthouse"
+    BLOB_PUBLIC_ACCESS = "blob-public-access"
+    CONTAINER_ACL = "container-acl"
+    FHIR_ACCESS_POLICY = "fhir-access-policy"
+    RESOURCE_ACCESS_RULE = "resource-access-rule"  # a resource of another tenant let through a storage firewall
+    KEY_VAULT_ACCESS_POLICY = "key-vault-access-policy"
+    SMART_IDENTITY_PROVIDER = "smart-identity-provider"
+    TOKEN_AUTHORITY = "token-authority"  # noqa: S105 - a grant source, not a secret
+    UNKNOWN = "unknown"
+
+
+class GapReason(StrEnum):
+    """Why something could not be read (``CoverageGap.reason``). Every reason is a gap: none is compliant."""
+
+    ACCESS_DENIED = "access-denied"
+    UNASSUMABLE_ROLE = "unassumable-role"
+    REGION_DISABLED = "region-disabled"
+    THROTTLED = "throttled"
+    API_UNAVAILABLE = "api-unavailable"
+    UNREACHABLE = "endpoint-unreachable"
+    CREDENTIAL_UNAVAILABLE = "credential-unavailable"  # no token at all: the scan cannot start
+    UNTRUSTED_LINK = "untrusted-link"  # a nextLink or redirect named another origin: the listing is incomplete
+    NOT_FOUND = "not-found"
+    NOT_READ = "not-read"
+    MISSING_SHARD = "missing-shard"
+    DEFERRED = "deferred"  # Terraform deferred the change
+    UNKNOWN_AT_PLAN = "unknown-at-plan"  # the value is only known at apply time
+    UNREADABLE = "unreadable"
+    UNREADABLE_PLAN_ENTRY = "unreadable-plan-entry"
+    NOT_IN_PLAN = "not-in-plan"  # what a plan can never show (logging set outside Terraform): not assessable
+    PROVIDER_UNREACHABLE = "provider-unreachable"  # a whole provider could not be read (credential, network)
+    ERROR = "error"
+
+
+class Lang(StrEnum):
+    """Languages of every user-facing text (``--lang``, ``lang:``)."""
+
+    EN = "en"
+    FR = "fr"
+
+
+class OutputFormat(StrEnum):
+    """What ``--format`` / ``formats:`` accept (each one is a renderer in ``auditor.render``)."""
+
+    HTML = "html"
+    JSON = "json"
+    SARIF = "sarif"
+    JUNIT = "junit"
+    CSV = "csv"
+    MD = "md"
+    REGISTERS = "registers"
+    ART30 = "art30"
+    TRANSFER_MAP = "transfer-map"
+    PDF = "pdf"
+    CODEQUALITY = "codequality"
+
+
+def choices(enum: type[StrEnum]) -> str:
+    """``"en, fr"``: the values of a set, for an error message."""
+    return ", ".join(m.value for m in enum)
+
+
+def parse(enum: type[E], value: str, option: str) -> E:
+    """``value`` as a member of ``enum``, or a ConfigError naming the option and the accepted values."""
+    try:
+        return enum(value.strip().lower())
+    except ValueError:
+        raise ConfigError(f"{option} {value!r}: expected one of {choices(enum)}") from None
+
+
+def parse_formats(value: str | Iterable[str], option: str = "--format") -> tuple[OutputFormat, ...]:
+    """The one check of output formats: ``"html,md"`` (or a list of such) -> ``(HTML, MD)``, in order, once each."""
+    items = [value] if isinstance(value, str) else list(value)
+    names = [parse(OutputFormat, name, option) for item in items for name in item.split(",") if name.strip()]
+    if not names:
+        raise ConfigError("no output format given", hint="choose among " + choices(OutputFormat))
+    return tuple(dict.fromkeys(names))
