@@ -1,6 +1,7 @@
 """AWS connector cost against a naive script (and, optionally, Prowler), on one moto server.
 
-    python benchmarks/aws_scan.py [--buckets 1000 5000] [--workers 8] [--repeat 1] [--with-prowler] [--with-cli]
+    python benchmarks/aws_scan.py [--buckets 1000 5000] [--images off on] [--workers 8] [--repeat 2]
+                                  [--with-prowler] [--with-cli]
 
 For each estate size a fresh moto server runs in its own process (so tools and emulator do not
 share one interpreter lock) and is seeded with N buckets round-robin over 8 regions: 30% tagged as
@@ -19,7 +20,10 @@ server, each in its own process:
   own virtualenv (never a project dependency).
 
 API calls are counted from the emulator's request log; CPU and peak RSS are the tool process's own
-(the emulator's are not included). Prints figures; asserts nothing.
+(the emulator's are not included); "first call" is the time from a tool's start to its first
+request in the emulator's log. Each size runs without and with the emulator's default machine
+images (``--images``); medians over ``--repeat`` runs, the auditor/naive ratios, the calls per
+bucket, ``auditor --help``'s start-up time and the load average are printed. Asserts nothing.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -48,11 +53,11 @@ CREDS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 
 # moto, plus the demo's gap filler for the APIs moto lacks (HealthLake, HealthImaging…), which the
 # connector lists in every region: without it they would answer HTTP 500 and be retried.
-SERVER = f"""
+SERVER = """
 import sys
-sys.path.insert(0, {str(ROOT)!r})
+sys.path.insert(0, {root!r})
 from auditor.demo.moto_server import moto_server
-with moto_server(quiet=False) as url:  # request lines on stderr, counted below
+with moto_server(quiet=False, default_images={images}) as url:  # request lines on stderr, counted below
     print(url.rsplit(":", 1)[1], flush=True)
     sys.stdin.read()
 """
@@ -78,6 +83,7 @@ print(json.dumps({
                                   and r.encryption.key_id and r.encryption.region != r.region),
     "gaps": len(inventory.coverage_gaps),
     "client-side count": sum(calls.last_scan().values()),
+    "s3 calls": {k[3:]: v for k, v in calls.last_scan().items() if k.startswith("s3:")},
 }))
 """
 
@@ -116,12 +122,14 @@ print(json.dumps({"buckets": len(results),
 class Emulator:
     """A moto server in its own process; counts the requests its log reports."""
 
-    def __init__(self) -> None:
-        self.process = subprocess.Popen([sys.executable, "-c", SERVER], stdin=subprocess.PIPE,
+    def __init__(self, default_images: bool = False) -> None:
+        script = SERVER.format(root=str(ROOT), images=default_images)
+        self.process = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         assert self.process.stdout is not None and self.process.stderr is not None
         self.url = f"http://127.0.0.1:{int(self.process.stdout.readline())}"
         self.requests = 0
+        self.seen: list[float] = []  # when each request line arrived (perf_counter)
         self._lock = threading.Lock()
         self._reader = threading.Thread(target=self._read, args=(self.process.stderr,), daemon=True)
         self._reader.start()
@@ -131,6 +139,12 @@ class Emulator:
             if '" ' in line and "HTTP/1." in line and "/moto-api/" not in line:
                 with self._lock:
                     self.requests += 1
+                    self.seen.append(time.perf_counter())
+
+    def first_after(self, start: float) -> float | None:
+        """Seconds from ``start`` to the first request logged after it (logged once answered)."""
+        with self._lock:
+            return next((t - start for t in self.seen if t >= start), None)
 
     def count(self) -> int:
         time.sleep(0.3)  # let the log reader catch up
@@ -240,7 +254,9 @@ def measure(label: str, command: list[str], env: dict[str, str], emulator: Emula
     for reader in readers:
         reader.join()
     calls = emulator.count() - before
+    first = emulator.first_after(start)
     result: dict[str, Any] = {"tool": label, "wall_s": round(wall, 1), "calls": calls,
+                              "first_call_s": None if first is None or first > wall else round(first, 2),
                               "cpu_s": round(usage.ru_utime + usage.ru_stime, 1),
                               "peak_rss_mb": round(usage.ru_maxrss / 1024), "exit": process.returncode}
     last = [line for line in streams.get("out", "").splitlines() if line.startswith("{")]
@@ -265,34 +281,72 @@ def prowler_command(out: Path) -> list[str] | None:
             "--output-formats", "json-ocsf", "-o", str(out), "-F", "findings"]
 
 
-def run(n: int, workers: int, with_prowler: bool, with_cli: bool, repeat: int = 1) -> None:
-    emulator = Emulator()
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def startup(env: dict[str, str], times: int = 3) -> float:
+    """Median wall time of ``auditor --help`` (imports and argument parsing only)."""
+    walls = []
+    for _ in range(times):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "auditor", "--help"], env=env, stdout=subprocess.DEVNULL, check=True)
+        walls.append(time.perf_counter() - start)
+    return median(walls)
+
+
+def run(n: int, workers: int, with_prowler: bool, with_cli: bool, repeat: int = 1, default_images: bool = False
+        ) -> None:
+    emulator = Emulator(default_images)
     try:
         t = time.perf_counter()
         stats = seed(emulator.url, n)
         seeded = emulator.count()
-        print(f"\n== {n:,} buckets over {len(REGIONS)} regions: {stats}; seeded with {seeded:,} requests in "
-              f"{time.perf_counter() - t:.0f} s", flush=True)
+        images = "with" if default_images else "without"
+        print(f"\n== {n:,} buckets over {len(REGIONS)} regions, {images} the emulator's default machine images: "
+              f"{stats}; seeded with {seeded:,} requests in {time.perf_counter() - t:.0f} s; load {load()}",
+              flush=True)
         env = environment(emulator.url)
-        tools = [("auditor (connector)", [sys.executable, "-c", AUDITOR, str(workers)]),
-                 ("naive boto3, 4 calls/bucket", [sys.executable, "-c", NAIVE, json.dumps(REGIONS)])]
+        auditor = ("auditor (connector)", [sys.executable, "-c", AUDITOR, str(workers)])
+        naive = ("naive boto3, 4 calls/bucket", [sys.executable, "-c", NAIVE, json.dumps(REGIONS)])
+        tools = [auditor, naive]
         rows = []
-        for turn in range(repeat):  # alternate who goes first: a shared machine drifts
-            for label, command in (tools if turn % 2 == 0 else tools[::-1]):
-                rows.append(measure(label, command, env, emulator))
         with tempfile.TemporaryDirectory() as tmp:
+            for turn in range(repeat):  # alternate who goes first: a shared machine drifts
+                for label, command in (tools if turn % 2 == 0 else tools[::-1]):
+                    rows.append(measure(label, command, env, emulator))
+                if with_cli:
+                    rows.append(measure("auditor scan --provider aws", [
+                        sys.executable, "-m", "auditor", "scan", "--provider", "aws", "--out", tmp, "--format",
+                        "json", "--quiet", "--allow-unknown"], env, emulator))
             if with_cli:
-                rows.append(measure("auditor scan --provider aws", [
-                    sys.executable, "-m", "auditor", "scan", "--provider", "aws", "--out", tmp, "--format", "json",
-                    "--quiet", "--allow-unknown"], env, emulator))
+                sizes = {f.name: f.stat().st_size for f in Path(tmp).glob("*.json")}
+                print("  outputs: " + ", ".join(f"{k} {v / 1e6:.1f} MB" for k, v in sorted(sizes.items())))
             if with_prowler and (command := prowler_command(Path(tmp) / "prowler")):
                 rows.append(measure("prowler aws --service s3", command, env, emulator))
         for row in rows:
             extra = f"  {row['facts']}" if "facts" in row else (f"  error: {row['error']}" if "error" in row else "")
+            first = "" if row["first_call_s"] is None else f"  first call {row['first_call_s']:.2f} s"
             print(f"{row['tool']:<30} {row['wall_s']:>7.1f} s  {row['calls']:>7,} calls  {row['cpu_s']:>6.1f} s CPU  "
-                  f"{row['peak_rss_mb']:>5} MB peak RSS  exit {row['exit']}{extra}", flush=True)
+                  f"{row['peak_rss_mb']:>5} MB peak RSS  exit {row['exit']}{first}{extra}", flush=True)
+        medians = {label: {k: median([r[k] for r in rows if r["tool"] == label and r.get(k) is not None])
+                           for k in ("wall_s", "calls", "cpu_s", "peak_rss_mb", "first_call_s")}
+                   for label in dict.fromkeys(r["tool"] for r in rows)}
+        print(f"medians of {repeat} run(s):")
+        for label, m in medians.items():
+            print(f"  {label:<30} {m['wall_s']:>7.1f} s  {m['calls']:>7,.0f} calls  {m['cpu_s']:>6.1f} s CPU  "
+                  f"{m['peak_rss_mb']:>5.0f} MB  first call {m['first_call_s']:.2f} s")
+        a, b = medians[auditor[0]], medians[naive[0]]
+        print(f"  auditor / naive: wall {a['wall_s'] / b['wall_s']:.2f}x, API calls {a['calls'] / b['calls']:.2f}x, "
+              f"CPU {a['cpu_s'] / b['cpu_s']:.2f}x, peak RSS {a['peak_rss_mb'] / b['peak_rss_mb']:.2f}x; "
+              f"calls per bucket {a['calls'] / n:.2f} vs {b['calls'] / n:.2f}", flush=True)
+        print(f"  start-up: auditor --help {startup(env):.2f} s (median of 3); load after {load()}", flush=True)
     finally:
         emulator.stop()
+
+
+def load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def main() -> None:
@@ -301,10 +355,14 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=8, help="aws.max_workers for the auditor")
     parser.add_argument("--with-prowler", action="store_true", help="also run Prowler (installed in its own venv)")
     parser.add_argument("--with-cli", action="store_true", help="also run the whole 'auditor scan --provider aws'")
-    parser.add_argument("--repeat", type=int, default=1, help="runs of auditor and naive, alternating who goes first")
+    parser.add_argument("--repeat", type=int, default=2, help="runs of auditor and naive, alternating who goes first")
+    parser.add_argument("--images", nargs="+", choices=("off", "on"), default=["off", "on"],
+                        help="the emulator's default machine images (~1,350 snapshots per region listed as the "
+                             "account's own): off, on, or both")
     args = parser.parse_args()
     for n in args.buckets:
-        run(n, args.workers, args.with_prowler, args.with_cli, args.repeat)
+        for images in args.images:
+            run(n, args.workers, args.with_prowler, args.with_cli, args.repeat, images == "on")
 
 
 if __name__ == "__main__":

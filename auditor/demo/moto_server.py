@@ -29,14 +29,16 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 @contextlib.contextmanager
-def moto_server(*, quiet: bool = True) -> Iterator[str]:
+def moto_server(*, quiet: bool = True, default_images: bool = False) -> Iterator[str]:
     """Run a moto server in this process for the duration of the block; yield ``http://127.0.0.1:PORT``.
 
     The APIs moto lacks that the connector reads (HealthLake, HealthImaging, DynamoDB replicas, AWS
     Backup selections and recovery points, EFS replication) are answered on the same endpoint by
-    :class:`auditor.demo.aws_fakes.GapFiller`.
+    :class:`auditor.demo.aws_fakes.GapFiller`. ``default_images``: keep moto's default machine
+    images, whose ~1,350 snapshots per region it lists as the caller's own (the benchmark's
+    large-estate case); off by default.
     """
-    os.environ["MOTO_EC2_LOAD_DEFAULT_AMIS"] = "false"  # else ~1,300 fake snapshots per region
+    os.environ["MOTO_EC2_LOAD_DEFAULT_AMIS"] = "true" if default_images else "false"
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
     from werkzeug.serving import make_server
 

@@ -56,7 +56,9 @@ def test_scan_cost_per_health_bucket_stays_bounded(aws):
 
 @pytest.fixture
 def bucket_region_in_listing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Extend the (in-process) emulator: ListBuckets carries BucketRegion, as AWS has done since 2024."""
+    """Extend the (in-process) emulator: ListBuckets carries BucketRegion, as AWS has done since 2024, only when
+    the request has at least one parameter (AWS's ListBuckets reference: "If the request contains at least one
+    valid parameter, it is included in the response")."""
     from moto.core.responses import ActionResult
     from moto.s3.responses import S3Response
 
@@ -65,9 +67,11 @@ def bucket_region_in_listing(monkeypatch: pytest.MonkeyPatch) -> None:
         self._authenticate_and_authorize_s3_action()
         listed = self.backend.list_buckets(prefix=None, bucket_region=None, max_buckets=None)
         self.data["Action"] = "ListBuckets"
+        with_region = any(self._get_param(p) for p in ("max-buckets", "prefix", "bucket-region",
+                                                          "continuation-token"))
         return self.serialized(ActionResult({"Owner": {"ID": "owner", "DisplayName": "owner"}, "Buckets": [
-            {"Name": b.name, "CreationDate": b.creation_date_ISO8601, "BucketRegion": b.region_name}
-            for b in listed]}))
+            {"Name": b.name, "CreationDate": b.creation_date_ISO8601,
+             **({"BucketRegion": b.region_name} if with_region else {})} for b in listed]}))
 
     monkeypatch.setattr(S3Response, "all_buckets", all_buckets)
 

@@ -28,6 +28,7 @@ OPERATIONS = {
 KIND, NATIVE = Kind.SNAPSHOT, "AWS::EC2::Snapshot"
 _COPIED = re.compile(r"Copied (snap-[0-9a-f]+) from ([a-z0-9-]+)")
 _RAW = "ebs.raw"
+_KEPT = ("SnapshotId", "Encrypted", "KmsKeyId", "VolumeSize")  # what a deep read uses of a listed snapshot
 
 
 def _arn(partition: str, region: str, ident: str) -> str:
@@ -44,7 +45,7 @@ def discover(scan: Scan) -> list[Found]:
             ident = str(snap["SnapshotId"])
             arn = _arn(account.partition, region, ident)
             tags = regional.tag_map(snap.get("Tags"))
-            raw[arn] = snap
+            raw[arn] = {k: snap[k] for k in _KEPT if k in snap}  # not the whole response (dates, progress…)
             copied = _COPIED.search(str(snap.get("Description") or ""))
             found.append(Found(
                 arn=arn, service="ebs", kind=KIND, native_type=NATIVE, name=tags.get("Name") or ident,

@@ -1,7 +1,8 @@
 """S3: every bucket's real region and tags (cheap), then residency and access for those in scope.
 
-Listing (every bucket of every account): ``ListBuckets`` (its ``BucketRegion`` when the endpoint
-gives it, else ``GetBucketLocation``: ``null`` is us-east-1, ``EU`` is eu-west-1), tags in bulk
+Listing (every bucket of every account): ``ListBuckets`` with ``MaxBuckets`` (AWS gives each
+bucket's ``BucketRegion`` only when the request has a parameter: then no location call), else
+``GetBucketLocation`` (``null`` is us-east-1, ``EU`` is eu-west-1); tags in bulk
 (:mod:`tagging`, ``GetBucketTagging`` as the fallback). Buckets are listed globally: one outside
 the configured regions is still reported, since that is exactly what residency is about.
 
@@ -43,6 +44,7 @@ OPERATIONS = {
 KIND, NATIVE = Kind.OBJECT_STORE, "AWS::S3::Bucket"
 UNKNOWN = "unknown"
 _INDEX = "s3.index"
+LIST_PAGE = 10_000  # ListBuckets' MaxBuckets: its largest page
 
 
 def normalise_location(constraint: str | None, partition: str = "aws") -> str:
@@ -53,7 +55,10 @@ def normalise_location(constraint: str | None, partition: str = "aws") -> str:
 
 
 def discover(scan: Scan) -> list[Found]:
-    listed = scan.map(lambda a: scan.pages(a, a.home_region, "s3", "ListBuckets", "Buckets"), scan.accounts)
+    # AWS puts BucketRegion in the listing only when the request has a parameter: MaxBuckets (paged) saves
+    # a GetBucketLocation per bucket.
+    listed = scan.map(lambda a: scan.pages(a, a.home_region, "s3", "ListBuckets", "Buckets",
+                                           PaginationConfig={"PageSize": LIST_PAGE}), scan.accounts)
     entries = [(a, b) for a, buckets in zip(scan.accounts, listed, strict=True) for b in buckets or ()]
     need = [(a, b) for a, b in entries if not b.get("BucketRegion")]
     located = scan.map(lambda e: _location(scan, e[0], str(e[1]["Name"])), need)
