@@ -22,7 +22,7 @@ def _locked() -> dict[str, str]:
 def _declared() -> list[Requirement]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
     lines = list(project["dependencies"])
-    for extra in ("demo", "postgres", "test"):
+    for extra in ("demo", "postgres", "pdf", "test"):
         lines += project["optional-dependencies"][extra]
     own = canonicalize_name(project["name"])
     return [r for r in map(Requirement, lines) if canonicalize_name(r.name) != own]
