@@ -1,5 +1,6 @@
 """The built-in demo estate: a fictional French hospital group, "Hôpitaux de la Loire".
 
-``sample.py`` holds it as a ready-made inventory (``auditor demo --offline``); the AWS and
-Azure parts can also be seeded into local emulators so the demo exercises the real connectors.
+The AWS and Azure parts are seeded into local emulators so the demo exercises the real connectors
+(``auditor demo``); ``sample.py`` holds a smaller hand-written inventory of the same group for
+``auditor demo --offline`` (no emulator).
 """

@@ -5,7 +5,8 @@ seeded into a local moto server (in this process, on 127.0.0.1) and scanned by t
 connector over HTTP; the Azure half is served by a local HTTPS fake ARM and scanned by the
 Azure connector with real azure-identity credentials. Nothing can reach a real cloud: the
 user's AWS variables are set aside for the duration and the Azure connector is given the fake
-endpoints explicitly. ``--offline`` uses the same estate as a ready-made inventory instead.
+endpoints explicitly. ``--offline`` judges a smaller hand-written inventory of the same hospital group instead
+(``sample.py``: no emulator, fewer stores than the live demo).
 """
 
 from __future__ import annotations
