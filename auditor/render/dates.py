@@ -31,6 +31,12 @@ def parse(iso: str) -> dt.datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
+def _day(value: dt.datetime, lang: str) -> str:
+    month = _MONTHS.get(lang, _MONTHS["en"])[value.month - 1]
+    day = "1er" if lang == "fr" and value.day == 1 else str(value.day)
+    return f"{day} {month} {value.year}"
+
+
 def long(iso: str, lang: str, tz: str) -> str:
     """``2026-12-07T00:30:00Z`` -> ``7 décembre 2026 à 01:30`` (fr) / ``7 December 2026, 01:30 CET`` (en).
 
@@ -40,19 +46,12 @@ def long(iso: str, lang: str, tz: str) -> str:
     if value is None:
         return iso
     local = value.astimezone(zone(tz))
-    month = _MONTHS.get(lang, _MONTHS["en"])[local.month - 1]
-    day = "1er" if lang == "fr" and local.day == 1 else str(local.day)
     if lang == "fr":
-        return f"{day} {month} {local.year} à {local:%H:%M}"
-    return f"{day} {month} {local.year}, {local:%H:%M} {local.tzname()}"
+        return f"{_day(local, lang)} à {local:%H:%M}"
+    return f"{_day(local, lang)}, {local:%H:%M} {local.tzname()}"
 
 
 def short(iso: str, lang: str, tz: str) -> str:
     """The day only: ``7 décembre 2026``."""
     value = parse(iso)
-    if value is None:
-        return iso
-    local = value.astimezone(zone(tz))
-    month = _MONTHS.get(lang, _MONTHS["en"])[local.month - 1]
-    day = "1er" if lang == "fr" and local.day == 1 else str(local.day)
-    return f"{day} {month} {local.year}"
+    return iso if value is None else _day(value.astimezone(zone(tz)), lang)
