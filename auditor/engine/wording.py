@@ -131,14 +131,18 @@ def _sev(m: re.Match[str], group: int) -> str:
 
 # The run notices the engine and the merge write (English, in findings.json), and their French.
 _NOTICES_FR: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
-    (re.compile(r"^profile (\S+) raises (\S+) from (\w+) to (\w+)$"),
-     lambda m: f"le profil {m.group(1)} relève la sévérité de {m.group(2)} de {_sev(m, 3)} à {_sev(m, 4)}"),
-    (re.compile(r"^profile (\S+) LOWERS (\S+) from (\w+) to (\w+)$"),
-     lambda m: f"le profil {m.group(1)} ABAISSE la sévérité de {m.group(2)} de {_sev(m, 3)} à {_sev(m, 4)}"),
+    (re.compile(r"^profile (\S+) raises (\S+) from (\w+) to (\w+)(.*)$", re.S),
+     lambda m: f"le profil {m.group(1)} relève la sévérité de {m.group(2)} de {_sev(m, 3)} à {_sev(m, 4)}"
+               f"{m.group(5)}"),
+    (re.compile(r"^profile (\S+) LOWERS (\S+) from (\w+) to (\w+)(.*)$", re.S),
+     lambda m: f"le profil {m.group(1)} ABAISSE la sévérité de {m.group(2)} de {_sev(m, 3)} à {_sev(m, 4)}"
+               f"{m.group(5)}"),
     (re.compile(r"^profile (\S+) disables (\S+)$"), lambda m: f"le profil {m.group(1)} désactive {m.group(2)}"),
     (re.compile(r"^waiver (\S+) \((\S+) on (.+)\) expired on (\S+) and no longer applies$"),
      lambda m: f"la dérogation {m.group(1)} ({m.group(2)} sur {m.group(3)}) a expiré le {m.group(4)} "
                "et ne s'applique plus"),
+    (re.compile(r"^waiver (\S+) expired on (\S+) and no longer applies$"),
+     lambda m: f"la dérogation {m.group(1)} a expiré le {m.group(2)} et ne s'applique plus"),
     (re.compile(r"^waiver (\S+) lasts (\d+) days, more than the (\d+) allowed by waiver_max_days: it does not apply$"),
      lambda m: f"la dérogation {m.group(1)} dure {m.group(2)} jours, plus que les {m.group(3)} permis par "
                "waiver_max_days : elle ne s'applique pas"),

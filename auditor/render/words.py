@@ -84,8 +84,28 @@ def notice(value: str, lang: str) -> str:
     return typography(wording.notice(value, lang), lang)
 
 
+_ATTRIBUTION_FR = (("Made with ", "Réalisé avec "), ("(public domain)", "(domaine public)"), (", via ", ", d'après "),
+                   ("Simplified by ", "Simplifié par "))
+
+
+def attribution(text: str, lang: str) -> str:
+    """The map's data credit (names and licences kept) in ``lang``."""
+    if lang == "fr":
+        for en, fr in _ATTRIBUTION_FR:
+            text = text.replace(en, fr)
+    return text
+
+
+def legal(text: str, lang: str) -> str:
+    """A legal reference from the catalog (``(EU) 2021/1772 (2021-06-28, renewed 2025-12-19)``) in ``lang``."""
+    if lang == "fr":
+        text = text.replace(", renewed ", ", renouvelée le ").replace("(EU)", "(UE)")
+    return text
+
+
 def helpers(t: Translator) -> dict[str, Callable[..., object]]:
     """What the templates call: ``w.via(l.via)``, ``w.rule(d.rule)``, ``w.label(d.label)``, ``w.notice(n)``."""
     return {"via": lambda v: via(v, t), "rule": lambda v: rule(v, t), "label": lambda v: label(v, t),
-            "notice": lambda v: escape(notice(v, t.lang)),
+            "notice": lambda v: escape(notice(v, t.lang)), "attribution": lambda v: attribution(v, t.lang),
+            "legal": lambda v: typography(legal(v, t.lang), t.lang),
             "roles": lambda rs: ", ".join(str(t("role." + r)) if t.has("role." + r) else r for r in rs)}
