@@ -63,8 +63,20 @@ class _Visible(HTMLParser):
 def english_in(html: str) -> dict[str, list[str]]:
     parser = _Visible()
     parser.feed(html)
+    return _english(parser.texts)
+
+
+_CODE_SPAN = re.compile(r"(`+).*?\1")
+
+
+def english_in_markdown(md: str) -> dict[str, list[str]]:
+    """The same scan over a Markdown summary, code spans (ids, the cloud's errors) left out."""
+    return _english([_CODE_SPAN.sub(" ", line) for line in md.splitlines() if line.strip()])
+
+
+def _english(texts: list[str]) -> dict[str, list[str]]:
     hits: dict[str, list[str]] = {}
-    for text in parser.texts:
+    for text in texts:
         shown = _CLOUD_QUOTE.sub(" ", text)
         for name in PROPER_NAMES:
             shown = shown.replace(name, " ")
@@ -110,4 +122,6 @@ def test_demo_report_in_french_has_no_english(tmp_path: Path) -> None:
                           capture_output=True, text=True, env=env, timeout=300, check=False)
     assert done.returncode in (0, 1), done.stderr[-2000:]
     hits = english_in((out / "report.html").read_text("utf-8"))
+    assert not hits, {word: texts[:3] for word, texts in hits.items()}
+    hits = english_in_markdown((out / "summary.md").read_text("utf-8"))
     assert not hits, {word: texts[:3] for word, texts in hits.items()}
