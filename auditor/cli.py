@@ -57,12 +57,13 @@ from auditor.cli_options import recording as _recording  # noqa: E402
 from auditor.cli_options import settings as _config  # noqa: E402
 
 
-def _finish(outcome: Any, quiet: bool, seconds: float = 0.0) -> None:
-    """Print the summary and exit with the gate's code."""
+def _finish(outcome: Any, quiet: bool, seconds: float = 0.0, lang: str = "en") -> None:
+    """Print the summary (in the run's language) and exit with the gate's code."""
     from auditor.console import summary
+    from auditor.results.console import gate_summary
 
-    for line in [outcome.gate.summary] if quiet else summary(outcome.assessment.doc, outcome.gate, outcome.files,
-                                                             seconds):
+    doc, gate = outcome.assessment.doc, outcome.gate
+    for line in [gate_summary(gate, lang)] if quiet else summary(doc, gate, outcome.files, seconds, lang):
         typer.echo(line)
     raise typer.Exit(outcome.gate.exit_code)
 
@@ -82,7 +83,7 @@ def _audit(source: Callable[..., Any], config: Any, quiet: bool, verbose: bool =
             outcome = pipeline.audit(config, lambda c: source(c, reporter), baseline_path=baseline)
     else:
         outcome = pipeline.audit(config, lambda c: source(c, reporter), baseline_path=baseline)
-    _finish(outcome, quiet, time.monotonic() - start)
+    _finish(outcome, quiet, time.monotonic() - start, config.lang)
 
 
 @app.command()
@@ -357,12 +358,16 @@ def history_cmd(
     last: Annotated[int | None, typer.Option(metavar="N", help="Only the last N runs.")] = None,
     db: DbOpt = None, config: ConfigOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="JSON instead of a table.")] = False,
+    lang: LangOpt = None,
 ) -> None:
     """List recorded runs with their verdict and failing findings by severity."""
     from auditor import config as cfg
     from auditor.results.commands import history_text, store_target
+    from auditor.results.console import lang as _lang
 
-    typer.echo(for_terminal(history_text(store_target(db, cfg.load(config).history), last, as_json)), nl=False)
+    loaded = cfg.load(config)
+    typer.echo(for_terminal(history_text(store_target(db, loaded.history), last, as_json, _lang(lang, loaded.lang))),
+               nl=False)
 
 
 @app.command("diff")
@@ -377,14 +382,16 @@ def diff_cmd(
     fmt: Annotated[str, typer.Option(
         "--format", "-f", metavar="text|md|json", help="text, md (chat, CI summary) or json.")] = "text",
     limit: Annotated[int, typer.Option(metavar="N", help="Findings listed per section (0: all).")] = 20,
-    db: DbOpt = None, config: ConfigOpt = None,
+    db: DbOpt = None, config: ConfigOpt = None, lang: LangOpt = None,
 ) -> None:
     """What changed between two runs: new, resolved, still open (with age), changed severity, new coverage gaps."""
     from auditor import config as cfg
     from auditor.results.commands import diff_command, store_target
+    from auditor.results.console import lang as _lang
 
-    target = store_target(db, cfg.load(config).history)
-    text, code = diff_command(old, new, target, fail_on, fmt, limit)
+    loaded = cfg.load(config)
+    target = store_target(db, loaded.history)
+    text, code = diff_command(old, new, target, fail_on, fmt, limit, _lang(lang, loaded.lang))
     typer.echo(for_terminal(text), nl=False)
     raise typer.Exit(code)
 
@@ -407,7 +414,7 @@ def merge_cmd(
     outcome, notices = pipeline.merge_runs(results, _recording(cfg, history, no_history, default=True), expect)
     for notice in notices:
         typer.echo(f"notice: {one_line(notice)}", err=True)
-    _finish(outcome, quiet)
+    _finish(outcome, quiet, lang=cfg.lang)
 
 
 @app.callback()

@@ -21,7 +21,8 @@ from auditor.model.inventory import Inventory
 
 
 def offline_source(config: Config, reporter: Any) -> Inventory:
-    reporter.info("Demo estate: Hôpitaux de la Loire (bundled inventory, no emulator)")
+    reporter.info("Parc de démonstration\u202f: Hôpitaux de la Loire (inventaire fourni, sans émulateur)"
+                  if config.lang == "fr" else "Demo estate: Hôpitaux de la Loire (bundled inventory, no emulator)")
     return sample_inventory()
 
 
@@ -48,7 +49,9 @@ def demo_source(config: Config, reporter: Any) -> Inventory:
     from auditor.pipeline import merge_inventories, scope_filter
 
     in_scope = scope_filter(config)
-    reporter.info("Demo estate: Hôpitaux de la Loire, on local emulators (moto for AWS, a fake ARM for Azure)")
+    reporter.info("Parc de démonstration\u202f: Hôpitaux de la Loire, sur des émulateurs locaux (moto pour AWS, "
+                  "un faux ARM pour Azure)" if config.lang == "fr" else
+                  "Demo estate: Hôpitaux de la Loire, on local emulators (moto for AWS, a fake ARM for Azure)")
     with moto_server() as url, aws_environment(url), emulator_wiring():
         deterministic(url)
         aws_estate.seed(url)

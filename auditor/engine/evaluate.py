@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from auditor.engine import limits
+from auditor.engine import limits, wording
 from auditor.engine.cel import context as cel_context
 from auditor.engine.context import ContextBuilder, aspects_of, referenced_fields, referenced_subfields
 from auditor.engine.pack import PolicyPack
@@ -62,24 +62,18 @@ def profile_notices(pack: PolicyPack, profile: Profile) -> list[str]:
     return notes
 
 
-def _fill(template: Mapping[str, str], values: Mapping[str, str]) -> dict[str, str]:
-    def one(text: str) -> str:
-        return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+def _fill(template: Mapping[str, str], values: Mapping[str, str], details: list[Any] | None = None
+          ) -> dict[str, str]:
+    """The message in each language, quoting the values in that language (``wording``)."""
+    def one(text: str, lang: str) -> str:
+        shown = wording.localised_values(values, details or [], lang) if details is not None else values
+        return _PLACEHOLDER.sub(lambda m: shown.get(m.group(1), m.group(0)), text)
 
-    return {lang: one(text) for lang, text in template.items()}
+    return {lang: one(text, lang) for lang, text in template.items()}
 
 
 def _describe(item: Any) -> str:
-    if isinstance(item, Mapping):
-        region = item.get("region") or item.get("principal") or "?"
-        role = item.get("role")
-        country = item.get("country") or "?"
-        zone = item.get("zone") or "unknown"
-        if "principal" in item:
-            home = item.get("home")
-            return f"{item['principal']}" + (f" (account/tenant {home})" if home and home != item["principal"] else "")
-        return f"{role + ' ' if role else ''}{region} ({country}, {zone})"
-    return str(item)
+    return wording.describe(item)
 
 
 def _subject_facts(resource: Resource | None, gap: Mapping[str, Any] | None) -> dict[str, str]:
@@ -194,7 +188,7 @@ class _Run:
             zone=zone or None,
             message=_fill(unread if unread is not None
                           else policy.unknown_message if status is Status.UNKNOWN and policy.unknown_message
-                          else policy.message, values) if failing else {},
+                          else policy.message, values, details) if failing else {},
             remediation=dict(policy.remediation) if failing else {},
             frameworks=self.pack.framework_refs.get(policy.id, ()),
             evidence=evidence if failing else (),

@@ -31,18 +31,29 @@ def load_frameworks(paths: list[Path], policy_ids: set[str]) -> tuple[Control, .
                 if pid not in policy_ids:
                     raise PolicyError(f"control {fid}:{item['id']} names unknown policy {pid!r}",
                                       location=yamlio.where(data["controls"], index))
+            reference = _texts(item["reference"])
+            out_of_scope = _texts(item.get("out_of_scope"))
             controls.append(Control(
                 framework=fid,
                 control_id=str(item["id"]),
                 title=dict(item["title"]),
-                reference=str(item["reference"]),
+                reference=reference.get("en", ""),
                 framework_title=dict(data["title"]),
                 url=item.get("url"),
                 policies=tuple(item.get("policies", ())),
                 manual=bool(item.get("manual", False)),
-                out_of_scope=item.get("out_of_scope"),
+                out_of_scope=out_of_scope.get("en") or None,
+                reference_text=reference,
+                out_of_scope_text=out_of_scope,
             ))
     return tuple(controls)
+
+
+def _texts(value: object) -> dict[str, str]:
+    """A mapping's text per language; a plain string (a pack written before translations) is English."""
+    if isinstance(value, dict):
+        return {str(k): str(v) for k, v in value.items()}
+    return {"en": str(value)} if value else {}
 
 
 def refs_by_policy(controls: tuple[Control, ...]) -> dict[str, tuple[str, ...]]:

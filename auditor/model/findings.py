@@ -109,12 +109,16 @@ class Control:
     framework: str
     control_id: str
     title: Text
-    reference: str  # the legal text: "Regulation (EU) 2016/679, Art. 44"
+    reference: str  # the legal text in English: "Regulation (EU) 2016/679, Art. 44"
     framework_title: Text = field(default_factory=dict)
     url: str | None = None
     policies: tuple[str, ...] = ()
     manual: bool = False  # no tool can check it (contracts, staff nationality): shown as manual
-    out_of_scope: str | None = None  # why the tool does not evidence it, when it does not
+    out_of_scope: str | None = None  # why the tool does not evidence it, when it does not (English)
+    # The same two texts per language ({"en": …, "fr": …}); empty in findings.json files written before they
+    # existed, which then show the English ``reference`` / ``out_of_scope``.
+    reference_text: Text = field(default_factory=dict)
+    out_of_scope_text: Text = field(default_factory=dict)
 
     @property
     def ref(self) -> str:

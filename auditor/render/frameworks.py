@@ -42,8 +42,17 @@ class FrameworkView:
     manual: int
 
 
-def references(controls: Iterable[Control]) -> dict[str, RefView]:
-    return {c.ref: RefView(c.ref, c.reference, c.url or "") for c in controls}
+def reference(control: Control, lang: str) -> str:
+    """The control's legal reference in ``lang`` (a findings.json without translations: the English one)."""
+    return pick(control.reference_text, lang) or control.reference
+
+
+def out_of_scope(control: Control, lang: str) -> str:
+    return pick(control.out_of_scope_text, lang) or control.out_of_scope or ""
+
+
+def references(controls: Iterable[Control], lang: str = "en") -> dict[str, RefView]:
+    return {c.ref: RefView(c.ref, reference(c, lang), c.url or "") for c in controls}
 
 
 def _state(control: Control | None, counts: dict[Status, int]) -> str:
@@ -94,10 +103,10 @@ def build_frameworks(controls: Sequence[Control], findings: Sequence[Finding], p
         if control is not None and control.framework_title:
             titles.setdefault(name, pick(control.framework_title, lang))
         rows[name].append(ControlView(
-            ref, pick(control.title, lang) if control else "", control.reference if control else "",
+            ref, pick(control.title, lang) if control else "", reference(control, lang) if control else "",
             (control.url or "") if control else "", _state(control, counts), counts[Status.FAIL],
             counts[Status.UNKNOWN], counts[Status.WAIVED], counts[Status.PASS],
-            control.policies if control else (), (control.out_of_scope or "") if control else ""))
+            control.policies if control else (), out_of_scope(control, lang) if control else ""))
     return tuple(
         FrameworkView(name, titles.get(name, name), tuple(ctrls), sum(c.failed for c in ctrls),
                       sum(c.unknown for c in ctrls), sum(1 for c in ctrls if c.state == "manual"))

@@ -23,6 +23,7 @@ from auditor.render import view
 from auditor.render.base import Renderer, RenderOptions, strip_controls
 from auditor.render.htmlparts import Parts
 from auditor.render.i18n import Translator
+from auditor.render.words import helpers
 from auditor.safetext import clean_tree
 
 ROWS_SHOWN = 50  # rows per table before "show more" (with JS; without JS every row is listed)
@@ -74,7 +75,7 @@ def render(doc: FindingsDoc, options: RenderOptions) -> str:
     csp = (f"default-src 'none'; script-src {_csp_hash(js)}; style-src {_csp_hash(css)} {_csp_hash(page)}; "
            "img-src data:; base-uri 'none'; form-action 'none'")
     return environment().get_template("report.html.j2").render(
-        v=v, t=t, h=Parts(t), crosswalks=view.CROSSWALKS,
+        v=v, t=t, h=Parts(t), w=helpers(t), crosswalks=view.CROSSWALKS,
         csp=Markup(csp),  # noqa: S704 - built from constants and base64 hashes
         css=Markup(css),  # noqa: S704 - our own stylesheet file
         print_css=Markup(page),  # noqa: S704 - built by print_css(): every value CSS-escaped

@@ -250,7 +250,7 @@ def build(doc: FindingsDoc, options: RenderOptions) -> ReportView:
     anchors = {r.id: f"d{i}" for i, r in enumerate(health_first)}
     change = changes(options.previous, doc)
     new_keys = {f.key for f in change.new_findings} if change is not None else set()
-    legal = references(doc.controls)
+    legal = references(doc.controls, lang)
     passed_by_resource: Counter[str] = Counter(rid for _, rid in passes(doc))
 
     refs: dict[tuple[str, ...], tuple[RefView, ...]] = {}  # findings of one policy share their refs

@@ -21,7 +21,7 @@ def store_target(option: str | None, configured: Path | str | None) -> Path | st
     return configured if configured is not None else DEFAULT_PATH
 
 
-def history_text(target: Path | str, last: int | None, as_json: bool = False) -> str:
+def history_text(target: Path | str, last: int | None, as_json: bool = False, lang: str = "en") -> str:
     if last is not None and last < 1:
         raise ConfigError(f"--last {last}: expected a positive number of runs")
     with opened(target, create=False) as store:
@@ -29,14 +29,23 @@ def history_text(target: Path | str, last: int | None, as_json: bool = False) ->
     if as_json:
         return json.dumps([r.to_json() for r in runs], indent=2) + "\n"
     if not runs:
-        return f"no run recorded yet in {store.where}\n"
-    return _table(runs)
+        return (f"aucune exécution enregistrée pour l'instant dans {store.where}\n" if lang == "fr"
+                else f"no run recorded yet in {store.where}\n")
+    return _table(runs, lang)
 
 
-def _table(runs: list[RunRecord]) -> str:
+_HEAD_FR = ["#", "exécution", "début", "profil", "fournisseurs", "verdict", "crit", "élev", "moy", "faib", "info",
+            "inc", "dér", "lac", "cptes"]
+_VERDICTS_FR = {"compliant": "conforme", "non-compliant": "non conforme", "incomplete": "incomplet"}
+
+
+def _table(runs: list[RunRecord], lang: str = "en") -> str:
     head = ["#", "run id", "started", "profile", "providers", "verdict", *(s.value[:4] for s in SEVERITIES),
             "unkn", "waiv", "gaps", "accts"]
-    rows = [[str(r.seq), r.run_id, r.started, r.profile, "+".join(r.providers) or "-", r.verdict,
+    if lang == "fr":
+        head = list(_HEAD_FR)
+    rows = [[str(r.seq), r.run_id, r.started, r.profile, "+".join(r.providers) or "-",
+             _VERDICTS_FR.get(r.verdict, r.verdict) if lang == "fr" else r.verdict,
              *(str(r.failing.get(s.value, 0)) for s in SEVERITIES), str(r.unknown), str(r.waived), str(r.gaps),
              str(len(r.accounts))] for r in runs]
     widths = [max(len(row[i]) for row in [head, *rows]) for i in range(len(head))]
@@ -60,7 +69,8 @@ def _snapshot(ref: str, store: History | None) -> Snapshot:
     return store.snapshot(store.resolve(ref))
 
 
-def diff_command(old: str, new: str, target: Path | str, fail_on: str, fmt: str, limit: int) -> tuple[str, int]:
+def diff_command(old: str, new: str, target: Path | str, fail_on: str, fmt: str, limit: int,
+                 lang: str = "en") -> tuple[str, int]:
     """Compare two runs (run ids / ``latest`` / ``previous`` from the store, or findings.json files).
 
     Exit code 1 when an open finding at or above ``fail_on`` is new (or rose to that severity).
@@ -76,4 +86,4 @@ def diff_command(old: str, new: str, target: Path | str, fail_on: str, fmt: str,
     else:
         with opened(target, create=False) as store:
             d = diff(_snapshot(old, store), _snapshot(new, store))
-    return FORMATS[fmt](d, limit), EXIT_CHANGED if escalations(d, threshold) else 0
+    return FORMATS[fmt](d, limit, lang), EXIT_CHANGED if escalations(d, threshold) else 0

@@ -38,7 +38,7 @@ DYNAMIC = {
     # looked up with t.has() first: a value without a translation is shown as it is
     "provider": [], "source": [], "kindof": [], "label": ["health", "unclassified"], "rule": [],
     "via": [v.value for v in Via],
-    "law": [],
+    "law": [], "reason": [], "runsource": [],
     "basis": ["adequacy", "declared", "none", "unknown"],
     "coverage": ["covered", "not_covered", "undetermined"],
 }

@@ -139,3 +139,11 @@ def test_merge_writes_records_and_gates(tmp_path, pack, capsys, monkeypatch):
     assert code == 1 and "notice: shard 2/2 is missing" in err
     with history.opened(tmp_path / "audit-history.db", create=False) as store:
         assert len(store.runs()) == 1
+
+
+def test_history_and_diff_follow_lang(nights, capsys, monkeypatch):
+    code, out, _ = run(capsys, monkeypatch, "history", "--db", str(nights), "--lang", "fr")
+    assert code == 0 and out.splitlines()[0].split()[:4] == ["#", "exécution", "début", "profil"]
+    assert all("non conforme" in line for line in out.splitlines()[1:])
+    code, out, _ = run(capsys, monkeypatch, "diff", "previous", "latest", "--db", str(nights), "--lang", "fr")
+    assert code == 1 and "2 nouveaux (1 critique, 1 moyenne)" in out

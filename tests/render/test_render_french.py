@@ -1,0 +1,127 @@
+"""The French report is French throughout: its visible text holds no English word or phrase.
+
+What is scanned is what a reader sees, minus what is quoted as it is: code (``<code>``: ids, tag names and
+values, raw cloud errors), scripts and styles, the cloud's own error text quoted in a message
+(« … » after "le cloud :"), product and legal names, and identifiers (anything with ``_ / : . = |``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+from auditor.model.findings import FindingsDoc
+from auditor.render.html import render
+from tests.render.conftest import build_options, build_previous
+
+# Common English words and the tool's English vocabulary; none of them is also a French word.
+ENGLISH = frozenset(re.findall(r"\S+", """
+the and of is are was were with without not from for to by this that which could cannot only when where who
+into outside inside replica primary backup snapshot operator unclassified matched matches rule raises lowers
+profile account bucket key keys region regions provider private read write unknown none store stores storage
+data health has have been be any every its their it at on or as if than then third adequacy worldwide waiver
+expired stale disables allows requirement requirements scope kinds
+"""))
+# Product and body names a French text keeps as they are.
+PROPER_NAMES = ("EU Data Boundary", "Sovereignty Baseline", "Key Vault", "Managed HSM", "AWS Backup",
+                "Control Tower", "Front Door", "Natural Earth", "world-atlas", "EU Cloud Sovereignty Framework",
+                "Data Privacy Framework")
+_CLOUD_QUOTE = re.compile(r"le cloud\s*:\s*«[^»]*»")
+_IDENTIFIER = re.compile(r"\S*[_/:.=|@]\S*")
+
+
+class _Visible(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.skip = 0
+        self.stack: list[tuple[str, bool]] = []
+        self.texts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("br", "img", "meta", "link", "input", "hr", "wbr"):
+            return
+        skip = tag in ("code", "script", "style", "title")
+        self.stack.append((tag, skip))
+        self.skip += skip
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.stack:
+            name, skip = self.stack.pop()
+            self.skip -= skip
+            if name == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip and data.strip():
+            self.texts.append(" ".join(data.split()))
+
+
+def english_in(html: str) -> dict[str, list[str]]:
+    parser = _Visible()
+    parser.feed(html)
+    return _english(parser.texts)
+
+
+_CODE_SPAN = re.compile(r"(`+).*?\1")
+
+
+def english_in_markdown(md: str) -> dict[str, list[str]]:
+    """The same scan over a Markdown summary, code spans (ids, the cloud's errors) left out."""
+    return _english([_CODE_SPAN.sub(" ", line) for line in md.splitlines() if line.strip()])
+
+
+def _english(texts: list[str]) -> dict[str, list[str]]:
+    hits: dict[str, list[str]] = {}
+    for text in texts:
+        shown = _CLOUD_QUOTE.sub(" ", text)
+        for name in PROPER_NAMES:
+            shown = shown.replace(name, " ")
+        shown = _IDENTIFIER.sub(" ", shown)
+        for word in re.findall(r"[^\W\d_][\w'-]*", shown):
+            if word.lower() in ENGLISH:
+                hits.setdefault(word.lower(), []).append(text[:160])
+    return hits
+
+
+def test_the_scanner_catches_english() -> None:
+    html = ("<p>loire a des copies : replica us-east-1 (US, third)</p><p>profile hds raises JUR-001</p>"
+            "<p><code>the data</code> AWS-CT:AWS-GR_S3_BUCKET_PUBLIC_READ le cloud : « access denied for the key »</p>")
+    assert set(english_in(html)) == {"replica", "third", "profile", "raises"}
+
+
+def _english_only(doc: FindingsDoc) -> set[str]:
+    """The fixture's own texts written in English only, and waiver reasons: a report shows them as written."""
+    findings = (*doc.findings, *build_previous(doc).findings)  # the previous run's are shown as resolved
+    texts = [t for f in findings for t in (f.title, f.message, f.remediation)]
+    reasons = {f.waiver.reason for f in findings if f.waiver}  # the approver's own words, shown as written
+    return {" ".join(t["en"].split())[:160] for t in texts if t.get("en") and not t.get("fr")} | reasons
+
+
+def _same(shown: str, text: str) -> bool:
+    shown = shown.strip("— ").strip()[:50]
+    return bool(shown) and (shown in text or text[:50] in shown)
+
+
+def test_fixture_report_in_french_has_no_english(doc: FindingsDoc) -> None:
+    own = _english_only(doc)
+    hits = {word: [t for t in texts if not any(_same(t, o) for o in own)]
+            for word, texts in english_in(render(doc, build_options(doc, "fr"))).items()}
+    hits = {word: texts for word, texts in hits.items() if texts}
+    assert not hits, hits
+
+
+
+def test_demo_report_in_french_has_no_english(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    done = subprocess.run([sys.executable, "-m", "auditor", "demo", "--offline", "--lang", "fr", "--out", str(out)],
+                          capture_output=True, text=True, env=env, timeout=300, check=False)
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    hits = english_in((out / "report.html").read_text("utf-8"))
+    assert not hits, {word: texts[:3] for word, texts in hits.items()}
+    hits = english_in_markdown((out / "summary.md").read_text("utf-8"))
+    assert not hits, {word: texts[:3] for word, texts in hits.items()}
