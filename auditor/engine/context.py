@@ -4,7 +4,8 @@ What policy authors can use (see ``docs/policies.md``):
 
 ``resource``: id, provider, account, organization, service, kind, native_type, name, region,
 tags, change, attributes; ``health`` (bool), ``classified`` (bool), ``label``, ``classification_rule``;
-``locations`` / ``primary`` / ``copies`` (every location but the primary and ``processing`` ones) — each location has region, role, via, target, account,
+``locations`` / ``primary`` / ``copies`` (all but the primary and ``processing`` places) — each
+location has region, role, via, target, account,
 country ('' when unknown), zone, ``allowed`` (inside the profile's area), ``place_kind``
 ('region', 'local-zone', …) and ``parent_country``; ``key`` — present, manager, key_id, region,
 origin, country, zone, allowed, and its ``locations``; ``access`` — principal, kind, relation,
