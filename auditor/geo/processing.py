@@ -15,9 +15,10 @@ from typing import Any
 
 from auditor.geo._data import load_data
 from auditor.geo.catalog import catalog, locate
-from auditor.model.inventory import Zone
+from auditor.model.inventory import DataLocation, LocationRole, Zone
 
 GLOBAL = "global"
+UNKNOWN = "unknown"
 SOURCE = "source-region"
 
 
@@ -115,3 +116,29 @@ def azure_deployment_regions(sku: str, account_region: str) -> tuple[tuple[str, 
         zone = data_zone_of(account_region)
         return (_zone_regions(zone, locate("azure", account_region).partition) if zone else ()), routing
     return tuple(account_region if r == SOURCE else r for r in routing.regions), routing
+
+
+def _arn_region(arn: str) -> str:
+    parts = arn.split(":")
+    return parts[3] if len(parts) > 5 and parts[0] == "arn" and parts[3] else UNKNOWN
+
+
+def bedrock_processing(models: list[str], region: str, copied_from: str | None = None) -> list[DataLocation]:
+    """``processing`` locations of a Bedrock inference profile: the Regions of the models it records
+    (live scan) or, when none are known yet (a plan), those the catalog gives for what it copies."""
+    regions = [_arn_region(m) for m in models]
+    if not regions and copied_from:
+        regions = list(bedrock_regions(copied_from, region)[0])
+    out = [DataLocation(r, LocationRole.PROCESSING, via="bedrock-inference-profile") for r in regions]
+    return list(dict.fromkeys(out)) or [DataLocation(UNKNOWN, LocationRole.PROCESSING, via="bedrock-inference-profile")]
+
+
+def azure_processing(deployments: list[tuple[str, str]], home: str) -> list[DataLocation]:
+    """``processing`` locations of an Azure OpenAI account from its ``(deployment name, sku.name)`` pairs;
+    a deployment type the catalog does not know is an ``unknown`` place, never a pass."""
+    out = []
+    for name, sku in deployments:
+        regions, _ = azure_deployment_regions(sku, home)
+        via = f"azure-openai {sku or 'unknown'} deployment {name}"
+        out += [DataLocation(r, LocationRole.PROCESSING, via=via) for r in regions or (UNKNOWN,)]
+    return out

@@ -21,7 +21,7 @@ from auditor.connectors.aws import regional
 from auditor.connectors.aws.context import Scan
 from auditor.connectors.aws.s3 import normalise_location
 from auditor.connectors.aws.service import Found, Read, Service, listing_resource
-from auditor.geo.processing import bedrock_regions
+from auditor.geo.processing import bedrock_processing
 from auditor.model.inventory import DataLocation, LocationRole
 
 OPERATIONS = {
@@ -64,16 +64,6 @@ def discover(scan: Scan) -> list[Found]:
     return found
 
 
-def processing_locations(models: list[str], region: str, copied_from: str | None = None) -> list[DataLocation]:
-    """One ``processing`` location per Region the profile routes to (shared with the plan reader)."""
-    regions = [regional.arn_region(m, UNKNOWN) for m in models]
-    if not regions and copied_from:
-        regions = list(bedrock_regions(copied_from, region)[0])
-    via = "bedrock-inference-profile"
-    out = [DataLocation(r or UNKNOWN, LocationRole.PROCESSING, via=via) for r in regions]
-    return list(dict.fromkeys(out)) or [DataLocation(UNKNOWN, LocationRole.PROCESSING, via=via)]
-
-
 def log_locations(scan: Scan, account_id: str, region: str) -> tuple[list[DataLocation], bool]:
     """Where model invocation logs of this account and Region go; ``False`` when that could not be read."""
     answer = scan.shared.get(_LOGGING, {}).get((account_id, region))
@@ -102,7 +92,7 @@ def read(scan: Scan, found: Found, deep: bool) -> Read:
         return regional.shallow(scan, found)
     profile = scan.shared[_RAW][found.arn]
     models = [str(m.get("modelArn")) for m in profile.get("models") or [] if m.get("modelArn")]
-    processing = processing_locations(models, found.region)
+    processing = bedrock_processing(models, found.region)
     logs, logs_readable = log_locations(scan, found.account, found.region)
     resource = listing_resource(
         found, scan.organization, locations=tuple(dict.fromkeys([DataLocation(found.region), *processing, *logs])),
