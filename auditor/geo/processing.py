@@ -16,6 +16,7 @@ from typing import Any
 from auditor.geo._data import load_data
 from auditor.geo.catalog import catalog, locate
 from auditor.model.inventory import DataLocation, LocationRole, Zone
+from auditor.model.vocab import Via
 
 GLOBAL = "global"
 UNKNOWN = "unknown"
@@ -129,8 +130,9 @@ def bedrock_processing(models: list[str], region: str, copied_from: str | None =
     regions = [_arn_region(m) for m in models]
     if not regions and copied_from:
         regions = list(bedrock_regions(copied_from, region)[0])
-    out = [DataLocation(r, LocationRole.PROCESSING, via="bedrock-inference-profile") for r in regions]
-    return list(dict.fromkeys(out)) or [DataLocation(UNKNOWN, LocationRole.PROCESSING, via="bedrock-inference-profile")]
+    out = [DataLocation(r, LocationRole.PROCESSING, via=Via.BEDROCK_INFERENCE_PROFILE) for r in regions]
+    return list(dict.fromkeys(out)) or [DataLocation(UNKNOWN, LocationRole.PROCESSING,
+                                                      via=Via.BEDROCK_INFERENCE_PROFILE)]
 
 
 def azure_processing(deployments: list[tuple[str, str]], home: str) -> list[DataLocation]:
@@ -139,6 +141,7 @@ def azure_processing(deployments: list[tuple[str, str]], home: str) -> list[Data
     out = []
     for name, sku in deployments:
         regions, _ = azure_deployment_regions(sku, home)
-        via = f"azure-openai {sku or 'unknown'} deployment {name}"
-        out += [DataLocation(r, LocationRole.PROCESSING, via=via) for r in regions or (UNKNOWN,)]
+        detail = f"{sku or 'unknown'} deployment {name}"
+        out += [DataLocation(r, LocationRole.PROCESSING, via=Via.AZURE_OPENAI_DEPLOYMENT, via_detail=detail)
+                for r in regions or (UNKNOWN,)]
     return out

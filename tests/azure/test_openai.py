@@ -11,7 +11,7 @@ from auditor.model.inventory import LocationRole
 
 
 def _processing(resource):
-    return [(loc.region, loc.via) for loc in resource.locations if loc.role is LocationRole.PROCESSING]
+    return [(loc.region, loc.via_detail) for loc in resource.locations if loc.role is LocationRole.PROCESSING]
 
 
 def test_deployment_types_place_processing(fake: FakeARM) -> None:
@@ -25,12 +25,12 @@ def test_deployment_types_place_processing(fake: FakeARM) -> None:
     assert (demo.kind, demo.native_type, demo.region) == ("ai-inference", "microsoft.cognitiveservices/accounts",
                                                           "francecentral")
     processing = _processing(demo)
-    assert ("global", "azure-openai GlobalStandard deployment gpt-4o-global") in processing
+    assert ("global", "GlobalStandard deployment gpt-4o-global") in processing
     zone = {r for r, via in processing if via.endswith("gpt-4o-eu")}
     assert {"francecentral", "swedencentral", "westeurope"} <= zone and not {"uksouth", "eastus"} & zone
     assert demo.attributes["deployments"] == {"gpt-4o-global": "GlobalStandard", "gpt-4o-eu": "DataZoneStandard"}
 
     assert _processing(by_name(inventory, "oai-local")) == [
-        ("swedencentral", "azure-openai Standard deployment gpt-std"),
-        ("unknown", "azure-openai SomeFutureType deployment gpt-new")]  # not in the catalog: unknown, not a pass
+        ("swedencentral", "Standard deployment gpt-std"),
+        ("unknown", "SomeFutureType deployment gpt-new")]  # not in the catalog: unknown, not a pass
     assert _processing(by_name(inventory, "speech-fr")) == []

@@ -23,13 +23,14 @@ from auditor.connectors.aws.s3 import normalise_location
 from auditor.connectors.aws.service import Found, Read, Service, listing_resource
 from auditor.geo.processing import bedrock_processing
 from auditor.model.inventory import DataLocation, LocationRole
+from auditor.model.vocab import Kind, Via
 
 OPERATIONS = {
     "bedrock:ListInferenceProfiles": "bedrock:ListInferenceProfiles",
     "bedrock:ListTagsForResource": "bedrock:ListTagsForResource",
     "bedrock:GetModelInvocationLoggingConfiguration": "bedrock:GetModelInvocationLoggingConfiguration",
 }
-KIND, NATIVE = "ai-inference", "AWS::Bedrock::ApplicationInferenceProfile"
+KIND, NATIVE = Kind.AI_INFERENCE, "AWS::Bedrock::ApplicationInferenceProfile"
 _RAW, _LOGGING = "bedrock.raw", "bedrock.logging"
 UNKNOWN = "unknown"
 
@@ -78,11 +79,12 @@ def log_locations(scan: Scan, account_id: str, region: str) -> tuple[list[DataLo
                           resource=f"arn:{account.partition}:s3:::{bucket}")
         out.append(DataLocation(UNKNOWN if where is None else normalise_location(where.get("LocationConstraint"),
                                                                                 account.partition),
-                                LocationRole.LOG_DESTINATION, via="bedrock-invocation-logging s3",
+                                LocationRole.LOG_DESTINATION, via=Via.BEDROCK_INVOCATION_LOGGING, via_detail="s3",
                                 target=f"arn:{account.partition}:s3:::{bucket}"))
     group = (config.get("cloudWatchConfig") or {}).get("logGroupName")
     if group:
-        out.append(DataLocation(region, LocationRole.LOG_DESTINATION, via="bedrock-invocation-logging cloudwatch",
+        out.append(DataLocation(region, LocationRole.LOG_DESTINATION, via=Via.BEDROCK_INVOCATION_LOGGING,
+                                via_detail="cloudwatch-logs",
                                 target=str(group)))
     return out, True
 

@@ -18,10 +18,11 @@ from typing import Any
 from auditor.connectors.azure.context import Ctx, Row, base, region
 from auditor.geo.processing import azure_processing
 from auditor.model.inventory import DataLocation, LocationRole, Resource
+from auditor.model.vocab import Kind
 
 SERVICE = "Microsoft.CognitiveServices"
 ACCOUNT = "microsoft.cognitiveservices/accounts"
-TYPES: Mapping[str, str] = {ACCOUNT: "ai-inference"}
+TYPES: Mapping[str, Kind] = {ACCOUNT: Kind.AI_INFERENCE}
 OPERATIONS = (
     "Microsoft.CognitiveServices/accounts/read",
     "Microsoft.CognitiveServices/accounts/deployments/read",
@@ -39,7 +40,7 @@ def read(ctx: Ctx, row: Row) -> Resource:
         deployments = list(ctx.session.pages(f"{row.id}/deployments", API))
     pairs = [(str(d.get("name")), str((d.get("sku") or {}).get("name") or "")) for d in deployments]
     return replace(
-        base(row, SERVICE, "ai-inference", ctx.tenant), region=home,
+        base(row, SERVICE, Kind.AI_INFERENCE, ctx.tenant), region=home,
         locations=(DataLocation(region=home, role=LocationRole.PRIMARY), *azure_processing(pairs, home)),
         evidence=("Microsoft.ResourceGraph/resources/read", *OPERATIONS),
         attributes={"resource_group": row.resource_group, "arm_kind": kind,

@@ -13,18 +13,19 @@ from collections.abc import Iterator
 from auditor.connectors.terraform.facts import Attach, Change, Fact, Store, Target
 from auditor.connectors.terraform.values import items
 from auditor.geo.processing import azure_processing, bedrock_processing
+from auditor.model.vocab import Kind
 
 
 def bedrock_inference_profile(change: Change) -> Iterator[Fact]:
     models = [str(m.get("model_arn")) for _, m in items(change.get("models")) if m.get("model_arn")]
     copied = next((str(s.get("copy_from")) for _, s in items(change.get("model_source")) if s.get("copy_from")), None)
-    yield Store(kind="ai-inference", service="bedrock", name=change.planned_name("name"),
+    yield Store(kind=Kind.AI_INFERENCE, service="bedrock", name=change.planned_name("name"),
                 locations=tuple(bedrock_processing(models, change.region.value, copied)),
                 attributes={"copied_from": copied}, identities=(f"bedrock:{change.planned_name('name')}",))
 
 
 def cognitive_account(change: Change) -> Iterator[Fact]:
-    yield Store(kind="ai-inference", service="cognitiveservices", name=change.planned_name("name"),
+    yield Store(kind=Kind.AI_INFERENCE, service="cognitiveservices", name=change.planned_name("name"),
                 attributes={"arm_kind": change.text("kind")},
                 identities=(f"cognitiveservices:{change.planned_name('name')}",))
 
