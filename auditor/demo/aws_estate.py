@@ -245,3 +245,18 @@ def _beyond_s3(a: _Account, account_id: str) -> None:
     a.client("healthlake", "eu-west-1").create_fhir_datastore(
         DatastoreName="loire-fhir", DatastoreTypeVersion="R4",
         Tags=[{"Key": "projet", "Value": "portail-patient"}])
+
+    # the emergency triage assistant: Claude through a `us.` inference profile, called from Paris; prompts
+    # and answers are logged to a Paris bucket and a CloudWatch Logs group
+    bedrock = a.client("bedrock", "eu-west-3")
+    a.bucket("loire-ia-journaux", "eu-west-3", HEALTH)
+    bedrock.put_model_invocation_logging_configuration(loggingConfig={
+        "s3Config": {"bucketName": "loire-ia-journaux", "keyPrefix": "bedrock/"},
+        "cloudWatchConfig": {"logGroupName": "/loire/bedrock/invocations",
+                             "roleArn": f"arn:aws:iam::{account_id}:role/loire-bedrock-logs"},
+        "textDataDeliveryEnabled": True})
+    bedrock.create_inference_profile(
+        inferenceProfileName="loire-triage-urgences",
+        modelSource={"copyFrom": "arn:aws:bedrock:eu-west-3::inference-profile/"
+                                 "us.anthropic.claude-3-haiku-20240307-v1:0"},
+        tags=[{"key": k, "value": v} for k, v in HEALTH.items()])

@@ -2,10 +2,12 @@
 
 moto implements neither AWS HealthLake nor AWS HealthImaging, silently drops DynamoDB global-table
 replicas, and has no route for AWS Backup selections, recovery points, copy jobs and vault access
-policies, nor for EFS replication. :class:`GapFiller` is a WSGI layer in front of moto's own
+policies, nor for EFS replication, nor for Bedrock application inference profiles. :class:`GapFiller`
+is a WSGI layer in front of moto's own
 application: it answers those operations from a small state of its own, filled through the same
 APIs a real estate would be built with (``CreateFHIRDatastore``, ``UpdateTable(ReplicaUpdates)``,
-``CreateBackupSelection``, ``StartBackupJob``, ``StartCopyJob``, ``CreateReplicationConfiguration``…),
+``CreateBackupSelection``, ``StartBackupJob``, ``StartCopyJob``, ``CreateReplicationConfiguration``,
+``CreateInferenceProfile``…),
 and passes every other request to moto untouched. ``POST /moto-api/reset`` clears both.
 
 The demo, the tests and the benchmark run the real connector against it over HTTP; a scan of a real
@@ -58,6 +60,7 @@ class _State:
     global_tables: dict[tuple[str, str], set[str]] = field(default_factory=dict)  # (account, table) -> regions
     selections: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # plan id -> selections
     recovery_points: list[dict[str, Any]] = field(default_factory=list)
+    inference_profiles: list[dict[str, Any]] = field(default_factory=list)  # (+ "_where", "_tags")
     copy_jobs: list[dict[str, Any]] = field(default_factory=list)
     vault_policies: dict[str, str] = field(default_factory=dict)  # vault ARN -> policy
     efs_replications: dict[str, dict[str, Any]] = field(default_factory=dict)  # source fs id -> configuration
@@ -86,7 +89,7 @@ class GapFiller:
         self.lock = threading.Lock()
         self._routes: dict[str, Callable[[_Request, WSGIEnvironment], Reply | None]] = {
             "healthlake": self._healthlake, "medical-imaging": self._imaging, "dynamodb": self._dynamodb,
-            "backup": self._backup, "elasticfilesystem": self._efs,
+            "backup": self._backup, "elasticfilesystem": self._efs, "bedrock": self._bedrock,
         }
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
@@ -319,6 +322,53 @@ class GapFiller:
                 return _error(404, "ReplicationNotFound", f"no replication configuration for {wanted}")
             return 200, {"Replications": configs}, {}
         return None
+
+    # -- Amazon Bedrock application inference profiles (REST JSON) ------------------------------
+
+    def _bedrock(self, req: _Request, environ: WSGIEnvironment) -> Reply | None:
+        parts = [p for p in req.path.split("/") if p]
+        mine = [p for p in self.state.inference_profiles if p["_where"] == (req.account, req.region)]
+        if parts == ["inference-profiles"] and req.method == "POST":
+            body = req.json()
+            source = str((body.get("modelSource") or {}).get("copyFrom") or "")
+            ident = uuid.uuid4().hex[:12]
+            arn = f"arn:aws:bedrock:{req.region}:{req.account}:application-inference-profile/{ident}"
+            profile = {"inferenceProfileName": body.get("inferenceProfileName"), "description": body.get("description"),
+                       "createdAt": time.time(), "updatedAt": time.time(), "inferenceProfileArn": arn,
+                       "models": _copied_models(source, req.region), "inferenceProfileId": ident,
+                       "status": "ACTIVE", "type": "APPLICATION", "_where": (req.account, req.region),
+                       "_tags": list(body.get("tags") or [])}
+            self.state.inference_profiles.append(profile)
+            return 201, {"inferenceProfileArn": arn, "status": "ACTIVE"}, {}
+        if parts == ["inference-profiles"] and req.method == "GET":
+            wanted = (req.query.get("type") or [""])[0]
+            return 200, {"inferenceProfileSummaries": [_public(p) for p in mine
+                                                       if not wanted or p["type"] == wanted]}, {}
+        if len(parts) >= 2 and parts[0] == "inference-profiles" and req.method == "GET":
+            ident = "/".join(parts[1:])
+            found = [p for p in mine if ident in (p["inferenceProfileId"], p["inferenceProfileArn"])]
+            if not found:
+                return _error(404, "ResourceNotFoundException", f"inference profile {ident} not found")
+            return 200, _public(found[0]), {}
+        if parts == ["listTagsForResource"] and req.method == "POST":
+            arn = str(req.json().get("resourceARN") or "")
+            found = [p for p in self.state.inference_profiles if p["inferenceProfileArn"] == arn]
+            return (200, {"tags": found[0]["_tags"]}, {}) if found else None
+        return None
+
+
+def _copied_models(source: str, region: str) -> list[dict[str, str]]:
+    """What Bedrock records as the models of a profile copied from ``source``: one foundation-model ARN
+    per Region it routes to (a system-defined profile) or the one model (a foundation-model ARN)."""
+    from auditor.geo.processing import bedrock_profile_prefix, bedrock_regions
+
+    model = source.rsplit("/", 1)[-1]
+    prefix = bedrock_profile_prefix(model)
+    if prefix is None:
+        return [{"modelArn": source}]
+    bare = model.split(".", 1)[1]
+    regions, _ = bedrock_regions(model, region)
+    return [{"modelArn": f"arn:aws:bedrock:{r}::foundation-model/{bare}"} for r in regions]
 
 
 def _uuid4() -> uuid.UUID:

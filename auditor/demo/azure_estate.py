@@ -28,6 +28,7 @@ from auditor.config import AzureConfig, Config
 from auditor.connectors import azure
 from auditor.connectors.base import ScopeFilter
 from auditor.demo import armjson as a
+from auditor.demo import armjson_ai as ai
 from auditor.demo import armjson_more as m
 from auditor.demo.fakearm import FakeARM
 from auditor.demo.sample import FOREIGN_TENANT, SUB, TENANT
@@ -127,6 +128,11 @@ def _care(fake: FakeARM) -> None:
     fake.put(m.diagnostic_setting(f"{img['id']}/blobServices/default", "reads", storage=logs_us["id"]))
     fake.put(m.diagnostic_setting(dpi["id"] + "/blobServices/default", "metrics-only", workspace=logs["id"],
                                   logs=False))
+    # a discharge-summary assistant on Azure OpenAI in Paris: one deployment keeps prompts in the EU data
+    # zone, the other is GlobalStandard (processed wherever the model runs)
+    oai = fake.put(ai.cognitive_account(s, "rg-ia", "oai-resume-sejour", "francecentral", tags=HEALTH))
+    fake.put(ai.cognitive_deployment(oai["id"], "gpt-4o-global", "GlobalStandard", "gpt-4o", "2024-11-20"))
+    fake.put(ai.cognitive_deployment(oai["id"], "gpt-4o-eu", "DataZoneStandard", "gpt-4o", "2024-11-20"))
 
 
 def _research(fake: FakeARM) -> None:

@@ -4,7 +4,8 @@ What policy authors can use (see ``docs/policies.md``):
 
 ``resource``: id, provider, account, organization, service, kind, native_type, name, region,
 tags, change, attributes; ``health`` (bool), ``classified`` (bool), ``label``, ``classification_rule``;
-``locations`` / ``primary`` / ``copies`` — each location has region, role, via, target, account,
+``locations`` / ``primary`` / ``copies`` (all but the primary and ``processing`` places) — each
+location has region, role, via, target, account,
 country ('' when unknown), zone, ``allowed`` (inside the profile's area), ``place_kind``
 ('region', 'local-zone', …) and ``parent_country``; ``key`` — present, manager, key_id, region,
 origin, country, zone, allowed, and its ``locations``; ``access`` — principal, kind, relation,
@@ -204,7 +205,7 @@ _BUILDERS: dict[str, _Builder] = {
     "classification_rule": lambda b, r, m: r.classification.rule if r.classification else "",
     "locations": lambda b, r, m: b._locations(r, m),
     "primary": lambda b, r, m: b._primary(r, m),
-    "copies": lambda b, r, m: [loc for loc in b._locations(r, m) if loc["role"] != "primary"],
+    "copies": lambda b, r, m: [loc for loc in b._locations(r, m) if loc["role"] not in ("primary", "processing")],
     "key": lambda b, r, m: b.key(r.encryption, r.provider),
     "access": lambda b, r, m: b._access(r, m),
     "public": lambda b, r, m: any(a["relation"] == "public" or a["kind"] == "public" for a in b._access(r, m)),

@@ -13,7 +13,7 @@ import yaml
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 #: Data files that are not provider catalogs.
-NOT_CATALOGS = frozenset({"zones.yaml", "jurisdictions.yaml", "qualifications.yaml"})
+NOT_CATALOGS = frozenset({"zones.yaml", "jurisdictions.yaml", "qualifications.yaml", "processing.yaml"})
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

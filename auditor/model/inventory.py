@@ -37,6 +37,7 @@ class LocationRole(StrEnum):
     SNAPSHOT_COPY = "snapshot-copy"
     EDGE_CACHE = "edge-cache"
     LOG_DESTINATION = "log-destination"
+    PROCESSING = "processing"  # where prompts or records are computed on (AI inference), not stored
 
 
 class KeyManager(StrEnum):

@@ -30,6 +30,7 @@ class Kind(StrEnum):
     KEY = "key"
     CDN = "cdn"
     HEALTH_API = "health-api"
+    AI_INFERENCE = "ai-inference"  # a model endpoint: where prompts are processed (Bedrock profile, Azure OpenAI)
     # No connector produces these yet; the shipped policies already name them (a search index, a data lake).
     DATA_LAKE = "data-lake"
     SEARCH = "search"
@@ -59,6 +60,8 @@ class Via(StrEnum):
     BACKUP_COPY_ACTION = "backup-copy-action"
     BACKUP_COPY_JOB = "backup-copy-job"
     CLOUDFRONT = "cloudfront"
+    BEDROCK_INFERENCE_PROFILE = "bedrock-inference-profile"  # processing: a Region the profile routes to
+    BEDROCK_INVOCATION_LOGGING = "bedrock-invocation-logging"  # prompts and answers delivered to S3 / CloudWatch
     # Azure
     STORAGE_GEO_REPLICATION = "storage-geo-replication"  # GRS, RA-GRS, GZRS, RA-GZRS
     OBJECT_REPLICATION = "object-replication"
@@ -81,6 +84,7 @@ class Via(StrEnum):
     DICOM_STORAGE = "dicom-storage"
     CDN = "cdn"
     FRONT_DOOR = "front-door"
+    AZURE_OPENAI_DEPLOYMENT = "azure-openai-deployment"  # processing: detail = deployment type and name
     # Anything else: a planned attribute Terraform only knows after apply, a file written by an older version.
     UNKNOWN = "unknown"
     OTHER = "other"

@@ -73,14 +73,15 @@ def test_denied_reads_are_gaps_and_the_scan_goes_on(enforcing):
         inventory = scan(regions=("eu-west-3",))
 
     # moto's IAM enforcement rejects the SigV4 signature of some REST services' listings (Backup, EFS,
-    # CloudFront answer 403 SignatureDoesNotMatch there): denied too, so gaps as well, and nothing else.
+    # CloudFront, Bedrock answer 403 SignatureDoesNotMatch there): denied too, so gaps as well, and nothing else.
     s3_gaps = [g for g in inventory.coverage_gaps if g.service == "s3"]
     assert {(g.service, g.reason, g.account, g.region, g.resource_id) for g in s3_gaps} == {
         ("s3", "access-denied", "123456789012", "eu-west-3", "arn:aws:s3:::dossiers"),
         ("s3", "access-denied", "123456789012", "eu-west-3", "arn:aws:s3:::imagerie")}
     assert all(g.error.startswith("s3:GetBucketPolicy: AccessDenied") for g in s3_gaps)
     assert {(g.service, g.reason) for g in inventory.coverage_gaps if g.service != "s3"} <= {
-        ("backup", "access-denied"), ("efs", "access-denied"), ("cloudfront", "access-denied")}
+        ("backup", "access-denied"), ("efs", "access-denied"), ("cloudfront", "access-denied"),
+        ("bedrock", "access-denied")}
     found = by_name(inventory)
     # What could be read is there; what could not stays unknown rather than "not public".
     assert found["dossiers"].network.public_endpoint is None

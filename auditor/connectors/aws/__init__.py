@@ -25,7 +25,20 @@ the last scan in the process are ``auditor.connectors.aws.calls.last_scan()``.
 from __future__ import annotations
 
 from auditor.config import Config
-from auditor.connectors.aws import accounts, backup, cloudfront, dynamodb, ebs, efs, health, kms, rds, redshift, s3
+from auditor.connectors.aws import (
+    accounts,
+    backup,
+    bedrock,
+    cloudfront,
+    dynamodb,
+    ebs,
+    efs,
+    health,
+    kms,
+    rds,
+    redshift,
+    s3,
+)
 from auditor.connectors.aws.service import Service
 from auditor.connectors.base import ScopeFilter
 from auditor.model.inventory import Inventory
@@ -43,6 +56,7 @@ SERVICES: tuple[Service, ...] = (
     health.SERVICE,
     cloudfront.SERVICE,
     backup.SERVICE,
+    bedrock.SERVICE,
 )
 
 

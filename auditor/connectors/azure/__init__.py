@@ -32,6 +32,7 @@ from auditor.connectors.azure import (
     diagnostics,
     health,
     keyvault,
+    openai,
     resourcegraph,
     sql,
     storage,
@@ -43,7 +44,8 @@ from auditor.connectors.base import ScopeFilter
 from auditor.model.inventory import Inventory
 from auditor.progress import Reporter
 
-SERVICES: tuple[ModuleType, ...] = (storage, sql, cosmos, keyvault, backup, dbflex, health, cdn, diagnostics)
+SERVICES: tuple[ModuleType, ...] = (storage, sql, cosmos, keyvault, backup, dbflex, health, cdn, diagnostics,
+                                    openai)
 SUPPORT: tuple[ModuleType, ...] = (subscriptions, resourcegraph, databoundary, authorization)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from auditor.connectors.terraform import aws_data, aws_s3, azure
+from auditor.connectors.terraform import ai, aws_data, aws_s3, azure
 from auditor.connectors.terraform.facts import Extractor
 
 EXTRACTORS: dict[str, Extractor] = {
@@ -26,6 +26,8 @@ EXTRACTORS: dict[str, Extractor] = {
     "aws_dynamodb_table_replica": aws_data.dynamodb_table_replica,
     "aws_backup_plan": aws_data.backup_plan,
     "aws_backup_selection": aws_data.backup_selection,
+    # AWS: where data is processed
+    "aws_bedrock_inference_profile": ai.bedrock_inference_profile,
     # Azure: stores
     "azurerm_storage_account": azure.storage_account,
     "azurerm_cosmosdb_account": azure.cosmosdb_account,
@@ -49,6 +51,9 @@ EXTRACTORS: dict[str, Extractor] = {
     "azurerm_storage_object_replication": azure.storage_object_replication,
     "azurerm_mssql_failover_group": azure.mssql_failover_group,
     "azurerm_monitor_diagnostic_setting": azure.diagnostic_setting,
+    # Azure: where data is processed
+    "azurerm_cognitive_account": ai.cognitive_account,
+    "azurerm_cognitive_deployment": ai.cognitive_deployment,
 }
 
 PROVIDERS: dict[str, str] = {"aws": "aws", "azurerm": "azure"}

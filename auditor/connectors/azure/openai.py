@@ -1,0 +1,48 @@
+"""Azure OpenAI and AI Services accounts (``Microsoft.CognitiveServices/accounts``): where prompts are processed.
+
+An account stores little (fine-tuning files, batch inputs) in its region; its deployments decide
+where prompts are processed: the deployment type (``sku.name``) maps, through the processing-geography
+catalog (``auditor.geo.processing``), to the account's region (``Standard``), the data zone of that
+region (``DataZoneStandard``: EU member-state regions or US regions) or anywhere (``GlobalStandard``:
+``global``). Each becomes a ``processing`` location naming the deployment; a type the catalog does not
+know is an ``unknown`` place, never a pass. Accounts of other kinds (Speech, Vision…) keep only their
+region.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from auditor.connectors.azure.context import Ctx, Row, base, region
+from auditor.geo.processing import azure_processing
+from auditor.model.inventory import DataLocation, LocationRole, Resource
+from auditor.model.vocab import Kind
+
+SERVICE = "Microsoft.CognitiveServices"
+ACCOUNT = "microsoft.cognitiveservices/accounts"
+TYPES: Mapping[str, Kind] = {ACCOUNT: Kind.AI_INFERENCE}
+OPERATIONS = (
+    "Microsoft.CognitiveServices/accounts/read",
+    "Microsoft.CognitiveServices/accounts/deployments/read",
+)
+API = "2024-10-01"
+MODEL_KINDS = frozenset({"openai", "aiservices"})
+
+
+def read(ctx: Ctx, row: Row) -> Resource:
+    data = ctx.session.get(row.id, API)
+    home = region(data.get("location") or row.location)
+    kind = str(data.get("kind") or row.kind or "")
+    deployments: list[dict[str, Any]] = []
+    if kind.lower() in MODEL_KINDS:
+        deployments = list(ctx.session.pages(f"{row.id}/deployments", API))
+    pairs = [(str(d.get("name")), str((d.get("sku") or {}).get("name") or "")) for d in deployments]
+    return replace(
+        base(row, SERVICE, Kind.AI_INFERENCE, ctx.tenant), region=home,
+        locations=(DataLocation(region=home, role=LocationRole.PRIMARY), *azure_processing(pairs, home)),
+        evidence=("Microsoft.ResourceGraph/resources/read", *OPERATIONS),
+        attributes={"resource_group": row.resource_group, "arm_kind": kind,
+                    "deployments": {name: sku for name, sku in pairs}},
+    )
