@@ -12,7 +12,6 @@ import typer
 
 from auditor import __version__
 from auditor.cli_checks import DEFAULT_PROFILE, profile_names
-from auditor.errors import ConfigError
 
 ConfigOpt = Annotated[Path | None, typer.Option(
     "--config", "-c", metavar="FILE", help="auditor.yaml (default: ./auditor.yaml if present).")]
@@ -72,15 +71,15 @@ def settings(config: Path | None, *, profile: str | None, out: Path | None, fmt:
     from dataclasses import replace
 
     from auditor import config as cfg
+    from auditor.model.findings import Severity
+    from auditor.model.vocab import Lang, parse
+    from auditor.render import parse_formats
     from auditor.render.dates import zone
 
-    if lang is not None and lang not in ("en", "fr"):
-        raise ConfigError(f"--lang {lang!r}: expected en or fr")
-    formats = tuple(f.strip() for f in fmt.split(",") if f.strip()) if fmt else None
     loaded = cfg.load(config).with_overrides(
-        profile=profile, out=out, formats=formats, fail_on=fail_on, lang=lang, allow_unknown=allow_unknown or None,
-        output_mode="group" if group_readable else None,
-    )
+        profile=profile, out=out, formats=parse_formats(fmt) if fmt else None, allow_unknown=allow_unknown or None,
+        fail_on=None if fail_on is None else parse(Severity, fail_on, "--fail-on"),
+        lang=None if lang is None else parse(Lang, lang, "--lang"), output_mode="group" if group_readable else None)
     if timezone is not None:
         zone(timezone)  # refused here, before anything runs
         loaded = replace(loaded, report=replace(loaded.report, timezone=timezone))

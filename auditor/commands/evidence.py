@@ -41,16 +41,17 @@ def verify_cmd(
 ) -> None:
     """Check every file against the manifest and the signature over the manifest. Exit 0 valid, 1 not."""
     from auditor.results.signature import verify
+    from auditor.safetext import clean
 
     verdict = verify(folder, ca)
-    typer.echo(f"signer: {verdict.signer}")
+    typer.echo(f"signer: {clean(verdict.signer)}")  # a certificate's subject is anyone's text
     if verdict.signed_at:
         typer.echo(f"signed at: {verdict.signed_at}")
     typer.echo(f"manifest SHA-256: {verdict.manifest_sha256} ({verdict.files} files)")
     for notice in verdict.notices:
-        typer.echo(f"notice: {notice}", err=True)
+        typer.echo(f"notice: {clean(notice)}", err=True)
     for problem in verdict.problems:
-        typer.echo(f"NOT VALID: {problem}", err=True)
+        typer.echo(f"NOT VALID: {clean(problem)}", err=True)
     if not verdict.valid:
         raise typer.Exit(1)
     typer.echo("valid: every file is as signed")

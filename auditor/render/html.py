@@ -91,7 +91,7 @@ def css_string(value: str) -> str:
         if ch.isalnum() or ch in " .,:;-_()/·@+":
             out.append(ch)
         else:
-            out.append(f"\\{ord(ch):06x}")
+            out.append(f"\\{ord(ch):06x} ")  # the space ends the escape (CSS consumes it)
     return '"' + "".join(out) + '"'
 
 

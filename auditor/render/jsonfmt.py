@@ -15,6 +15,7 @@ from typing import Any
 from auditor.model import codec
 from auditor.model.findings import FindingsDoc
 from auditor.render.base import Renderer, RenderOptions
+from auditor.safetext import json_inert
 
 _LAZY_FROM = 64  # shorter sequences are encoded at once
 
@@ -55,8 +56,9 @@ def _long(value: Any) -> bool:
 
 def render(doc: FindingsDoc, options: RenderOptions) -> str:
     # the pure-Python encoder (the one ``indent`` uses) iterates lists with ``for``: _Lazy is honoured
+    # control, bidi and lone-surrogate characters stay \uXXXX escapes, as in every JSON the tool writes
     encoder = json.JSONEncoder(indent=2, ensure_ascii=False)
-    return "".join(encoder.iterencode(_plain(doc))) + "\n"
+    return "".join(json_inert(chunk) for chunk in encoder.iterencode(_plain(doc))) + "\n"
 
 
 RENDERER = Renderer("json", "findings.json", render)

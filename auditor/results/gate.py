@@ -21,6 +21,7 @@ from enum import StrEnum
 
 from auditor.model.findings import SEVERITIES, Finding, FindingsDoc, Severity, Status
 from auditor.model.inventory import NOT_IN_PLAN
+from auditor.model.vocab import GapReason
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -60,6 +61,10 @@ def blocking_unknowns(doc: FindingsDoc, limit: Severity) -> tuple[int, int]:
             below += 1
     if not any(f.category == "coverage" for f in doc.findings):  # no finding speaks for the gaps
         blocking += sum(1 for g in doc.coverage_gaps if g.reason != NOT_IN_PLAN)
+    else:
+        # a whole provider that could not be read is no check on one store: whatever --fail-on says, the run
+        # did not see part of the estate, so it is incomplete (issue #16)
+        blocking += sum(1 for g in doc.coverage_gaps if g.reason == GapReason.PROVIDER_UNREACHABLE)
     return blocking, below
 
 

@@ -99,7 +99,7 @@ def test_demo_estate_scans_into_the_situations_it_illustrates(demo_estate):
     inventory = collect(config, NullReporter(), scope_filter(config))
     found = by_name(inventory)
 
-    assert len(found) == 15 and len(inventory.scope.accounts) == 2 and inventory.scope.organizations
+    assert len(found) == 16 and len(inventory.scope.accounts) == 2 and inventory.scope.organizations
     dpi = found["loire-dpi-patients"]
     assert [(loc.role, loc.region) for loc in dpi.locations] == [
         (LocationRole.PRIMARY, "eu-west-3"), (LocationRole.REPLICA, "us-east-1")]
@@ -166,7 +166,7 @@ def test_demo_wiring_never_reaches_the_users_aws(monkeypatch):
             seed(url)
             config = Config(aws=AwsConfig(organization=True, regions=("eu-west-3",)))
             inventory = collect(config, NullReporter(), lambda c: False)
-            assert len(by_name(inventory)) == 15
+            assert len(by_name(inventory)) == 16
             assert "AWS_PROFILE" not in os.environ and os.environ["AWS_ENDPOINT_URL"] == url
         finally:  # moto's state is per process, shared with the other tests' server
             urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST"))

@@ -218,3 +218,44 @@ def test_the_printed_report_is_a4_numbered_with_a_running_header(driver: Any, do
     # summary first: the verdict and the datasets count open page one, the signature block closes the document
     assert texts["verdict.non-compliant"] in pages[0] and texts["summary.title"] in pages[0]
     assert texts["signature.approver"] in pages[-1] and "Direction générale" in pages[-1]
+
+
+@pytest.mark.slow
+def test_the_live_french_demo_prints_on_twenty_a4_pages_at_most(driver: Any, tmp_path: Path) -> None:
+    """The whole demo estate, scanned through the emulators, as the DPO would print it."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "demo"
+    run = subprocess.run([sys.executable, "-m", "auditor", "demo", "--lang", "fr", "--out", str(out), "--quiet"],
+                         capture_output=True, text=True, timeout=600, check=False)
+    assert run.returncode in (1, 3), run.stderr
+    _open(driver, out / "report.html")
+    pages = _pdf_pages(_print_pdf(driver))
+    assert 5 <= len(pages) <= 20, len(pages)
+    assert all(f"Page {n} / {len(pages)}" in text for n, text in enumerate(pages, start=1))
+
+
+def test_on_a_phone_nothing_is_cut_and_the_page_does_not_scroll_sideways(driver: Any, doc: FindingsDoc,
+                                                                           make_options: Any, tmp_path: Path) -> None:
+    page = tmp_path / "report.html"
+    page.write_text(RENDERERS["html"].render(doc, make_options(doc, "fr")), encoding="utf-8")
+    driver.set_window_size(390, 844)
+    try:
+        _open(driver, page)
+        assert driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1")
+        # a table wider than the screen scrolls inside its own box; no box around it hides what overflows
+        cut = driver.execute_script("""
+            const out = [];
+            for (const t of document.querySelectorAll('table')) {
+              if (t.offsetParent === null) continue;
+              for (let e = t; e && e !== document.body; e = e.parentElement) {
+                const s = getComputedStyle(e);
+                if (e.scrollWidth > e.clientWidth + 1 && (s.overflowX === 'hidden' || s.overflowX === 'clip'))
+                  out.push(t.closest('section') ? t.closest('section').id : '?');
+              }
+            }
+            return out;""")
+        assert cut == []
+    finally:
+        driver.set_window_size(1280, 1000)
