@@ -38,6 +38,7 @@ RULES: Mapping[str, Callable[[Resource], str]] = {
     "AWS::EC2::Snapshot": _snapshot,
     "AWS::HealthLake::FHIRDatastore": _by_name,  # its id is generated at creation; its name is chosen
     "AWS::HealthImaging::Datastore": _by_name,
+    "AWS::Bedrock::ApplicationInferenceProfile": _by_name,  # its id is generated at creation; its name is chosen
 }
 
 
