@@ -72,7 +72,7 @@ def secrets_in(target: object) -> tuple[str, ...]:
                 raw = userinfo.partition(":")[2]
                 found += [raw, unquote(raw)]
             found += [v for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() in SECRET_KEYS]
-        except ValueError:
+        except ValueError:  # not a URI: its key=value secrets are found just below
             pass
     for match in _SECRET_VALUE.finditer(text):
         value = match.group(2)

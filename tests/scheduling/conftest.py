@@ -2,41 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
-import sys
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator
 
 import pytest
 
 from tests.aws.conftest import aws, moto_endpoint  # noqa: F401 - fixtures
 
-
-@dataclass(frozen=True)
-class CliResult:
-    code: int
-    out: str
-    err: str
-
-
-def run_cli(args: Sequence[str]) -> CliResult:
-    """``auditor ARGS`` in this process, through ``auditor.cli.main`` (the console script's entry)."""
-    from auditor.cli import main
-
-    out, err = io.StringIO(), io.StringIO()
-    saved = sys.argv
-    sys.argv = ["auditor", *args]
-    code = 0
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            main()
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    finally:
-        sys.argv = saved
-    return CliResult(code, out.getvalue(), err.getvalue())
+# the CLI in this process: one helper, shared with the reliability tests
+from tests.reliability.conftest import CliResult, run_cli  # noqa: F401
 
 
 @pytest.fixture
