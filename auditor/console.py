@@ -27,23 +27,35 @@ def elapsed(seconds: float) -> str:
     return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"
 
 
+_TEXTS = {
+    "en": {"sep": ": ", "accounts": "{n} accounts/subscriptions", "none": "no account",
+           "audited": "{who}audited {stores} data stores ({health} holding health data) in {places} ({providers}), "
+                      "profile {profile}.",
+           "verdict": "Verdict: ", "report": "Report: ", "also": "Also in {folder}: ", "elapsed": "Elapsed: "},
+    "fr": {"sep": "\u202f: ", "accounts": "{n} comptes/abonnements", "none": "aucun compte",
+           "audited": "{who}{stores} stockages de données audités (dont {health} avec des données de santé) dans "
+                      "{places} ({providers}), profil {profile}.",
+           "verdict": "Verdict\u202f: ", "report": "Rapport\u202f: ", "also": "Également dans {folder}\u202f: ",
+           "elapsed": "Durée\u202f: "},
+}  # French: a narrow no-break space before ":" (French typography)
+
+
 def summary(doc: FindingsDoc, gate: GateResult, files: Sequence[Path], seconds: float, lang: str = "en") -> list[str]:
     """The lines printed at the end of a run (not ``--quiet``), in the run's language."""
-    if lang == "fr":
-        return _summary_fr(doc, gate, files, seconds)
+    t = _TEXTS.get(lang, _TEXTS["en"])
     run = doc.run
     health = sum(1 for r in doc.resources if r.classification and r.classification.health)
-    who = f"{run.organization_name}: " if run.organization_name else ""
-    places = f"{len(run.accounts)} accounts/subscriptions" if run.accounts else "no account"
-    lines = [f"{who}audited {len(doc.resources)} data stores ({health} holding health data) in {places} "
-             f"({', '.join(run.providers) or run.source}), profile {run.profile}.",
-             f"Verdict: {gate.summary}"]
+    who = f"{run.organization_name}{t['sep']}" if run.organization_name else ""
+    places = t["accounts"].format(n=len(run.accounts)) if run.accounts else t["none"]
+    lines = [t["audited"].format(who=who, stores=len(doc.resources), health=health, places=places,
+                                 providers=", ".join(run.providers) or run.source, profile=run.profile),
+             t["verdict"] + (gate_summary(gate, "fr") if lang == "fr" else gate.summary)]
     main, others = _files(files)
     if main is not None:
-        lines.append(f"Report: {main.resolve()}")
+        lines.append(t["report"] + str(main.resolve()))
         if others:
-            lines.append(f"Also in {main.resolve().parent}: {', '.join(others)}")
-    lines.append(f"Elapsed: {elapsed(seconds)}")
+            lines.append(t["also"].format(folder=main.resolve().parent) + ", ".join(others))
+    lines.append(t["elapsed"] + elapsed(seconds))
     return lines
 
 
@@ -51,23 +63,6 @@ def _files(files: Sequence[Path]) -> tuple[Path | None, list[str]]:
     by_name = {p.name: p for p in files}
     main = next((by_name[n] for n in PREFERRED if n in by_name), files[0] if files else None)
     return main, [p.name for p in files if p != main]
-
-
-def _summary_fr(doc: FindingsDoc, gate: GateResult, files: Sequence[Path], seconds: float) -> list[str]:
-    run, nbsp = doc.run, "\u202f"  # narrow no-break space before : ; ! ? (French typography)
-    health = sum(1 for r in doc.resources if r.classification and r.classification.health)
-    who = f"{run.organization_name}{nbsp}: " if run.organization_name else ""
-    places = f"{len(run.accounts)} comptes/abonnements" if run.accounts else "aucun compte"
-    lines = [f"{who}{len(doc.resources)} stockages de données audités (dont {health} avec des données de santé) "
-             f"dans {places} ({', '.join(run.providers) or run.source}), profil {run.profile}.",
-             f"Verdict{nbsp}: {gate_summary(gate, 'fr')}"]
-    main, others = _files(files)
-    if main is not None:
-        lines.append(f"Rapport{nbsp}: {main.resolve()}")
-        if others:
-            lines.append(f"Également dans {main.resolve().parent}{nbsp}: {', '.join(others)}")
-    lines.append(f"Durée{nbsp}: {elapsed(seconds)}")
-    return lines
 
 
 def reporter_for(quiet: bool, verbose: bool = False) -> Any:
