@@ -34,11 +34,13 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from auditor.connectors.base import Candidate
+from auditor.connectors.spec import TypeSpec
 from auditor.model.inventory import DataLocation, Resource
 from auditor.model.vocab import Kind
 
 if TYPE_CHECKING:
     from auditor.connectors.aws.context import Scan
+    from auditor.connectors.terraform.facts import Extractor
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +100,8 @@ class Service:
     discover: Callable[[Scan], list[Found]] | None = None
     read: Callable[[Scan, Found, bool], Read] | None = None
     link: Callable[[Scan, Mapping[str, Resource]], list[Link]] | None = None
+    types: tuple[TypeSpec, ...] = ()  # the resource types this module reads (see auditor.connectors.spec)
+    plan: Mapping[str, Extractor] = field(default_factory=dict)  # Terraform type -> extractor
 
 
 def apply_links(resource: Resource, links: list[Link]) -> Resource:
