@@ -26,7 +26,7 @@ demo: $(VENV)/.demo-installed
 	else exit $$code; fi
 
 test: $(VENV)/.test-installed
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist worksteal
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check auditor tests benchmarks
