@@ -26,14 +26,26 @@ and its KMS key.
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
-from auditor.connectors.aws import gaps, policy, regional, tagging
+from auditor.connectors.aws import gaps, plan, policy, regional, tagging
 from auditor.connectors.aws.context import Scan
 from auditor.connectors.aws.service import Found, KeyLookup, Link, Read, Service, listing_resource
 from auditor.connectors.aws.session import Account
-from auditor.model.inventory import AccessGrant, DataLocation, GapAspect, KeyManager, KeyRef, LocationRole, Resource
+from auditor.connectors.spec import TypeSpec
+from auditor.connectors.terraform import values as tfv
+from auditor.connectors.terraform.facts import Attach, Change, Fact, Store, Target, arn_identity
+from auditor.model.inventory import (
+    AccessGrant,
+    DataLocation,
+    GapAspect,
+    KeyManager,
+    KeyRef,
+    LocationRole,
+    Permission,
+    Resource,
+)
 from auditor.model.vocab import GrantSource, Kind, Via
 
 OPERATIONS = {
@@ -49,7 +61,6 @@ OPERATIONS = {
     **tagging.OPERATIONS,
 }
 KIND, NATIVE = Kind.BACKUP_VAULT, "AWS::Backup::BackupVault"
-PROTECTED = frozenset({"s3", "rds", "dynamodb", "efs", "redshift"})  # scanned services AWS Backup protects
 _TAG_KEY = "aws:resourcetag/"
 _VAULTS, _PLANS = "backup.vaults", "backup.plans"
 
@@ -158,7 +169,7 @@ def _plan(scan: Scan, account: Account, region: str, summary: Mapping[str, Any],
         return [Link(t, loc, evidence[:2], "backup_plans", plan_arn) for t in dict.fromkeys(targets)
                 for loc in copy_locations]
     chosen = [res.id for res in resources.values() if res.account == account.id and res.region == region
-              and res.service in PROTECTED and any(selects(s, res) for s in selections)]
+              and res.service in scan.backed_up and any(selects(s, res) for s in selections)]
     return [Link(arn, loc, evidence, "backup_plans", plan_arn) for arn in chosen
             for loc in (*vault_locations, *copy_locations)]
 
@@ -238,4 +249,87 @@ def _copy_jobs(scan: Scan, account: Account, region: str, resources: Mapping[str
     return list(out.values())
 
 
-SERVICE = Service(name="backup", operations=OPERATIONS, discover=discover, read=read, link=link)
+# -- in a Terraform plan ----------------------------------------------------------------------
+
+
+def backup_vault(change: Change) -> Iterator[Fact]:
+    yield Store(
+        kind=Kind.BACKUP_VAULT,
+        service="backup",
+        name=change.planned_name("name"),
+        key=plan.kms_link(change, ("kms_key_arn",), aws_managed="aws/backup"),
+        identities=plan.identities("backup", change, "name"),
+    )
+
+
+def backup_vault_policy(change: Change) -> Iterator[Fact]:
+    vault = plan.target(change, "backup_vault_name", Kind.BACKUP_VAULT, "backup", create=False)
+    yield from plan.policy_attachment(change, vault, service="backup", source=GrantSource.VAULT_POLICY,
+                                      resource_arn=change.text("backup_vault_arn"))
+
+
+def _copies(planned: Change, rule: int) -> list[DataLocation]:
+    out = []
+    for j, _ in tfv.items(planned.get("rule", rule, "copy_action")):
+        path = ("rule", rule, "copy_action", j, "destination_vault_arn")
+        arn = planned.text(*path)
+        targets = planned.refs(*path)
+        if not targets and arn:
+            found = planned.find(("aws_backup_vault",), "arn", arn)
+            targets = [found] if found else []
+        region = planned.resolver.region_of_arn_or_target(arn, targets)
+        out.append(
+            DataLocation(region.value, LocationRole.BACKUP, Via.BACKUP_COPY_ACTION, targets[0] if targets else arn)
+        )
+    return out
+
+
+def _vault_target(planned: Change, rule: int) -> Target:
+    name = planned.text("rule", rule, "target_vault_name")
+    return Target(tuple(planned.refs("rule", rule, "target_vault_name")), f"backup:{name}" if name else None,
+                  Kind.BACKUP_VAULT, "backup", name)
+
+
+def backup_plan(change: Change) -> Iterator[Fact]:
+    for i, _ in tfv.items(change.get("rule")):
+        copies = _copies(change, i)
+        if copies:
+            yield Attach(_vault_target(change, i), locations=tuple(copies), evidence=(change.path("rule", i),))
+
+
+def backup_selection(change: Change) -> Iterator[Fact]:
+    """Resources selected by a plan: backed up into its vaults and every copy destination."""
+    locations: list[DataLocation] = []
+    for plan_address in change.refs("plan_id"):
+        planned = change.other(plan_address)
+        if planned is None:
+            continue
+        for i, _ in tfv.items(planned.get("rule")):
+            vault = _vault_target(planned, i)
+            region = change.region_of(vault.addresses[0]) if vault.addresses else planned.region
+            locations.append(DataLocation(region.value, LocationRole.BACKUP, Via.AWS_BACKUP, vault.name))
+            locations += _copies(planned, i)
+    if not locations:
+        return
+    for address in change.refs("resources"):
+        yield Attach(Target((address,), create=False), locations=tuple(locations), evidence=(change.path("resources"),))
+    for arn in change.get("resources") or []:
+        identity = arn_identity(arn) if isinstance(arn, str) else None
+        if identity:
+            yield Attach(Target(identity=identity, create=False), locations=tuple(locations))
+
+
+SERVICE = Service(
+    name="backup", operations=OPERATIONS, discover=discover, read=read, link=link,
+    types=(TypeSpec(KIND, NATIVE, terraform=("aws_backup_vault",)),),
+    plan={"aws_backup_vault": backup_vault, "aws_backup_vault_policy": backup_vault_policy,
+          "aws_backup_plan": backup_plan, "aws_backup_selection": backup_selection},
+    probes={"backup": {  # vault access policies
+        Permission.READ: ("backup:CopyFromBackupVault", "backup:DescribeRecoveryPoint",
+                          "backup:GetRecoveryPointRestoreMetadata"),
+        Permission.WRITE: ("backup:CopyIntoBackupVault", "backup:StartBackupJob"),
+        Permission.ADMIN: ("backup:DeleteRecoveryPoint", "backup:PutBackupVaultAccessPolicy",
+                           "backup:DeleteBackupVault"),
+    }},
+    vias=(Via.AWS_BACKUP, Via.BACKUP_COPY, Via.BACKUP_COPY_ACTION, Via.BACKUP_COPY_JOB),
+)

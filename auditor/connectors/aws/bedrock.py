@@ -15,12 +15,16 @@ profile of that account and Region.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from auditor.connectors.aws import regional
 from auditor.connectors.aws.context import Scan
 from auditor.connectors.aws.s3 import normalise_location
 from auditor.connectors.aws.service import Found, Read, Service, listing_resource
+from auditor.connectors.spec import TypeSpec
+from auditor.connectors.terraform.facts import Change, Fact, Store
+from auditor.connectors.terraform.values import items
 from auditor.geo.processing import bedrock_processing
 from auditor.model.inventory import DataLocation, LocationRole
 from auditor.model.vocab import Kind, Via
@@ -103,4 +107,22 @@ def read(scan: Scan, found: Found, deep: bool) -> Read:
     return Read(resource)
 
 
-SERVICE = Service(name="bedrock", operations=OPERATIONS, discover=discover, read=read)
+# -- in a Terraform plan ----------------------------------------------------------------------
+
+
+def bedrock_inference_profile(change: Change) -> Iterator[Fact]:
+    """Where prompts will be processed: the Regions of ``models`` when the plan knows them, else those the
+    processing-geography catalog gives for ``model_source.copy_from``."""
+    models = [str(m.get("model_arn")) for _, m in items(change.get("models")) if m.get("model_arn")]
+    copied = next((str(s.get("copy_from")) for _, s in items(change.get("model_source")) if s.get("copy_from")), None)
+    yield Store(kind=Kind.AI_INFERENCE, service="bedrock", name=change.planned_name("name"),
+                locations=tuple(bedrock_processing(models, change.region.value, copied)),
+                attributes={"copied_from": copied}, identities=(f"bedrock:{change.planned_name('name')}",))
+
+
+SERVICE = Service(
+    name="bedrock", operations=OPERATIONS, discover=discover, read=read,
+    types=(TypeSpec(KIND, NATIVE, terraform=("aws_bedrock_inference_profile",)),),
+    plan={"aws_bedrock_inference_profile": bedrock_inference_profile},
+    vias=(Via.BEDROCK_INFERENCE_PROFILE, Via.BEDROCK_INVOCATION_LOGGING),
+)

@@ -18,12 +18,16 @@ caches"). The viewer countries are kept as facts.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from auditor.connectors.aws.context import Scan
 from auditor.connectors.aws.service import Found, Link, Read, Service, listing_resource
 from auditor.connectors.aws.session import Account
+from auditor.connectors.spec import TypeSpec
+from auditor.connectors.terraform import values as tfv
+from auditor.connectors.terraform.facts import Attach, Change, Fact, Store, Target
+from auditor.connectors.terraform.resolve import Resolved
 from auditor.model.inventory import DataLocation, LocationRole, Resource
 from auditor.model.vocab import Kind, Via
 
@@ -121,4 +125,34 @@ def link(scan: Scan, resources: Mapping[str, Resource]) -> list[Link]:
     return links
 
 
-SERVICE = Service(name="cloudfront", operations=OPERATIONS, discover=discover, read=read, link=link)
+# -- in a Terraform plan ----------------------------------------------------------------------
+
+
+def cloudfront_distribution(change: Change) -> Iterator[Fact]:
+    """A CDN caches copies at edge locations worldwide: an ``edge-cache`` location for each origin bucket."""
+    price_class = change.text("price_class") or "PriceClass_All"
+    edge = DataLocation(GLOBAL, LocationRole.EDGE_CACHE, Via.CLOUDFRONT, change.address, via_detail=price_class)
+    yield Store(
+        kind=Kind.CDN,
+        service="cloudfront",
+        name=change.planned_name("comment"),
+        region=Resolved(GLOBAL, "CloudFront is a global service"),
+        locations=(edge,),
+        attributes={"price_class": price_class},
+    )
+    for i, origin in tfv.items(change.get("origin")):
+        domain = None if change.unknown("origin", i, "domain_name") else tfv.text(origin.get("domain_name"))
+        bucket = bucket_of(domain)
+        yield Attach(
+            Target(tuple(change.refs("origin", i, "domain_name")), f"s3:{bucket}" if bucket else None, create=False),
+            locations=(edge,),
+            evidence=(change.path("origin", i, "domain_name"),),
+        )
+
+
+SERVICE = Service(
+    name="cloudfront", operations=OPERATIONS, discover=discover, read=read, link=link,
+    types=(TypeSpec(KIND, NATIVE, terraform=("aws_cloudfront_distribution",)),),
+    plan={"aws_cloudfront_distribution": cloudfront_distribution},
+    vias=(Via.CLOUDFRONT,),
+)

@@ -36,6 +36,7 @@ class Scan:
         self._gaps: list[CoverageGap] = []
         self._lock = threading.Lock()
         self._memo: dict[Hashable, Future[Any]] = {}
+        self.backed_up: frozenset[str] = frozenset()  # services whose stores AWS Backup protects (Service.backup)
         self.shared: dict[str, Any] = {}  # per-scan state a service module keeps (e.g. its listing index)
 
     # -- gaps ---------------------------------------------------------------------------------

@@ -13,13 +13,18 @@ region). Copies made by AWS Backup plans are added by :mod:`backup`.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
-from auditor.connectors.aws import gaps, policy, regional, tagging
+from auditor.connectors.aws import gaps, plan, policy, regional, tagging
 from auditor.connectors.aws.context import Scan
 from auditor.connectors.aws.service import Found, KeyLookup, Read, Service, listing_resource
 from auditor.connectors.aws.session import Account
-from auditor.model.inventory import AccessGrant, DataLocation, GapAspect, KeyManager, KeyRef, LocationRole
+from auditor.connectors.spec import TypeSpec
+from auditor.connectors.terraform.facts import Attach, Change, Fact, KeyLink, Store
+from auditor.connectors.terraform.resolve import UNKNOWN
+from auditor.connectors.terraform.values import items, text
+from auditor.model.inventory import AccessGrant, DataLocation, GapAspect, KeyManager, KeyRef, LocationRole, Permission
 from auditor.model.vocab import GrantSource, Kind, Via
 
 OPERATIONS = {
@@ -146,4 +151,55 @@ def _encryption(found: Found, account: Account, table: dict[str, Any] | None) ->
     return KeyRef(KeyManager.UNKNOWN, key, found.region), KeyLookup(account.id, found.region, key)
 
 
-SERVICE = Service(name="dynamodb", operations=OPERATIONS, discover=discover, read=read)
+# -- in a Terraform plan ----------------------------------------------------------------------
+
+
+def dynamodb_table(change: Change) -> Iterator[Fact]:
+    replicas = []
+    for i, replica in items(change.get("replica")):
+        region = None if change.unknown("replica", i, "region_name") else text(replica.get("region_name"))
+        replicas.append(DataLocation(region=region or UNKNOWN, role=LocationRole.REPLICA,
+                                     via=Via.DYNAMODB_GLOBAL_TABLE))
+    sse = change.get("server_side_encryption", 0) or {}
+    if sse.get("enabled") is True:
+        key = plan.kms_link(change, ("server_side_encryption", 0, "kms_key_arn"), aws_managed="aws/dynamodb")
+    else:  # DynamoDB always encrypts at rest, with an AWS owned key unless told otherwise
+        key = KeyLink(KeyManager.PROVIDER, key_id="AWS owned key", evidence=change.path("server_side_encryption"))
+    yield Store(
+        kind=Kind.NOSQL,
+        service="dynamodb",
+        name=change.planned_name("name"),
+        locations=tuple(replicas),
+        key=key,
+        identities=plan.identities("dynamodb", change, "name"),
+        evidence=tuple(change.path("replica", i) for i, _ in items(change.get("replica"))),
+    )
+
+
+def dynamodb_resource_policy(change: Change) -> Iterator[Fact]:
+    table = plan.target(change, "resource_arn", Kind.NOSQL, "dynamodb", create=False)
+    yield from plan.policy_attachment(change, table, service="dynamodb", source=GrantSource.RESOURCE_POLICY,
+                                      resource_arn=change.text("resource_arn"))
+
+
+def dynamodb_table_replica(change: Change) -> Iterator[Fact]:
+    yield Attach(
+        plan.target(change, "global_table_arn", Kind.NOSQL, "dynamodb"),
+        locations=(plan.here(change, LocationRole.REPLICA, Via.DYNAMODB_GLOBAL_TABLE),),
+        evidence=(change.path("global_table_arn"), change.region.evidence),
+    )
+
+
+SERVICE = Service(
+    name="dynamodb", operations=OPERATIONS, discover=discover, read=read,
+    types=(TypeSpec(KIND, NATIVE, terraform=("aws_dynamodb_table",)),),
+    plan={"aws_dynamodb_table": dynamodb_table, "aws_dynamodb_resource_policy": dynamodb_resource_policy,
+          "aws_dynamodb_table_replica": dynamodb_table_replica},
+    probes={"dynamodb": {
+        Permission.READ: ("dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:ExportTableToPointInTime"),
+        Permission.WRITE: ("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"),
+        Permission.ADMIN: ("dynamodb:PutResourcePolicy", "dynamodb:DeleteTable"),
+    }},
+    backup=True,
+    vias=(Via.DYNAMODB_GLOBAL_TABLE, Via.DYNAMODB_GLOBAL_TABLE_2017),
+)

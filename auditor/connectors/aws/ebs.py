@@ -18,6 +18,7 @@ from typing import Any
 from auditor.connectors.aws import regional
 from auditor.connectors.aws.context import Scan
 from auditor.connectors.aws.service import Found, Read, Service, listing_resource
+from auditor.connectors.spec import TypeSpec
 from auditor.model.inventory import DataLocation, LocationRole
 from auditor.model.vocab import Kind, Via
 
@@ -90,4 +91,10 @@ def read(scan: Scan, found: Found, deep: bool) -> Read:
     return Read(resource, key=lookup, copies=tuple(copies))
 
 
-SERVICE = Service(name="ebs", operations=OPERATIONS, discover=discover, read=read)
+SERVICE = Service(
+    name="ebs", operations=OPERATIONS, discover=discover, read=read,
+    types=(TypeSpec(KIND, NATIVE, not_in_plans=(
+        "snapshots are mostly taken by the service (AWS Backup, Data Lifecycle Manager), not by Terraform; "
+        "aws_ebs_snapshot and aws_ebs_snapshot_copy are not read from plans yet")),),
+    vias=(Via.EBS_COPY_SNAPSHOT,),
+)

@@ -16,7 +16,8 @@ from typing import Any
 from auditor.connectors.aws import gaps, policy, regional
 from auditor.connectors.aws.context import Scan
 from auditor.connectors.aws.service import Found, Read, Service, listing_resource
-from auditor.model.inventory import AccessGrant, DataLocation, GapAspect, LocationRole
+from auditor.connectors.spec import TypeSpec
+from auditor.model.inventory import AccessGrant, DataLocation, GapAspect, LocationRole, Permission
 from auditor.model.vocab import GrantSource, Kind, Via
 
 OPERATIONS = {
@@ -102,4 +103,16 @@ def _grants(scan: Scan, found: Found, answer: dict[str, Any] | None) -> list[Acc
         return None
 
 
-SERVICE = Service(name="efs", operations=OPERATIONS, discover=discover, read=read)
+SERVICE = Service(
+    name="efs", operations=OPERATIONS, discover=discover, read=read,
+    types=(TypeSpec(KIND, NATIVE, not_in_plans=(
+        "aws_efs_file_system is not read from plans yet: its replication (aws_efs_replication_configuration) "
+        "and file system policy would be the facts to map")),),
+    probes={"elasticfilesystem": {  # file system policies
+        Permission.READ: ("elasticfilesystem:ClientMount",),
+        Permission.WRITE: ("elasticfilesystem:ClientWrite",),
+        Permission.ADMIN: ("elasticfilesystem:ClientRootAccess", "elasticfilesystem:DeleteFileSystem"),
+    }},
+    backup=True,
+    vias=(Via.EFS_REPLICATION, Via.EFS_REPLICATION_SOURCE),
+)

@@ -22,6 +22,7 @@ from auditor.connectors.aws import regional
 from auditor.connectors.aws.context import Scan
 from auditor.connectors.aws.service import Found, KeyLookup, Read, Service, listing_resource
 from auditor.connectors.aws.session import Account
+from auditor.connectors.spec import TypeSpec
 from auditor.model.inventory import KeyManager, KeyRef
 from auditor.model.vocab import Kind
 
@@ -145,4 +146,9 @@ def _imaging(scan: Scan, account: Account, found: Found) -> Read:
     return Read(resource, key=lookup)
 
 
-SERVICE = Service(name="health", operations=OPERATIONS, discover=discover, read=read)
+SERVICE = Service(
+    name="health", operations=OPERATIONS, discover=discover, read=read,
+    types=(TypeSpec(KIND, FHIR, not_in_plans="the Terraform AWS provider has no resource for HealthLake data stores"),
+           TypeSpec(KIND, IMAGING, not_in_plans=(
+               "the Terraform AWS provider has no resource for HealthImaging data stores"))),
+)

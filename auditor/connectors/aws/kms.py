@@ -17,14 +17,25 @@ With ``scope: all`` every key of every scanned region is listed as well (``ListK
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from auditor.connectors.aws import policy
+from auditor.connectors.aws import plan, policy
 from auditor.connectors.aws.context import Scan
 from auditor.connectors.aws.service import Found, KeyLookup, Read, Service
-from auditor.model.inventory import AccessGrant, DataLocation, GapAspect, KeyManager, KeyRef, LocationRole, Resource
+from auditor.connectors.spec import TypeSpec
+from auditor.connectors.terraform.facts import Attach, Change, Fact, Store, Target
+from auditor.model.inventory import (
+    AccessGrant,
+    DataLocation,
+    GapAspect,
+    KeyManager,
+    KeyRef,
+    LocationRole,
+    Permission,
+    Resource,
+)
 from auditor.model.vocab import GapReason, GrantSource, Kind, Via
 
 OPERATIONS = {
@@ -153,4 +164,48 @@ def read(scan: Scan, found: Found, deep: bool) -> Read:
                          evidence=("kms:ListKeys", "kms:DescribeKey")))
 
 
-SERVICE = Service(name="kms", operations=OPERATIONS, discover=discover, read=read)
+# -- in a Terraform plan ----------------------------------------------------------------------
+
+
+def kms_key(change: Change) -> Iterator[Fact]:
+    """A planned key; its inline ``policy`` read as the live scan reads the key policy (grants outside the
+    key's own account)."""
+    identities = plan.identities("kms", change, "key_id")
+    yield Store(
+        kind=Kind.KEY,
+        service="kms",
+        name=change.planned_name("description"),
+        identities=identities,
+        attributes={k: change.get(k) for k in ("multi_region", "key_usage", "customer_master_key_spec")},
+    )
+    if change.text("policy") or (change.unknown("policy") and change.configured("policy")):
+        yield from plan.policy_attachment(change, Target((change.address,), kind=Kind.KEY, service="kms"),
+                                          service="kms", source=GrantSource.KEY_POLICY,
+                                          resource_arn=change.text("arn"), owner=change.account())
+
+
+def kms_key_policy(change: Change) -> Iterator[Fact]:
+    key = plan.target(change, "key_id", Kind.KEY, "kms", create=False)
+    yield from plan.policy_attachment(change, key, service="kms", source=GrantSource.KEY_POLICY,
+                                      owner=change.account())
+
+
+def kms_replica_key(change: Change) -> Iterator[Fact]:
+    yield Attach(
+        plan.target(change, "primary_key_arn", Kind.KEY, "kms"),
+        locations=(plan.here(change, LocationRole.REPLICA, Via.KMS_MULTI_REGION_REPLICA),),
+        evidence=(change.path("primary_key_arn"), change.region.evidence),
+    )
+
+
+SERVICE = Service(
+    name="kms", operations=OPERATIONS, discover=discover, read=read,
+    types=(TypeSpec(Kind.KEY, "AWS::KMS::Key", terraform=("aws_kms_key",)),),
+    plan={"aws_kms_key": kms_key, "aws_kms_key_policy": kms_key_policy, "aws_kms_replica_key": kms_replica_key},
+    probes={"kms": {
+        Permission.READ: ("kms:Decrypt", "kms:ReEncryptFrom"),
+        Permission.WRITE: ("kms:Encrypt", "kms:GenerateDataKey"),
+        Permission.ADMIN: ("kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:CreateGrant"),
+    }},
+    vias=(Via.KMS_MULTI_REGION, Via.KMS_MULTI_REGION_REPLICA),
+)

@@ -4,7 +4,8 @@ Used by the live scan (bucket, key, vault, table, file-system policies) and by t
 (planned policies), so both sources judge a document the same way. Pure functions, no I/O.
 
 * ``Allow`` statements grant. ``Action`` / ``NotAction`` are probed against what a service
-  considers reading, writing and administering its data (:data:`PROBES`), so wildcards
+  considers reading, writing and administering its data (the ``probes`` its service module
+  declares, :func:`probes`), so wildcards
   (``s3:Get*``, ``*``) are judged as IAM would; a permission is granted when one probe matches.
 * ``Principal: "*"`` and ``Allow`` + ``NotPrincipal`` (everyone but a few) are public unless a
   condition pins the caller to an identity (organisation, account, principal ARN, AWS service —
@@ -24,6 +25,7 @@ Used by the live scan (bucket, key, vault, table, file-system policies) and by t
 from __future__ import annotations
 
 import fnmatch
+import functools
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -34,36 +36,6 @@ from auditor.connectors.aws.policy_conditions import Entry, Narrowing, entries, 
 from auditor.model.inventory import AccessGrant, Permission, PrincipalKind
 from auditor.model.vocab import GrantSource
 
-# Representative actions per permission, per service prefix.
-PROBES: dict[str, dict[Permission, tuple[str, ...]]] = {
-    "s3": {
-        Permission.READ: ("s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket"),
-        Permission.WRITE: ("s3:PutObject", "s3:DeleteObject", "s3:ReplicateObject"),
-        Permission.ADMIN: ("s3:PutBucketPolicy", "s3:PutBucketAcl", "s3:DeleteBucket"),
-    },
-    "kms": {
-        Permission.READ: ("kms:Decrypt", "kms:ReEncryptFrom"),
-        Permission.WRITE: ("kms:Encrypt", "kms:GenerateDataKey"),
-        Permission.ADMIN: ("kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:CreateGrant"),
-    },
-    "dynamodb": {
-        Permission.READ: ("dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:ExportTableToPointInTime"),
-        Permission.WRITE: ("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"),
-        Permission.ADMIN: ("dynamodb:PutResourcePolicy", "dynamodb:DeleteTable"),
-    },
-    "backup": {  # vault access policies
-        Permission.READ: ("backup:CopyFromBackupVault", "backup:DescribeRecoveryPoint",
-                          "backup:GetRecoveryPointRestoreMetadata"),
-        Permission.WRITE: ("backup:CopyIntoBackupVault", "backup:StartBackupJob"),
-        Permission.ADMIN: ("backup:DeleteRecoveryPoint", "backup:PutBackupVaultAccessPolicy",
-                           "backup:DeleteBackupVault"),
-    },
-    "elasticfilesystem": {  # file system policies
-        Permission.READ: ("elasticfilesystem:ClientMount",),
-        Permission.WRITE: ("elasticfilesystem:ClientWrite",),
-        Permission.ADMIN: ("elasticfilesystem:ClientRootAccess", "elasticfilesystem:DeleteFileSystem"),
-    },
-}
 # Services whose ARN names a container of objects that statements address as ``ARN/...``.
 _CONTAINERS = frozenset({"s3"})
 _ORDER = (Permission.READ, Permission.WRITE, Permission.ADMIN)
@@ -81,11 +53,36 @@ def permissions(actions: Sequence[str], service: str, *, negated: bool = False, 
     to take the permission away); otherwise one probe is enough (what an Allow needs to grant it).
     """
     reached: set[Permission] = set()
-    for permission, probes in PROBES.get(service, {}).items():
-        hits = [any(fnmatch.fnmatchcase(p.lower(), _glob(a.lower())) for a in actions) != negated for p in probes]
+    for permission, wanted in probes(service).items():
+        hits = [any(fnmatch.fnmatchcase(p.lower(), _glob(a.lower())) for a in actions) != negated for p in wanted]
         if (all if every else any)(hits):
             reached.add(permission)
     return reached
+
+
+def probes(service: str) -> Mapping[Permission, tuple[str, ...]]:
+    """The access probes the service modules declare for an IAM prefix (``Service.probes``).
+
+    A prefix nobody declares is a programming error, raised: judged against no probe, every
+    statement would grant nothing and a public policy would pass.
+    """
+    table = _declared()
+    if service not in table:
+        raise LookupError(f"no service module declares IAM access probes for {service!r}")
+    return table[service]
+
+
+@functools.cache
+def _declared() -> dict[str, Mapping[Permission, tuple[str, ...]]]:
+    from auditor.connectors.aws import SERVICES  # the registry imports the modules that import this one
+
+    out: dict[str, Mapping[Permission, tuple[str, ...]]] = {}
+    for svc in SERVICES:
+        for prefix, table in svc.probes.items():
+            if prefix in out:
+                raise LookupError(f"IAM access probes for {prefix!r} are declared twice")
+            out[prefix] = table
+    return out
 
 
 def principal(value: str) -> tuple[PrincipalKind, str | None]:

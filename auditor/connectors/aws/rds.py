@@ -20,12 +20,15 @@ Deep reads (in-scope databases and the replicas they point to):
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
-from auditor.connectors.aws import rds_snapshots, regional
+from auditor.connectors.aws import plan, rds_snapshots, regional
 from auditor.connectors.aws.context import Scan
 from auditor.connectors.aws.service import Found, Read, Service, listing_resource
 from auditor.connectors.aws.session import Account
+from auditor.connectors.spec import TypeSpec
+from auditor.connectors.terraform.facts import Attach, Change, Fact, Store
 from auditor.model.inventory import DataLocation, LocationRole, Network
 from auditor.model.vocab import Kind, Via
 
@@ -188,4 +191,53 @@ def _result(scan: Scan, account: Account, found: Found, raw: dict[str, Any], loc
     return Read(resource, key=lookup, copies=tuple(dict.fromkeys(copies)))
 
 
-SERVICE = Service(name="rds", operations=OPERATIONS, discover=discover, read=read)
+# -- in a Terraform plan ----------------------------------------------------------------------
+
+
+def db_instance(change: Change) -> Iterator[Fact]:
+    yield Store(
+        kind=Kind.DATABASE,
+        service="rds",
+        name=change.planned_name("identifier", "identifier_prefix"),
+        key=plan.storage_key(change, "storage_encrypted", "kms_key_id", "aws/rds"),
+        network=plan.public_endpoint(change, "publicly_accessible"),
+        identities=plan.identities("rds", change, "identifier"),
+        attributes={"engine": change.get("engine")},
+    )
+    if change.text("replicate_source_db") or change.refs("replicate_source_db"):
+        yield Attach(
+            plan.target(change, "replicate_source_db", Kind.DATABASE, "rds"),
+            locations=(plan.here(change, LocationRole.REPLICA, Via.RDS_READ_REPLICA),),
+            evidence=(change.path("replicate_source_db"), change.region.evidence),
+        )
+
+
+def rds_cluster(change: Change) -> Iterator[Fact]:
+    yield Store(
+        kind=Kind.DATABASE,
+        service="rds",
+        name=change.planned_name("cluster_identifier", "cluster_identifier_prefix"),
+        key=plan.storage_key(change, "storage_encrypted", "kms_key_id", "aws/rds"),
+        identities=plan.identities("rds", change, "cluster_identifier"),
+        attributes={"engine": change.get("engine")},
+    )
+
+
+def db_backups_replication(change: Change) -> Iterator[Fact]:
+    yield Attach(
+        plan.target(change, "source_db_instance_arn", Kind.DATABASE, "rds"),
+        locations=(plan.here(change, LocationRole.BACKUP, Via.RDS_AUTOMATED_BACKUPS_REPLICATION),),
+        evidence=(change.path("source_db_instance_arn"), change.region.evidence),
+    )
+
+
+SERVICE = Service(
+    name="rds", operations=OPERATIONS, discover=discover, read=read,
+    types=(TypeSpec(KIND, INSTANCE, terraform=("aws_db_instance",)),
+           TypeSpec(KIND, CLUSTER, terraform=("aws_rds_cluster",))),
+    plan={"aws_db_instance": db_instance, "aws_rds_cluster": rds_cluster,
+          "aws_db_instance_automated_backups_replication": db_backups_replication},
+    backup=True,
+    vias=(Via.RDS_READ_REPLICA, Via.RDS_READ_REPLICA_CLUSTER, Via.AURORA_GLOBAL_DATABASE, Via.RDS_SNAPSHOT_COPY,
+          Via.RDS_AUTOMATED_BACKUPS_REPLICATION),
+)

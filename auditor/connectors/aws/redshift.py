@@ -16,6 +16,7 @@ from typing import Any
 from auditor.connectors.aws import regional
 from auditor.connectors.aws.context import Scan
 from auditor.connectors.aws.service import Found, Read, Service, listing_resource
+from auditor.connectors.spec import TypeSpec
 from auditor.model.inventory import DataLocation, LocationRole, Network
 from auditor.model.vocab import Kind, Via
 
@@ -81,4 +82,11 @@ def read(scan: Scan, found: Found, deep: bool) -> Read:
     return Read(resource, key=lookup)
 
 
-SERVICE = Service(name="redshift", operations=OPERATIONS, discover=discover, read=read)
+SERVICE = Service(
+    name="redshift", operations=OPERATIONS, discover=discover, read=read,
+    types=(TypeSpec(KIND, NATIVE, not_in_plans=(
+        "aws_redshift_cluster is not read from plans yet: its snapshot copy grant and cross-region copy "
+        "(aws_redshift_snapshot_copy) would be the facts to map")),),
+    backup=True,
+    vias=(Via.REDSHIFT_SNAPSHOT_COPY,),
+)

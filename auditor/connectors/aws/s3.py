@@ -19,11 +19,12 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from auditor.connectors.aws import gaps, policy, s3_access, s3_account, tagging
+from auditor.connectors.aws import gaps, policy, s3_access, s3_account, s3_plan, tagging
 from auditor.connectors.aws.context import Scan
 from auditor.connectors.aws.service import Found, KeyLookup, Read, Service, listing_resource
 from auditor.connectors.aws.session import Account
-from auditor.model.inventory import DataLocation, GapAspect, KeyManager, KeyRef, LocationRole, Network
+from auditor.connectors.spec import TypeSpec
+from auditor.model.inventory import DataLocation, GapAspect, KeyManager, KeyRef, LocationRole, Network, Permission
 from auditor.model.vocab import GrantSource, Kind, Via
 
 OPERATIONS = {
@@ -283,4 +284,23 @@ def _logging(scan: Scan, account: Account, found: Found, answer: dict[str, Any] 
                                  "region": there.region, "account": there.account}}
 
 
-SERVICE = Service(name="s3", operations=OPERATIONS, discover=discover, read=read)
+SERVICE = Service(
+    name="s3", operations=OPERATIONS, discover=discover, read=read,
+    types=(TypeSpec(KIND, NATIVE, terraform=("aws_s3_bucket",)),),
+    plan={
+        "aws_s3_bucket": s3_plan.bucket,
+        "aws_s3_bucket_replication_configuration": s3_plan.replication,
+        "aws_s3_bucket_policy": s3_plan.policy,
+        "aws_s3_bucket_logging": s3_plan.logging,
+        "aws_s3_bucket_acl": s3_plan.acl,
+        "aws_s3_bucket_public_access_block": s3_plan.public_access_block,
+        "aws_s3_bucket_server_side_encryption_configuration": s3_plan.encryption,
+    },
+    probes={"s3": {
+        Permission.READ: ("s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket"),
+        Permission.WRITE: ("s3:PutObject", "s3:DeleteObject", "s3:ReplicateObject"),
+        Permission.ADMIN: ("s3:PutBucketPolicy", "s3:PutBucketAcl", "s3:DeleteBucket"),
+    }},
+    backup=True,
+    vias=(Via.S3_REPLICATION, Via.S3_ACCESS_LOGGING),
+)

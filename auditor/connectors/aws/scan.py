@@ -41,6 +41,7 @@ def run(config: Config, reporter: Reporter, in_scope: ScopeFilter, services: Seq
     workers = config.aws.max_workers
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="aws") as pool:
         scan = Scan(config, Clients(declared(services), counter, workers), pool)
+        scan.backed_up = frozenset(svc.name for svc in services if svc.backup)
         base = accounts.identify(scan)
         scan.partition = base.partition
         scan.organization = accounts.organization(scan, base)

@@ -17,6 +17,22 @@ A service module is one file, ``auditor/connectors/aws/<family>.py``, that expos
     (the scan resolves it once, in the key's own region) and the other stores holding copies of
     its bytes in ``Read.copies`` (the scan reads those deeply too, even when out of scope).
 
+``types``
+    the resource types it reads (:class:`~auditor.connectors.spec.TypeSpec`: kind, CloudFormation
+    type, the Terraform types that create it or why plans never show it).
+``plan``
+    Terraform type -> extractor for every type of ``types`` a plan can hold *and* the attachments
+    that shape them (``aws_s3_bucket_policy``…); the plan gate's registry is built from these.
+``probes``
+    IAM prefix -> the actions that stand for reading, writing and administering the data, for
+    every resource policy the module reads (:mod:`.policy` judges ``Action`` / ``NotAction``
+    against them; a prefix without probes is refused, never read as "grants nothing").
+``backup``
+    AWS Backup can protect the module's stores (a backup plan's selections are matched to them).
+``vias``
+    the copy mechanisms (:class:`~auditor.model.vocab.Via`) the module's live reads and plan
+    extractors put on locations.
+
 ``link(scan, resources) -> list[Link]`` (optional)
     after every read: facts this module adds to stores *other* modules read (a CDN's edge cache
     on its origin bucket, a backup plan's copies on the stores it protects). ``resources`` maps
@@ -35,8 +51,8 @@ from typing import TYPE_CHECKING, Any
 
 from auditor.connectors.base import Candidate
 from auditor.connectors.spec import TypeSpec
-from auditor.model.inventory import DataLocation, Resource
-from auditor.model.vocab import Kind
+from auditor.model.inventory import DataLocation, Permission, Resource
+from auditor.model.vocab import Kind, Via
 
 if TYPE_CHECKING:
     from auditor.connectors.aws.context import Scan
@@ -93,6 +109,9 @@ class Link:
     value: Any = None
 
 
+Probes = Mapping[Permission, tuple[str, ...]]  # representative IAM actions per permission
+
+
 @dataclass(frozen=True, slots=True)
 class Service:
     name: str
@@ -102,6 +121,9 @@ class Service:
     link: Callable[[Scan, Mapping[str, Resource]], list[Link]] | None = None
     types: tuple[TypeSpec, ...] = ()  # the resource types this module reads (see auditor.connectors.spec)
     plan: Mapping[str, Extractor] = field(default_factory=dict)  # Terraform type -> extractor
+    probes: Mapping[str, Probes] = field(default_factory=dict)  # IAM prefix -> access probes
+    backup: bool = False  # AWS Backup protects its stores
+    vias: tuple[Via, ...] = ()  # copy mechanisms its reads and extractors report
 
 
 def apply_links(resource: Resource, links: list[Link]) -> Resource:

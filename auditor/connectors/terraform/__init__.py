@@ -19,19 +19,36 @@ connectors, so the runtime policy pack applies unchanged:
 Adding a resource type
 ----------------------
 :data:`.registry.EXTRACTORS` maps a Terraform type to a small function
-``(change: Change) -> Iterable[Fact]`` (see :mod:`.facts`). A new type is one function
-(in ``aws_s3.py``, ``aws_data.py``, ``azure.py`` or a new module) plus one registry line:
+``(change: Change) -> Iterable[Fact]`` (see :mod:`.facts`). The function lives next to the live
+reads of its type, in the provider's service module, whose ``SERVICE.plan`` names it (see
+:mod:`auditor.connectors.spec`); the registry is built from those declarations:
 
     def neptune_cluster(change: Change) -> Iterator[Fact]:
         yield Store(kind=Kind.DATABASE, service="neptune", name=change.planned_name("cluster_identifier"))
 
-    EXTRACTORS["aws_neptune_cluster"] = aws_data.neptune_cluster
+    SERVICE = Service(..., types=(TypeSpec(Kind.DATABASE, "AWS::Neptune::DBCluster", ("aws_neptune_cluster",)),),
+                      plan={"aws_neptune_cluster": neptune_cluster})
 
 A ``Store`` is a data store; an ``Attach`` adds locations, grants, a key or attributes to
 another store (found by configuration reference or planned name/ARN); a ``Gap`` records
 what the plan cannot tell.
 """
 
-from auditor.connectors.terraform.reader import SOURCE, read_plan
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from auditor.connectors.terraform.reader import SOURCE, read_plan
 
 __all__ = ["SOURCE", "read_plan"]
+
+
+def __getattr__(name: str) -> Any:
+    # Loaded on first use: the providers' service modules import this package's fact types, and the
+    # reader imports the providers' service modules (to build its registry).
+    if name in __all__:
+        from auditor.connectors.terraform import reader
+
+        return getattr(reader, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,7 +1,6 @@
-"""AI services in a plan: where prompts will be processed, placed the way the live scan places them.
+"""Azure AI services in a plan: where prompts will be processed, placed the way the live scan places them.
 
-``aws_bedrock_inference_profile``: the Regions of ``models`` when the plan knows them, else those the
-processing-geography catalog gives for ``model_source.copy_from``. ``azurerm_cognitive_account`` is
+(Bedrock's inference profiles are read by ``auditor.connectors.aws.bedrock``.) ``azurerm_cognitive_account`` is
 the store; each ``azurerm_cognitive_deployment`` adds the processing places of its ``sku.name`` to the
 account it names (``cognitive_account_id``), in that account's region.
 """
@@ -12,16 +11,8 @@ from collections.abc import Iterator
 
 from auditor.connectors.terraform.facts import Attach, Change, Fact, Store, Target
 from auditor.connectors.terraform.values import items
-from auditor.geo.processing import azure_processing, bedrock_processing
+from auditor.geo.processing import azure_processing
 from auditor.model.vocab import Kind
-
-
-def bedrock_inference_profile(change: Change) -> Iterator[Fact]:
-    models = [str(m.get("model_arn")) for _, m in items(change.get("models")) if m.get("model_arn")]
-    copied = next((str(s.get("copy_from")) for _, s in items(change.get("model_source")) if s.get("copy_from")), None)
-    yield Store(kind=Kind.AI_INFERENCE, service="bedrock", name=change.planned_name("name"),
-                locations=tuple(bedrock_processing(models, change.region.value, copied)),
-                attributes={"copied_from": copied}, identities=(f"bedrock:{change.planned_name('name')}",))
 
 
 def cognitive_account(change: Change) -> Iterator[Fact]:

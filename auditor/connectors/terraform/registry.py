@@ -2,38 +2,16 @@
 
 The providers' service modules declare the Terraform types they map (``SERVICE.plan``, see
 :mod:`auditor.connectors.spec`); the table below holds the extractors not yet moved next to their
-live reads.
+live reads (AWS: none left).
 """
 
 from __future__ import annotations
 
 from auditor.connectors import aws
-from auditor.connectors.terraform import ai, aws_data, aws_s3, azure
+from auditor.connectors.terraform import ai, azure
 from auditor.connectors.terraform.facts import Extractor
 
 _TABLE: dict[str, Extractor] = {
-    # AWS: stores
-    "aws_s3_bucket": aws_s3.bucket,
-    "aws_kms_key": aws_data.kms_key,
-    "aws_db_instance": aws_data.db_instance,
-    "aws_rds_cluster": aws_data.rds_cluster,
-    "aws_dynamodb_table": aws_data.dynamodb_table,
-    "aws_backup_vault": aws_data.backup_vault,
-    "aws_cloudfront_distribution": aws_data.cloudfront_distribution,
-    # AWS: what shapes or copies a store
-    "aws_s3_bucket_replication_configuration": aws_s3.replication,
-    "aws_s3_bucket_policy": aws_s3.policy,
-    "aws_s3_bucket_logging": aws_s3.logging,
-    "aws_s3_bucket_acl": aws_s3.acl,
-    "aws_s3_bucket_public_access_block": aws_s3.public_access_block,
-    "aws_s3_bucket_server_side_encryption_configuration": aws_s3.encryption,
-    "aws_kms_replica_key": aws_data.kms_replica_key,
-    "aws_db_instance_automated_backups_replication": aws_data.db_backups_replication,
-    "aws_dynamodb_table_replica": aws_data.dynamodb_table_replica,
-    "aws_backup_plan": aws_data.backup_plan,
-    "aws_backup_selection": aws_data.backup_selection,
-    # AWS: where data is processed
-    "aws_bedrock_inference_profile": ai.bedrock_inference_profile,
     # Azure: stores
     "azurerm_storage_account": azure.storage_account,
     "azurerm_cosmosdb_account": azure.cosmosdb_account,
@@ -62,6 +40,19 @@ _TABLE: dict[str, Extractor] = {
     "azurerm_cognitive_deployment": ai.cognitive_deployment,
 }
 
-EXTRACTORS: dict[str, Extractor] = {**_TABLE, **{t: f for s in aws.SERVICES for t, f in s.plan.items()}}
+SERVICES = (*aws.SERVICES,)  # the providers whose service modules declare their plan mappings
+
+
+def _merged() -> dict[str, Extractor]:
+    out = dict(_TABLE)
+    for svc in SERVICES:
+        for tf_type, extractor in svc.plan.items():
+            if tf_type in out:
+                raise RuntimeError(f"{tf_type} is mapped twice ({svc.name} and another declaration)")
+            out[tf_type] = extractor
+    return out
+
+
+EXTRACTORS: dict[str, Extractor] = _merged()
 
 PROVIDERS: dict[str, str] = {"aws": "aws", "azurerm": "azure"}

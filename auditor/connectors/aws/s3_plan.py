@@ -1,4 +1,4 @@
-"""Amazon S3 in a plan: buckets and what shapes them, in both provider styles.
+"""Amazon S3 in a plan: buckets and what shapes them, in both provider styles (``s3.SERVICE.plan``).
 
 Since provider v4 a bucket's replication, policy, ACL, public access block and encryption
 are separate resources pointing at the bucket by name (``bucket = aws_s3_bucket.x.id``);
@@ -6,21 +6,58 @@ each is an :class:`Attach` to that bucket. Up to provider v3 (most plans of Terr
 to 1.x) they are blocks and arguments of the bucket itself: ``acl``, ``policy``, ``logging``,
 ``server_side_encryption_configuration`` and ``replication_configuration`` (``rules`` with a
 ``destination``) are read there too, with the same meaning.
+
+Bucket policies go through :mod:`auditor.connectors.aws.policy`, the interpreter the live scan uses,
+so a planned and a deployed policy are judged alike (``NotPrincipal``, ``NotAction``, ``Deny``,
+conditions). ACLs are the plan's own shapes (canned ACL names, ``access_control_policy`` blocks),
+turned into the ``GetBucketAcl`` answer they would produce and read by the live scan's reader.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
-from auditor.connectors.terraform.aws_policy import PolicyUnreadable, acl_grants, policy_grants
+from auditor.connectors.aws import s3_access
+from auditor.connectors.aws.plan import PolicyUnreadable, kms_link, policy_grants
 from auditor.connectors.terraform.facts import Attach, Change, Fact, Gap, KeyLink, Store, Target, arn_identity
 from auditor.connectors.terraform.values import arn_parts, items, text
-from auditor.model.inventory import DataLocation, KeyManager, LocationRole
+from auditor.model.inventory import AccessGrant, DataLocation, KeyManager, LocationRole
 from auditor.model.vocab import GapReason, GrantSource, Kind, Via
 
 BUCKET = ("aws_s3_bucket",)
 PUBLIC_ACCESS_FLAGS = ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets")
 DEFAULT_SSE = KeyLink(KeyManager.PROVIDER, key_id="SSE-S3", evidence="S3 encrypts new objects with SSE-S3 by default")
+
+# What S3 answers to GetBucketAcl after each canned ACL (the owner's own grant left out):
+# https://docs.aws.amazon.com/AmazonS3/latest/userguide/acl-overview.html#canned-acl (checked 2026-12-07).
+CANNED_ACLS: dict[str, tuple[tuple[str, str], ...]] = {
+    "public-read": ((s3_access.ALL_USERS, "READ"),),
+    "public-read-write": ((s3_access.ALL_USERS, "READ"), (s3_access.ALL_USERS, "WRITE")),
+    "authenticated-read": ((s3_access.AUTHENTICATED_USERS, "READ"),),
+    "log-delivery-write": ((s3_access.LOG_DELIVERY, "WRITE"), (s3_access.LOG_DELIVERY, "READ_ACP")),
+}
+
+
+def acl_grants(canned: str | None, access_control_policy: Any) -> tuple[AccessGrant, ...]:
+    """A planned ACL as the ``GetBucketAcl`` answer it would produce, judged by the live scan's reader."""
+    grants: list[dict[str, Any]] = [{"Grantee": {"Type": "Group", "URI": uri}, "Permission": permission}
+                                    for uri, permission in CANNED_ACLS.get(canned or "", ())]
+    owner = None
+    for block in access_control_policy if isinstance(access_control_policy, list) else []:
+        if not isinstance(block, dict):
+            continue
+        for o in block.get("owner") or []:
+            owner = o.get("id") if isinstance(o, dict) else owner
+        for grant in block.get("grant") or []:
+            if not isinstance(grant, dict):
+                continue
+            for grantee in grant.get("grantee") or []:
+                if isinstance(grantee, dict):
+                    grants.append({"Grantee": {"Type": grantee.get("type"), "URI": grantee.get("uri"),
+                                               "ID": grantee.get("id"), "EmailAddress": grantee.get("email_address")},
+                                   "Permission": grant.get("permission")})
+    return tuple(s3_access.acl_grants({"Owner": {"ID": owner}, "Grants": grants}))
 
 
 def bucket_target(change: Change, attribute: str = "bucket") -> Target:
@@ -47,7 +84,8 @@ def bucket(change: Change) -> Iterator[Fact]:
     policy_text = change.text("policy")  # the v3-style inline ``policy`` argument
     if policy_text:
         try:
-            access += policy_grants(policy_text, GrantSource.BUCKET_POLICY)
+            access += policy_grants(policy_text, GrantSource.BUCKET_POLICY,
+                                    resource_arns=(f"arn:aws:s3:::{name}",) if name else ())
             evidence.append(change.path("policy"))
         except PolicyUnreadable as exc:
             yield Gap("s3", GapReason.UNREADABLE, str(exc))
@@ -167,28 +205,3 @@ def default_encryption(change: Change, *prefix: str | int) -> KeyLink | None:
                 return KeyLink(KeyManager.UNKNOWN, evidence=change.path(*path, "sse_algorithm"))
             return kms_link(change, (*path, "kms_master_key_id"), aws_managed="aws/s3")
     return None
-
-
-def kms_link(change: Change, path: tuple[str | int, ...], aws_managed: str) -> KeyLink:
-    """The KMS key named at ``path``: a planned key (reference, ARN, alias) or an AWS-managed one."""
-    where = change.path(*path)
-    targets = change.refs(*path)
-    key_id = change.text(*path)
-    if key_id and key_id.startswith("alias/") and not key_id.startswith("alias/aws/"):
-        alias = change.find(("aws_kms_alias",), "name", key_id)
-        other = change.other(alias) if alias else None
-        targets = targets or (other.refs("target_key_id") if other else [])
-    if targets or (key_id and not key_id.startswith("alias/aws/")):
-        identity = arn_identity(key_id) or (f"kms:{key_id}" if key_id else None)
-        key = Target(addresses=tuple(targets), identity=identity, kind=Kind.KEY, service="kms", create=False)
-        return KeyLink(
-            KeyManager.CUSTOMER, key=key, key_id=key_id or targets[0], region=_arn_region(key_id), evidence=where
-        )
-    if change.unknown(*path) and change.configured(*path):
-        return KeyLink(KeyManager.CUSTOMER, key_id=None, region=None, evidence=f"{where} (unknown until apply)")
-    return KeyLink(KeyManager.PROVIDER, key_id=key_id or aws_managed, evidence=where)
-
-
-def _arn_region(value: str | None) -> str | None:
-    parts = arn_parts(value)
-    return parts[2] or None if parts else None
