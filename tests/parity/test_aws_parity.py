@@ -1,0 +1,310 @@
+"""Live scan and plan gate agree: the same resource created on the emulator and written as a planned change
+yields the same normalised resource, for every registered AWS type that a plan can hold.
+
+One estate is created on the moto server (one account, ``eu-west-3`` with copies in ``us-east-1``) and
+scanned once; the same estate is written as one plan document in ``terraform show -json`` shape and read
+once. Each row of :data:`ROWS` names the live resource, the planned one and what of the projection
+(:func:`project`) the two must share. Where plan and live legitimately differ, the row says so (``differs``).
+The IAM constructs of the issue are rows of :data:`CONSTRUCTS`, each on a bucket policy and a key policy.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from auditor.classify import classify_one
+from auditor.config import ClassificationConfig
+from auditor.connectors import aws as aws_connector
+from auditor.connectors.terraform import read_plan
+from auditor.model.inventory import Classification, Inventory, Resource
+from tests.aws.conftest import ACCOUNT, HEALTH, scan
+from tests.terraform.planbuilder import PlanBuilder, write
+
+Both = tuple[Inventory, Inventory, dict[str, str]]  # (live, planned, names of what the emulator created)
+HOME, AWAY = "eu-west-3", "us-east-1"
+FOREIGN, ORG = "999988887777", "o-abcdef1234"
+TRAIL = f"arn:aws:cloudtrail:{HOME}:{FOREIGN}:trail/t"
+
+
+def _allow(**statement: Any) -> dict[str, Any]:
+    return {"Effect": "Allow", **statement}
+
+
+def _deny(**statement: Any) -> dict[str, Any]:
+    return {"Effect": "Deny", **statement}
+
+
+def _star(prefix: str, action: str, condition: dict[str, Any]) -> list[dict[str, Any]]:
+    return [_allow(Principal="*", Action=f"{prefix}:{action}", Condition=condition)]
+
+
+# What the Deny statements take away: every read probe. Not ``kms:*``: the emulator (like AWS) would then refuse
+# the scan's own DescribeKey, and the live side would see nothing to compare.
+DENIED = {"s3": "s3:*", "kms": ["kms:Decrypt", "kms:ReEncrypt*"]}
+
+# construct -> statements for an IAM prefix and the read action probed (Resource is set per store)
+CONSTRUCTS: dict[str, Any] = {
+    "allow-everyone": lambda p, a: [_allow(Principal="*", Action=f"{p}:{a}")],
+    "not-principal": lambda p, a: [_allow(NotPrincipal={"AWS": f"arn:aws:iam::{FOREIGN}:root"}, Action=f"{p}:{a}")],
+    "not-action": lambda p, a: [_allow(Principal={"AWS": FOREIGN}, NotAction=f"{p}:Delete*")],
+    "not-resource": lambda p, a: [_allow(Principal="*", Action=f"{p}:{a}", NotResource="arn:aws:s3:::elsewhere")],
+    "deny-outside-org": lambda p, a: [
+        _allow(Principal="*", Action=f"{p}:{a}"),
+        _deny(Principal="*", Action=DENIED[p], Condition={"StringNotEquals": {"aws:PrincipalOrgID": ORG}})],
+    "deny-everyone": lambda p, a: [_allow(Principal={"AWS": FOREIGN}, Action=f"{p}:{a}"),
+                                   _deny(Principal="*", Action=DENIED[p])],
+    "org-id": lambda p, a: _star(p, a, {"StringEquals": {"aws:PrincipalOrgID": ORG}}),
+    "principal-account": lambda p, a: _star(p, a, {"StringEquals": {"aws:PrincipalAccount": FOREIGN}}),
+    "source-vpce": lambda p, a: _star(p, a, {"StringEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}}),
+    "source-vpc": lambda p, a: _star(p, a, {"StringEquals": {"aws:SourceVpc": "vpc-1a2b3c4d"}}),
+    "source-ip": lambda p, a: _star(p, a, {"IpAddress": {"aws:SourceIp": "192.0.2.0/24"}}),
+    "source-account": lambda p, a: _star(p, a, {"StringEquals": {"aws:SourceAccount": FOREIGN}}),
+    "source-arn": lambda p, a: _star(p, a, {"ArnLike": {"aws:SourceArn": TRAIL}}),
+    "unknown-condition": lambda p, a: _star(p, a, {"StringEquals": {"aws:PrincipalTag/team": "x"}}),
+}
+# What differs legitimately between a deployed and a planned policy, per construct and prefix.
+CONSTRUCT_DIFFERS: dict[tuple[str, str], str] = {
+    ("not-resource", "kms"): "a new key's ARN is only known after apply: a NotResource statement may or may not "
+                             "cover it, so the plan keeps the grant (the cautious reading) where the scan drops it",
+}
+
+
+def _document(statements: list[dict[str, Any]], resource: str | None) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": [
+        {**s, "Resource": resource} if resource and "NotResource" not in s else s for s in statements]})
+
+
+# -- the projection -------------------------------------------------------------------------------
+
+
+def project(resource: Resource) -> dict[str, Any]:
+    """What both sources must agree on, without what only names them differently (ARN vs address)."""
+    rules = ClassificationConfig()
+    return {
+        "kind": resource.kind.value,
+        "region": resource.region,
+        "locations": sorted({(loc.role.value, loc.region, loc.via.value if loc.via else None)
+                             for loc in resource.locations}),
+        "key": (resource.encryption.manager.value, resource.encryption.region) if resource.encryption else None,
+        "grants": sorted({(g.principal, g.principal_kind.value, g.permission.value, g.home)
+                          for g in resource.access if g.condition != "GetBucketPolicyStatus: IsPublic"}),
+        "network": resource.network.public_endpoint,
+        "classification": classify_one(resource.provider, resource.kind, resource.native_type, resource.name,
+                                       resource.tags, rules),
+    }
+
+
+HEALTHY = Classification("health", True, "tag data-classification=health")
+S3_PUBLIC = ("the live scan takes AWS's own verdict (GetBucketPolicyStatus) and the account's Block Public Access "
+             "as the bucket's public endpoint; a plan shows neither, so it leaves it unknown")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One planned type: the live resource (by name), the planned one (by address), what may differ."""
+
+    tf_type: str
+    live: str
+    planned: str
+    differs: dict[str, str]  # projection field -> why plan and live legitimately disagree on it
+    expect: dict[str, Any] = field(default_factory=dict)  # what both must show (the comparison is not vacuous)
+
+
+ROWS: list[Row] = [
+    Row("aws_s3_bucket", "par-records", "aws_s3_bucket.records", {"network": S3_PUBLIC},
+        {"key": ("customer", HOME), "classification": HEALTHY,
+         "locations": [("primary", HOME, None), ("replica", AWAY, "s3-replication")]}),
+    Row("aws_kms_key", "par-key", "aws_kms_key.key", {
+        "classification": "the live scan does not read a key's tags (a key is judged by the stores it protects); "
+                          "a plan has them at hand"}),
+    Row("aws_db_instance", "par-db", "aws_db_instance.db", {}, {"key": ("customer", HOME), "network": True}),
+    Row("aws_rds_cluster", "par-cluster", "aws_rds_cluster.cluster", {
+        "network": "a cluster has no public endpoint of its own (its instances do): neither side names one"}),
+    Row("aws_dynamodb_table", "par-table", "aws_dynamodb_table.table", {}, {"key": ("customer", HOME)}),
+    Row("aws_backup_vault", "par-vault", "aws_backup_vault.vault", {}, {"key": ("customer", HOME)}),
+    Row("aws_cloudfront_distribution", "par-cdn-origin", "aws_s3_bucket.cdn_origin", {"network": S3_PUBLIC},
+        {"locations": [("edge-cache", "global", "cloudfront"), ("primary", HOME, None)]}),
+    Row("aws_bedrock_inference_profile", "par-profile", "aws_bedrock_inference_profile.profile", {}),
+]
+
+
+def test_every_planned_aws_type_has_a_parity_row() -> None:
+    stores = {t for svc in aws_connector.SERVICES for spec in svc.types for t in spec.terraform}
+    assert stores == {row.tf_type for row in ROWS}
+
+
+# -- the estate, live and planned -------------------------------------------------------------------
+
+
+def _client(service: str, region: str = HOME) -> Any:
+    return boto3.client(service, region_name=region)
+
+
+def _seed() -> dict[str, str]:
+    """Create the estate on the emulator; returns the names the plan needs (key ARN)."""
+    kms = _client("kms")
+    key = kms.create_key(Description="par-key", Tags=[{"TagKey": k, "TagValue": v} for k, v in HEALTH.items()])
+    key_arn = key["KeyMetadata"]["Arn"]
+    model = f"arn:aws:bedrock:{HOME}::foundation-model/mistral.mistral-large-2402-v1:0"
+    names = {"key_arn": key_arn, "model": model, "par-key": key_arn}
+    s3 = _client("s3")
+    s3_away = _client("s3", AWAY)
+    for name, client, region in (("par-records", s3, HOME), ("par-records-replica", s3_away, AWAY),
+                                 ("par-cdn-origin", s3, HOME)):
+        kwargs = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+        client.create_bucket(Bucket=name, **kwargs)
+        client.put_bucket_tagging(Bucket=name, Tagging={"TagSet": [{"Key": k, "Value": v} for k, v in HEALTH.items()]})
+        client.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+    s3.put_bucket_encryption(Bucket="par-records", ServerSideEncryptionConfiguration={"Rules": [
+        {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key_arn}}]})
+    s3.put_bucket_replication(Bucket="par-records", ReplicationConfiguration={
+        "Role": f"arn:aws:iam::{ACCOUNT}:role/replication",
+        "Rules": [{"ID": "away", "Status": "Enabled", "Priority": 1, "Filter": {"Prefix": ""},
+                   "DeleteMarkerReplication": {"Status": "Disabled"},
+                   "Destination": {"Bucket": "arn:aws:s3:::par-records-replica"}}]})
+    for construct, statements in CONSTRUCTS.items():
+        name = f"par-pol-{construct}"
+        s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": HOME})
+        s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": [{"Key": k, "Value": v} for k, v in HEALTH.items()]})
+        s3.put_bucket_policy(Bucket=name, Policy=_document(statements("s3", "GetObject"), f"arn:aws:s3:::{name}/*"))
+        made = kms.create_key(Description=f"par-kpol-{construct}", Policy=_document(statements("kms", "Decrypt"), "*"))
+        names[f"par-kpol-{construct}"] = made["KeyMetadata"]["Arn"]
+    rds = _client("rds")
+    rds.create_db_instance(DBInstanceIdentifier="par-db", Engine="postgres", DBInstanceClass="db.t3.micro",
+                           AllocatedStorage=20, MasterUsername="u", MasterUserPassword="password1",
+                           StorageEncrypted=True, KmsKeyId=key_arn, PubliclyAccessible=True,
+                           Tags=[{"Key": k, "Value": v} for k, v in HEALTH.items()])
+    rds.create_db_cluster(DBClusterIdentifier="par-cluster", Engine="aurora-postgresql", MasterUsername="u",
+                          MasterUserPassword="password1", StorageEncrypted=True, KmsKeyId=key_arn,
+                          Tags=[{"Key": k, "Value": v} for k, v in HEALTH.items()])
+    ddb = _client("dynamodb")
+    ddb.create_table(TableName="par-table", BillingMode="PAY_PER_REQUEST",
+                     AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+                     KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                     SSESpecification={"Enabled": True, "SSEType": "KMS", "KMSMasterKeyId": key_arn},
+                     Tags=[{"Key": k, "Value": v} for k, v in HEALTH.items()])
+    _client("backup").create_backup_vault(BackupVaultName="par-vault", EncryptionKeyArn=key_arn,
+                                          BackupVaultTags=HEALTH)
+    _client("cloudfront", AWAY).create_distribution(DistributionConfig={
+        "CallerReference": "par", "Comment": "par-cdn", "Enabled": True, "PriceClass": "PriceClass_100",
+        "Origins": {"Quantity": 1, "Items": [{"Id": "o", "DomainName": "par-cdn-origin.s3.eu-west-3.amazonaws.com",
+                                              "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
+        "DefaultCacheBehavior": {"TargetOriginId": "o", "ViewerProtocolPolicy": "https-only",
+                                 "ForwardedValues": {"QueryString": False, "Cookies": {"Forward": "none"}},
+                                 "MinTTL": 0, "TrustedSigners": {"Enabled": False, "Quantity": 0}}})
+    _client("bedrock").create_inference_profile(inferenceProfileName="par-profile", modelSource={"copyFrom": model},
+                                                tags=[{"key": k, "value": v} for k, v in HEALTH.items()])
+    return names
+
+
+def _plan(path: Path, names: dict[str, str]) -> Path:
+    b = PlanBuilder()
+    b.provider("aws", region=HOME, allowed_account_ids=[ACCOUNT])
+    b.provider("aws.away", alias="away", region=AWAY, allowed_account_ids=[ACCOUNT])
+    key_arn = names["key_arn"]
+    b.resource("aws_kms_key.key", {"description": "par-key", "tags": HEALTH}, computed={"arn": key_arn})
+    for address, bucket, provider in (("records", "par-records", None), ("records_replica", "par-records-replica",
+                                                                           "aws.away"), ("cdn_origin", "par-cdn-origin",
+                                                                                         None)):
+        b.resource(f"aws_s3_bucket.{address}", {"bucket": bucket, "tags": HEALTH}, provider=provider)
+    b.resource("aws_s3_bucket_server_side_encryption_configuration.records", {"bucket": "par-records", "rule": [
+        {"apply_server_side_encryption_by_default": [{"sse_algorithm": "aws:kms", "kms_master_key_id": key_arn}]}]})
+    b.resource("aws_s3_bucket_replication_configuration.records", {
+        "bucket": "par-records", "role": f"arn:aws:iam::{ACCOUNT}:role/replication",
+        "rule": [{"id": "away", "status": "Enabled", "destination": [{"bucket": "arn:aws:s3:::par-records-replica"}]}]})
+    for construct, statements in CONSTRUCTS.items():
+        slug = construct.replace("-", "_")
+        name = f"par-pol-{construct}"
+        b.resource(f"aws_s3_bucket.pol_{slug}", {"bucket": name, "tags": HEALTH})
+        b.resource(f"aws_s3_bucket_policy.pol_{slug}", {
+            "bucket": name, "policy": _document(statements("s3", "GetObject"), f"arn:aws:s3:::{name}/*")})
+        b.resource(f"aws_kms_key.kpol_{slug}", {"description": f"par-kpol-{construct}",
+                                                "policy": _document(statements("kms", "Decrypt"), "*")})
+    b.resource("aws_db_instance.db", {"identifier": "par-db", "engine": "postgres", "storage_encrypted": True,
+                                      "kms_key_id": key_arn, "publicly_accessible": True, "tags": HEALTH})
+    b.resource("aws_rds_cluster.cluster", {"cluster_identifier": "par-cluster", "engine": "aurora-postgresql",
+                                           "storage_encrypted": True, "kms_key_id": key_arn, "tags": HEALTH})
+    b.resource("aws_dynamodb_table.table", {"name": "par-table", "hash_key": "id", "tags": HEALTH,
+                                            "server_side_encryption": [{"enabled": True, "kms_key_arn": key_arn}]})
+    b.resource("aws_backup_vault.vault", {"name": "par-vault", "kms_key_arn": key_arn, "tags": HEALTH})
+    b.resource("aws_cloudfront_distribution.cdn", {
+        "comment": "par-cdn", "enabled": True, "price_class": "PriceClass_100",
+        "origin": [{"origin_id": "o", "domain_name": "par-cdn-origin.s3.eu-west-3.amazonaws.com"}]})
+    b.resource("aws_bedrock_inference_profile.profile", {
+        "name": "par-profile", "model_source": [{"copy_from": names["model"]}], "tags": HEALTH})
+    write(b.build(), path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def both(moto_endpoint: str, tmp_path_factory: pytest.TempPathFactory
+         ) -> Iterator[Both]:
+    """(live, planned): the estate scanned once and planned once."""
+    import os
+    import urllib.request
+
+    from auditor.demo.moto_server import emulator_wiring
+
+    env = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",
+           "AWS_DEFAULT_REGION": HOME, "AWS_ENDPOINT_URL": moto_endpoint, "AWS_CONFIG_FILE": os.devnull,
+           "AWS_SHARED_CREDENTIALS_FILE": os.devnull, "AWS_EC2_METADATA_DISABLED": "true"}
+    with pytest.MonkeyPatch.context() as mp:
+        for key, value in env.items():
+            mp.setenv(key, value)
+        for key in ("AWS_PROFILE", "AWS_RETRY_MODE", "AWS_MAX_ATTEMPTS", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"):
+            mp.delenv(key, raising=False)
+        with emulator_wiring():
+            try:
+                names = _seed()
+                live = scan(in_scope=lambda _: True, regions=(HOME, AWAY), scope="all")
+            finally:
+                urllib.request.urlopen(urllib.request.Request(f"{moto_endpoint}/moto-api/reset", method="POST"))
+    planned = read_plan(_plan(tmp_path_factory.mktemp("parity") / "plan.json", names), include_unchanged=True)
+    yield live, planned, names
+
+
+def _live(both: Both, name: str) -> Resource:
+    inventory, _, names = both
+    found = [r for r in inventory.resources if r.name == name or r.id == names.get(name)]
+    assert found, f"{name}: not in the live scan ({sorted(r.name for r in inventory.resources)})"
+    return found[0]
+
+
+def _planned(inventory: Inventory, address: str) -> Resource:
+    found = [r for r in inventory.resources if r.id == address]
+    assert found, f"{address}: not in the plan ({sorted(r.id for r in inventory.resources)})"
+    return found[0]
+
+
+@pytest.mark.parametrize("row", ROWS, ids=lambda r: r.tf_type)
+def test_live_and_planned_resources_agree(both: Both, row: Row) -> None:
+    a, b = project(_live(both, row.live)), project(_planned(both[1], row.planned))
+    disagree = {k: (a[k], b[k]) for k in a if a[k] != b[k] and k not in row.differs}
+    assert not disagree, disagree
+    assert {k: a[k] for k in row.expect} == row.expect
+
+
+@pytest.mark.parametrize("construct", list(CONSTRUCTS))
+@pytest.mark.parametrize("prefix", ["s3", "kms"])
+def test_every_iam_construct_reads_alike_on_both_sources(both: Both, construct: str, prefix: str) -> None:
+    planned = both[1]
+    slug = construct.replace("-", "_")
+    if prefix == "s3":
+        a, b = _live(both, f"par-pol-{construct}"), _planned(planned, f"aws_s3_bucket.pol_{slug}")
+    else:
+        a, b = _live(both, f"par-kpol-{construct}"), _planned(planned, f"aws_kms_key.kpol_{slug}")
+    if (construct, prefix) in CONSTRUCT_DIFFERS:
+        return
+    assert project(a)["grants"] == project(b)["grants"]
+
+
+def test_every_live_native_type_is_declared(both: Both) -> None:
+    declared = {spec.native for svc in aws_connector.SERVICES for spec in svc.types}
+    assert {r.native_type for r in both[0].resources} <= declared
