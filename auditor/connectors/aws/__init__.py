@@ -9,14 +9,16 @@ Layout (one module per concern, one per service family):
 ``context``     the per-scan state service modules share (calls -> coverage gaps, pool, memo)
 ``accounts``    caller identity, Organization accounts via AssumeRole, enabled regions
 ``tagging``     tags in bulk (Resource Groups Tagging API), a helper for service modules
-``policy``      resource policy documents -> AccessGrants (pure)
+``policy``      resource policy documents -> AccessGrants (pure; the one IAM interpreter, plans included)
+``plan``        what the service modules' plan extractors share (``SERVICE.plan``)
 ``s3``          buckets (``s3_access``: ACL / Block Public Access; ``s3_account``: S3 Control)
 ``kms``         keys named by stores (and every key with ``scope: all``)
 ``scan``        the orchestration
 ``permissions`` the least-privilege IAM policy built from the declarations below
 
-Adding a service family (RDS, DynamoDB, Backup…) is one module exposing ``SERVICE`` (see
-:mod:`auditor.connectors.aws.service` for the contract) plus one line in ``SERVICES``.
+Adding a service family is one module exposing ``SERVICE`` (see :mod:`auditor.connectors.aws.service`
+for the contract: operations, types, live reads, plan extractors, IAM probes, AWS Backup, copy
+mechanisms) plus one line in ``SERVICES``; the plan gate's registry is built from these.
 
 API calls: ``collect`` reports them in one ``progress.detail`` line (shown with ``--verbose``); the counts of
 the last scan in the process are ``auditor.connectors.aws.calls.last_scan()``.
