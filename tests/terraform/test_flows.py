@@ -40,7 +40,7 @@ def test_access_logs_are_a_log_destination(flows: Inventory) -> None:
 
 def test_kms_key_replica_and_the_bucket_key_that_uses_it(flows: Inventory) -> None:
     key = by_id(flows, "aws_kms_key.patients")
-    assert places(key) == [("primary", "eu-west-3", None), ("replica", "us-east-1", "kms-multi-region-replica")]
+    assert places(key) == [("primary", "eu-west-3", None), ("replica", "us-east-1", "kms-multi-region")]
     encryption = by_id(flows, "aws_s3_bucket.patients").encryption
     assert encryption is not None and encryption.manager is KeyManager.CUSTOMER
     assert encryption.region == "eu-west-3"

@@ -193,7 +193,8 @@ def kms_key_policy(change: Change) -> Iterator[Fact]:
 def kms_replica_key(change: Change) -> Iterator[Fact]:
     yield Attach(
         plan.target(change, "primary_key_arn", Kind.KEY, "kms"),
-        locations=(plan.here(change, LocationRole.REPLICA, Via.KMS_MULTI_REGION_REPLICA),),
+        # the mechanism the live scan names for the same replica (DescribeKey's ReplicaKeys)
+        locations=(plan.here(change, LocationRole.REPLICA, Via.KMS_MULTI_REGION),),
         evidence=(change.path("primary_key_arn"), change.region.evidence),
     )
 
@@ -207,5 +208,5 @@ SERVICE = Service(
         Permission.WRITE: ("kms:Encrypt", "kms:GenerateDataKey"),
         Permission.ADMIN: ("kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:CreateGrant"),
     }},
-    vias=(Via.KMS_MULTI_REGION, Via.KMS_MULTI_REGION_REPLICA),
+    vias=(Via.KMS_MULTI_REGION,),
 )
