@@ -5,7 +5,7 @@ One estate is created on the moto server (one account, ``eu-west-3`` with copies
 scanned once; the same estate is written as one plan document in ``terraform show -json`` shape and read
 once. Each row of :data:`ROWS` names the live resource, the planned one and what of the projection
 (:func:`project`) the two must share. Where plan and live legitimately differ, the row says so (``differs``).
-The IAM constructs of the issue are rows of :data:`CONSTRUCTS`, each on a bucket policy and a key policy.
+The IAM constructs of the issue are rows of :data:`CONSTRUCTS`, each on a bucket, key, table and vault policy.
 """
 
 from __future__ import annotations
@@ -47,7 +47,8 @@ def _star(prefix: str, action: str, condition: dict[str, Any]) -> list[dict[str,
 
 # What the Deny statements take away: every read probe. Not ``kms:*``: the emulator (like AWS) would then refuse
 # the scan's own DescribeKey, and the live side would see nothing to compare.
-DENIED = {"s3": "s3:*", "kms": ["kms:Decrypt", "kms:ReEncrypt*"]}
+DENIED = {"s3": "s3:*", "kms": ["kms:Decrypt", "kms:ReEncrypt*"], "dynamodb": "dynamodb:*", "backup": "backup:*"}
+READ = {"s3": "GetObject", "kms": "Decrypt", "dynamodb": "GetItem", "backup": "CopyFromBackupVault"}
 
 # construct -> statements for an IAM prefix and the read action probed (Resource is set per store)
 CONSTRUCTS: dict[str, Any] = {
@@ -69,13 +70,6 @@ CONSTRUCTS: dict[str, Any] = {
     "source-arn": lambda p, a: _star(p, a, {"ArnLike": {"aws:SourceArn": TRAIL}}),
     "unknown-condition": lambda p, a: _star(p, a, {"StringEquals": {"aws:PrincipalTag/team": "x"}}),
 }
-# What differs legitimately between a deployed and a planned policy, per construct and prefix.
-CONSTRUCT_DIFFERS: dict[tuple[str, str], str] = {
-    ("not-resource", "kms"): "a new key's ARN is only known after apply: a NotResource statement may or may not "
-                             "cover it, so the plan keeps the grant (the cautious reading) where the scan drops it",
-}
-
-
 def _document(statements: list[dict[str, Any]], resource: str | None) -> str:
     return json.dumps({"Version": "2012-10-17", "Statement": [
         {**s, "Resource": resource} if resource and "NotResource" not in s else s for s in statements]})
@@ -152,6 +146,14 @@ def _client(service: str, region: str = HOME) -> Any:
     return boto3.client(service, region_name=region)
 
 
+def _table(name: str, **extra: Any) -> str:
+    return str(_client("dynamodb").create_table(
+        TableName=name, BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        Tags=[{"Key": k, "Value": v} for k, v in HEALTH.items()], **extra)["TableDescription"]["TableArn"])
+
+
 def _seed() -> dict[str, str]:
     """Create the estate on the emulator; returns the names the plan needs (key ARN)."""
     kms = _client("kms")
@@ -178,9 +180,16 @@ def _seed() -> dict[str, str]:
         name = f"par-pol-{construct}"
         s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": HOME})
         s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": [{"Key": k, "Value": v} for k, v in HEALTH.items()]})
-        s3.put_bucket_policy(Bucket=name, Policy=_document(statements("s3", "GetObject"), f"arn:aws:s3:::{name}/*"))
+        s3.put_bucket_policy(Bucket=name, Policy=_document(statements("s3", READ["s3"]), f"arn:aws:s3:::{name}/*"))
         made = kms.create_key(Description=f"par-kpol-{construct}", Policy=_document(statements("kms", "Decrypt"), "*"))
         names[f"par-kpol-{construct}"] = made["KeyMetadata"]["Arn"]
+        table = _table(f"par-tpol-{construct}")
+        _client("dynamodb").put_resource_policy(ResourceArn=table,
+                                                Policy=_document(statements("dynamodb", "GetItem"), table))
+        names[f"par-tpol-{construct}"] = table
+        _client("backup").create_backup_vault(BackupVaultName=f"par-vpol-{construct}", BackupVaultTags=HEALTH)
+        _client("backup").put_backup_vault_access_policy(
+            BackupVaultName=f"par-vpol-{construct}", Policy=_document(statements("backup", "CopyFromBackupVault"), "*"))
     mrk = kms.create_key(Description="par-mrk", MultiRegion=True)["KeyMetadata"]
     kms.replicate_key(KeyId=mrk["KeyId"], ReplicaRegion=AWAY)  # the emulator takes a key id here, not an ARN
     names["par-mrk"] = mrk["Arn"]
@@ -197,12 +206,7 @@ def _seed() -> dict[str, str]:
     _client("rds", AWAY).create_db_instance_read_replica(DBInstanceIdentifier="par-db-away",
                                                          SourceDBInstanceIdentifier=db_arn,
                                                          DBInstanceClass="db.t3.micro")
-    ddb = _client("dynamodb")
-    ddb.create_table(TableName="par-table", BillingMode="PAY_PER_REQUEST",
-                     AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
-                     KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-                     SSESpecification={"Enabled": True, "SSEType": "KMS", "KMSMasterKeyId": key_arn},
-                     Tags=[{"Key": k, "Value": v} for k, v in HEALTH.items()])
+    _table("par-table", SSESpecification={"Enabled": True, "SSEType": "KMS", "KMSMasterKeyId": key_arn})
     _client("backup").create_backup_vault(BackupVaultName="par-vault", EncryptionKeyArn=key_arn,
                                           BackupVaultTags=HEALTH)
     _client("cloudfront", AWAY).create_distribution(DistributionConfig={
@@ -237,9 +241,18 @@ def _plan(path: Path, names: dict[str, str]) -> Path:
         name = f"par-pol-{construct}"
         b.resource(f"aws_s3_bucket.pol_{slug}", {"bucket": name, "tags": HEALTH})
         b.resource(f"aws_s3_bucket_policy.pol_{slug}", {
-            "bucket": name, "policy": _document(statements("s3", "GetObject"), f"arn:aws:s3:::{name}/*")})
+            "bucket": name, "policy": _document(statements("s3", READ["s3"]), f"arn:aws:s3:::{name}/*")})
         b.resource(f"aws_kms_key.kpol_{slug}", {"description": f"par-kpol-{construct}",
                                                 "policy": _document(statements("kms", "Decrypt"), "*")})
+        table = names[f"par-tpol-{construct}"]
+        b.resource(f"aws_dynamodb_table.tpol_{slug}", {"name": f"par-tpol-{construct}", "hash_key": "id",
+                                                       "tags": HEALTH}, computed={"arn": table})
+        b.resource(f"aws_dynamodb_resource_policy.tpol_{slug}", {
+            "resource_arn": table, "policy": _document(statements("dynamodb", "GetItem"), table)})
+        b.resource(f"aws_backup_vault.vpol_{slug}", {"name": f"par-vpol-{construct}", "tags": HEALTH})
+        b.resource(f"aws_backup_vault_policy.vpol_{slug}", {
+            "backup_vault_name": f"par-vpol-{construct}",
+            "policy": _document(statements("backup", "CopyFromBackupVault"), "*")})
     # a replica names its source by ARN when the source exists already, and then the plan knows that ARN
     b.resource("aws_db_instance.db", {"identifier": "par-db", "engine": "postgres", "storage_encrypted": True,
                                       "kms_key_id": key_arn, "publicly_accessible": True, "tags": HEALTH},
@@ -312,17 +325,16 @@ def test_live_and_planned_resources_agree(both: Both, row: Row) -> None:
 
 
 @pytest.mark.parametrize("construct", list(CONSTRUCTS))
-@pytest.mark.parametrize("prefix", ["s3", "kms"])
+@pytest.mark.parametrize("prefix", ["s3", "kms", "dynamodb", "backup"])
 def test_every_iam_construct_reads_alike_on_both_sources(both: Both, construct: str, prefix: str) -> None:
-    planned = both[1]
     slug = construct.replace("-", "_")
-    if prefix == "s3":
-        a, b = _live(both, f"par-pol-{construct}"), _planned(planned, f"aws_s3_bucket.pol_{slug}")
-    else:
-        a, b = _live(both, f"par-kpol-{construct}"), _planned(planned, f"aws_kms_key.kpol_{slug}")
-    if (construct, prefix) in CONSTRUCT_DIFFERS:
-        return
-    assert project(a)["grants"] == project(b)["grants"]
+    live, planned = {"s3": (f"par-pol-{construct}", f"aws_s3_bucket.pol_{slug}"),
+                     "kms": (f"par-kpol-{construct}", f"aws_kms_key.kpol_{slug}"),
+                     "dynamodb": (f"par-tpol-{construct}", f"aws_dynamodb_table.tpol_{slug}"),
+                     "backup": (f"par-vpol-{construct}", f"aws_backup_vault.vpol_{slug}")}[prefix]
+    a, b = project(_live(both, live))["grants"], project(_planned(both[1], planned))["grants"]
+    assert a == b
+    assert a or construct == "deny-everyone"  # the comparison is not vacuous
 
 
 def test_every_live_native_type_is_declared(both: Both) -> None:
