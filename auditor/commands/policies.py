@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from auditor.engine.context import aspects_of, referenced_fields
+from auditor.engine.context import aspects_of, fields_of
 from auditor.engine.evaluate import severity_for
 from auditor.engine.pack import PolicyPack
 from auditor.errors import ConfigError
@@ -46,7 +46,7 @@ def show_policy(pack: PolicyPack, policy_id: str) -> str:
     if p.unknown_when:
         lines.append(f"unknown when: {p.unknown_when.source}")
     if p.target == "resource":
-        judged = referenced_fields(*(e.source for e in (p.condition, p.unknown_when, p.details) if e is not None))
+        judged = fields_of(p.condition, p.unknown_when, p.details)
         lines.append("depends on:   " + ", ".join(sorted(a.value for a in aspects_of(judged)))
                      + " (a coverage gap on one of these aspects of a store makes its pass unknown)")
     lines += ["", "remediation: " + textwrap.fill(p.remediation["en"], 100, subsequent_indent="  "),

@@ -15,9 +15,10 @@ from typing import Any
 
 import cel
 
-from auditor.engine import limits, vocabulary
+from auditor.engine import limits, projection, vocabulary
 from auditor.engine.celcost import CostError, estimate
 from auditor.engine.celparse import CelSyntaxError, parse
+from auditor.engine.projection import NOTHING, Reads
 from auditor.engine.shape import Shape
 from auditor.errors import PolicyError
 
@@ -29,6 +30,7 @@ class Expression:
     source: str
     program: Any  # cel.Program
     cost: int = 0  # upper bound on one evaluation, in cost units (see ``celcost``)
+    reads: Reads = NOTHING  # what it reads of ``resource``, from its tree (``projection``)
 
     def run(self, context: Any) -> Any:
         return self.program.execute(context)
@@ -46,7 +48,8 @@ def compile_expression(source: str, location: str, what: str, *, budget: int | N
         detail = " ".join(str(exc).split("\n")[0].split())
         raise PolicyError(f"{what}: CEL does not compile: {detail}", location=location) from None
     try:
-        cost, _ = estimate(parse(source), limits.VARIABLES if variables is None else variables)
+        tree = parse(source)
+        cost, _ = estimate(tree, limits.VARIABLES if variables is None else variables)
     except CelSyntaxError as exc:
         raise PolicyError(f"{what}: CEL not supported by the engine: {exc}", location=location) from None
     except CostError as exc:
@@ -59,7 +62,7 @@ def compile_expression(source: str, location: str, what: str, *, budget: int | N
             f"({limits.describe()}), more than the budget of {budget:,}: loop over fewer or smaller lists, "
             f"or do not nest comprehensions", location=location)
     vocabulary.check(source, location, what)
-    return Expression(source, program, cost)
+    return Expression(source, program, cost, projection.reads(tree))
 
 
 def context(variables: dict[str, Any]) -> Any:

@@ -25,17 +25,20 @@ aspect (store, location, key, access, network, logging, classification).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from auditor.engine.profile import Profile
+from auditor.engine.projection import union
 from auditor.geo.catalog import locate
 from auditor.geo.jurisdiction import jurisdiction
 from auditor.geo.qualifications import COVERED, NOT_COVERED, UNDETERMINED, coverage, transfer_map
 from auditor.model.inventory import AccessGrant, CoverageGap, DataLocation, GapAspect, KeyRef, Relation, Resource
+
+if TYPE_CHECKING:
+    from auditor.engine.cel import Expression
 
 
 def _tri(value: bool | None, yes: str, no: str) -> str:
@@ -221,7 +224,6 @@ FIELDS: frozenset[str] = frozenset(_BUILDERS)
 # Always in location, key and grant maps: what messages and details describe.
 _CORE = frozenset({"region", "role", "country", "zone", "allowed", "present", "manager", "principal", "kind",
                    "relation", "home", "locations"})
-_ATTRIBUTE = re.compile(r"\.\s*(\w+)")
 
 
 # Which part of a store each ``resource`` field is read from: a coverage gap on that aspect makes
@@ -256,18 +258,12 @@ def aspects_of(fields: frozenset[str], direct: bool = False) -> frozenset[GapAsp
     return frozenset({GapAspect.STORE}).union(*(table.get(name, frozenset()) for name in fields))
 
 
-def referenced_subfields(*sources: str) -> frozenset[str]:
-    """Every ``.name`` any of the sources reads (a superset of the nested keys they need)."""
-    return frozenset(m.group(1) for source in sources for m in _ATTRIBUTE.finditer(source))
-_REFERENCE = re.compile(r"\bresource\b(\s*\.\s*(\w+))?")
+def fields_of(*expressions: Expression | None) -> frozenset[str]:
+    """The ``resource`` keys a set of expressions reads (all of them if one uses ``resource`` whole)."""
+    fields = union([e.reads for e in expressions if e is not None]).fields
+    return FIELDS if fields is None else fields & FIELDS
 
 
-def referenced_fields(*sources: str) -> frozenset[str]:
-    """The ``resource`` keys a set of CEL sources reads (all of them if one uses ``resource`` whole)."""
-    out: set[str] = set()
-    for source in sources:
-        for match in _REFERENCE.finditer(source):
-            if match.group(2) is None:
-                return FIELDS
-            out.add(match.group(2))
-    return frozenset(out & FIELDS)
+def keys_of(*expressions: Expression | None) -> frozenset[str] | None:
+    """The keys of locations, keys and grants a set of expressions reads (None: any)."""
+    return union([e.reads for e in expressions if e is not None]).keys

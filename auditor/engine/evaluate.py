@@ -1,9 +1,11 @@
-"""Resources x compiled policies -> findings (fail, pass, unknown, waived).
+"""Resources x compiled policies -> findings (fail, pass, unknown, waived): the loop.
 
-For each in-scope policy on a resource: ``condition`` true -> fail; else ``unknown_when``
-true -> unknown; else pass. An expression that errors or returns a non-boolean is
-``unknown`` (with the error as evidence), never a pass. Coverage gaps are evaluated by the
-``coverage-gap`` policies, so every gap becomes an ``unknown`` finding.
+Each job has its module: ``judge`` runs one policy on one activation (unknown is never a pass),
+``context`` builds the activation holding only what the active policies read (``projection``,
+from their parsed expressions), ``memo`` shares verdicts between stores that look alike to the
+policies, ``messages`` writes what a finding says, ``waivers`` turns the failures a waiver
+covers into waived findings. Coverage gaps are evaluated by the ``coverage-gap`` policies, so
+every gap becomes an ``unknown`` finding.
 
 A gap naming a store leaves one aspect of it unread (its key, access list, network rules,
 logging settings, copy destinations, tags, or the whole store): only the policies whose
@@ -16,27 +18,40 @@ plan", reported, never blocking on its own (``Finding.assessable``).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from auditor.engine import limits, wording
+from auditor.engine import limits
+from auditor.engine.cel import Expression
 from auditor.engine.cel import context as cel_context
-from auditor.engine.context import ContextBuilder, aspects_of, referenced_fields, referenced_subfields
+from auditor.engine.context import ContextBuilder, aspects_of, fields_of, keys_of
+from auditor.engine.judge import Verdict, in_scope, judge
+from auditor.engine.memo import Memo, stable_key
+from auditor.engine.messages import (
+    Missing,
+    fill,
+    only_not_in_plan,
+    over_limits_notice,
+    profile_notices,
+    subject_facts,
+    unread_evidence,
+    unread_template,
+)
 from auditor.engine.pack import PolicyPack
 from auditor.engine.policy import Policy
 from auditor.engine.profile import Profile
-from auditor.engine.unread import ASPECT_NAME, NOT_IN_PLAN_TEXT, UNREAD, not_in_plan
-from auditor.engine.waivers import WaiverSet, usage_notices
+from auditor.engine.unread import not_in_plan
+from auditor.engine.waivers import WaiverSet, stale_notices, usage_notices, waive
+from auditor.engine.wording import describe
 from auditor.errors import ConfigError
 from auditor.model.findings import Finding, Severity, Status
 from auditor.model.inventory import NOT_IN_PLAN, CoverageGap, GapAspect, Inventory, Resource
 
-_PLACEHOLDER = re.compile(r"\{(\w+)\}")
-_MEMO_LIMIT = 200_000
-Verdicts = tuple[tuple[Status, list[Any], str | None], ...]
+Verdicts = tuple[Verdict, ...]
+Scoped = tuple[tuple[Policy, ...], tuple[tuple[Policy, str], ...]]  # policies in scope, scopes that erred
 
+__all__ = ["Evaluation", "evaluate", "evaluate_one", "profile_notices", "severity_for"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,50 +65,8 @@ def severity_for(policy: Policy, profile: Profile) -> Severity:
     return profile.severities.get(policy.id, policy.severity)
 
 
-def profile_notices(pack: PolicyPack, profile: Profile) -> list[str]:
-    """Say, in the report, every place where the profile departs from the policy baseline."""
-    notes = []
-    for policy in pack.policies:
-        new = profile.severities.get(policy.id)
-        if new is not None and new != policy.severity:
-            verb = "raises" if new.rank > policy.severity.rank else "LOWERS"
-            notes.append(f"profile {profile.id} {verb} {policy.id} from {policy.severity.value} to {new.value}")
-    notes.extend(f"profile {profile.id} disables {pid}" for pid in profile.disabled)
-    return notes
-
-
-def _fill(template: Mapping[str, str], values: Mapping[str, str], details: list[Any] | None = None
-          ) -> dict[str, str]:
-    """The message in each language, quoting the values in that language (``wording``)."""
-    def one(text: str, lang: str) -> str:
-        shown = wording.localised_values(values, details or [], lang) if details is not None else values
-        return _PLACEHOLDER.sub(lambda m: shown.get(m.group(1), m.group(0)), text)
-
-    return {lang: one(text, lang) for lang, text in template.items()}
-
-
-def _describe(item: Any) -> str:
-    return wording.describe(item)
-
-
-def _subject_facts(resource: Resource | None, gap: Mapping[str, Any] | None) -> dict[str, str]:
-    """What a finding says about its subject, straight from the model (not from the CEL view)."""
-    if resource is not None:
-        primary = next((loc for loc in resource.locations if loc.role.value == "primary"), None)
-        return {
-            "id": resource.id, "name": resource.name, "provider": resource.provider, "account": resource.account,
-            "region": resource.region,
-            "country": (primary.country if primary else None) or "",
-            "zone": (primary.zone.value if primary and primary.zone else "unknown"),
-            "service": resource.service, "reason": "", "error": "",
-        }
-    g = gap or {}
-    rid = g.get("resource_id") or f"{g.get('provider')}:{g.get('account')}:{g.get('region')}:{g.get('service')}"
-    return {
-        "id": rid, "name": g.get("resource_id") or g.get("service") or "", "provider": g.get("provider") or "",
-        "account": g.get("account") or "", "region": g.get("region") or "", "country": "", "zone": "",
-        "service": g.get("service") or "", "reason": g.get("reason") or "", "error": g.get("error") or "",
-    }
+def _expressions(p: Policy, scope: bool = True) -> tuple[Expression | None, ...]:
+    return (p.scope if scope else None, p.condition, p.unknown_when, p.details)
 
 
 class _Run:
@@ -126,21 +99,18 @@ class _Run:
     def set_policies(self, resource_policies: list[Policy], gap_policies: list[Policy]) -> None:
         self.resource_policies = resource_policies
         self.gap_policies = gap_policies
-        self.fields = {p.id: referenced_fields(*(e.source for e in (p.scope, p.condition, p.unknown_when, p.details)
-                                                 if e is not None)) for p in resource_policies}
+        # The projection: each store's activation holds what the policies' expressions read (``projection``).
+        self.fields = {p.id: fields_of(*_expressions(p)) for p in resource_policies}
         # The scope says which stores a policy applies to; what it judges is read by the other expressions.
-        judged = {p.id: referenced_fields(*(e.source for e in (p.condition, p.unknown_when, p.details)
-                                            if e is not None)) for p in resource_policies}
+        judged = {p.id: fields_of(*_expressions(p, scope=False)) for p in resource_policies}
         self.aspects = {pid: aspects_of(fields) for pid, fields in judged.items()}
         self.plan_aspects = {pid: aspects_of(fields, direct=True) for pid, fields in judged.items()}
-        self.scope_fields = referenced_fields(*(p.scope.source for p in resource_policies if p.scope is not None))
-        self.unscoped = [p for p in resource_policies if p.scope is None]
+        self.scope_fields = fields_of(*(p.scope for p in resource_policies if p.scope is not None))
         self._needed: dict[tuple[str, ...], frozenset[str]] = {}
-        self._scope_memo: dict[str, tuple[tuple[Policy, ...], tuple[tuple[Policy, str], ...]]] = {}
-        self._memo: dict[tuple[tuple[str, ...], str], Verdicts] = {}
-        sources = [e.source for p in (*resource_policies, *gap_policies)
-                   for e in (p.scope, p.condition, p.unknown_when, p.details) if e is not None]
-        self.builder = ContextBuilder(self.profile, referenced_subfields(*sources))
+        self._scope_memo: Memo[Scoped] = Memo()
+        self._memo: Memo[Verdicts] = Memo()
+        self.builder = ContextBuilder(self.profile, keys_of(*(e for p in (*resource_policies, *gap_policies)
+                                                              for e in _expressions(p))))
         # One CEL context for the whole run: the profile is converted once, ``resource`` is replaced per store.
         self.ctx = cel_context({"profile": self.builder.profile_context})
 
@@ -153,9 +123,9 @@ class _Run:
 
     def finding(self, policy: Policy, status: Status, details: list[Any], error: str | None,
                 resource: Resource | None = None, gap: Mapping[str, Any] | None = None,
-                unread: Mapping[str, str] | None = None, assessable: bool = True) -> Finding:
-        facts = _subject_facts(resource, gap)
-        described = [_describe(d) for d in details]
+                template: Mapping[str, str] | None = None, assessable: bool = True) -> Finding:
+        facts = subject_facts(resource, gap)
+        described = [describe(d) for d in details]
         place = next((d for d in details if isinstance(d, Mapping) and d.get("region")), None)
         region = str(place.get("region")) if place else facts["region"]
         country = str(place.get("country") or "") if place else facts["country"]
@@ -166,15 +136,10 @@ class _Run:
         if error:
             evidence = (*evidence, f"policy could not be evaluated: {error}")
         severity = self.severity[policy.id]
-        waiver = None
-        if status is Status.FAIL:
-            for w in self.waivers.active:
-                if w.matches(policy.id, facts["id"], facts["name"]):
-                    waiver = w.ref()
-                    self.used_waivers.add(w.id)
-                    status = Status.WAIVED
-                    break
         failing = status is not Status.PASS
+        if template is None:
+            template = (policy.unknown_message if status is Status.UNKNOWN and policy.unknown_message
+                        else policy.message)
         return Finding(
             policy_id=policy.id,
             title=dict(policy.title),
@@ -186,82 +151,38 @@ class _Run:
             region=region or None,
             country=country or None,
             zone=zone or None,
-            message=_fill(unread if unread is not None
-                          else policy.unknown_message if status is Status.UNKNOWN and policy.unknown_message
-                          else policy.message, values, details) if failing else {},
+            message=fill(template, values, details) if failing else {},
             remediation=dict(policy.remediation) if failing else {},
             frameworks=self.pack.framework_refs.get(policy.id, ()),
             evidence=evidence if failing else (),
             category=policy.category,
             location_key="; ".join(sorted(described)),
-            waiver=waiver,
             baseline_severity=policy.severity if severity != policy.severity else None,
             assessable=assessable,
         )
 
-    @staticmethod
-    def in_scope(policy: Policy, ctx: Any) -> bool | str:
-        """True/False, or an error text (an erroring scope is an unknown, not a skip)."""
-        if policy.scope is None:
-            return True
-        try:
-            result = policy.scope.run(ctx)
-        except Exception as exc:  # reported as unknown
-            return " ".join(str(exc).split())[:300] or type(exc).__name__
-        if isinstance(result, bool):
-            return result
-        return f"scope returned {type(result).__name__}, not a boolean"
-
-    @staticmethod
-    def judge(policy: Policy, ctx: Any) -> tuple[Status, list[Any], str | None]:
-        try:
-            violated = policy.condition.run(ctx)
-            if violated is True:
-                details = policy.details.run(ctx) if policy.details is not None else []
-                return Status.FAIL, list(details) if isinstance(details, list) else [details], None
-            if violated is not False:
-                return Status.UNKNOWN, [], f"condition returned {type(violated).__name__}, not a boolean"
-            if policy.unknown_when is not None and policy.unknown_when.run(ctx) is True:
-                return Status.UNKNOWN, _Run.unknown_details(policy, ctx), None
-            return Status.PASS, [], None
-        except Exception as exc:  # any evaluation failure is an unknown, never a pass
-            return Status.UNKNOWN, [], " ".join(str(exc).split())[:300] or type(exc).__name__
-
-    @staticmethod
-    def unknown_details(policy: Policy, ctx: Any) -> list[Any]:
-        """Details for an unknown whose message quotes them ({details}): why the facts cannot decide."""
-        if policy.details is None or not any("{details}" in t for t in policy.unknown_message.values()):
-            return []
-        try:
-            details = policy.details.run(ctx)
-        except Exception:  # the unknown stands; only its explanation is missing
-            return []
-        return list(details) if isinstance(details, list) else [details]
-
-    def scopes(self, r: Resource) -> tuple[tuple[Policy, ...], tuple[tuple[Policy, str], ...]]:
+    def scopes(self, r: Resource) -> Scoped:
         """Phase 1: which policies apply, from a small context holding only what the scopes read.
 
         Memoised on that context's content: stores that look alike to the scopes share one answer.
         """
         subject = self.builder.resource(r, self.scope_fields)
-        key = repr(subject)
+        key = stable_key(subject)
         hit = self._scope_memo.get(key)
-        if hit is None and (beyond := limits.problem("resource", subject, key)):
+        if hit is not None:
+            return hit
+        if beyond := limits.problem("resource", subject, key):
             return (), tuple((p, self.beyond(r, beyond)) for p in self.resource_policies)
-        if hit is None:
-            self.ctx.add_variable("resource", subject)
-            selected: list[Policy] = []
-            errors: list[tuple[Policy, str]] = []
-            for policy in self.resource_policies:
-                verdict = self.in_scope(policy, self.ctx)
-                if verdict is True:
-                    selected.append(policy)
-                elif verdict is not False:
-                    errors.append((policy, str(verdict)))
-            hit = self._scope_memo[key] = (tuple(selected), tuple(errors))
-            if len(self._scope_memo) > _MEMO_LIMIT:
-                self._scope_memo.clear()
-        return hit
+        self.ctx.add_variable("resource", subject)
+        selected: list[Policy] = []
+        errors: list[tuple[Policy, str]] = []
+        for policy in self.resource_policies:
+            verdict = in_scope(policy, self.ctx)
+            if verdict is True:
+                selected.append(policy)
+            elif verdict is not False:
+                errors.append((policy, str(verdict)))
+        return self._scope_memo.put(key, (tuple(selected), tuple(errors)))
 
     def verdicts(self, r: Resource, selected: tuple[Policy, ...]) -> Verdicts:
         """Phase 2: every selected policy on one context holding the fields they read, built once.
@@ -270,16 +191,15 @@ class _Run:
         verdicts; the finding texts are still made per resource.
         """
         subject = self.builder.resource(r, self.needed(selected))
-        key = (tuple(p.id for p in selected), repr(subject))
+        text = stable_key(subject)
+        key = (tuple(p.id for p in selected), text)
         hit = self._memo.get(key)
-        if hit is None and (beyond := limits.problem("resource", subject, key[1])):
+        if hit is not None:
+            return hit
+        if beyond := limits.problem("resource", subject, text):
             return tuple((Status.UNKNOWN, [], self.beyond(r, beyond)) for _ in selected)
-        if hit is None:
-            self.ctx.add_variable("resource", subject)
-            hit = self._memo[key] = tuple(self.judge(policy, self.ctx) for policy in selected)
-            if len(self._memo) > _MEMO_LIMIT:
-                self._memo.clear()
-        return hit
+        self.ctx.add_variable("resource", subject)
+        return self._memo.put(key, tuple(judge(policy, self.ctx) for policy in selected))
 
     def beyond(self, r: Resource, problem: str) -> str:
         """An activation beyond the input limits is not evaluated: its policies are unknown."""
@@ -292,7 +212,7 @@ class _Run:
         selected, errors = self.scopes(r)
         out = [self.finding(policy, Status.UNKNOWN, [], error, resource=r) for policy, error in errors]
         if not selected:
-            return out
+            return waive(self.waivers, out, r.name, self.used_waivers)
         unread = self.unread.get(r.id)
         if r.change is not None and r.logging is None:  # a planned store: its logging may be set elsewhere
             unread = {**(unread or {}), GapAspect.LOGGING: [*(unread or {}).get(GapAspect.LOGGING, ()),
@@ -307,10 +227,9 @@ class _Run:
                 self.passed.setdefault(policy.id, []).append(r.id)
             else:
                 out.append(self.finding(policy, status, details, error, resource=r))
-        return out
+        return waive(self.waivers, out, r.name, self.used_waivers)
 
-    def _missing(self, policy: Policy, unread: Mapping[GapAspect, list[CoverageGap]]
-                 ) -> list[tuple[GapAspect, list[CoverageGap]]]:
+    def _missing(self, policy: Policy, unread: Mapping[GapAspect, list[CoverageGap]]) -> Missing:
         """The gaps of a store on aspects this policy reads (a plan's blind spots: directly read only)."""
         live, plan = self.aspects[policy.id], self.plan_aspects[policy.id]
         out = []
@@ -321,43 +240,34 @@ class _Run:
         return out
 
     def _unread(self, policy: Policy, status: Status, details: list[Any], error: str | None, r: Resource,
-                missing: list[tuple[GapAspect, list[CoverageGap]]]) -> Finding:
+                missing: Missing) -> Finding:
         """A pass (or an unknown) on a store an aspect of which this policy reads was not read.
 
         What was read passes, but that proves nothing: unknown, saying what was not read. When
         only a plan's blind spots are missing, the check is "not assessable from a plan".
         """
-        gaps = [g for _, found in missing for g in found]
-        evidence = "; ".join(dict.fromkeys(f"its {g.aspect.value} could not be read ({g.service} {g.reason}: {g.error})"
-                                           for g in gaps))
+        evidence = unread_evidence(missing)
         error = f"{error}; {evidence}" if error else evidence
-        if all(g.reason == NOT_IN_PLAN for g in gaps):
-            aspects = [a for a, _ in missing]
-            template = {lang: text.replace("{what}", ", ".join(ASPECT_NAME[a][lang] for a in aspects))
-                        for lang, text in NOT_IN_PLAN_TEXT.items()}
-            return self.finding(policy, Status.UNKNOWN, details, error, resource=r, unread=template,
-                                assessable=False)
+        if only_not_in_plan(missing):
+            return self.finding(policy, Status.UNKNOWN, details, error, resource=r,
+                                template=unread_template(missing), assessable=False)
         if status is Status.UNKNOWN and policy.unknown_message:
             return self.finding(policy, status, details, error, resource=r)  # its own reason, which is true
-        first = next(a for a, found in missing if any(g.reason != NOT_IN_PLAN for g in found))
-        why = ", ".join(dict.fromkeys(f"{g.service} {g.reason}" for _, found in missing for g in found
-                                      if g.reason != NOT_IN_PLAN))
-        template = {lang: text.replace("{why}", why) for lang, text in UNREAD[first].items()}
-        return self.finding(policy, Status.UNKNOWN, details, error, resource=r, unread=template)
+        return self.finding(policy, Status.UNKNOWN, details, error, resource=r, template=unread_template(missing))
 
     def gap(self, g: CoverageGap) -> list[Finding]:
+        if g.reason == NOT_IN_PLAN:
+            return []  # said on the checks that depend on it ("not assessable from a plan"), never blocking
         subject = self.builder.gap(g)
         if limits.problem("gap", subject):  # a long error text is cut for the expressions (the gap keeps it whole)
             subject = {k: v[:limits.MAX_TEXT] if isinstance(v, str) else v for k, v in subject.items()}
         ctx = cel_context({"gap": subject, "profile": self.builder.profile_context})
         out = []
-        if g.reason == NOT_IN_PLAN:
-            return []  # said on the checks that depend on it ("not assessable from a plan"), never blocking
         for policy in self.gap_policies:
-            verdict = self.in_scope(policy, ctx)
+            verdict = in_scope(policy, ctx)
             if verdict is False:
                 continue
-            _, details, error = self.judge(policy, ctx) if verdict is True else (Status.UNKNOWN, [], str(verdict))
+            _, details, error = judge(policy, ctx) if verdict is True else (Status.UNKNOWN, [], str(verdict))
             # a gap is never compliant: whatever the policy says, it is unknown
             out.append(self.finding(policy, Status.UNKNOWN, details, error, gap=subject))
         return out
@@ -373,14 +283,8 @@ def evaluate(inventory: Inventory, pack: PolicyPack, profile: Profile, waivers: 
         findings.extend(run.gap(gap))
     if inventory.coverage_gaps and not run.gap_policies:
         raise AssertionError("coverage gaps present but no coverage-gap policy is active")  # never lose a gap
-    notices = [*profile_notices(pack, profile), *waivers.notices]
-    if run.over_limits:
-        first, why = next(iter(run.over_limits.items()))
-        notices.append(f"{len(run.over_limits)} resource(s) beyond the engine's input limits were not evaluated "
-                       f"(their policies are unknown), e.g. {first}: {why}")
-    notices.extend(f"waiver {w.id} ({w.policy} on {w.resource}) matches nothing: stale"
-                   for w in waivers.active if w.id not in run.used_waivers)
-    notices.extend(usage_notices(waivers, findings))
+    notices = [*profile_notices(pack, profile), *waivers.notices, *over_limits_notice(run.over_limits),
+               *stale_notices(waivers, run.used_waivers), *usage_notices(waivers, findings)]
     passed = {pid: tuple(ids) for pid, ids in sorted(run.passed.items())}
     return Evaluation(tuple(findings), passed, tuple(notices))
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 from pathlib import Path
 
@@ -105,6 +105,28 @@ def usage_notices(waivers: WaiverSet, findings: Iterable[Finding]) -> list[str]:
     uses = {u.ref.waiver_id: u for u in coverage(findings)}
     return [f"waiver {w.id} ({w.policy} on {w.resource}{', scope: all' if w.scope == 'all' else ''}, expires "
             f"{w.expires.isoformat()}) covers {uses[w.id].describe()}" for w in waivers.active if w.id in uses]
+
+
+def waive(waivers: WaiverSet, findings: Iterable[Finding], name: str, used: set[str]) -> list[Finding]:
+    """The findings of one subject (a store, called ``name``, or a gap), each failure the first
+    matching waiver covers turned into a waived finding; ``used`` collects the waivers that applied.
+
+    Only failures are waived: an unknown is never an accepted risk (it is a coverage gap)."""
+    out = []
+    for f in findings:
+        if f.status is Status.FAIL:
+            waiver = next((w for w in waivers.active if w.matches(f.policy_id, f.resource_id, name)), None)
+            if waiver is not None:
+                used.add(waiver.id)
+                f = replace(f, status=Status.WAIVED, waiver=waiver.ref())
+        out.append(f)
+    return out
+
+
+def stale_notices(waivers: WaiverSet, used: set[str]) -> list[str]:
+    """One notice per active waiver that matched nothing in the run."""
+    return [f"waiver {w.id} ({w.policy} on {w.resource}) matches nothing: stale"
+            for w in waivers.active if w.id not in used]
 
 
 def _date(text: str, location: str, what: str) -> dt.date:

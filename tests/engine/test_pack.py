@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from auditor import config as cfg
-from auditor.engine.evaluate import profile_notices, severity_for
+from auditor.engine.evaluate import severity_for
 from auditor.engine.examples import run_examples
+from auditor.engine.messages import profile_notices
 from auditor.engine.pack import PolicyPack, load_pack
 
 ROOT = Path(__file__).resolve().parents[2]
