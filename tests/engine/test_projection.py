@@ -28,6 +28,9 @@ from auditor.pipeline import assess
         ("resource.jurisdiction.exposure.exists(q, resource.jurisdiction.qualification_gaps[q] != '')",
          {"jurisdiction"}, {"exposure", "qualification_gaps"}),  # a computed key on an untrimmed map
         ("resource.copies[0].region == ''", {"copies"}, {"region"}),
+        # The word inside a string is not the variable: ACC-002 and ACC-004 were taken to read the whole
+        # store (logging too), so a plan reported them "not assessable" for logging they never read.
+        ('resource.access.exists(a, a.kind in ["foreign-resource"])', {"access"}, {"kind"}),
     ],
 )
 def test_reads_are_taken_from_the_tree(source: str, fields: set[str], keys: set[str]) -> None:
