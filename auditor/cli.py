@@ -362,7 +362,7 @@ def history_cmd(
 ) -> None:
     """List recorded runs with their verdict and failing findings by severity."""
     from auditor import config as cfg
-    from auditor.results.commands import history_text, store_target
+    from auditor.commands.history import history_text, store_target
     from auditor.results.console import lang as _lang
 
     loaded = cfg.load(config)
@@ -386,7 +386,8 @@ def diff_cmd(
 ) -> None:
     """What changed between two runs: new, resolved, still open (with age), changed severity, new coverage gaps."""
     from auditor import config as cfg
-    from auditor.results.commands import diff_command, store_target
+    from auditor.commands.diff import diff_command
+    from auditor.commands.history import store_target
     from auditor.results.console import lang as _lang
 
     loaded = cfg.load(config)

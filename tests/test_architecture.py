@@ -8,6 +8,9 @@
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1] / "auditor"
@@ -70,3 +73,60 @@ def test_no_module_is_a_god_module() -> None:
     big = [f"{p.relative_to(ROOT.parent)}: {n} lines" for p in ROOT.rglob("*.py")
            if (n := len(p.read_text("utf-8").splitlines())) > 450]
     assert not big, big
+
+
+# A command (what an ``auditor`` subcommand does beyond calling one pipeline function: its text,
+# table, JSON or exit code) lives in auditor/commands, the CLI's own layer, never in a stage.
+COMMAND_LAYER = {"commands", "cli", "cli_checks", "cli_options", "console", "pipeline", "demo", "__main__"}
+
+
+def test_commands_live_in_the_command_layer() -> None:
+    stray = []
+    for path in ROOT.rglob("*.py"):
+        rel = path.relative_to(ROOT)
+        if rel.parts[0].removesuffix(".py") in COMMAND_LAYER:
+            continue
+        if path.stem in ("commands", "describe"):
+            stray.append(f"{rel}: a command module outside auditor/commands")
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.FunctionDef) and node.name.endswith("_command"):
+                stray.append(f"{rel}: {node.name} belongs in auditor/commands")
+    assert not stray, "\n".join(stray)
+
+
+# ``auditor demo`` runs the demo estate on local emulators (moto for AWS, an HTTPS fake ARM for Azure:
+# auditor/demo/{moto_server,aws_fakes,fakearm,armjson*}.py) with no cloud account, so that code ships
+# in the package. Nothing else in the package may reach it: only the CLI's ``demo`` command imports
+# auditor.demo.run, when it runs, and run.py loads the emulators only for a live demo.
+DEMO_DOORS = {("cli", "auditor.demo.run")}
+EMULATORS = ("moto_server", "aws_fakes", "fakearm", "armjson", "armjson_ai", "armjson_more", "aws_estate",
+             "azure_estate")
+
+
+def test_the_demo_emulators_are_reached_only_through_the_demo_command() -> None:
+    bad = []
+    for path in ROOT.rglob("*.py"):
+        rel = path.relative_to(ROOT)
+        top = rel.parts[0].removesuffix(".py")
+        if top == "demo":
+            continue
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module, *(f"auditor.{a.name}" for a in node.names if node.module == "auditor")]
+            for name in names:
+                if name.startswith("auditor.demo") and (top, name) not in DEMO_DOORS:
+                    bad.append(f"{rel} imports {name}")
+    assert not bad, "\n".join(bad)
+
+
+def test_importing_the_tool_loads_no_emulator() -> None:
+    """The CLI, the pipeline and the demo's entry point load no emulator code (nor moto or trustme)."""
+    code = ("import sys, auditor.cli, auditor.pipeline, auditor.demo.run; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('moto', 'trustme') or "
+            f"m.startswith('auditor.demo.') and m.rsplit('.', 1)[-1] in {EMULATORS!r}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=ROOT.parent, env={**os.environ, "PYTHONPATH": str(ROOT.parent)})
+    assert out.stdout.strip() == "[]"

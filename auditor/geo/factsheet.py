@@ -1,15 +1,14 @@
 """The facts verdicts rest on, each with its source and the day it was checked (``auditor catalog``).
 
 Two kinds of facts are listed: qualification certificates (``data/qualifications.yaml``) and adequacy
-decisions (``data/zones.yaml``). :func:`facts` is the data (also the ``--json`` output);
-:func:`format_facts` the text; :func:`coverage_summary` says, per certificate, how many places of the
+decisions (``data/zones.yaml``). :func:`facts` is the data (the command's text and JSON are
+in ``auditor.commands.catalog``); :func:`coverage_summary` says, per certificate, how many places of the
 place catalogs and which services it covers.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from auditor.geo.catalog import catalog
@@ -88,37 +87,3 @@ def coverage_summary() -> list[tuple[str, str, str, int, str]]:
         services = ", ".join(sorted(cert.services)) if cert.services is not None else "every service"
         rows.append((cert.id, cert.provider, cert.scheme, len(covered_places(cert)), services))
     return rows
-
-
-def as_json(today: date | None = None) -> dict[str, Any]:
-    all_facts = facts()
-    return {
-        "oldest_check": oldest(all_facts),
-        "today": (today or date.today()).isoformat(),
-        "facts": [{"kind": f.kind, "id": f.id, "subject": f.subject, "statement": f.statement, "source": f.source,
-                   "checked": f.checked, "provenance": f.provenance, **f.details} for f in all_facts],
-        "coverage": [{"certificate": c, "provider": p, "scheme": s, "places": n, "services": sv}
-                     for c, p, s, n, sv in coverage_summary()],
-    }
-
-
-def format_facts(kind: str | None = None) -> str:
-    """The text ``auditor catalog`` prints: each fact, its source and the day it was checked."""
-    all_facts = facts()
-    shown = [f for f in all_facts if kind is None or f.kind == kind]
-    out: list[str] = []
-    for fact in shown:
-        out.append(f"[{fact.kind}] {fact.id} ({fact.subject})")
-        out.append(f"  {fact.statement}")
-        out.append(f"  source:  {fact.source}")
-        out.append(f"  checked: {fact.checked}")
-        if fact.provenance:
-            out.append(f"  provenance: {fact.provenance}")
-        out.append("")
-    if kind in (None, "qualification"):
-        out.append("coverage (confirmed certificates): certificate, provider, scheme, places matched, services")
-        for cert_id, provider, scheme, places, services in coverage_summary():
-            out.append(f"  {cert_id:26} {provider:12} {scheme:12} {places:3} places  {services}")
-        out.append("")
-    out.append(f"{len(shown)} facts; oldest check {oldest(all_facts)}")
-    return "\n".join(out) + "\n"

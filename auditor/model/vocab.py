@@ -161,6 +161,14 @@ class OutputFormat(StrEnum):
     CODEQUALITY = "codequality"
 
 
+class DiffFormat(StrEnum):
+    """What ``auditor diff --format`` accepts."""
+
+    TEXT = "text"
+    MD = "md"
+    JSON = "json"
+
+
 def choices(enum: type[StrEnum]) -> str:
     """``"en, fr"``: the values of a set, for an error message."""
     return ", ".join(m.value for m in enum)

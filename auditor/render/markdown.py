@@ -29,6 +29,7 @@ from auditor.render import view
 from auditor.render.base import Renderer, RenderOptions, finding_order, pick, strip_controls
 from auditor.render.fixes import fix_for
 from auditor.render.i18n import Translator
+from auditor.render.trend import changes
 
 MAX_CHARS = 65_000
 TOP_ROWS = 50
@@ -105,8 +106,8 @@ class FixGroup:
 
 def _rows(doc: FindingsDoc, options: RenderOptions, t: Translator) -> tuple[list[FixGroup], list[Row]]:
     resources = {r.id: r for r in doc.resources}
-    previous = {f.key for f in options.previous.findings if f.status in (Status.FAIL, Status.UNKNOWN)} \
-        if options.previous is not None else None
+    since = changes(options.previous, doc)  # "since last run": what ``auditor diff`` says is new
+    new_keys = {f.key for f in since.new_findings} if since is not None else None
     groups: dict[str, tuple[Markup, str, list[Row]]] = {}
     unknown: list[Row] = []
     for f in sorted(doc.findings, key=finding_order):
@@ -115,7 +116,7 @@ def _rows(doc: FindingsDoc, options: RenderOptions, t: Translator) -> tuple[list
         resource = resources.get(f.resource_id)
         fix = fix_for(f, resource, doc, options.lang)
         new = (not options.baseline.knows(f)) if options.baseline is not None else (
-            f.key not in previous if previous is not None else None)
+            f.key in new_keys if new_keys is not None else None)
         where = resource.source_file or "" if resource is not None else ""
         message = pick(f.message, options.lang) or pick(f.title, options.lang)
         if f.status is Status.UNKNOWN:

@@ -15,8 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from auditor.fsio import read_json
-from auditor.model import codec, schema
+from auditor.model.documents import read_findings_for_comparison
 from auditor.model.findings import Finding, FindingsDoc, Status
 from auditor.model.inventory import CoverageGap
 
@@ -61,9 +60,7 @@ class Baseline:
 
 def load(path: Path) -> Baseline:
     """Read a saved ``findings.json`` as a baseline (InputError naming the file when it is not one)."""
-    data = read_json(path)
-    schema.validate("findings", data, str(path))
-    doc = codec.from_dict(FindingsDoc, data, "$")
+    doc, _ = read_findings_for_comparison(path)
     return of(doc, str(path))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from auditor.errors import ConfigError
+from auditor.model.vocab import Lang, parse
 from auditor.results.gate import EXIT_OK, GateResult
 
 NBSP = "\u202f"  # French typography: a narrow no-break space before : ; ! ?
@@ -12,9 +12,7 @@ _VERDICT_FR = {"compliant": "conforme", "non-compliant": "non conforme", "incomp
 
 def lang(option: str | None, default: str) -> str:
     """``--lang`` when given (en or fr), else the configuration's."""
-    if option is not None and option not in ("en", "fr"):
-        raise ConfigError(f"--lang {option!r}: expected en or fr")
-    return option or default
+    return parse(Lang, option, "--lang").value if option is not None else default
 
 
 def gate_summary(g: GateResult, lang: str) -> str:

@@ -12,6 +12,7 @@ from auditor.engine import wording
 from auditor.model.codec import to_dict
 from auditor.model.findings import SEVERITIES, Finding
 from auditor.model.inventory import CoverageGap
+from auditor.model.vocab import DiffFormat
 from auditor.results.diff import Diff, Open, Resolved
 
 HOW = {"fixed": "fixed", "waived": "now waived", "resource-gone": "resource no longer audited"}
@@ -170,8 +171,8 @@ def as_json(d: Diff) -> str:
     return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
 
 
-FORMATS: dict[str, Callable[[Diff, int, str], str]] = {
-    "text": text,
-    "md": markdown,
-    "json": lambda d, _limit, _lang: as_json(d),
+FORMATS: dict[DiffFormat, Callable[[Diff, int, str], str]] = {
+    DiffFormat.TEXT: text,
+    DiffFormat.MD: markdown,
+    DiffFormat.JSON: lambda d, _limit, _lang: as_json(d),
 }

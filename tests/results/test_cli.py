@@ -93,7 +93,7 @@ def test_diff_of_two_findings_files(nights, tmp_path, capsys, monkeypatch):
     (["history", "--db", "{db}", "--last", "0"], "--last 0"),
     (["diff", "1", "99", "--db", "{db}"], "no run '99'"),
     (["diff", "{tmp}/nope.json", "{tmp}/nope2.json"], "file not found"),
-    (["diff", "1", "2", "--db", "{db}", "--fail-on", "severe"], "not a severity"),
+    (["diff", "1", "2", "--db", "{db}", "--fail-on", "severe"], "--fail-on 'severe': expected one of critical"),
     (["diff", "1", "2", "--db", "{db}", "--format", "xml"], "--format 'xml'"),
     (["scan", "--shard", "0/3"], "expected I/N"),
     (["scan", "--shard", "4/3"], "expected I/N"),
