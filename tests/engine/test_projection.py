@@ -6,6 +6,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from auditor.config import Config
 from auditor.engine.celparse import parse
@@ -110,3 +112,33 @@ def test_a_rebuilt_store_shares_its_twins_verdict() -> None:
     for f in doc.findings:
         by_store.setdefault(f.resource_id, set()).add((f.policy_id, f.status.value))
     assert by_store.get(one.id) == by_store.get(twin.id)
+
+
+_KEYS = st.sampled_from(["region", "role", "source", "condition", "home", "kind", "origin", "zone"])
+_FIELDS = st.sampled_from(["locations", "copies", "access", "key", "primary", "tags", "network"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(field=_FIELDS, keys=st.lists(_KEYS, min_size=1, max_size=4), spaces=st.sampled_from(["", " ", "\n  "]))
+def test_dot_and_index_spellings_read_the_same(field: str, keys: list[str], spaces: str) -> None:
+    dotted = " || ".join(f"resource{spaces}.{spaces}{field}.exists(x, x.{k} == '')" for k in keys)
+    indexed = " || ".join(f'resource["{field}"].exists(x, x[{spaces}"{k}"] == "")' for k in keys)
+    assert reads(parse(dotted)) == reads(parse(indexed)) == Reads(frozenset({field}), frozenset(keys))
+
+
+_PLAIN = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+                      lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner,
+                                                                                     max_size=3), max_leaves=12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(value=st.dictionaries(st.text(max_size=4), _PLAIN, max_size=5))
+def test_the_memo_key_ignores_the_order_maps_were_built_in(value: dict[str, object]) -> None:
+    def reverse(v: object) -> object:
+        if isinstance(v, dict):
+            return {k: reverse(v[k]) for k in reversed(list(v))}
+        if isinstance(v, list):
+            return [reverse(i) for i in v]
+        return v
+
+    assert stable_key(value) == stable_key(reverse(value))  # type: ignore[arg-type]
