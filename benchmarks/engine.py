@@ -36,6 +36,7 @@ from auditor.model.inventory import (
     Resource,
     Scope,
 )
+from auditor.model.vocab import Via
 from auditor.pipeline import enrich
 
 AWS_REGIONS = ["eu-west-3", "eu-west-1", "eu-central-1", "us-east-1", "eu-west-2", "ap-southeast-1", "eu-north-1"]
@@ -55,7 +56,8 @@ def synthetic(n: int, seed: int) -> Inventory:
         copies = []
         if rnd.random() < 0.25:
             role = rnd.choice([LocationRole.REPLICA, LocationRole.BACKUP, LocationRole.GEO_SECONDARY])
-            copies.append(DataLocation(rnd.choice(AZ_REGIONS if azure else AWS_REGIONS), role, via="synthetic"))
+            via = Via.STORAGE_GEO_REPLICATION if azure else Via.S3_REPLICATION
+            copies.append(DataLocation(rnd.choice(AZ_REGIONS if azure else AWS_REGIONS), role, via=via))
         key = None
         if rnd.random() < 0.5:
             key = KeyRef(KeyManager.CUSTOMER, f"key-{i}", rnd.choice(AWS_REGIONS if not azure else AZ_REGIONS),
