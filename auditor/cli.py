@@ -116,8 +116,8 @@ def demo(
 
 @app.command()
 def scan(
-    provider: Annotated[str, typer.Option(metavar="aws|azure|all", help=(
-        "aws, azure, or all: the providers auditor.yaml configures, else those with a credential in the "
+    provider: Annotated[str, typer.Option(metavar="aws|azure|gcp|all", help=(
+        "aws, azure, gcp, or all: the providers auditor.yaml configures, else those with a credential in the "
         "environment."))] = "all",
     config: ConfigOpt = None, profile: ProfileOpt = None, out: OutOpt = None, fmt: FormatOpt = None,
     fail_on: FailOnOpt = None, allow_unknown: AllowUnknownOpt = False, lang: LangOpt = None, quiet: QuietOpt = False,
@@ -329,11 +329,12 @@ app.command("catalog")(catalog.catalog_command)
 
 # provider -> "module:function" returning the least-privilege role document (JSON-ready).
 PERMISSIONS = {"aws": "auditor.connectors.aws.permissions:policy_document",
-               "azure": "auditor.connectors.azure.permissions:role_definition"}
+               "azure": "auditor.connectors.azure.permissions:role_definition",
+               "gcp": "auditor.connectors.gcp.permissions:role_definition"}
 
 
 @app.command()
-def permissions(provider: Annotated[str, typer.Argument(metavar="aws|azure", help="aws or azure.")],
+def permissions(provider: Annotated[str, typer.Argument(metavar="aws|azure|gcp", help="aws, azure or gcp.")],
                 config: ConfigOpt = None) -> None:
     """Print the least-privilege role a scan needs, built from what the connectors declare they call.
 

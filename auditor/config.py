@@ -39,6 +39,7 @@ SCHEMA: dict[str, Any] = {
             "properties": {
                 "aws_accounts": {"type": "array", "items": {"type": "string", "pattern": "^[0-9]{12}$"}},
                 "azure_tenants": _STR_LIST,
+                "gcp_domains": _STR_LIST,
             },
         },
         "classification": {
@@ -73,6 +74,19 @@ SCHEMA: dict[str, Any] = {
                 "tenant": {"type": "string"},
                 "authority_host": {"type": "string"},
                 "arm_endpoint": {"type": "string"},
+                "max_workers": {"type": "integer", "minimum": 1, "maximum": 64},
+            },
+        },
+        "gcp": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "organization": {"type": "string", "pattern": "^[0-9]{1,30}$"},
+                "folders": {"type": "array", "items": {"type": "string", "pattern": "^[0-9]{1,30}$"}},
+                "projects": {"anyOf": [{"const": "all"}, _STR_LIST]},
+                "universe_domain": {"type": "string", "pattern": "^[a-z0-9.-]+\\.[a-z]{2,}$"},
+                "endpoints": {"type": "object", "additionalProperties": {"type": "string", "pattern": "^https://"}},
+                "domains": _STR_LIST,
                 "max_workers": {"type": "integer", "minimum": 1, "maximum": 64},
             },
         },
@@ -134,6 +148,19 @@ class AzureConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class GcpConfig:
+    """``gcp:`` — Google Cloud, or another universe built on its APIs (S3NS: ``universe_domain: s3nsapis.fr``)."""
+
+    organization: str | None = None  # numeric organisation id: Asset Inventory searches the whole organisation
+    folders: tuple[str, ...] = ()  # numeric folder ids (instead of the organisation)
+    projects: tuple[str, ...] | None = None  # project ids; None: every project the credential sees
+    universe_domain: str = "googleapis.com"
+    endpoints: Mapping[str, str] = field(default_factory=dict)  # API service (storage, bigquery…) -> https origin
+    domains: tuple[str, ...] = ()  # the organisation's own identity domains (members there are internal)
+    max_workers: int = 8
+
+
+@dataclass(frozen=True, slots=True)
 class ReportInfo:
     """``report:`` — the organisation, the audit's scope in words, who ran it and who approves it."""
 
@@ -158,17 +185,19 @@ class Config:
     out: Path = Path("audit-out")
     trusted_aws_accounts: tuple[str, ...] = ()
     trusted_azure_tenants: tuple[str, ...] = ()
+    trusted_gcp_domains: tuple[str, ...] = ()
     classification: ClassificationConfig = field(default_factory=ClassificationConfig)
     scope: str = "health"  # read deeply only health data stores, or "all" data stores
     aws: AwsConfig = field(default_factory=AwsConfig)
     azure: AzureConfig = field(default_factory=AzureConfig)
+    gcp: GcpConfig = field(default_factory=GcpConfig)
     waivers: Path | None = None
     waiver_max_days: int = 365
     history: Path | str | None = None  # the run store: a SQLite file, or a PostgreSQL DSN (a str); None: off
     output_mode: str = "private"  # outputs and history 0600 / folders 0700; "group": 0640 / 0750
     policy_dirs: tuple[Path, ...] = ()
     source: str | None = None  # the file it came from
-    providers: tuple[str, ...] = ()  # the providers auditor.yaml configures (its aws:/azure: sections)
+    providers: tuple[str, ...] = ()  # the providers auditor.yaml configures (its aws:/azure:/gcp: sections)
     shard: tuple[int, int] | None = None  # scan only slice I of N of the accounts/subscriptions (--shard I/N)
     report: ReportInfo = field(default_factory=ReportInfo)
 
@@ -213,6 +242,7 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
     cls = data.get("classification") or {}
     aws = data.get("aws") or {}
     azure = data.get("azure") or {}
+    gcp = data.get("gcp") or {}
 
     def listed(value: Any) -> tuple[str, ...] | None:
         return None if value in (None, "all") else tuple(value)
@@ -228,6 +258,7 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
         out=rel(data.get("out")) or Path("audit-out"),
         trusted_aws_accounts=tuple(trusted.get("aws_accounts", ())),
         trusted_azure_tenants=tuple(trusted.get("azure_tenants", ())),
+        trusted_gcp_domains=tuple(d.lower() for d in trusted.get("gcp_domains", ())),
         classification=ClassificationConfig(
             tags={str(k): tuple(v) for k, v in (cls.get("tags") or {}).items()},
             names=tuple(cls.get("names", ())),
@@ -251,6 +282,15 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
             arm_endpoint=azure.get("arm_endpoint"),
             max_workers=int(azure.get("max_workers", 8)),
         ),
+        gcp=GcpConfig(
+            organization=gcp.get("organization"),
+            folders=tuple(gcp.get("folders", ())),
+            projects=listed(gcp.get("projects")),
+            universe_domain=str(gcp.get("universe_domain", "googleapis.com")).lower(),
+            endpoints={str(k): str(v).rstrip("/") for k, v in (gcp.get("endpoints") or {}).items()},
+            domains=tuple(d.lower() for d in gcp.get("domains", ())),
+            max_workers=int(gcp.get("max_workers", 8)),
+        ),
         waivers=rel(data.get("waivers")),
         waiver_max_days=int(data.get("waiver_max_days", 365)),
         history=_store(data.get("history"), base),
@@ -258,7 +298,7 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
         policy_dirs=tuple(base / p for p in data.get("policy_dirs", ())),
         source=str(path),
         report=_report(data.get("report") or {}, path),
-        providers=tuple(p for p in ("aws", "azure") if p in data),
+        providers=tuple(p for p in ("aws", "azure", "gcp") if p in data),
     )
 
 

@@ -59,7 +59,8 @@ def enrich(inventory: Inventory, config: Config) -> Inventory:
     """Stage 2: places and zones, health classification, who is inside/trusted/outside."""
     located = resolve(inventory)
     classified = classify(located, config.classification)
-    return relate(classified, (*config.trusted_aws_accounts, *config.trusted_azure_tenants),
+    trusted = (*config.trusted_aws_accounts, *config.trusted_azure_tenants, *config.trusted_gcp_domains)
+    return relate(classified, trusted,
                   trusted_tenants=config.trusted_azure_tenants)
 
 
@@ -73,7 +74,7 @@ class Selection:
 
 def select_providers(requested: str, config: Config) -> Selection:
     """``--provider``: one provider, or ``all``: the providers ``auditor.yaml`` configures (its ``aws:`` and
-    ``azure:`` sections), or, when it configures none, those with a credential in the environment.
+    ``azure:``/``gcp:`` sections), or, when it configures none, those with a credential in the environment.
 
     A provider asked for by name that has no credential at all (and no section in ``auditor.yaml``) is a
     setup error, raised before anything is read.

@@ -15,19 +15,23 @@ from auditor.connectors.base import Collect
 CONNECTORS: dict[str, str] = {
     "aws": "auditor.connectors.aws:collect",
     "azure": "auditor.connectors.azure:collect",
+    "gcp": "auditor.connectors.gcp:collect",
 }
 
 
 CREDENTIALS: dict[str, str] = {
     "aws": "auditor.connectors.aws.credentials:found",
     "azure": "auditor.connectors.azure.credentials:found",
+    "gcp": "auditor.connectors.gcp.credentials:found",
 }
-PROVIDER_NAMES = {"aws": "AWS", "azure": "Azure"}
+PROVIDER_NAMES = {"aws": "AWS", "azure": "Azure", "gcp": "Google Cloud"}
 CREDENTIAL_HINTS = {
     "aws": "set AWS_PROFILE, run 'aws sso login', export AWS_ACCESS_KEY_ID, or add an aws: section to auditor.yaml "
            "to use an instance role",
     "azure": "set AZURE_TENANT_ID/AZURE_CLIENT_ID with AZURE_CLIENT_SECRET, a certificate or a federated token, "
              "run 'az login', or add an azure: section to auditor.yaml to use a VM's managed identity",
+    "gcp": "set GOOGLE_APPLICATION_CREDENTIALS (service-account key or workload identity federation file), run "
+           "'gcloud auth application-default login', or add a gcp: section to auditor.yaml to use the metadata server",
 }
 
 

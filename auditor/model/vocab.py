@@ -85,6 +85,9 @@ class Via(StrEnum):
     CDN = "cdn"
     FRONT_DOOR = "front-door"
     AZURE_OPENAI_DEPLOYMENT = "azure-openai-deployment"  # processing: detail = deployment type and name
+    # Google Cloud
+    GCS_DUAL_REGION = "gcs-dual-region"  # every object in each region of a dual-region bucket
+    CLOUD_SQL_BACKUP = "cloud-sql-backup"  # where Cloud SQL keeps backups (backupConfiguration.location)
     # Anything else: a planned attribute Terraform only knows after apply, a file written by an older version.
     UNKNOWN = "unknown"
     OTHER = "other"

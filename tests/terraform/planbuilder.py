@@ -24,6 +24,7 @@ from typing import Any
 
 AWS = "registry.terraform.io/hashicorp/aws"
 AZURERM = "registry.terraform.io/hashicorp/azurerm"
+GOOGLE = "registry.terraform.io/hashicorp/google"
 
 # Attributes the providers compute at apply time (unknown in a create plan unless given).
 COMPUTED: dict[str, tuple[str, ...]] = {
@@ -284,8 +285,8 @@ class PlanBuilder:
         rtype, rest = local.split(".", 1)
         name, _, key = rest.partition("[")
         index = json.loads(key[:-1]) if key else None
-        full = AZURERM if rtype.startswith("azurerm_") else AWS
-        provider_key = provider or ("azurerm" if full == AZURERM else "aws")
+        full = AZURERM if rtype.startswith("azurerm_") else GOOGLE if rtype.startswith("google_") else AWS
+        provider_key = provider or {AZURERM: "azurerm", GOOGLE: "google"}.get(full, "aws")
         values = {**(defaults or {}), **{k: _after(v) for k, v in config.items()}, **(computed or {})}
         if "create" in actions:
             for attribute in COMPUTED.get(rtype, ()):

@@ -141,10 +141,14 @@ class Change:
         return self.resolver.find(types, attribute, value)
 
     def tags(self) -> dict[str, str]:
-        """Planned tags: ``tags_all`` (provider default tags included) when known, else ``tags``."""
-        if not self.unknown("tags_all") and isinstance(self.get("tags_all"), dict):
-            return tag_map(self.get("tags_all"))
-        return tag_map(self.get("tags")) if not self.unknown("tags") else {}
+        """Planned tags: ``tags_all`` (provider default tags included) when known, else ``tags``; on Google
+        Cloud, labels: ``effective_labels`` (provider default labels included), else ``labels``."""
+        every, own = ("effective_labels", "labels") if self.entry.provider == "gcp" else ("tags_all", "tags")
+        if self.entry.provider == "gcp" and self.get(own) is None and isinstance(self.get("settings", 0), dict):
+            return tag_map(self.get("settings", 0, "user_labels"))  # Cloud SQL keeps its labels in settings
+        if not self.unknown(every) and isinstance(self.get(every), dict):
+            return tag_map(self.get(every))
+        return tag_map(self.get(own)) if not self.unknown(own) else {}
 
     def planned_name(self, *attributes: str) -> str:
         """The first known of ``attributes``, else the Terraform address (what a report shows)."""
@@ -164,6 +168,8 @@ class Change:
         """The account/subscription when the plan tells it, else ``planned``."""
         if self.entry.provider == "azure":
             known = azure_id_part(self.get("id"), "subscriptions")
+        elif self.entry.provider == "gcp":
+            known = self.text("project")
         else:
             known = arn_account(self.get("arn"))
         return known or self.resolver.account(self.entry) or PLANNED_ACCOUNT

@@ -7,7 +7,7 @@ live reads (AWS: none left).
 
 from __future__ import annotations
 
-from auditor.connectors import aws
+from auditor.connectors import aws, gcp
 from auditor.connectors.terraform import ai, azure
 from auditor.connectors.terraform.facts import Extractor
 
@@ -40,7 +40,7 @@ _TABLE: dict[str, Extractor] = {
     "azurerm_cognitive_deployment": ai.cognitive_deployment,
 }
 
-SERVICES = (*aws.SERVICES,)  # the providers whose service modules declare their plan mappings
+SERVICES = (*aws.SERVICES, *gcp.SERVICES)  # the providers whose service modules declare their plan mappings
 
 
 def _merged() -> dict[str, Extractor]:
@@ -55,4 +55,4 @@ def _merged() -> dict[str, Extractor]:
 
 EXTRACTORS: dict[str, Extractor] = _merged()
 
-PROVIDERS: dict[str, str] = {"aws": "aws", "azurerm": "azure"}
+PROVIDERS: dict[str, str] = {"aws": "aws", "azurerm": "azure", "google": "gcp", "google-beta": "gcp"}

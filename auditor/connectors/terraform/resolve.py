@@ -16,6 +16,12 @@ AWS region, in order (the first that applies wins):
 
 Anything else (locals, data sources, functions) is ``unknown``: never a guess.
 
+Google (``google``/``google-beta``): the resource's ``location`` or ``region`` (lower-cased:
+``EUROPE-WEST9`` and ``europe-west9`` are one place; a multi-region such as ``EU`` stays itself),
+else a ``zone``'s region, else the provider block's ``region`` (constant or variable), else
+``unknown``. A ``google_bigquery_dataset`` with no ``location`` is created in ``US`` (the
+provider's documented default).
+
 Azure: ``location`` normalised by the geography catalog (``"West Europe"``, ``"westeurope"``
 and ``"WestEurope"`` are one region); child resources without ``location`` take their
 parent's (``server_id``, ``storage_account_id``, ``key_vault_id``, ``resource_group_name``).
@@ -109,6 +115,8 @@ class Resolver:
             found = self._aws(entry)
         elif entry.provider == "azure":
             found = self._azure(entry)
+        elif entry.provider == "gcp":
+            found = self._google(entry)
         else:
             found = Resolved(UNKNOWN, f"provider {entry.provider} is not supported")
         self._regions[address] = found
@@ -127,7 +135,7 @@ class Resolver:
         config = self.plan.resources.get(entry.config_address)
         if config is not None and config.provider_key is not None:
             return config.provider_key
-        local = "azurerm" if entry.provider == "azure" else entry.provider  # the module's default provider
+        local = {"azure": "azurerm", "gcp": "google"}.get(entry.provider, entry.provider)  # the module's default
         module = strip_keys(entry.module)
         return f"{module}:{local}" if module else local
 
@@ -139,6 +147,8 @@ class Resolver:
             return None
         if entry.provider == "azure":
             return text(dig(expressions, "subscription_id", "constant_value"))
+        if entry.provider == "gcp":
+            return text(dig(expressions, "project", "constant_value"))
         allowed = dig(expressions, "allowed_account_ids", "constant_value")
         if isinstance(allowed, list) and len(allowed) == 1 and isinstance(allowed[0], str):
             return allowed[0]
@@ -216,6 +226,34 @@ class Resolver:
                 if found.value != UNKNOWN:
                     return Resolved(found.value, f"{entry.path(attribute)} -> {found.evidence}")
         return Resolved(UNKNOWN, f"{entry.path('location')} is not set and no parent resource was found")
+
+    def _google(self, entry: Entry) -> Resolved:
+        config = self.plan.resources.get(entry.config_address)
+        for attribute in ("location", "region"):
+            if is_unknown(entry.unknown, attribute):
+                if config is None or attribute in config.expressions:
+                    return Resolved(UNKNOWN, f"{entry.path(attribute)} (unknown until apply)")
+                continue  # computed by the provider from its own region: the provider block says
+            value = text(entry.values.get(attribute))
+            if value is not None:
+                return Resolved(value.lower(), entry.path(attribute))
+        zone = text(entry.values.get("zone"))
+        if zone is not None and zone.count("-") >= 2:
+            return Resolved(zone.lower().rsplit("-", 1)[0], f"{entry.path('zone')} (its region)")
+        if entry.type == "google_bigquery_dataset":
+            return Resolved("us", f"{entry.path('location')} is not set: BigQuery's default location is US")
+        found = self._provider_config(self._provider_key(entry))
+        if not isinstance(found, tuple):
+            return Resolved(UNKNOWN, found or "no google provider configuration in the plan")
+        key, config = found
+        expression = dig(config, "expressions", "region")
+        where = f'configuration.provider_config["{key}"].expressions.region'
+        if expression is None:
+            return Resolved(UNKNOWN, f'configuration.provider_config["{key}"] sets no region')
+        value, source = static_value(self.plan, key.rpartition(":")[0] if ":" in key else "", expression)
+        if value is UNRESOLVED or not isinstance(value, str):
+            return Resolved(UNKNOWN, f"{where} (not a constant or variable)")
+        return Resolved(value.lower(), where if source == "constant_value" else f"{where} -> {source}")
 
     # -- links between resources -----------------------------------------------------------
 

@@ -1,0 +1,68 @@
+"""One Google Cloud scan, start to end: projects -> Asset Inventory (or per-service listing) ->
+scope -> deep reads -> the organisation's resource-location policy next to each store.
+
+Every failure is a coverage gap; only "no credential at all" or "nothing reachable" raises
+``ConnectorError``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+
+from auditor.config import Config
+from auditor.connectors.base import ScopeFilter, in_shard
+from auditor.connectors.gcp import assets, projects
+from auditor.connectors.gcp.context import Scan
+from auditor.connectors.gcp.service import Found, Service
+from auditor.connectors.gcp.session import Session
+from auditor.model.inventory import Inventory, Resource, Scope
+from auditor.progress import Reporter, detail
+
+
+def declared(services: Sequence[Service]) -> dict[str, str]:
+    """Every REST method id the modules declare, with the IAM permission it needs."""
+    out: dict[str, str] = {}
+    for svc in (assets.SERVICE, projects.SERVICE, *services):
+        out.update(svc.operations)
+    return dict(sorted(out.items()))
+
+
+def run(session: Session, config: Config, reporter: Reporter, in_scope: ScopeFilter,
+        services: Sequence[Service]) -> Inventory:
+    started = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    with ThreadPoolExecutor(max_workers=config.gcp.max_workers, thread_name_prefix="gcp") as pool:
+        scan = Scan(config, session, pool)
+        scan.projects = [p for p in projects.discover(scan) if in_shard(p.id, config.shard)]
+        found = [f for f in assets.discover(scan, services) if in_shard(f.project, config.shard)]
+        readers = {svc.name: svc for svc in services if svc.read is not None}
+        task = reporter.task(f"{scan.provider} {len(scan.projects)} project(s)",
+                             total=sum(1 for f in found if in_scope(f.candidate(scan.provider))))
+
+        def read(f: Found) -> Resource:
+            reader = readers[f.service].read
+            assert reader is not None
+            deep = in_scope(f.candidate(scan.provider))
+            resource = reader(scan, f, deep)
+            if deep:
+                reporter.advance(task)
+                allowed = projects.allowed_locations(scan, f.project)
+                if allowed is not None:
+                    resource = replace(resource, attributes={**resource.attributes, "allowed_locations": allowed})
+            return resource
+
+        resources = scan.map(read, found)
+        reporter.done(task)
+    detail(reporter, f"{scan.provider}: {sum(session.calls.values()):,} API calls "
+                     f"({', '.join(f'{k} {v:,}' for k, v in sorted(session.calls.items()))})")
+    return Inventory(
+        resources=tuple(sorted(resources, key=lambda r: (r.account, r.service, r.id))),
+        coverage_gaps=scan.gaps(),
+        scope=Scope(providers=(scan.provider,), accounts=tuple(p.id for p in scan.projects),
+                    regions=tuple(sorted({r.region for r in resources})),
+                    organizations=(scan.organization,) if scan.organization else (), source=scan.provider,
+                    names={p.id: p.name for p in scan.projects if p.name}),
+        collected_at=started,
+    )

@@ -1,0 +1,133 @@
+"""google / google-beta in a plan: where each store will live, its key, who it is granted to.
+
+The plan is built in the shape ``terraform show -json`` prints for the google provider 6.x
+(argument names from the provider's resource documentation: ``google_storage_bucket``
+``location``/``custom_placement_config.data_locations``/``encryption.default_kms_key_name``,
+``google_bigquery_dataset`` ``location``, ``google_sql_database_instance`` ``region``/
+``master_instance_name``/``settings.backup_configuration``, ``google_healthcare_dataset``
+``location``, ``google_kms_key_ring`` ``location``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from planbuilder import PlanBuilder, Ref, known, write
+from plantools import by_id, places
+
+from auditor.connectors.terraform import read_plan
+from auditor.model.inventory import Inventory, KeyManager, PrincipalKind
+
+HEALTH = {"data-classification": "health"}
+KEY = "projects/chu-data/locations/europe-west9/keyRings/health/cryptoKeys/buckets"
+
+
+def _plan() -> dict[str, Any]:
+    b = PlanBuilder(variables={"gcp_region": "europe-west9"})
+    b.provider("google", name="google", full_name="registry.terraform.io/hashicorp/google", version="~> 6.0",
+               project="chu-data", region=Ref("var.gcp_region"))
+    b.provider("google.us", name="google", alias="us", full_name="registry.terraform.io/hashicorp/google",
+               version="~> 6.0", project="chu-research", region="us-central1")
+    b.provider("google-beta", name="google-beta", full_name="registry.terraform.io/hashicorp/google-beta",
+               version="~> 6.0", project="chu-data", region="europe-west1")
+    b.resource("google_kms_key_ring.health", {"name": "health", "location": "europe-west9"})
+    b.resource("google_storage_bucket.records", {
+        "name": "chu-records", "location": "EUROPE-WEST9", "labels": HEALTH,
+        "uniform_bucket_level_access": True, "public_access_prevention": "enforced",
+        "encryption": [{"default_kms_key_name": KEY}]})
+    b.resource("google_storage_bucket.imaging", {
+        "name": "chu-imaging", "location": "EU", "labels": HEALTH,
+        "custom_placement_config": [{"data_locations": ["EUROPE-WEST9", "EUROPE-WEST4"]}]})
+    b.resource("google_storage_bucket.open", {"name": "chu-open", "location": "US", "labels": HEALTH})
+    b.resource("google_storage_bucket_iam_member.open", {
+        "bucket": known("google_storage_bucket.open.name", "chu-open"),
+        "role": "roles/storage.objectViewer", "member": "allUsers"})
+    b.resource("google_bigquery_dataset.warehouse", {"dataset_id": "warehouse", "location": "US", "labels": HEALTH})
+    b.resource("google_bigquery_dataset.defaulted", {"dataset_id": "defaulted", "labels": HEALTH})
+    b.resource("google_sql_database_instance.primary", {
+        "name": "chu-sql", "database_version": "POSTGRES_16",
+        "settings": [{"tier": "db-custom-2-7680", "backup_configuration": [{"enabled": True, "location": "us"}],
+                      "ip_configuration": [{"ipv4_enabled": False}], "user_labels": HEALTH}]},
+        unknown=("region",))  # computed: the provider block's region when the configuration sets none
+    b.resource("google_sql_database_instance.replica", {
+        "name": "chu-sql-replica", "database_version": "POSTGRES_16", "region": "us-central1",
+        "master_instance_name": known("google_sql_database_instance.primary.name", "chu-sql"),
+        "settings": [{"tier": "db-custom-2-7680"}]})
+    b.resource("google_healthcare_dataset.fhir", {"name": "patients", "location": "europe-west9"})
+    b.resource("google_healthcare_fhir_store.r4", {
+        "name": "r4", "version": "R4", "dataset": known("google_healthcare_dataset.fhir.id", "projects/x/d"),
+        "labels": HEALTH})
+    b.resource("google_storage_bucket.research", {"name": "chu-research", "location": Ref("var.unknown_place"),
+                                                  "labels": HEALTH}, provider="google.us",
+               unknown=("location",))
+    b.resource("google_sql_database_instance.beta", {"name": "chu-beta", "database_version": "MYSQL_8_0",
+                                                     "settings": [{"tier": "db-f1-micro"}]},
+               provider="google-beta")
+    plan = b.build()
+    for change in plan["resource_changes"]:  # google-beta resources name their own provider
+        if change["address"].endswith(".beta"):
+            change["provider_name"] = "registry.terraform.io/hashicorp/google-beta"
+    return plan
+
+
+@pytest.fixture(scope="module")
+def google(tmp_path_factory: pytest.TempPathFactory) -> Inventory:
+    path: Path = tmp_path_factory.mktemp("google") / "plan.json"
+    write(_plan(), path)
+    json.loads(path.read_text("utf-8"))
+    return read_plan(path)
+
+
+def test_a_bucket_location_in_capitals_is_the_catalog_region(google: Inventory) -> None:
+    bucket = by_id(google, "google_storage_bucket.records")
+    assert (bucket.provider, bucket.region, bucket.account) == ("gcp", "europe-west9", "chu-data")  # the provider block's project
+    assert bucket.encryption is not None and bucket.encryption.manager is KeyManager.CUSTOMER
+    assert bucket.encryption.region == "europe-west9"
+    assert bucket.tags == HEALTH
+
+
+def test_a_configurable_dual_region_puts_every_object_in_both_regions(google: Inventory) -> None:
+    assert places(by_id(google, "google_storage_bucket.imaging")) == [
+        ("primary", "europe-west9", None), ("primary", "europe-west4", "gcs-dual-region dual-region EU")]
+
+
+def test_a_public_member_on_a_bucket_is_a_public_grant(google: Inventory) -> None:
+    bucket = by_id(google, "google_storage_bucket.open")
+    assert bucket.region == "us"
+    assert [g.principal_kind for g in bucket.access] == [PrincipalKind.PUBLIC]
+
+
+def test_bigquery_location_and_its_documented_default(google: Inventory) -> None:
+    assert by_id(google, "google_bigquery_dataset.warehouse").region == "us"
+    assert by_id(google, "google_bigquery_dataset.defaulted").region == "us"
+
+
+def test_cloud_sql_region_from_the_provider_variable_backups_and_replica(google: Inventory) -> None:
+    primary = by_id(google, "google_sql_database_instance.primary")
+    assert primary.region == "europe-west9"  # provider "google" region = var.gcp_region
+    assert ("backup", "us", "cloud-sql-backup backup_configuration.location") in places(primary)
+    assert ("replica", "us-central1", "read-replica") in places(primary)
+    assert primary.network.public_endpoint is False
+
+
+def test_google_beta_resources_take_the_google_beta_provider_block(google: Inventory) -> None:
+    assert by_id(google, "google_sql_database_instance.beta").region == "europe-west1"
+
+
+def test_a_location_known_only_at_apply_is_unknown(google: Inventory) -> None:
+    assert by_id(google, "google_storage_bucket.research").region == "unknown"
+
+
+def test_healthcare_dataset_and_key_ring(google: Inventory) -> None:
+    dataset = by_id(google, "google_healthcare_dataset.fhir")
+    assert (dataset.kind, dataset.region) == ("health-api", "europe-west9")
+    assert dataset.attributes.get("stores") == ["fhir_store r4"]
+    ring = by_id(google, "google_kms_key_ring.health")
+    assert (ring.kind, ring.region) == ("key", "europe-west9")
+
+
+def test_cloud_sql_labels_live_in_settings(google: Inventory) -> None:
+    assert by_id(google, "google_sql_database_instance.primary").tags == HEALTH
