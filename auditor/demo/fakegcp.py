@@ -1,0 +1,204 @@
+"""A local, HTTPS Google Cloud REST server for the demo and the tests.
+
+It serves whatever JSON documents are ``put`` into it, at their REST paths, the way the Google APIs
+do: a collection answers ``{<key>: [...], "nextPageToken": …}`` pages (``pageSize``/``pageToken``),
+an object answers itself, anything else ``404`` with Google's error body
+(``{"error": {"code", "message", "status", "details"}}``, https://cloud.google.com/apis/design/errors).
+Cloud Asset Inventory's ``searchAllResources`` filters its rows by ``assetTypes`` and scope. It also
+plays the OAuth token endpoint (``POST /token``, the JWT-bearer grant a service-account key makes),
+so the real ``google-auth`` credentials work against it; a self-signed JWT (the form keys take
+outside googleapis.com) is accepted as a bearer token as well.
+
+The documents themselves are built by :mod:`auditor.demo.gcp_estate` in the shapes of each API's
+reference (cited there). Failure injection: ``deny`` (403 PERMISSION_DENIED on a path prefix),
+``disable`` (403 SERVICE_DISABLED with its ``ErrorInfo``), ``redirect`` (a 307 to another origin),
+``loop`` (a listing whose ``nextPageToken`` never changes). Every request is logged in ``requests``
+(method, path, query) and its ``Authorization`` header in ``authorizations``.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import ssl
+import tempfile
+import threading
+from collections.abc import Mapping
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import trustme
+
+from auditor.demo.fakearm import _Server
+
+SEARCH = ":searchAllResources"
+
+
+def error(code: int, status: str, message: str, reason: str | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"code": code, "message": message, "status": status}
+    if reason:
+        body["details"] = [{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": reason,
+                            "domain": "googleapis.com"}]
+    return {"error": body}
+
+
+class FakeGCP:
+    def __init__(self, *, ca_dir: Path | None = None, page_size: int = 2, ca: trustme.CA | None = None) -> None:
+        self.page_size = page_size
+        self.objects: dict[str, dict[str, Any]] = {}
+        self.collections: dict[str, tuple[str, list[dict[str, Any]]]] = {}
+        self.assets: list[dict[str, Any]] = []  # ResourceSearchResult rows (with "_scopes" to filter on)
+        self.requests: list[tuple[str, str, dict[str, str]]] = []
+        self.authorizations: list[tuple[str, str, str]] = []
+        self.tokens: set[str] = set()
+        self._denied: dict[str, tuple[int, dict[str, Any]]] = {}
+        self._redirects: dict[str, str] = {}
+        self._loops: set[str] = set()
+        self._lock = threading.Lock()
+        self._dir = Path(ca_dir) if ca_dir else Path(tempfile.mkdtemp(prefix="fakegcp-"))
+        self.ca = ca or trustme.CA()
+        self.ca_path = str(self._dir / "fake-gcp-ca.pem")
+        self.ca.cert_pem.write_to_path(self.ca_path)
+        tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        self.ca.issue_cert("127.0.0.1", "localhost").configure_cert(tls)
+        self._httpd = _Server(("127.0.0.1", 0), _handler(self), tls)
+        self.base_url = f"https://127.0.0.1:{self._httpd.server_address[1]}"
+        self._thread: threading.Thread | None = None
+
+    # ---- state --------------------------------------------------------------------------------
+
+    def put(self, path: str, obj: dict[str, Any]) -> dict[str, Any]:
+        self.objects[path] = obj
+        return obj
+
+    def add(self, path: str, key: str, obj: dict[str, Any]) -> dict[str, Any]:
+        self.collections.setdefault(path, (key, []))[1].append(obj)
+        return obj
+
+    def empty(self, path: str, key: str) -> None:
+        """A collection that exists and holds nothing (answers ``{}``, as the APIs do)."""
+        self.collections.setdefault(path, (key, []))
+
+    def asset(self, row: dict[str, Any], *scopes: str) -> None:
+        self.assets.append({**row, "_scopes": list(scopes)})
+
+    def deny(self, prefix: str) -> None:
+        self._denied[prefix] = (403, error(403, "PERMISSION_DENIED", "The caller does not have permission"))
+
+    def disable(self, prefix: str, api: str) -> None:
+        self._denied[prefix] = (403, error(403, "PERMISSION_DENIED", f"{api} has not been used in project before "
+                                           "or it is disabled.", "SERVICE_DISABLED"))
+
+    def redirect(self, path: str, location: str) -> None:
+        self._redirects[path] = location
+
+    def loop(self, path: str) -> None:
+        self._loops.add(path)
+
+    # ---- server -------------------------------------------------------------------------------
+
+    def start(self) -> FakeGCP:
+        self._thread = threading.Thread(target=self._httpd.serve_forever, name="fakegcp", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+    def __enter__(self) -> FakeGCP:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def answer(self, method: str, path: str, query: Mapping[str, str], body: bytes,
+               authorization: str) -> tuple[int, Any, dict[str, str]]:
+        with self._lock:
+            self.requests.append((method, path, dict(query)))
+            self.authorizations.append((method, path, authorization))
+        if method == "POST" and path == "/token":
+            token = f"ya29.fake-{secrets.token_hex(8)}"
+            self.tokens.add(token)
+            return 200, {"access_token": token, "expires_in": 3600, "token_type": "Bearer"}, {}
+        bearer = authorization.removeprefix("Bearer ").strip()
+        if bearer not in self.tokens and not (bearer.startswith("eyJ") and bearer.count(".") == 2):
+            return 401, error(401, "UNAUTHENTICATED", "Request had invalid authentication credentials."), {}
+        if method != "GET":
+            return 405, error(405, "METHOD_NOT_ALLOWED", f"{method} is not served by this fake"), {}
+        if path in self._redirects:
+            return 307, {}, {"Location": self._redirects[path]}
+        for prefix, (status, payload) in self._denied.items():
+            if path.startswith(prefix):
+                return status, payload, {}
+        if path.endswith(SEARCH):
+            return self._page(path, query, "results", self._search(path, query))
+        if path in self.collections:
+            key, items = self.collections[path]
+            return self._page(path, query, key, items)
+        if path in self.objects:
+            return 200, self.objects[path], {}
+        return 404, error(404, "NOT_FOUND", f"{path} not found"), {}
+
+    def _search(self, path: str, query: Mapping[str, str]) -> list[dict[str, Any]]:
+        scope = path.removeprefix("/v1/").removesuffix(SEARCH)
+        types = {t for t in (query.get("assetTypes") or "").split(",") if t}
+        return [{k: v for k, v in row.items() if k != "_scopes"} for row in self.assets
+                if scope in row["_scopes"] and (not types or row.get("assetType") in types)]
+
+    def _page(self, path: str, query: Mapping[str, str], key: str,
+              items: list[dict[str, Any]]) -> tuple[int, Any, dict[str, str]]:
+        size = min(int(query.get("pageSize") or self.page_size), self.page_size)
+        start = int(query.get("pageToken") or 0)
+        page: dict[str, Any] = {key: items[start:start + size]} if items else {}
+        if path in self._loops:
+            page["nextPageToken"] = "0"
+        elif start + size < len(items):
+            page["nextPageToken"] = str(start + size)
+        return 200, page, {}
+
+
+def _handler(fake: FakeGCP) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: Any) -> None:
+            return None
+
+        def _serve(self, method: str) -> None:
+            url = urlsplit(self.path)
+            query = {k: v[0] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
+            size = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(size) if size else b""
+            try:
+                status, payload, headers = fake.answer(method, url.path, query, body,
+                                                       self.headers.get("Authorization") or "")
+            except Exception as exc:  # a bug in the fake: answer it, do not drop the connection
+                status, payload, headers = 500, error(500, "INTERNAL", repr(exc)), {}
+            data = json.dumps(payload).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            for key, value in headers.items():
+                self.send_header(key, value)
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_GET(self) -> None:
+            self._serve("GET")
+
+        def do_POST(self) -> None:
+            self._serve("POST")
+
+        def do_PUT(self) -> None:
+            self._serve("PUT")
+
+        def do_PATCH(self) -> None:
+            self._serve("PATCH")
+
+        def do_DELETE(self) -> None:
+            self._serve("DELETE")
+
+    return Handler

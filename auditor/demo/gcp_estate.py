@@ -1,0 +1,192 @@
+"""The hospital's Google Cloud organisation (and its S3NS twin) on the local fake, in the APIs' own shapes.
+
+Shapes, field by field, from each API's REST reference (checked 2026-12-07):
+
+- Resource Manager v3 ``projects.search``: https://cloud.google.com/resource-manager/reference/rest/v3/projects/search
+  (``projects[]``: ``name`` = ``projects/<number>``, ``projectId``, ``displayName``, ``parent``, ``state``)
+- Cloud Asset ``searchAllResources``: https://cloud.google.com/asset-inventory/docs/reference/rest/v1/TopLevel/searchAllResources
+  (``results[]`` ResourceSearchResult: ``name``, ``assetType``, ``project``, ``displayName``, ``location``, ``labels``,
+  ``kmsKeys``)
+- Cloud Storage ``buckets``: https://cloud.google.com/storage/docs/json_api/v1/buckets (``kind``, ``name``,
+  ``location``, ``locationType``, ``customPlacementConfig.dataLocations``, ``rpo``, ``encryption.defaultKmsKeyName``,
+  ``iamConfiguration``, ``labels``, ``softDeletePolicy``) and ``getIamPolicy`` (``kind: storage#policy``, ``bindings``)
+- BigQuery ``datasets``: https://cloud.google.com/bigquery/docs/reference/rest/v2/datasets (``datasetReference``,
+  ``location``, ``access[]``, ``defaultEncryptionConfiguration``)
+- Cloud SQL Admin ``instances.list``: https://cloud.google.com/sql/docs/mysql/admin-api/rest/v1/instances/list
+  (``items[]``: ``name``, ``region``, ``replicaNames``, ``masterInstanceName``, ``settings.backupConfiguration``,
+  ``settings.ipConfiguration``, ``settings.userLabels``, ``diskEncryptionConfiguration``)
+- Cloud Healthcare ``datasets``/``fhirStores``: https://cloud.google.com/healthcare-api/docs/reference/rest/v1/projects.locations.datasets
+- Org Policy v2 ``getEffectivePolicy``: https://cloud.google.com/resource-manager/docs/reference/orgpolicy/rest/v2/projects.policies/getEffectivePolicy
+  (``spec.rules[].values.allowedValues``)
+
+S3NS answers the same APIs under ``s3nsapis.fr`` with project ids prefixed ``s3ns:``
+(https://documentation.s3ns.fr/docs/get-started-tpc/use-client-libraries) in region ``u-france-east1``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from auditor.demo.fakegcp import FakeGCP
+
+ORG = "468213579024"
+HEALTH = {"data-classification": "health"}
+DOMAIN = "chu-exemple.fr"
+KEY = "projects/chu-data/locations/europe-west9/keyRings/sante/cryptoKeys/dossiers"
+
+
+def _project(fake: FakeGCP, pid: str, number: str, name: str) -> None:
+    fake.add("/v3/projects:search", "projects", {
+        "name": f"projects/{number}", "projectId": pid, "displayName": name, "parent": f"organizations/{ORG}",
+        "state": "ACTIVE", "createTime": "2024-02-01T09:00:00Z", "etag": "W/\"1\""})
+
+
+def _asset(fake: FakeGCP, universe: str, name: str, asset_type: str, number: str, location: str,
+           labels: dict[str, str], scopes: tuple[str, ...], kms: tuple[str, ...] = ()) -> None:
+    row: dict[str, Any] = {"name": f"//{name.split('/')[0]}.{universe}/{name.split('/', 1)[1]}",
+                           "assetType": asset_type, "project": f"projects/{number}",
+                           "displayName": name.rsplit("/", 1)[-1], "location": location, "labels": labels,
+                           "organization": f"organizations/{ORG}", "state": "ACTIVE"}
+    if kms:
+        row["kmsKeys"] = list(kms)
+    fake.asset(row, *scopes)
+
+
+def _bucket(fake: FakeGCP, universe: str, project: str, number: str, name: str, location: str, location_type: str,
+            *, labels: dict[str, str], bindings: list[dict[str, Any]], prevention: str = "inherited",
+            uniform: bool = True, key: str | None = None, placement: list[str] | None = None,
+            scopes: tuple[str, ...] = ()) -> None:
+    bucket: dict[str, Any] = {
+        "kind": "storage#bucket", "selfLink": f"https://www.{universe}/storage/v1/b/{name}", "id": name, "name": name,
+        "projectNumber": number, "metageneration": "1", "location": location, "locationType": location_type,
+        "storageClass": "STANDARD", "etag": "CAE=", "timeCreated": "2024-03-01T10:00:00.000Z",
+        "updated": "2024-03-01T10:00:00.000Z", "labels": labels,
+        "iamConfiguration": {"bucketPolicyOnly": {"enabled": uniform},
+                             "uniformBucketLevelAccess": {"enabled": uniform},
+                             "publicAccessPrevention": prevention},
+        "softDeletePolicy": {"retentionDurationSeconds": "604800", "effectiveTime": "2024-03-01T10:00:00.000Z"},
+    }
+    if key:
+        bucket["encryption"] = {"defaultKmsKeyName": key}
+    if placement:
+        bucket["customPlacementConfig"] = {"dataLocations": placement}
+    fake.add("/storage/v1/b", "items", bucket)
+    fake.put(f"/storage/v1/b/{name}", bucket)
+    fake.put(f"/storage/v1/b/{name}/iam", {"kind": "storage#policy", "resourceId": f"projects/_/buckets/{name}",
+                                            "version": 1, "etag": "CAE=", "bindings": bindings})
+    _asset(fake, universe, f"storage/{name}", "storage.googleapis.com/Bucket", number, location.lower(), labels,
+           scopes, (key,) if key else ())
+
+
+def build(fake: FakeGCP) -> FakeGCP:
+    """Two projects of the hospital's organisation on Google Cloud."""
+    u = "googleapis.com"
+    org = (f"organizations/{ORG}",)
+    _project(fake, "chu-data", "310000000001", "CHU données de santé")
+    _project(fake, "chu-research", "310000000002", "CHU recherche")
+    data, research = (*org, "projects/chu-data"), (*org, "projects/chu-research")
+    owners = {"role": "roles/storage.admin", "members": [f"group:dsi@{DOMAIN}"]}
+    _bucket(fake, u, "chu-data", "310000000001", "chu-dossiers-patients", "EUROPE-WEST9", "region",
+            labels=HEALTH, bindings=[owners], prevention="enforced", key=KEY, scopes=data)
+    _bucket(fake, u, "chu-data", "310000000001", "chu-imagerie", "EU", "dual-region", labels=HEALTH,
+            bindings=[owners], placement=["EUROPE-WEST9", "EUROPE-WEST4"], scopes=data)
+    _bucket(fake, u, "chu-research", "310000000002", "chu-exports-publics", "EUROPE-WEST1", "region", labels=HEALTH,
+            bindings=[owners, {"role": "roles/storage.objectViewer", "members": ["allUsers"]}], scopes=research)
+    # BigQuery: a research warehouse in the US multi-region, shared with a partner lab.
+    dataset = {
+        "kind": "bigquery#dataset", "etag": "aBc==", "id": "chu-research:entrepot_recherche",
+        "selfLink": "https://bigquery.googleapis.com/bigquery/v2/projects/chu-research/datasets/entrepot_recherche",
+        "datasetReference": {"datasetId": "entrepot_recherche", "projectId": "chu-research"},
+        "labels": HEALTH, "location": "US", "type": "DEFAULT", "creationTime": "1709290000000",
+        "lastModifiedTime": "1709290000000",
+        "access": [
+            {"role": "OWNER", "specialGroup": "projectOwners"},
+            {"role": "READER", "specialGroup": "projectReaders"},
+            {"role": "WRITER", "userByEmail": f"data-eng@{DOMAIN}"},
+            {"role": "READER", "userByEmail": "analyste@labo-partenaire.com"},
+            {"view": {"projectId": "partner-analytics", "datasetId": "vues", "tableId": "cohorte"}},
+        ],
+    }
+    fake.add("/bigquery/v2/projects/chu-research/datasets", "datasets", {
+        "kind": "bigquery#dataset", "id": dataset["id"], "datasetReference": dataset["datasetReference"],
+        "labels": HEALTH, "location": "US"})
+    fake.put("/bigquery/v2/projects/chu-research/datasets/entrepot_recherche", dataset)
+    _asset(fake, u, "bigquery/projects/chu-research/datasets/entrepot_recherche", "bigquery.googleapis.com/Dataset",
+           "310000000002", "us", HEALTH, research)
+    # Cloud SQL: the EMR database in Paris with a cross-region replica in Iowa, backups at the default place.
+    for name, region, extra in (
+        ("chu-dpi", "europe-west9", {"replicaNames": ["chu-dpi-replica"], "instanceType": "CLOUD_SQL_INSTANCE"}),
+        ("chu-dpi-replica", "us-central1", {"masterInstanceName": "chu-data:chu-dpi",
+                                            "instanceType": "READ_REPLICA_INSTANCE"}),
+    ):
+        fake.add("/v1/projects/chu-data/instances", "items", {
+            "kind": "sql#instance", "name": name, "project": "chu-data", "region": region,
+            "gceZone": f"{region}-a", "databaseVersion": "POSTGRES_16", "state": "RUNNABLE", "backendType": "SECOND_GEN",
+            "connectionName": f"chu-data:{region}:{name}",
+            "selfLink": f"https://sqladmin.googleapis.com/v1/projects/chu-data/instances/{name}",
+            "settings": {"tier": "db-custom-2-7680", "userLabels": HEALTH,
+                         "backupConfiguration": {"enabled": name == "chu-dpi", "kind": "sql#backupConfiguration"},
+                         "ipConfiguration": {"ipv4Enabled": False,
+                                             "privateNetwork": "projects/chu-data/global/networks/sante"}},
+            **extra})
+        _asset(fake, u, f"cloudsql/projects/chu-data/instances/{name}", "sqladmin.googleapis.com/Instance",
+               "310000000001", region, HEALTH, data)
+    # Healthcare API: the FHIR store of the patient record, in Paris.
+    path = "projects/chu-data/locations/europe-west9/datasets/dossiers"
+    fake.put(f"/v1/{path}", {"name": path, "timeZone": "Europe/Paris"})
+    fake.add(f"/v1/{path}/fhirStores", "fhirStores", {"name": f"{path}/fhirStores/patients", "version": "R4",
+                                                       "labels": HEALTH})
+    fake.empty(f"/v1/{path}/dicomStores", "dicomStores")
+    fake.empty(f"/v1/{path}/hl7V2Stores", "hl7V2Stores")
+    fake.put(f"/v1/{path}:getIamPolicy", {"version": 1, "etag": "BwY=", "bindings": [
+        {"role": "roles/healthcare.fhirResourceReader", "members": [f"group:soignants@{DOMAIN}"]}]})
+    fake.add("/v1/projects/chu-data/locations", "locations", {"name": "projects/chu-data/locations/europe-west9",
+                                                                "locationId": "europe-west9"})
+    fake.add("/v1/projects/chu-data/locations/europe-west9/datasets", "datasets", {"name": path,
+                                                                                  "timeZone": "Europe/Paris"})
+    _asset(fake, u, f"healthcare/{path}", "healthcare.googleapis.com/Dataset", "310000000001", "europe-west9", {},
+           data)
+    fake.put("/v2/projects/chu-data/policies/gcp.resourceLocations:getEffectivePolicy", {
+        "name": "projects/310000000001/policies/gcp.resourceLocations",
+        "spec": {"etag": "CAE=", "rules": [{"values": {"allowedValues": ["in:eu-locations"]}}]}})
+    return fake
+
+
+def build_s3ns(fake: FakeGCP) -> FakeGCP:
+    """The same hospital's sovereign project on S3NS PREMI3NS (universe s3nsapis.fr)."""
+    u = "s3nsapis.fr"
+    _project(fake, "s3ns:chu-souverain", "410000000001", "CHU cloud de confiance")
+    scopes = (f"organizations/{ORG}", "projects/s3ns:chu-souverain")
+    _bucket(fake, u, "s3ns:chu-souverain", "410000000001", "chu-dossiers-souverains", "U-FRANCE-EAST1", "region",
+            labels=HEALTH, bindings=[{"role": "roles/storage.admin", "members": [f"group:dsi@{DOMAIN}"]}],
+            prevention="enforced", scopes=scopes,
+            key="projects/s3ns:chu-souverain/locations/u-france-east1/keyRings/sante/cryptoKeys/dossiers")
+    return fake
+
+
+def service_account_key(fake: FakeGCP, folder: Path, universe: str = "googleapis.com") -> Path:
+    """A service-account key file whose token endpoint is the fake's (a fresh RSA key, never a real one)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                            serialization.NoEncryption()).decode()
+    path = folder / f"sa-{universe}.json"
+    path.write_text(json.dumps({
+        "type": "service_account", "project_id": "chu-audit", "private_key_id": "0123456789abcdef",
+        "private_key": pem, "client_email": "auditeur@chu-audit.iam.gserviceaccount.com", "client_id": "1234567890",
+        "token_uri": f"{fake.base_url}/token", "universe_domain": universe}), encoding="utf-8")
+    path.chmod(0o600)
+    return path
+
+
+SERVICES = ("cloudresourcemanager", "cloudasset", "storage", "bigquery", "sqladmin", "healthcare", "orgpolicy")
+
+
+def config_section(fake: FakeGCP, universe: str = "googleapis.com") -> dict[str, Any]:
+    """The ``gcp:`` block of ``auditor.yaml`` pointing every API at the fake."""
+    return {"organization": ORG, "universe_domain": universe, "domains": [DOMAIN],
+            "endpoints": {s: fake.base_url for s in SERVICES}}

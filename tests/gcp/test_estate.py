@@ -1,0 +1,96 @@
+"""The hospital's Google Cloud organisation, read through Asset Inventory and each service."""
+
+from __future__ import annotations
+
+from gcp_helpers import by_name
+
+from auditor.demo.fakegcp import FakeGCP
+from auditor.model.inventory import Inventory, KeyManager, LocationRole, PrincipalKind
+
+
+def places(inventory: Inventory, name: str) -> list[tuple[str, str, str | None]]:
+    return [(str(loc.role), loc.region, loc.via) for loc in by_name(inventory, name).locations]
+
+
+def test_every_store_of_the_organisation_is_found(estate: tuple[FakeGCP, Inventory]) -> None:
+    _, inv = estate
+    assert sorted((r.provider, r.account, r.service, r.name) for r in inv.resources) == [
+        ("gcp", "chu-data", "healthcare", "dossiers"),
+        ("gcp", "chu-data", "sqladmin", "chu-dpi"),
+        ("gcp", "chu-data", "sqladmin", "chu-dpi-replica"),
+        ("gcp", "chu-data", "storage", "chu-dossiers-patients"),
+        ("gcp", "chu-data", "storage", "chu-imagerie"),
+        ("gcp", "chu-research", "bigquery", "entrepot_recherche"),
+        ("gcp", "chu-research", "storage", "chu-exports-publics"),
+    ]
+    assert inv.scope.accounts == ("chu-data", "chu-research")
+    assert inv.scope.organizations == ("468213579024",)
+    assert inv.coverage_gaps == ()
+
+
+def test_a_regional_bucket_its_key_and_public_access_prevention(estate: tuple[FakeGCP, Inventory]) -> None:
+    _, inv = estate
+    bucket = by_name(inv, "chu-dossiers-patients")
+    assert bucket.region == "europe-west9" and places(inv, "chu-dossiers-patients") == [
+        ("primary", "europe-west9", None)]
+    assert bucket.tags == {"data-classification": "health"}
+    assert bucket.encryption is not None and bucket.encryption.manager is KeyManager.CUSTOMER
+    assert bucket.encryption.region == "europe-west9"
+    assert bucket.attributes["public_access_prevention"] == "enforced"
+    assert [(g.principal, g.principal_kind, g.home) for g in bucket.access] == [
+        ("group:dsi@chu-exemple.fr", PrincipalKind.GROUP, "468213579024")]  # the organisation's own domain
+
+
+def test_a_dual_region_bucket_lives_in_both_regions(estate: tuple[FakeGCP, Inventory]) -> None:
+    _, inv = estate
+    assert places(inv, "chu-imagerie") == [("primary", "europe-west9", "gcs-dual-region"),
+                                           ("primary", "europe-west4", "gcs-dual-region")]
+
+
+def test_a_public_bucket_grants_read_to_all_users(estate: tuple[FakeGCP, Inventory]) -> None:
+    _, inv = estate
+    public = [g for g in by_name(inv, "chu-exports-publics").access if g.principal_kind is PrincipalKind.PUBLIC]
+    assert [(g.principal, str(g.permission)) for g in public] == [("allUsers", "read")]
+
+
+def test_the_warehouse_is_in_the_us_multi_region_and_shared_outside(estate: tuple[FakeGCP, Inventory]) -> None:
+    _, inv = estate
+    warehouse = by_name(inv, "entrepot_recherche")
+    assert (warehouse.kind, warehouse.region) == ("warehouse", "us")
+    homes = {g.principal: g.home for g in warehouse.access}
+    assert homes["user:analyste@labo-partenaire.com"] == "labo-partenaire.com"
+    assert homes["partner-analytics/vues/cohorte"] == "partner-analytics"  # an authorized view elsewhere
+    assert homes["projectViewer:chu-research"] == "chu-research"
+
+
+def test_cloud_sql_replica_across_the_atlantic_and_default_backups(estate: tuple[FakeGCP, Inventory]) -> None:
+    _, inv = estate
+    assert places(inv, "chu-dpi") == [("primary", "europe-west9", None),
+                                      ("replica", "us-central1", "read-replica"),
+                                      ("backup", "eu", "cloud-sql-backup")]
+    assert by_name(inv, "chu-dpi").network.public_endpoint is False
+
+
+def test_healthcare_dataset_with_its_fhir_store_and_labels(estate: tuple[FakeGCP, Inventory]) -> None:
+    _, inv = estate
+    dataset = by_name(inv, "dossiers")
+    assert (dataset.kind, dataset.region, dataset.attributes["stores"]) == ("health-api", "europe-west9",
+                                                                           ["FHIR patients"])
+    assert dataset.tags == {"data-classification": "health"}
+
+
+def test_the_resource_location_policy_is_shown_next_to_the_stores(estate: tuple[FakeGCP, Inventory]) -> None:
+    _, inv = estate
+    assert by_name(inv, "chu-dpi").attributes["allowed_locations"] == ["in:eu-locations"]
+    assert "allowed_locations" not in by_name(inv, "entrepot_recherche").attributes  # no policy in that project
+
+
+def test_only_declared_reads_were_sent_and_every_one_carried_a_token(estate: tuple[FakeGCP, Inventory]) -> None:
+    fake, _ = estate
+    api = [(m, p, a) for m, p, a in fake.authorizations if p != "/token"]
+    assert {m for m, _, _ in api} == {"GET"}
+    assert all(a.startswith("Bearer ya29.fake-") for _, _, a in api)
+    assert [m for m, p, _ in fake.authorizations if p == "/token"] and all(
+        m == "POST" for m, p, _ in fake.authorizations if p == "/token")
+    assert any(p.endswith(":searchAllResources") for _, p, _ in api)
+    assert not any(p == "/storage/v1/b" for _, p, _ in api)  # Asset Inventory answered: no per-service listing
