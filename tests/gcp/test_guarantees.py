@@ -1,0 +1,99 @@
+"""Read-only, origin-confined, bounded, and every failure a coverage gap (never a pass)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from gcp_helpers import by_name, config, scan
+
+from auditor.connectors.gcp import SERVICES
+from auditor.connectors.gcp.scan import declared
+from auditor.connectors.gcp.session import GuardError, Session
+from auditor.demo import gcp_estate
+from auditor.demo.fakegcp import FakeGCP
+from auditor.errors import ConnectorError
+from auditor.model.inventory import GapAspect
+from auditor.model.vocab import GapReason
+
+READ_VERBS = ("list", "get", "getIamPolicy", "search", "searchAllResources", "getEffectivePolicy")
+
+
+def test_every_declared_operation_is_a_read() -> None:
+    for method_id in declared(SERVICES):
+        assert method_id.rsplit(".", 1)[-1] in READ_VERBS, method_id
+
+
+def test_the_guard_refuses_writes_undeclared_methods_and_other_origins(fake: FakeGCP, tmp_path: Path) -> None:
+    session = Session(config(fake, tmp_path).gcp, declared(SERVICES))
+    base = f"{fake.base_url}/storage/v1/b/x"
+    with pytest.raises(GuardError, match="only reads"):
+        session.check("DELETE", "storage.buckets.get", "storage", base)
+    with pytest.raises(GuardError, match="not a declared"):
+        session.check("GET", "storage.objects.get", "storage", base)
+    with pytest.raises(GuardError, match="not the configured origin"):
+        session.check("GET", "storage.buckets.get", "storage", "https://storage.googleapis.com/storage/v1/b/x")
+    with pytest.raises(GuardError, match="not the configured origin"):
+        session.check("GET", "storage.buckets.get", "storage", base.replace("https://", "http://"))
+    assert not [p for _, p, _ in fake.requests if p != "/token"]  # nothing was sent
+
+
+def test_asset_inventory_disabled_falls_back_to_each_service_and_says_so(fake: FakeGCP, tmp_path: Path) -> None:
+    fake.disable("/v1/organizations/", "Cloud Asset API")
+    inv = scan(fake, tmp_path)
+    assert {r.name for r in inv.resources} >= {"chu-dossiers-patients", "entrepot_recherche", "chu-dpi", "dossiers"}
+    [gap] = [g for g in inv.coverage_gaps if g.service == "cloudasset"]
+    assert gap.reason is GapReason.API_UNAVAILABLE and "SERVICE_DISABLED" in gap.error
+    assert "project by project" in gap.error
+    assert any(p == "/storage/v1/b" for _, p, _ in fake.requests)
+
+
+def test_a_denied_iam_policy_is_an_access_gap_not_a_private_bucket(fake: FakeGCP, tmp_path: Path) -> None:
+    fake.deny("/storage/v1/b/chu-exports-publics/iam")
+    inv = scan(fake, tmp_path)
+    assert by_name(inv, "chu-exports-publics").access == ()
+    [gap] = [g for g in inv.coverage_gaps if g.resource_id and "chu-exports-publics" in g.resource_id]
+    assert (gap.reason, gap.aspect) == (GapReason.ACCESS_DENIED, GapAspect.ACCESS)
+
+
+def test_a_redirect_elsewhere_is_an_untrusted_link_and_the_token_stays_home(fake: FakeGCP, tmp_path: Path) -> None:
+    (tmp_path / "attacker").mkdir()
+    with FakeGCP(ca_dir=tmp_path / "attacker", ca=fake.ca) as other:
+        fake.redirect("/storage/v1/b/chu-imagerie", f"{other.base_url}/steal")
+        inv = scan(fake, tmp_path)
+        assert other.requests == []
+    [gap] = [g for g in inv.coverage_gaps if g.reason is GapReason.UNTRUSTED_LINK]
+    assert other.base_url in gap.error and "chu-imagerie" in (gap.resource_id or "")
+
+
+def test_a_page_token_that_repeats_itself_ends_the_listing_with_a_gap(fake: FakeGCP, tmp_path: Path) -> None:
+    fake.loop("/v3/projects:search")
+    inv = scan(fake, tmp_path)
+    assert any(g.service == "cloudresourcemanager" and "repeats itself" in g.error for g in inv.coverage_gaps)
+    assert sum(1 for _, p, _ in fake.requests if p == "/v3/projects:search") == 2
+
+
+def test_a_credential_of_another_universe_is_refused_before_anything_is_sent(fake: FakeGCP, tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS",
+                       str(gcp_estate.service_account_key(fake, tmp_path, "s3nsapis.fr")))
+    with pytest.raises(ConnectorError, match="universe s3nsapis.fr"):
+        scan(fake, tmp_path)
+    assert fake.requests == []
+
+
+def test_no_credential_is_one_line_naming_how_to_give_one(fake: FakeGCP, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(tmp_path / "missing.json"))
+    with pytest.raises(ConnectorError) as err:
+        scan(fake, tmp_path)
+    assert "GOOGLE_APPLICATION_CREDENTIALS" in err.value.one_line()
+
+
+def test_no_secret_reaches_the_inventory(fake: FakeGCP, tmp_path: Path) -> None:
+    fake.deny("/bigquery/")
+    inv = scan(fake, tmp_path)
+    text = repr(inv)
+    key = (tmp_path / "sa-googleapis.com.json").read_text()
+    assert "PRIVATE KEY" not in text and "ya29." not in text and key[200:260] not in text
+    assert any(g.service == "bigquery" for g in inv.coverage_gaps)
