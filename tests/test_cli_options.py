@@ -20,7 +20,7 @@ import pytest
         (["scan", "--shard", "4/3"], "--shard"),
         (["merge", "findings.json", "--expect", "0", "--no-history"], "--expect 0"),
         (["history", "--last", "0"], "--last 0"),
-        (["permissions", "gcp"], "permissions"),
+        (["permissions", "oci"], "permissions"),
         (["demo", "--timezone", "Mars/Olympus"], "not an IANA time zone"),
         (["report", "findings.json", "--timezone", "Nowhere"], "not an IANA time zone"),
     ],

@@ -123,7 +123,8 @@ def build(fake: FakeGCP) -> FakeGCP:
     ):
         fake.add("/v1/projects/chu-data/instances", "items", {
             "kind": "sql#instance", "name": name, "project": "chu-data", "region": region,
-            "gceZone": f"{region}-a", "databaseVersion": "POSTGRES_16", "state": "RUNNABLE", "backendType": "SECOND_GEN",
+            "gceZone": f"{region}-a", "databaseVersion": "POSTGRES_16", "state": "RUNNABLE",
+            "backendType": "SECOND_GEN",
             "connectionName": f"chu-data:{region}:{name}",
             "selfLink": f"https://sqladmin.googleapis.com/v1/projects/chu-data/instances/{name}",
             "settings": {"tier": "db-custom-2-7680", "userLabels": HEALTH,

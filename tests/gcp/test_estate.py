@@ -5,7 +5,7 @@ from __future__ import annotations
 from gcp_helpers import by_name
 
 from auditor.demo.fakegcp import FakeGCP
-from auditor.model.inventory import Inventory, KeyManager, LocationRole, PrincipalKind
+from auditor.model.inventory import Inventory, KeyManager, PrincipalKind
 
 
 def places(inventory: Inventory, name: str) -> list[tuple[str, str, str | None]]:

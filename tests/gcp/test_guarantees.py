@@ -77,7 +77,7 @@ def test_a_credential_of_another_universe_is_refused_before_anything_is_sent(fak
                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS",
                        str(gcp_estate.service_account_key(fake, tmp_path, "s3nsapis.fr")))
-    with pytest.raises(ConnectorError, match="universe s3nsapis.fr"):
+    with pytest.raises(ConnectorError, match=r"universe s3nsapis\.fr"):
         scan(fake, tmp_path)
     assert fake.requests == []
 

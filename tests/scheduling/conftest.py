@@ -15,10 +15,10 @@ from tests.reliability.conftest import CliResult, run_cli  # noqa: F401
 
 @pytest.fixture
 def bare_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """No cloud credential anywhere: no AWS/Azure variables, empty config files, no CLI sign-in, and
+    """No cloud credential anywhere: no AWS/Azure/Google variables, empty config files, no CLI sign-in, and
     instance metadata switched off (nothing may probe a link-local address)."""
     for key in list(os.environ):
-        if key.startswith(("AWS_", "AZURE_", "IDENTITY_", "MSI_")):
+        if key.startswith(("AWS_", "AZURE_", "IDENTITY_", "MSI_", "GOOGLE_", "CLOUDSDK_")):
             monkeypatch.delenv(key)
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))

@@ -33,7 +33,8 @@ def test_all_without_configuration_means_the_providers_with_a_credential(bare_en
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "secret")
     chosen = select_providers("all", Config())
     assert chosen.providers == ("aws",)
-    assert len(chosen.skipped) == 1 and chosen.skipped[0].startswith("azure: no Azure credential in the environment")
+    assert [s.split(" (")[0] for s in chosen.skipped] == ["azure: no Azure credential in the environment",
+                                                          "gcp: no Google Cloud credential in the environment"]
     for key, value in SP.items():
         monkeypatch.setenv(key, value)
     assert select_providers("all", Config()).providers == ("aws", "azure")
@@ -41,7 +42,8 @@ def test_all_without_configuration_means_the_providers_with_a_credential(bare_en
 
 def test_configured_providers_are_attempted_whatever_the_environment(bare_env):
     chosen = select_providers("all", Config(providers=("azure",), source="auditor.yaml"))
-    assert chosen.providers == ("azure",) and chosen.skipped == ("aws: not configured in auditor.yaml",)
+    assert chosen.providers == ("azure",) and chosen.skipped == ("aws: not configured in auditor.yaml",
+                                                                 "gcp: not configured in auditor.yaml")
     assert select_providers("azure", Config(providers=("azure",))).providers == ("azure",)
 
 

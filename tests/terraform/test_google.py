@@ -83,7 +83,8 @@ def google(tmp_path_factory: pytest.TempPathFactory) -> Inventory:
 
 def test_a_bucket_location_in_capitals_is_the_catalog_region(google: Inventory) -> None:
     bucket = by_id(google, "google_storage_bucket.records")
-    assert (bucket.provider, bucket.region, bucket.account) == ("gcp", "europe-west9", "chu-data")  # the provider block's project
+    # the account is the provider block's project
+    assert (bucket.provider, bucket.region, bucket.account) == ("gcp", "europe-west9", "chu-data")
     assert bucket.encryption is not None and bucket.encryption.manager is KeyManager.CUSTOMER
     assert bucket.encryption.region == "europe-west9"
     assert bucket.tags == HEALTH

@@ -245,8 +245,8 @@ class Resolver:
         found = self._provider_config(self._provider_key(entry))
         if not isinstance(found, tuple):
             return Resolved(UNKNOWN, found or "no google provider configuration in the plan")
-        key, config = found
-        expression = dig(config, "expressions", "region")
+        key, block = found
+        expression = dig(block, "expressions", "region")
         where = f'configuration.provider_config["{key}"].expressions.region'
         if expression is None:
             return Resolved(UNKNOWN, f'configuration.provider_config["{key}"] sets no region')
