@@ -132,3 +132,21 @@ def test_healthcare_dataset_and_key_ring(google: Inventory) -> None:
 
 def test_cloud_sql_labels_live_in_settings(google: Inventory) -> None:
     assert by_id(google, "google_sql_database_instance.primary").tags == HEALTH
+
+
+def test_a_google_provider_in_the_s3ns_universe_makes_s3ns_stores(tmp_path: Path) -> None:
+    b = PlanBuilder()
+    b.provider("google", name="google", full_name="registry.terraform.io/hashicorp/google", version="~> 6.0",
+               project="s3ns:chu-souverain", region="u-france-east1", universe_domain="s3nsapis.fr")
+    b.provider("google.public", name="google", alias="public", full_name="registry.terraform.io/hashicorp/google",
+               version="~> 6.0", project="chu-data", region="europe-west9")
+    b.resource("google_storage_bucket.sovereign", {"name": "chu-souverain", "location": "U-FRANCE-EAST1",
+                                                   "labels": HEALTH})
+    b.resource("google_storage_bucket.twin", {"name": "chu-jumeau", "location": "EUROPE-WEST9", "labels": HEALTH},
+               provider="google.public")
+    write(b.build(), tmp_path / "plan.json")
+    inv = read_plan(tmp_path / "plan.json")
+    sovereign, twin = by_id(inv, "google_storage_bucket.sovereign"), by_id(inv, "google_storage_bucket.twin")
+    assert (sovereign.provider, sovereign.region, sovereign.account) == ("s3ns", "u-france-east1",
+                                                                         "s3ns:chu-souverain")
+    assert (twin.provider, twin.region) == ("gcp", "europe-west9")

@@ -15,7 +15,8 @@ from typing import Any, TypeVar
 
 from auditor.config import Config
 from auditor.connectors.gcp.gaps import ReadError, gap
-from auditor.connectors.gcp.session import DEFAULT_UNIVERSE, Session
+from auditor.connectors.gcp.session import Session
+from auditor.connectors.universes import provider_of
 from auditor.geo.catalog import normalize_region
 from auditor.model.inventory import CoverageGap, GapAspect
 from auditor.model.vocab import GapReason
@@ -23,16 +24,6 @@ from auditor.model.vocab import GapReason
 T = TypeVar("T")
 R = TypeVar("R")
 UNKNOWN = "unknown"
-
-# Universe domain -> the provider code of the geography catalog and of the report.
-# s3nsapis.fr: https://documentation.s3ns.fr/docs/get-started-tpc/use-client-libraries (checked 2026-12-07).
-UNIVERSES = {DEFAULT_UNIVERSE: "gcp", "s3nsapis.fr": "s3ns"}
-
-
-def provider_of(universe: str) -> str:
-    """``gcp``, ``s3ns``, or the universe domain itself (a universe the catalog does not know: places unknown)."""
-    return UNIVERSES.get(universe, universe)
-
 
 @dataclass(frozen=True, slots=True)
 class Project:

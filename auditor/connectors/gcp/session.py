@@ -34,9 +34,9 @@ from requests.adapters import HTTPAdapter
 from auditor import __version__
 from auditor.config import GcpConfig
 from auditor.connectors.gcp.gaps import ReadError, read_error, scrub
+from auditor.connectors.universes import DEFAULT_UNIVERSE
 from auditor.model.vocab import GapReason
 
-DEFAULT_UNIVERSE = "googleapis.com"
 SCOPE = "https://www.googleapis.com/auth/cloud-platform.read-only"
 MAX_PAGES = 1000
 RETRIES = 3

@@ -21,10 +21,10 @@ from typing import Any
 from auditor.connectors.gcp import iam
 from auditor.connectors.gcp.context import UNKNOWN, Project, Scan
 from auditor.connectors.gcp.service import Found, Service, listing_resource
-from auditor.connectors.gcp.session import DEFAULT_UNIVERSE
 from auditor.connectors.gcp.storage import _plan_key
 from auditor.connectors.spec import TypeSpec
 from auditor.connectors.terraform.facts import Attach, Change, Fact, Store, Target
+from auditor.connectors.universes import DEFAULT_UNIVERSE
 from auditor.model.inventory import DataLocation, LocationRole, Network, Resource
 from auditor.model.vocab import Kind, Via
 

@@ -19,6 +19,7 @@ from typing import Any
 from auditor.connectors.terraform.references import expression_at
 from auditor.connectors.terraform.resolve import Entry, Resolved, Resolver
 from auditor.connectors.terraform.values import arn_account, arn_parts, azure_id_part, dig, is_unknown, tag_map, text
+from auditor.connectors.universes import GOOGLE_PROVIDERS
 from auditor.model.inventory import AccessGrant, DataLocation, KeyManager, LocationRole, Network
 from auditor.model.vocab import GapReason, Kind, Via
 
@@ -143,8 +144,9 @@ class Change:
     def tags(self) -> dict[str, str]:
         """Planned tags: ``tags_all`` (provider default tags included) when known, else ``tags``; on Google
         Cloud, labels: ``effective_labels`` (provider default labels included), else ``labels``."""
-        every, own = ("effective_labels", "labels") if self.entry.provider == "gcp" else ("tags_all", "tags")
-        if self.entry.provider == "gcp" and self.get(own) is None and isinstance(self.get("settings", 0), dict):
+        google = self.entry.provider in GOOGLE_PROVIDERS
+        every, own = ("effective_labels", "labels") if google else ("tags_all", "tags")
+        if google and self.get(own) is None and isinstance(self.get("settings", 0), dict):
             return tag_map(self.get("settings", 0, "user_labels"))  # Cloud SQL keeps its labels in settings
         if not self.unknown(every) and isinstance(self.get(every), dict):
             return tag_map(self.get(every))
@@ -168,7 +170,7 @@ class Change:
         """The account/subscription when the plan tells it, else ``planned``."""
         if self.entry.provider == "azure":
             known = azure_id_part(self.get("id"), "subscriptions")
-        elif self.entry.provider == "gcp":
+        elif self.entry.provider in GOOGLE_PROVIDERS:
             known = self.text("project")
         else:
             known = arn_account(self.get("arn"))

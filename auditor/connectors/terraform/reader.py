@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,9 @@ def read_plan(
     plan = document.load(path)
     entries, gaps = _entries(plan)
     resolver = Resolver(plan, entries, aws_region)
+    if any(e.provider == "gcp" for e in entries):  # a google provider block in another universe (S3NS)
+        entries = [replace(e, provider=resolver.provider_of(e)) for e in entries]
+        resolver = Resolver(plan, entries, aws_region)
     sources = SourceIndex(plan, repo_root, source_base) if repo_root is not None else None
     results: list[tuple[Change, list[Fact]]] = []
     for entry in entries:

@@ -53,6 +53,8 @@ from auditor.connectors.terraform.values import (
     strip_keys,
     text,
 )
+from auditor.connectors.universes import GOOGLE_PROVIDERS
+from auditor.connectors.universes import provider_of as universe_provider
 
 UNKNOWN = "unknown"
 GLOBAL = "global"
@@ -115,7 +117,7 @@ class Resolver:
             found = self._aws(entry)
         elif entry.provider == "azure":
             found = self._azure(entry)
-        elif entry.provider == "gcp":
+        elif entry.provider in GOOGLE_PROVIDERS:
             found = self._google(entry)
         else:
             found = Resolved(UNKNOWN, f"provider {entry.provider} is not supported")
@@ -135,7 +137,7 @@ class Resolver:
         config = self.plan.resources.get(entry.config_address)
         if config is not None and config.provider_key is not None:
             return config.provider_key
-        local = {"azure": "azurerm", "gcp": "google"}.get(entry.provider, entry.provider)  # the module's default
+        local = {"azure": "azurerm", "gcp": "google", "s3ns": "google"}.get(entry.provider, entry.provider)
         module = strip_keys(entry.module)
         return f"{module}:{local}" if module else local
 
@@ -147,7 +149,7 @@ class Resolver:
             return None
         if entry.provider == "azure":
             return text(dig(expressions, "subscription_id", "constant_value"))
-        if entry.provider == "gcp":
+        if entry.provider in GOOGLE_PROVIDERS:
             return text(dig(expressions, "project", "constant_value"))
         allowed = dig(expressions, "allowed_account_ids", "constant_value")
         if isinstance(allowed, list) and len(allowed) == 1 and isinstance(allowed[0], str):
@@ -226,6 +228,14 @@ class Resolver:
                 if found.value != UNKNOWN:
                     return Resolved(found.value, f"{entry.path(attribute)} -> {found.evidence}")
         return Resolved(UNKNOWN, f"{entry.path('location')} is not set and no parent resource was found")
+
+    def provider_of(self, entry: Entry) -> str:
+        """``s3ns`` for a google resource whose provider block sets ``universe_domain = "s3nsapis.fr"``."""
+        if entry.provider not in GOOGLE_PROVIDERS:
+            return entry.provider
+        found = self._provider_config(self._provider_key(entry))
+        domain = dig(found[1], "expressions", "universe_domain", "constant_value") if isinstance(found, tuple) else None
+        return universe_provider(domain if isinstance(domain, str) else None)
 
     def _google(self, entry: Entry) -> Resolved:
         config = self.plan.resources.get(entry.config_address)
