@@ -12,7 +12,7 @@ from auditor.model.vocab import GrantSource
 ORG = "468213579024"
 
 
-def _g(member: str, role: str = "roles/storage.objectViewer"):  # noqa: ANN202
+def _g(member: str, role: str = "roles/storage.objectViewer"):
     return grant(member, role, GrantSource.BUCKET_POLICY, ORG, ["chu-exemple.fr"])
 
 
