@@ -16,6 +16,8 @@ Shapes, field by field, from each API's REST reference (checked 2026-12-07):
   (``items[]``: ``name``, ``region``, ``replicaNames``, ``masterInstanceName``, ``settings.backupConfiguration``,
   ``settings.ipConfiguration``, ``settings.userLabels``, ``diskEncryptionConfiguration``)
 - Cloud Healthcare ``datasets``/``fhirStores``: https://cloud.google.com/healthcare-api/docs/reference/rest/v1/projects.locations.datasets
+- Cloud Asset ``searchAllIamPolicies``: https://cloud.google.com/asset-inventory/docs/reference/rest/v1/TopLevel/searchAllIamPolicies
+  (``results[]``: ``resource``, ``assetType``, ``project``, ``folders``, ``organization``, ``policy.bindings``)
 - Org Policy v2 ``getEffectivePolicy``: https://cloud.google.com/resource-manager/docs/reference/orgpolicy/rest/v2/projects.policies/getEffectivePolicy
   (``spec.rules[].values.allowedValues``)
 
@@ -149,6 +151,23 @@ def build(fake: FakeGCP) -> FakeGCP:
                                                                                   "timeZone": "Europe/Paris"})
     _asset(fake, u, f"healthcare/{path}", "healthcare.googleapis.com/Dataset", "310000000001", "europe-west9", {},
            data)
+    # Cloud Asset searchAllIamPolicies: the organisation's and projects' policies (and one on a bucket,
+    # which the connector leaves to the bucket's own read).
+    search = f"/v1/organizations/{ORG}:searchAllIamPolicies"
+    fake.add(search, "results", {
+        "resource": f"//cloudresourcemanager.googleapis.com/organizations/{ORG}", "assetType":
+        "cloudresourcemanager.googleapis.com/Organization", "organization": f"organizations/{ORG}",
+        "policy": {"bindings": [{"role": "roles/owner", "members": [f"group:dsi@{DOMAIN}"]},
+                                {"role": "roles/resourcemanager.organizationViewer", "members": ["allUsers"]}]}})
+    fake.add(search, "results", {
+        "resource": "//cloudresourcemanager.googleapis.com/projects/310000000002", "project": "projects/310000000002",
+        "assetType": "cloudresourcemanager.googleapis.com/Project", "organization": f"organizations/{ORG}",
+        "policy": {"bindings": [{"role": "roles/bigquery.dataViewer",
+                                 "members": ["user:chercheur@universite-partenaire.eu"]}]}})
+    fake.add(search, "results", {
+        "resource": "//storage.googleapis.com/chu-exports-publics", "project": "projects/310000000002",
+        "assetType": "storage.googleapis.com/Bucket",
+        "policy": {"bindings": [{"role": "roles/storage.objectViewer", "members": ["allUsers"]}]}})
     fake.put("/v2/projects/chu-data/policies/gcp.resourceLocations:getEffectivePolicy", {
         "name": "projects/310000000001/policies/gcp.resourceLocations",
         "spec": {"etag": "CAE=", "rules": [{"values": {"allowedValues": ["in:eu-locations"]}}]}})
@@ -160,6 +179,7 @@ def build_s3ns(fake: FakeGCP) -> FakeGCP:
     u = "s3nsapis.fr"
     _project(fake, "s3ns:chu-souverain", "410000000001", "CHU cloud de confiance")
     scopes = (f"organizations/{ORG}", "projects/s3ns:chu-souverain")
+    fake.empty(f"/v1/organizations/{ORG}:searchAllIamPolicies", "results")
     _bucket(fake, u, "s3ns:chu-souverain", "410000000001", "chu-dossiers-souverains", "U-FRANCE-EAST1", "region",
             labels=HEALTH, bindings=[{"role": "roles/storage.admin", "members": [f"group:dsi@{DOMAIN}"]}],
             prevention="enforced", scopes=scopes,

@@ -6,6 +6,7 @@ from gcp_helpers import by_name
 
 from auditor.demo.fakegcp import FakeGCP
 from auditor.model.inventory import Inventory, KeyManager, PrincipalKind
+from auditor.model.vocab import GrantSource
 
 
 def places(inventory: Inventory, name: str) -> list[tuple[str, str, str | None]]:
@@ -37,8 +38,8 @@ def test_a_regional_bucket_its_key_and_public_access_prevention(estate: tuple[Fa
     assert bucket.encryption is not None and bucket.encryption.manager is KeyManager.CUSTOMER
     assert bucket.encryption.region == "europe-west9"
     assert bucket.attributes["public_access_prevention"] == "enforced"
-    assert [(g.principal, g.principal_kind, g.home) for g in bucket.access] == [
-        ("group:dsi@chu-exemple.fr", PrincipalKind.GROUP, "468213579024")]  # the organisation's own domain
+    own = [(g.principal, g.principal_kind, g.home) for g in bucket.access if g.source is GrantSource.BUCKET_POLICY]
+    assert own == [("group:dsi@chu-exemple.fr", PrincipalKind.GROUP, "468213579024")]  # the organisation's domain
 
 
 def test_a_dual_region_bucket_lives_in_both_regions(estate: tuple[FakeGCP, Inventory]) -> None:
@@ -94,3 +95,13 @@ def test_only_declared_reads_were_sent_and_every_one_carried_a_token(estate: tup
         m == "POST" for m, p, _ in fake.authorizations if p == "/token")
     assert any(p.endswith(":searchAllResources") for _, p, _ in api)
     assert not any(p == "/storage/v1/b" for _, p, _ in api)  # Asset Inventory answered: no per-service listing
+
+
+def test_grants_inherited_from_the_organisation_and_the_project(estate: tuple[FakeGCP, Inventory]) -> None:
+    _, inv = estate
+    warehouse = {g.principal: g.condition for g in by_name(inv, "entrepot_recherche").access}
+    assert "inherited from projects/310000000002" in warehouse["user:chercheur@universite-partenaire.eu"]
+    assert "inherited from organizations/468213579024" in warehouse["group:dsi@chu-exemple.fr"]
+    bucket = [g.principal for g in by_name(inv, "chu-dossiers-patients").access]
+    assert "user:chercheur@universite-partenaire.eu" not in bucket  # another project's grant
+    assert "allUsers" not in bucket  # organizationViewer reaches no data

@@ -14,9 +14,10 @@ from auditor.demo import gcp_estate
 from auditor.demo.fakegcp import FakeGCP
 from auditor.errors import ConnectorError
 from auditor.model.inventory import GapAspect
-from auditor.model.vocab import GapReason
+from auditor.model.vocab import GapReason, GrantSource
 
-READ_VERBS = ("list", "get", "getIamPolicy", "search", "searchAllResources", "getEffectivePolicy")
+READ_VERBS = ("list", "get", "getIamPolicy", "search", "searchAllResources", "searchAllIamPolicies",
+              "getEffectivePolicy")
 
 
 def test_every_declared_operation_is_a_read() -> None:
@@ -42,7 +43,7 @@ def test_asset_inventory_disabled_falls_back_to_each_service_and_says_so(fake: F
     fake.disable("/v1/organizations/", "Cloud Asset API")
     inv = scan(fake, tmp_path)
     assert {r.name for r in inv.resources} >= {"chu-dossiers-patients", "entrepot_recherche", "chu-dpi", "dossiers"}
-    [gap] = [g for g in inv.coverage_gaps if g.service == "cloudasset"]
+    [gap] = [g for g in inv.coverage_gaps if g.service == "cloudasset" and "project by project" in g.error]
     assert gap.reason is GapReason.API_UNAVAILABLE and "SERVICE_DISABLED" in gap.error
     assert "project by project" in gap.error
     assert any(p == "/storage/v1/b" for _, p, _ in fake.requests)
@@ -51,7 +52,7 @@ def test_asset_inventory_disabled_falls_back_to_each_service_and_says_so(fake: F
 def test_a_denied_iam_policy_is_an_access_gap_not_a_private_bucket(fake: FakeGCP, tmp_path: Path) -> None:
     fake.deny("/storage/v1/b/chu-exports-publics/iam")
     inv = scan(fake, tmp_path)
-    assert by_name(inv, "chu-exports-publics").access == ()
+    assert [g for g in by_name(inv, "chu-exports-publics").access if g.source is GrantSource.BUCKET_POLICY] == []
     [gap] = [g for g in inv.coverage_gaps if g.resource_id and "chu-exports-publics" in g.resource_id]
     assert (gap.reason, gap.aspect) == (GapReason.ACCESS_DENIED, GapAspect.ACCESS)
 
@@ -97,3 +98,10 @@ def test_no_secret_reaches_the_inventory(fake: FakeGCP, tmp_path: Path) -> None:
     key = (tmp_path / "sa-googleapis.com.json").read_text()
     assert "PRIVATE KEY" not in text and "ya29." not in text and key[200:260] not in text
     assert any(g.service == "bigquery" for g in inv.coverage_gaps)
+
+
+def test_inherited_policies_unreadable_make_every_store_s_access_unknown(fake: FakeGCP, tmp_path: Path) -> None:
+    fake.deny(f"/v1/organizations/{gcp_estate.ORG}:searchAllIamPolicies")
+    inv = scan(fake, tmp_path)
+    inherited = [g for g in inv.coverage_gaps if "inherited grants are unknown" in g.error]
+    assert {g.aspect for g in inherited} == {GapAspect.ACCESS} and len(inherited) == len(inv.resources)

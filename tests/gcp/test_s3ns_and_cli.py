@@ -62,7 +62,8 @@ def test_permissions_gcp_prints_a_custom_role_of_read_permissions() -> None:
     assert "cloudasset.assets.searchAllResources" in role["includedPermissions"]
     assert "storage.buckets.getIamPolicy" in role["includedPermissions"]
     assert not [p for p in role["includedPermissions"]
-                if p.rsplit(".", 1)[-1] not in ("get", "list", "getIamPolicy", "searchAllResources")]
+                if p.rsplit(".", 1)[-1] not in ("get", "list", "getIamPolicy", "searchAllResources",
+                                                   "searchAllIamPolicies")]
 
 
 def test_a_bad_gcp_section_is_one_line_with_exit_2(tmp_path: Path) -> None:

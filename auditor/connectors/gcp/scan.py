@@ -1,5 +1,6 @@
 """One Google Cloud scan, start to end: projects -> Asset Inventory (or per-service listing) ->
-scope -> deep reads -> the organisation's resource-location policy next to each store.
+scope -> deep reads -> the organisation's resource-location policy next to each store -> the grants
+each store inherits from its organisation, folders and project.
 
 Every failure is a coverage gap; only "no credential at all" or "nothing reachable" raises
 ``ConnectorError``.
@@ -14,18 +15,19 @@ from dataclasses import replace
 
 from auditor.config import Config
 from auditor.connectors.base import ScopeFilter, in_shard
-from auditor.connectors.gcp import assets, projects
+from auditor.connectors.gcp import assets, inherited, projects
 from auditor.connectors.gcp.context import Scan
 from auditor.connectors.gcp.service import Found, Service
 from auditor.connectors.gcp.session import Session
-from auditor.model.inventory import Inventory, Resource, Scope
+from auditor.model.inventory import GapAspect, Inventory, Resource, Scope
+from auditor.model.vocab import GapReason
 from auditor.progress import Reporter, detail
 
 
 def declared(services: Sequence[Service]) -> dict[str, str]:
     """Every REST method id the modules declare, with the IAM permission it needs."""
     out: dict[str, str] = {}
-    for svc in (assets.SERVICE, projects.SERVICE, *services):
+    for svc in (assets.SERVICE, inherited.SERVICE, projects.SERVICE, *services):
         out.update(svc.operations)
     return dict(sorted(out.items()))
 
@@ -55,6 +57,15 @@ def run(session: Session, config: Config, reporter: Reporter, in_scope: ScopeFil
 
         resources = scan.map(read, found)
         reporter.done(task)
+        ancestors = inherited.read(scan)
+        if ancestors is not None:
+            resources = inherited.apply(scan, resources, ancestors)
+        else:  # each store read deeply lacks the grants it inherits: its access checks cannot pass
+            for r in resources:
+                if r.attributes.get("depth") == "deep":
+                    scan.note(inherited.NAME, GapReason.NOT_READ, "the organisation's, folders' and project's IAM "
+                              "policies could not be read: inherited grants are unknown", project=r.account,
+                              resource=r.id, aspect=GapAspect.ACCESS)
     detail(reporter, f"{scan.provider}: {sum(session.calls.values()):,} API calls "
                      f"({', '.join(f'{k} {v:,}' for k, v in sorted(session.calls.items()))})")
     return Inventory(
