@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 import subprocess
 import sys
 from pathlib import Path
@@ -28,9 +29,14 @@ def test_an_s3ns_organisation_is_read_in_its_own_universe(tmp_path: Path, monkey
     assert bucket.id == "//storage.s3nsapis.fr/chu-dossiers-souverains"
     assert inv.scope.providers == ("s3ns",) and inv.coverage_gaps == ()
     assert all(t.startswith("Bearer eyJ") for t in tokens)  # self-signed JWTs: no token endpoint outside googleapis.com
-    enriched = pipeline.enrich(inv, config(fake, tmp_path, "s3nsapis.fr"))
+    loaded = config(fake, tmp_path, "s3nsapis.fr")
+    enriched = pipeline.enrich(inv, loaded)
     place = by_name(enriched, "chu-dossiers-souverains").locations[0]
     assert (place.country, place.zone) == ("FR", Zone.EU)
+    doc = pipeline.assess(inv, replace(loaded, profile="secnumcloud")).doc
+    verdicts = {f.policy_id: str(f.status) for f in doc.findings}
+    assert "JUR-001" not in verdicts  # operated by S3NS under French law: no non-EU law reaches it
+    assert verdicts.get("JUR-002") == "unknown"  # SecNumCloud confirmed, HDS not confirmed (catalog provenance)
 
 
 def test_scan_provider_gcp_end_to_end(fake: FakeGCP, tmp_path: Path) -> None:
