@@ -12,7 +12,7 @@ outside googleapis.com) is accepted as a bearer token as well.
 The documents themselves are built by :mod:`auditor.demo.gcp_estate` in the shapes of each API's
 reference (cited there). Failure injection: ``deny`` (403 PERMISSION_DENIED on a path prefix),
 ``disable`` (403 SERVICE_DISABLED with its ``ErrorInfo``), ``redirect`` (a 307 to another origin),
-``loop`` (a listing whose ``nextPageToken`` never changes). Every request is logged in ``requests``
+``loop`` (a listing whose ``nextPageToken`` never changes), ``throttle`` (429 with ``Retry-After: 0``). Every request is logged in ``requests``
 (method, path, query) and its ``Authorization`` header in ``authorizations``.
 """
 
@@ -56,6 +56,7 @@ class FakeGCP:
         self._denied: dict[str, tuple[int, dict[str, Any]]] = {}
         self._redirects: dict[str, str] = {}
         self._loops: set[str] = set()
+        self._throttled: dict[str, int] = {}
         self._lock = threading.Lock()
         self._dir = Path(ca_dir) if ca_dir else Path(tempfile.mkdtemp(prefix="fakegcp-"))
         self.ca = ca or trustme.CA()
@@ -94,6 +95,10 @@ class FakeGCP:
     def redirect(self, path: str, location: str) -> None:
         self._redirects[path] = location
 
+    def throttle(self, path: str, times: int) -> None:
+        """The next ``times`` requests of ``path`` answer 429 RESOURCE_EXHAUSTED with ``Retry-After: 0``."""
+        self._throttled[path] = times
+
     def loop(self, path: str) -> None:
         self._loops.add(path)
 
@@ -128,6 +133,12 @@ class FakeGCP:
             return 401, error(401, "UNAUTHENTICATED", "Request had invalid authentication credentials."), {}
         if method != "GET":
             return 405, error(405, "METHOD_NOT_ALLOWED", f"{method} is not served by this fake"), {}
+        with self._lock:
+            left = self._throttled.get(path, 0)
+            if left:
+                self._throttled[path] = left - 1
+        if left:
+            return 429, error(429, "RESOURCE_EXHAUSTED", "Quota exceeded"), {"Retry-After": "0"}
         if path in self._redirects:
             return 307, {}, {"Location": self._redirects[path]}
         for prefix, (status, payload) in self._denied.items():

@@ -105,3 +105,12 @@ def test_inherited_policies_unreadable_make_every_store_s_access_unknown(fake: F
     inv = scan(fake, tmp_path)
     inherited = [g for g in inv.coverage_gaps if "inherited grants are unknown" in g.error]
     assert {g.aspect for g in inherited} == {GapAspect.ACCESS} and len(inherited) == len(inv.resources)
+
+
+def test_throttling_is_retried_then_a_gap(fake: FakeGCP, tmp_path: Path) -> None:
+    fake.throttle("/storage/v1/b/chu-imagerie", 2)  # two 429s, then the answer
+    fake.throttle("/bigquery/v2/projects/chu-research/datasets/entrepot_recherche", 50)  # never answers
+    inv = scan(fake, tmp_path)
+    assert by_name(inv, "chu-imagerie").attributes["depth"] == "deep"
+    [gap] = [g for g in inv.coverage_gaps if g.service == "bigquery"]
+    assert gap.reason is GapReason.THROTTLED and gap.resource_id and "entrepot_recherche" in gap.resource_id
