@@ -12,16 +12,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from auditor.connectors.gcp import iam
-from auditor.connectors.gcp.context import Project, Scan
 from auditor.connectors.gcp.service import Found, Service, listing_resource
 from auditor.connectors.gcp.storage import _plan_key
 from auditor.connectors.spec import TypeSpec
 from auditor.connectors.terraform.facts import Change, Fact, Store
 from auditor.model.inventory import AccessGrant, Permission, PrincipalKind, Resource
 from auditor.model.vocab import GrantSource, Kind
+
+if TYPE_CHECKING:
+    from auditor.connectors.gcp.context import Project, Scan
 
 NAME = "bigquery"
 ASSET = "bigquery.googleapis.com/Dataset"

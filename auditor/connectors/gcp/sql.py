@@ -16,10 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from auditor.connectors.gcp import iam
-from auditor.connectors.gcp.context import UNKNOWN, Project, Scan
 from auditor.connectors.gcp.service import Found, Service, listing_resource
 from auditor.connectors.gcp.storage import _plan_key
 from auditor.connectors.spec import TypeSpec
@@ -28,9 +27,13 @@ from auditor.connectors.universes import DEFAULT_UNIVERSE
 from auditor.model.inventory import DataLocation, LocationRole, Network, Resource
 from auditor.model.vocab import Kind, Via
 
+if TYPE_CHECKING:
+    from auditor.connectors.gcp.context import Project, Scan
+
 NAME = "sqladmin"
 ASSET = "sqladmin.googleapis.com/Instance"
 OPERATIONS = {"sql.instances.list": "cloudsql.instances.list"}
+UNKNOWN = "unknown"
 _NEAREST = (("europe-", "eu"), ("us-", "us"), ("northamerica-", "us"), ("asia-", "asia"))
 
 

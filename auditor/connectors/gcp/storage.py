@@ -16,17 +16,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from auditor.connectors.gcp import iam
-from auditor.connectors.gcp.context import Project, Scan
 from auditor.connectors.gcp.service import Found, Service, listing_resource
 from auditor.connectors.spec import TypeSpec
 from auditor.connectors.terraform.facts import Attach, Change, Fact, KeyLink, Store, Target
 from auditor.connectors.terraform.resolve import Resolved
 from auditor.model.inventory import DataLocation, GapAspect, KeyManager, LocationRole, PrincipalKind, Resource
 from auditor.model.vocab import GapReason, GrantSource, Kind, Via
+
+if TYPE_CHECKING:
+    from auditor.connectors.gcp.context import Project, Scan
 
 NAME = "storage"
 ASSET = "storage.googleapis.com/Bucket"
