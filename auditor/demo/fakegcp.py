@@ -4,7 +4,8 @@ It serves whatever JSON documents are ``put`` into it, at their REST paths, the 
 do: a collection answers ``{<key>: [...], "nextPageToken": …}`` pages (``pageSize``/``pageToken``),
 an object answers itself, anything else ``404`` with Google's error body
 (``{"error": {"code", "message", "status", "details"}}``, https://cloud.google.com/apis/design/errors).
-Cloud Asset Inventory's ``searchAllResources`` filters its rows by ``assetTypes`` and scope. It also
+Cloud Asset Inventory's ``searchAllResources`` filters its rows by ``assetTypes`` and scope,
+``searchAllIamPolicies`` by scope. It also
 plays the OAuth token endpoint (``POST /token``, the JWT-bearer grant a service-account key makes),
 so the real ``google-auth`` credentials work against it; a self-signed JWT (the form keys take
 outside googleapis.com) is accepted as a bearer token as well.
@@ -34,6 +35,7 @@ import trustme
 from auditor.demo.fakearm import _Server
 
 SEARCH = ":searchAllResources"
+SEARCH_IAM = ":searchAllIamPolicies"
 
 
 def error(code: int, status: str, message: str, reason: str | None = None) -> dict[str, Any]:
@@ -50,6 +52,7 @@ class FakeGCP:
         self.objects: dict[str, dict[str, Any]] = {}
         self.collections: dict[str, tuple[str, list[dict[str, Any]]]] = {}
         self.assets: list[dict[str, Any]] = []  # ResourceSearchResult rows (with "_scopes" to filter on)
+        self.policies: list[dict[str, Any]] = []  # IamPolicySearchResult rows (with "_scopes")
         self.requests: list[tuple[str, str, dict[str, str]]] = []
         self.authorizations: list[tuple[str, str, str]] = []
         self.tokens: set[str] = set()
@@ -84,6 +87,9 @@ class FakeGCP:
 
     def asset(self, row: dict[str, Any], *scopes: str) -> None:
         self.assets.append({**row, "_scopes": list(scopes)})
+
+    def iam_policy(self, row: dict[str, Any], *scopes: str) -> None:
+        self.policies.append({**row, "_scopes": list(scopes)})
 
     def deny(self, prefix: str) -> None:
         self._denied[prefix] = (403, error(403, "PERMISSION_DENIED", "The caller does not have permission"))
@@ -146,6 +152,10 @@ class FakeGCP:
                 return status, payload, {}
         if path.endswith(SEARCH):
             return self._page(path, query, "results", self._search(path, query))
+        if path.endswith(SEARCH_IAM):
+            scope = path.removeprefix("/v1/").removesuffix(SEARCH_IAM)
+            rows = [{k: v for k, v in r.items() if k != "_scopes"} for r in self.policies if scope in r["_scopes"]]
+            return self._page(path, query, "results", rows)
         if path in self.collections:
             key, items = self.collections[path]
             return self._page(path, query, key, items)

@@ -40,9 +40,10 @@ KEY = "projects/chu-data/locations/europe-west9/keyRings/sante/cryptoKeys/dossie
 
 
 def _project(fake: FakeGCP, pid: str, number: str, name: str) -> None:
-    fake.add("/v3/projects:search", "projects", {
-        "name": f"projects/{number}", "projectId": pid, "displayName": name, "parent": f"organizations/{ORG}",
-        "state": "ACTIVE", "createTime": "2024-02-01T09:00:00Z", "etag": "W/\"1\""})
+    project = {"name": f"projects/{number}", "projectId": pid, "displayName": name, "parent": f"organizations/{ORG}",
+               "state": "ACTIVE", "createTime": "2024-02-01T09:00:00Z", "etag": "W/\"1\""}
+    fake.add("/v3/projects:search", "projects", project)
+    fake.put(f"/v3/projects/{pid}", project)
 
 
 def _asset(fake: FakeGCP, universe: str, name: str, asset_type: str, number: str, location: str,
@@ -153,21 +154,21 @@ def build(fake: FakeGCP) -> FakeGCP:
            data)
     # Cloud Asset searchAllIamPolicies: the organisation's and projects' policies (and one on a bucket,
     # which the connector leaves to the bucket's own read).
-    search = f"/v1/organizations/{ORG}:searchAllIamPolicies"
-    fake.add(search, "results", {
+    fake.iam_policy({
         "resource": f"//cloudresourcemanager.googleapis.com/organizations/{ORG}", "assetType":
         "cloudresourcemanager.googleapis.com/Organization", "organization": f"organizations/{ORG}",
         "policy": {"bindings": [{"role": "roles/owner", "members": [f"group:dsi@{DOMAIN}"]},
-                                {"role": "roles/resourcemanager.organizationViewer", "members": ["allUsers"]}]}})
-    fake.add(search, "results", {
+                                {"role": "roles/resourcemanager.organizationViewer", "members": ["allUsers"]}]}},
+        *org)
+    fake.iam_policy({
         "resource": "//cloudresourcemanager.googleapis.com/projects/310000000002", "project": "projects/310000000002",
         "assetType": "cloudresourcemanager.googleapis.com/Project", "organization": f"organizations/{ORG}",
         "policy": {"bindings": [{"role": "roles/bigquery.dataViewer",
-                                 "members": ["user:chercheur@universite-partenaire.eu"]}]}})
-    fake.add(search, "results", {
+                                 "members": ["user:chercheur@universite-partenaire.eu"]}]}}, *research)
+    fake.iam_policy({
         "resource": "//storage.googleapis.com/chu-exports-publics", "project": "projects/310000000002",
         "assetType": "storage.googleapis.com/Bucket",
-        "policy": {"bindings": [{"role": "roles/storage.objectViewer", "members": ["allUsers"]}]}})
+        "policy": {"bindings": [{"role": "roles/storage.objectViewer", "members": ["allUsers"]}]}}, *research)
     fake.put("/v2/projects/chu-data/policies/gcp.resourceLocations:getEffectivePolicy", {
         "name": "projects/310000000001/policies/gcp.resourceLocations",
         "spec": {"etag": "CAE=", "rules": [{"values": {"allowedValues": ["in:eu-locations"]}}]}})
@@ -179,7 +180,6 @@ def build_s3ns(fake: FakeGCP) -> FakeGCP:
     u = "s3nsapis.fr"
     _project(fake, "s3ns:chu-souverain", "410000000001", "CHU cloud de confiance")
     scopes = (f"organizations/{ORG}", "projects/s3ns:chu-souverain")
-    fake.empty(f"/v1/organizations/{ORG}:searchAllIamPolicies", "results")
     _bucket(fake, u, "s3ns:chu-souverain", "410000000001", "chu-dossiers-souverains", "U-FRANCE-EAST1", "region",
             labels=HEALTH, bindings=[{"role": "roles/storage.admin", "members": [f"group:dsi@{DOMAIN}"]}],
             prevention="enforced", scopes=scopes,

@@ -114,3 +114,13 @@ def test_throttling_is_retried_then_a_gap(fake: FakeGCP, tmp_path: Path) -> None
     assert by_name(inv, "chu-imagerie").attributes["depth"] == "deep"
     [gap] = [g for g in inv.coverage_gaps if g.service == "bigquery"]
     assert gap.reason is GapReason.THROTTLED and gap.resource_id and "entrepot_recherche" in gap.resource_id
+
+
+def test_listed_projects_are_searched_one_by_one(fake: FakeGCP, tmp_path: Path) -> None:
+    inv = scan(fake, tmp_path, projects=["chu-research"])
+    assert inv.scope.accounts == ("chu-research",)
+    assert {(g.resource_id or "").rsplit("/", 1)[-1] for g in inv.coverage_gaps if g.aspect is GapAspect.ACCESS
+            and "configure gcp.organization" in g.error} == {"entrepot_recherche", "chu-exports-publics"}
+    assert {(r.account, r.name) for r in inv.resources} == {("chu-research", "entrepot_recherche"),
+                                                           ("chu-research", "chu-exports-publics")}
+    assert any(p == "/v1/projects/chu-research:searchAllResources" for _, p, _ in fake.requests)

@@ -1,6 +1,7 @@
 """Which projects the scan reads, and the organisation's residency policy.
 
-Projects: ``gcp.projects`` when listed, else Resource Manager v3 ``projects.search`` (``GET
+Projects: ``gcp.projects`` when listed (each read with ``projects.get`` for its number, which Asset
+Inventory uses), else Resource Manager v3 ``projects.search`` (``GET
 /v3/projects:search``, every ACTIVE project the credential may see, narrowed to the configured
 organisation or folders with ``query=parent:…``).
 
@@ -20,6 +21,7 @@ from auditor.model.vocab import GapReason
 NAME = "cloudresourcemanager"
 OPERATIONS = {
     "cloudresourcemanager.projects.search": "resourcemanager.projects.get",
+    "cloudresourcemanager.projects.get": "resourcemanager.projects.get",
     "orgpolicy.projects.policies.getEffectivePolicy": "orgpolicy.policy.get",
 }
 SERVICE = Service(name=NAME, operations=OPERATIONS)
@@ -28,7 +30,7 @@ SERVICE = Service(name=NAME, operations=OPERATIONS)
 def discover(scan: Scan) -> list[Project]:
     cfg = scan.config.gcp
     if cfg.projects is not None:
-        return [Project(p) for p in cfg.projects]
+        return scan.map(lambda pid: _named(scan, pid), cfg.projects)
     parents = [f"folders/{f}" for f in cfg.folders] or ([f"organizations/{cfg.organization}"]
                                                         if cfg.organization else [])
     queries = [f"parent:{p} state:ACTIVE" for p in parents] or ["state:ACTIVE"]
@@ -44,6 +46,13 @@ def discover(scan: Scan) -> list[Project]:
     if not found:
         scan.note(NAME, GapReason.NOT_READ, "no Google Cloud project could be listed; name them in gcp.projects")
     return sorted(found.values(), key=lambda p: p.id)
+
+
+def _named(scan: Scan, pid: str) -> Project:
+    """A configured project with its number (Asset Inventory names projects by number)."""
+    item = scan.get(NAME, "cloudresourcemanager.projects.get", f"/v3/projects/{pid}", project=pid)
+    number = str((item or {}).get("name") or "").rsplit("/", 1)[-1] or None
+    return Project(pid, number, (item or {}).get("displayName"))
 
 
 def allowed_locations(scan: Scan, project: str) -> list[str] | None:

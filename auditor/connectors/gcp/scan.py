@@ -60,12 +60,15 @@ def run(session: Session, config: Config, reporter: Reporter, in_scope: ScopeFil
         ancestors = inherited.read(scan)
         if ancestors is not None:
             resources = inherited.apply(scan, resources, ancestors)
-        else:  # each store read deeply lacks the grants it inherits: its access checks cannot pass
-            for r in resources:
-                if r.attributes.get("depth") == "deep":
-                    scan.note(inherited.NAME, GapReason.NOT_READ, "the organisation's, folders' and project's IAM "
-                              "policies could not be read: inherited grants are unknown", project=r.account,
-                              resource=r.id, aspect=GapAspect.ACCESS)
+        missing = ("the organisation's, folders' and project's IAM policies could not be read: inherited grants are "
+                   "unknown") if ancestors is None else None
+        if missing is None and all(s.startswith("projects/") for s in assets.scopes(scan)):
+            missing = ("projects scanned one by one: grants inherited from their folders and organisation are not "
+                       "read (configure gcp.organization or gcp.folders instead of gcp.projects)")
+        for r in resources if missing else ():  # each store read deeply lacks grants: its access checks cannot pass
+            if r.attributes.get("depth") == "deep":
+                scan.note(inherited.NAME, GapReason.NOT_READ, str(missing), project=r.account, resource=r.id,
+                          aspect=GapAspect.ACCESS)
     detail(reporter, f"{scan.provider}: {sum(session.calls.values()):,} API calls "
                      f"({', '.join(f'{k} {v:,}' for k, v in sorted(session.calls.items()))})")
     return Inventory(
