@@ -13,8 +13,9 @@ outside googleapis.com) is accepted as a bearer token as well.
 The documents themselves are built by :mod:`auditor.demo.gcp_estate` in the shapes of each API's
 reference (cited there). Failure injection: ``deny`` (403 PERMISSION_DENIED on a path prefix),
 ``disable`` (403 SERVICE_DISABLED with its ``ErrorInfo``), ``redirect`` (a 307 to another origin),
-``loop`` (a listing whose ``nextPageToken`` never changes), ``throttle`` (429 with ``Retry-After: 0``). Every request is logged in ``requests``
-(method, path, query) and its ``Authorization`` header in ``authorizations``.
+``loop`` (a listing whose ``nextPageToken`` never changes), ``throttle`` (429 with ``Retry-After: 0``).
+Every request is logged in ``requests`` (method, path, query) and its ``Authorization`` header in
+``authorizations``.
 """
 
 from __future__ import annotations
