@@ -18,6 +18,8 @@ Shapes, field by field, from each API's REST reference (checked 2026-12-07):
 - Cloud Healthcare ``datasets``/``fhirStores``: https://cloud.google.com/healthcare-api/docs/reference/rest/v1/projects.locations.datasets
 - Cloud Asset ``searchAllIamPolicies``: https://cloud.google.com/asset-inventory/docs/reference/rest/v1/TopLevel/searchAllIamPolicies
   (``results[]``: ``resource``, ``assetType``, ``project``, ``folders``, ``organization``, ``policy.bindings``)
+- Firestore ``databases.list``: https://cloud.google.com/firestore/docs/reference/rest/v1/projects.databases/list
+  (``databases[]``: ``name``, ``locationId``, ``type``, ``cmekConfig``)
 - Org Policy v2 ``getEffectivePolicy``: https://cloud.google.com/resource-manager/docs/reference/orgpolicy/rest/v2/projects.policies/getEffectivePolicy
   (``spec.rules[].values.allowedValues``)
 
@@ -152,6 +154,13 @@ def build(fake: FakeGCP) -> FakeGCP:
                                                                                   "timeZone": "Europe/Paris"})
     _asset(fake, u, f"healthcare/{path}", "healthcare.googleapis.com/Dataset", "310000000001", "europe-west9", {},
            data)
+    # Firestore: the appointment app's database in the eur3 multi-region.
+    fake.add("/v1/projects/chu-data/databases", "databases", {
+        "name": "projects/chu-data/databases/(default)", "uid": "6f1d2c3b-0000-4000-8000-000000000001",
+        "createTime": "2024-03-01T10:00:00Z", "locationId": "eur3", "type": "FIRESTORE_NATIVE",
+        "concurrencyMode": "PESSIMISTIC", "appEngineIntegrationMode": "DISABLED", "etag": "IJ"})
+    _asset(fake, u, "firestore/projects/chu-data/databases/(default)", "firestore.googleapis.com/Database",
+           "310000000001", "eur3", {}, data)
     # Cloud Asset searchAllIamPolicies: the organisation's and projects' policies (and one on a bucket,
     # which the connector leaves to the bucket's own read).
     fake.iam_policy({
@@ -204,7 +213,8 @@ def service_account_key(fake: FakeGCP, folder: Path, universe: str = "googleapis
     return path
 
 
-SERVICES = ("cloudresourcemanager", "cloudasset", "storage", "bigquery", "sqladmin", "healthcare", "orgpolicy")
+SERVICES = ("cloudresourcemanager", "cloudasset", "storage", "bigquery", "sqladmin", "healthcare", "firestore",
+            "orgpolicy")
 
 
 def config_section(fake: FakeGCP, universe: str = "googleapis.com") -> dict[str, Any]:

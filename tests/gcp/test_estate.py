@@ -16,6 +16,7 @@ def places(inventory: Inventory, name: str) -> list[tuple[str, str, str | None]]
 def test_every_store_of_the_organisation_is_found(estate: tuple[FakeGCP, Inventory]) -> None:
     _, inv = estate
     assert sorted((r.provider, r.account, r.service, r.name) for r in inv.resources) == [
+        ("gcp", "chu-data", "firestore", "chu-data/(default)"),
         ("gcp", "chu-data", "healthcare", "dossiers"),
         ("gcp", "chu-data", "sqladmin", "chu-dpi"),
         ("gcp", "chu-data", "sqladmin", "chu-dpi-replica"),
@@ -105,3 +106,9 @@ def test_grants_inherited_from_the_organisation_and_the_project(estate: tuple[Fa
     bucket = [g.principal for g in by_name(inv, "chu-dossiers-patients").access]
     assert "user:chercheur@universite-partenaire.eu" not in bucket  # another project's grant
     assert "allUsers" not in bucket  # organizationViewer reaches no data
+
+
+def test_a_firestore_database_in_a_multi_region(estate: tuple[FakeGCP, Inventory]) -> None:
+    _, inv = estate
+    database = by_name(inv, "chu-data/(default)")
+    assert (database.kind, database.region, database.attributes["type"]) == ("nosql", "eur3", "FIRESTORE_NATIVE")

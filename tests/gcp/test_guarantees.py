@@ -124,3 +124,9 @@ def test_listed_projects_are_searched_one_by_one(fake: FakeGCP, tmp_path: Path) 
     assert {(r.account, r.name) for r in inv.resources} == {("chu-research", "entrepot_recherche"),
                                                            ("chu-research", "chu-exports-publics")}
     assert any(p == "/v1/projects/chu-research:searchAllResources" for _, p, _ in fake.requests)
+
+
+def test_the_test_configuration_points_every_api_the_connector_uses_at_the_fake() -> None:
+    from auditor.connectors.gcp.context import _api
+
+    assert {_api(op) for op in declared(SERVICES)} <= set(gcp_estate.SERVICES)

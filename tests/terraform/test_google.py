@@ -56,6 +56,8 @@ def _plan() -> dict[str, Any]:
         "name": "chu-sql-replica", "database_version": "POSTGRES_16", "region": "us-central1",
         "master_instance_name": known("google_sql_database_instance.primary.name", "chu-sql"),
         "settings": [{"tier": "db-custom-2-7680"}]})
+    b.resource("google_firestore_database.rdv", {"name": "(default)", "location_id": "eur3",
+                                                 "type": "FIRESTORE_NATIVE"})
     b.resource("google_healthcare_dataset.fhir", {"name": "patients", "location": "europe-west9"})
     b.resource("google_healthcare_fhir_store.r4", {
         "name": "r4", "version": "R4", "dataset": known("google_healthcare_dataset.fhir.id", "projects/x/d"),
@@ -150,3 +152,7 @@ def test_a_google_provider_in_the_s3ns_universe_makes_s3ns_stores(tmp_path: Path
     assert (sovereign.provider, sovereign.region, sovereign.account) == ("s3ns", "u-france-east1",
                                                                          "s3ns:chu-souverain")
     assert (twin.provider, twin.region) == ("gcp", "europe-west9")
+
+
+def test_firestore_location_id(google: Inventory) -> None:
+    assert by_id(google, "google_firestore_database.rdv").region == "eur3"

@@ -16,7 +16,7 @@ AWS region, in order (the first that applies wins):
 
 Anything else (locals, data sources, functions) is ``unknown``: never a guess.
 
-Google (``google``/``google-beta``): the resource's ``location`` or ``region`` (lower-cased:
+Google (``google``/``google-beta``): the resource's ``location``, ``region`` or ``location_id`` (lower-cased:
 ``EUROPE-WEST9`` and ``europe-west9`` are one place; a multi-region such as ``EU`` stays itself),
 else a ``zone``'s region, else the provider block's ``region`` (constant or variable), else
 ``unknown``. A ``google_bigquery_dataset`` with no ``location`` is created in ``US`` (the
@@ -239,7 +239,7 @@ class Resolver:
 
     def _google(self, entry: Entry) -> Resolved:
         config = self.plan.resources.get(entry.config_address)
-        for attribute in ("location", "region"):
+        for attribute in ("location", "region", "location_id"):
             if is_unknown(entry.unknown, attribute):
                 if config is None or attribute in config.expressions:
                     return Resolved(UNKNOWN, f"{entry.path(attribute)} (unknown until apply)")
