@@ -20,6 +20,9 @@ Shapes, field by field, from each API's REST reference (checked 2026-12-07):
   (``results[]``: ``resource``, ``assetType``, ``project``, ``folders``, ``organization``, ``policy.bindings``)
 - Firestore ``databases.list``: https://cloud.google.com/firestore/docs/reference/rest/v1/projects.databases/list
   (``databases[]``: ``name``, ``locationId``, ``type``, ``cmekConfig``)
+- Spanner ``instances``/``instanceConfigs``/``databases``: https://cloud.google.com/spanner/docs/reference/rest/v1/projects.instances
+  and https://cloud.google.com/spanner/docs/reference/rest/v1/projects.instanceConfigs (``replicas[]``: ``location``,
+  ``type``, ``defaultLeaderLocation``); the replica list below is illustrative, not Google's published one
 - Org Policy v2 ``getEffectivePolicy``: https://cloud.google.com/resource-manager/docs/reference/orgpolicy/rest/v2/projects.policies/getEffectivePolicy
   (``spec.rules[].values.allowedValues``)
 
@@ -161,6 +164,24 @@ def build(fake: FakeGCP) -> FakeGCP:
         "concurrencyMode": "PESSIMISTIC", "appEngineIntegrationMode": "DISABLED", "etag": "IJ"})
     _asset(fake, u, "firestore/projects/chu-data/databases/(default)", "firestore.googleapis.com/Database",
            "310000000001", "eur3", {}, data)
+    # Spanner: the research cohort database on the nam-eur-asia1 configuration (three continents).
+    fake.add("/v1/projects/chu-research/instances", "instances", {
+        "name": "projects/chu-research/instances/cohortes", "config":
+        "projects/chu-research/instanceConfigs/nam-eur-asia1", "displayName": "Cohortes", "nodeCount": 1,
+        "state": "READY", "labels": HEALTH, "edition": "ENTERPRISE_PLUS"})
+    fake.put("/v1/projects/chu-research/instanceConfigs/nam-eur-asia1", {
+        "name": "projects/chu-research/instanceConfigs/nam-eur-asia1", "displayName": "North America, Europe, Asia",
+        "configType": "GOOGLE_MANAGED", "replicas": [
+            {"location": "us-central1", "type": "READ_WRITE", "defaultLeaderLocation": True},
+            {"location": "us-east1", "type": "READ_WRITE"},
+            {"location": "europe-west1", "type": "READ_ONLY"},
+            {"location": "asia-east1", "type": "READ_ONLY"},
+            {"location": "us-east4", "type": "WITNESS"}]})
+    fake.add("/v1/projects/chu-research/instances/cohortes/databases", "databases", {
+        "name": "projects/chu-research/instances/cohortes/databases/suivi", "state": "READY",
+        "databaseDialect": "GOOGLE_STANDARD_SQL"})
+    _asset(fake, u, "spanner/projects/chu-research/instances/cohortes", "spanner.googleapis.com/Instance",
+           "310000000002", "nam-eur-asia1", HEALTH, research)
     # Cloud Asset searchAllIamPolicies: the organisation's and projects' policies (and one on a bucket,
     # which the connector leaves to the bucket's own read).
     fake.iam_policy({
@@ -214,7 +235,7 @@ def service_account_key(fake: FakeGCP, folder: Path, universe: str = "googleapis
 
 
 SERVICES = ("cloudresourcemanager", "cloudasset", "storage", "bigquery", "sqladmin", "healthcare", "firestore",
-            "orgpolicy")
+            "spanner", "orgpolicy")
 
 
 def config_section(fake: FakeGCP, universe: str = "googleapis.com") -> dict[str, Any]:

@@ -23,6 +23,7 @@ def test_every_store_of_the_organisation_is_found(estate: tuple[FakeGCP, Invento
         ("gcp", "chu-data", "storage", "chu-dossiers-patients"),
         ("gcp", "chu-data", "storage", "chu-imagerie"),
         ("gcp", "chu-research", "bigquery", "entrepot_recherche"),
+        ("gcp", "chu-research", "spanner", "cohortes"),
         ("gcp", "chu-research", "storage", "chu-exports-publics"),
     ]
     assert inv.scope.accounts == ("chu-data", "chu-research")
@@ -112,3 +113,13 @@ def test_a_firestore_database_in_a_multi_region(estate: tuple[FakeGCP, Inventory
     _, inv = estate
     database = by_name(inv, "chu-data/(default)")
     assert (database.kind, database.region, database.attributes["type"]) == ("nosql", "eur3", "FIRESTORE_NATIVE")
+
+
+def test_a_spanner_instance_lives_in_every_replica_of_its_configuration(estate: tuple[FakeGCP, Inventory]) -> None:
+    _, inv = estate
+    assert places(inv, "cohortes") == [("primary", "us-central1", None),
+                                       ("replica", "us-east1", "spanner-replica"),
+                                       ("replica", "europe-west1", "spanner-replica"),
+                                       ("replica", "asia-east1", "spanner-replica")]  # the witness holds no data
+    cohortes = by_name(inv, "cohortes")
+    assert cohortes.encryption is not None and cohortes.encryption.manager is KeyManager.PROVIDER

@@ -120,9 +120,9 @@ def test_listed_projects_are_searched_one_by_one(fake: FakeGCP, tmp_path: Path) 
     inv = scan(fake, tmp_path, projects=["chu-research"])
     assert inv.scope.accounts == ("chu-research",)
     assert {(g.resource_id or "").rsplit("/", 1)[-1] for g in inv.coverage_gaps if g.aspect is GapAspect.ACCESS
-            and "configure gcp.organization" in g.error} == {"entrepot_recherche", "chu-exports-publics"}
-    assert {(r.account, r.name) for r in inv.resources} == {("chu-research", "entrepot_recherche"),
-                                                           ("chu-research", "chu-exports-publics")}
+            and "configure gcp.organization" in g.error} == {"entrepot_recherche", "chu-exports-publics", "cohortes"}
+    assert {r.name for r in inv.resources} == {"entrepot_recherche", "chu-exports-publics", "cohortes"}
+    assert {r.account for r in inv.resources} == {"chu-research"}
     assert any(p == "/v1/projects/chu-research:searchAllResources" for _, p, _ in fake.requests)
 
 

@@ -58,6 +58,8 @@ def _plan() -> dict[str, Any]:
         "settings": [{"tier": "db-custom-2-7680"}]})
     b.resource("google_firestore_database.rdv", {"name": "(default)", "location_id": "eur3",
                                                  "type": "FIRESTORE_NATIVE"})
+    b.resource("google_spanner_instance.cohorts", {"name": "cohortes", "config": "regional-europe-west9",
+                                                   "display_name": "Cohortes", "labels": HEALTH})
     b.resource("google_healthcare_dataset.fhir", {"name": "patients", "location": "europe-west9"})
     b.resource("google_healthcare_fhir_store.r4", {
         "name": "r4", "version": "R4", "dataset": known("google_healthcare_dataset.fhir.id", "projects/x/d"),
@@ -156,3 +158,7 @@ def test_a_google_provider_in_the_s3ns_universe_makes_s3ns_stores(tmp_path: Path
 
 def test_firestore_location_id(google: Inventory) -> None:
     assert by_id(google, "google_firestore_database.rdv").region == "eur3"
+
+
+def test_spanner_instance_config_names_its_region(google: Inventory) -> None:
+    assert by_id(google, "google_spanner_instance.cohorts").region == "europe-west9"

@@ -8,8 +8,10 @@ Entry point: :func:`collect` (the ``Collect`` protocol of :mod:`auditor.connecto
 ``projects``  which projects; ``constraints/gcp.resourceLocations``
 ``assets``    discovery through Cloud Asset Inventory, per-service listing when it is unavailable
 ``iam``       IAM members -> access grants, KMS key names -> key places (pure)
-``storage``, ``bigquery``, ``sql``, ``healthcare``, ``firestore``, ``kms``: one module per service family, each
-              exposing ``SERVICE`` (see :mod:`auditor.connectors.gcp.service`) with its plan extractors
+``inherited`` grants from the organisation, folders and project
+``storage``, ``bigquery``, ``sql``, ``healthcare``, ``firestore``, ``spanner``, ``kms``: one module per
+              service family, each exposing ``SERVICE`` (see :mod:`auditor.connectors.gcp.service`)
+              with its plan extractors
 
 Adding a service family is one module plus one line in ``SERVICES``.
 """
@@ -21,13 +23,13 @@ from collections.abc import Mapping
 
 from auditor.config import Config
 from auditor.connectors.base import ScopeFilter
-from auditor.connectors.gcp import bigquery, firestore, healthcare, kms, sql, storage
+from auditor.connectors.gcp import bigquery, firestore, healthcare, kms, spanner, sql, storage
 from auditor.connectors.gcp.service import Service
 from auditor.model.inventory import Inventory
 from auditor.progress import Reporter
 
 SERVICES: tuple[Service, ...] = (storage.SERVICE, bigquery.SERVICE, sql.SERVICE, healthcare.SERVICE, firestore.SERVICE,
-                                 kms.SERVICE)
+                                 spanner.SERVICE, kms.SERVICE)
 
 
 def collect(config: Config, reporter: Reporter, in_scope: ScopeFilter, *,

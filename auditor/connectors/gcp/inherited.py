@@ -31,7 +31,8 @@ SERVICE = Service(name=NAME, operations=OPERATIONS)
 BASIC = ("roles/owner", "roles/editor")
 CUSTOM = ("organizations/", "projects/")  # custom roles: their permissions are not read, so they are kept
 SERVICE_ROLES = {"storage": "roles/storage.", "bigquery": "roles/bigquery.", "sqladmin": "roles/cloudsql.",
-                 "healthcare": "roles/healthcare.", "firestore": "roles/datastore."}
+                 "healthcare": "roles/healthcare.", "firestore": "roles/datastore.",
+                 "spanner": "roles/spanner."}
 
 
 @dataclass(frozen=True, slots=True)
