@@ -104,6 +104,7 @@ class Session:
         adapter = HTTPAdapter(pool_connections=4, pool_maxsize=max(8, cfg.max_workers * 2), max_retries=0)
         self._http.mount("https://", adapter)
         self._token_lock = threading.Lock()
+        self._token_request: Any = None
         self.calls: dict[str, int] = {}
 
     # ---- the guard ---------------------------------------------------------------------------
@@ -121,7 +122,9 @@ class Session:
         from google.auth.transport.requests import Request
 
         with self._token_lock:  # google-auth credentials are not thread-safe while refreshing
-            self.credentials.before_request(Request(), "GET", url, headers)
+            if self._token_request is None:  # one session for token requests (where the credential file says)
+                self._token_request = Request(session=requests.Session())
+            self.credentials.before_request(self._token_request, "GET", url, headers)
 
     # ---- reads -------------------------------------------------------------------------------
 
@@ -189,6 +192,8 @@ class Session:
 
     def close(self) -> None:
         self._http.close()
+        if self._token_request is not None:
+            self._token_request.session.close()
 
 
 def _retry_after(value: str | None, attempt: int) -> float:
