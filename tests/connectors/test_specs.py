@@ -19,9 +19,10 @@ from typing import Any
 
 import pytest
 
-from auditor.connectors import aws, readonly
+from auditor.connectors import aws, gcp, readonly
 from auditor.connectors.aws import policy
 from auditor.connectors.aws.service import Service
+from auditor.connectors.gcp.session import is_read_only as gcp_is_read_only
 from auditor.connectors.spec import TypeSpec
 from auditor.connectors.terraform import registry
 from auditor.model.inventory import Permission
@@ -30,6 +31,7 @@ from auditor.model.vocab import GrantSource, Kind, Via
 # provider -> (its registered services, is this operation read-only?, the package holding its modules)
 PROVIDERS: dict[str, tuple[tuple[Any, ...], Callable[[str], bool], str]] = {
     "aws": (aws.SERVICES, readonly.aws_is_read_only, "auditor.connectors.aws"),
+    "gcp": (gcp.SERVICES, gcp_is_read_only, "auditor.connectors.gcp"),
 }
 ALL = [(provider, svc) for provider, (services, _, _) in PROVIDERS.items() for svc in services]
 
@@ -199,7 +201,8 @@ def test_every_aws_copy_mechanism_is_declared_once() -> None:
 
 
 def test_every_terraform_type_of_the_plan_reader_is_declared_by_exactly_one_service() -> None:
-    assert not registry_problems(aws.SERVICES, registry.EXTRACTORS, registry._TABLE, ("aws_",))
+    assert not registry_problems((*aws.SERVICES, *gcp.SERVICES), registry.EXTRACTORS, registry._TABLE,
+                                 ("aws_", "google_"))
 
 
 def test_the_iam_reader_refuses_a_prefix_nobody_declares() -> None:

@@ -41,7 +41,14 @@ SCOPE = "https://www.googleapis.com/auth/cloud-platform.read-only"
 MAX_PAGES = 1000
 RETRIES = 3
 MAX_RETRY_AFTER = 30.0
-PAGE_KEYS = ("nextPageToken",)
+# The verbs of the read methods the connector may declare (all GET in the APIs' discovery documents).
+READ_VERBS = frozenset({"list", "get", "getIamPolicy", "search", "searchAllResources", "searchAllIamPolicies",
+                        "getEffectivePolicy"})
+
+
+def is_read_only(method_id: str) -> bool:
+    """``storage.buckets.get`` -> True; ``storage.buckets.delete`` -> False."""
+    return method_id.rsplit(".", 1)[-1] in READ_VERBS
 
 
 class GuardError(Exception):
@@ -113,7 +120,7 @@ class Session:
         """Refuse anything but a declared read to the origin configured for its API."""
         if method != "GET":
             raise GuardError(f"{operation}: {method} refused: the Google Cloud connector only reads (GET)")
-        if operation not in self.declared:
+        if operation not in self.declared or not is_read_only(operation):
             raise GuardError(f"{operation}: not a declared read operation")
         if not self.endpoints.allowed(service, url):
             raise GuardError(f"{operation}: {origin(url)} is not the configured origin of {service}")

@@ -8,6 +8,8 @@ live reads (AWS: none left).
 from __future__ import annotations
 
 from auditor.connectors import aws, gcp
+from auditor.connectors.aws.service import Service as AwsService
+from auditor.connectors.gcp.service import Service as GcpService
 from auditor.connectors.terraform import ai, azure
 from auditor.connectors.terraform.facts import Extractor
 
@@ -40,7 +42,8 @@ _TABLE: dict[str, Extractor] = {
     "azurerm_cognitive_deployment": ai.cognitive_deployment,
 }
 
-SERVICES = (*aws.SERVICES, *gcp.SERVICES)  # the providers whose service modules declare their plan mappings
+# The providers whose service modules declare their plan mappings.
+SERVICES: tuple[AwsService | GcpService, ...] = (*aws.SERVICES, *gcp.SERVICES)
 
 
 def _merged() -> dict[str, Extractor]:
