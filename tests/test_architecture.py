@@ -100,7 +100,7 @@ def test_commands_live_in_the_command_layer() -> None:
 # auditor.demo.run, when it runs, and run.py loads the emulators only for a live demo.
 DEMO_DOORS = {("cli", "auditor.demo.run")}
 EMULATORS = ("moto_server", "aws_fakes", "fakearm", "armjson", "armjson_ai", "armjson_more", "aws_estate",
-             "azure_estate")
+             "azure_estate", "fakegcp", "gcp_estate")
 
 
 def test_the_demo_emulators_are_reached_only_through_the_demo_command() -> None:

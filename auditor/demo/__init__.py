@@ -9,5 +9,7 @@ wiring and its gap-fillers in ``moto_server.py`` / ``aws_fakes.py``, the HTTPS f
 ``fakearm.py`` with its response bodies in ``armjson*.py``), so that anyone can see a full audit
 without a cloud account. They are reached only through ``auditor.demo.run`` (imported by the CLI's
 ``demo`` command when it runs), which loads them only for a live demo; ``tests/test_architecture.py``
-keeps every other module of the package away from them.
+keeps every other module of the package away from them. ``fakegcp.py`` and ``gcp_estate.py`` (a
+Google Cloud REST fake and the group's Google Cloud and S3NS organisations) serve the Google Cloud
+tests; the demo does not use them yet.
 """
