@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from auditor.engine import packcache
 from auditor.engine.framework import load_frameworks, refs_by_policy
 from auditor.engine.policy import Policy, load_policy
 from auditor.engine.profile import Profile, load_profiles
@@ -50,26 +51,40 @@ def _files(root: Path) -> list[Path]:
 
 
 def load_pack(extra_dirs: Iterable[Path] = (), *, include_shipped: bool = True) -> PolicyPack:
+    """The shipped pack plus ``extra_dirs``; read back from the user cache when its files and the
+    code reading them are unchanged (``packcache``), else loaded, checked and kept there."""
     roots = ([shipped("policies")] if include_shipped else []) + [Path(d) for d in extra_dirs]
+    files = [(root, path) for root in roots for path in _files(root)]
+    digest = hashlib.sha256()
+    for root, path in files:
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    hexdigest = "sha256:" + digest.hexdigest()
+    cache_key = packcache.key(hexdigest, roots)
+    kept = packcache.read(cache_key)
+    if isinstance(kept, PolicyPack) and kept.digest == hexdigest:
+        return kept
+    pack = _load(files, hexdigest)
+    packcache.write(cache_key, pack)
+    return pack
+
+
+def _load(files: list[tuple[Path, Path]], digest: str) -> PolicyPack:
     policies: dict[str, Policy] = {}
     profile_files: list[Path] = []
     framework_files: list[Path] = []
-    digest = hashlib.sha256()
-    for root in roots:
-        for path in _files(root):
-            rel = path.relative_to(root)
-            digest.update(str(rel).encode() + b"\0" + path.read_bytes() + b"\0")
-            folder = rel.parts[0] if len(rel.parts) > 1 else root.name  # a policy_dir may be a profiles/ folder
-            if folder == "profiles":
-                profile_files.append(path)
-            elif folder == "frameworks":
-                framework_files.append(path)
-            else:
-                policy = load_policy(path)
-                if policy.id in policies:
-                    raise PolicyError(f"policy {policy.id} is defined twice (also in {policies[policy.id].source})",
-                                      location=policy.source)
-                policies[policy.id] = policy
+    for root, path in files:
+        rel = path.relative_to(root)
+        folder = rel.parts[0] if len(rel.parts) > 1 else root.name  # a policy_dir may be a profiles/ folder
+        if folder == "profiles":
+            profile_files.append(path)
+        elif folder == "frameworks":
+            framework_files.append(path)
+        else:
+            policy = load_policy(path)
+            if policy.id in policies:
+                raise PolicyError(f"policy {policy.id} is defined twice (also in {policies[policy.id].source})",
+                                  location=policy.source)
+            policies[policy.id] = policy
     controls = load_frameworks(framework_files, set(policies))
     profiles = load_profiles(profile_files)
     for profile in profiles.values():
@@ -85,5 +100,5 @@ def load_pack(extra_dirs: Iterable[Path] = (), *, include_shipped: bool = True) 
         profiles=profiles,
         controls=controls,
         framework_refs=refs_by_policy(controls),
-        digest="sha256:" + digest.hexdigest(),
+        digest=digest,
     )
