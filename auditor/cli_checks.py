@@ -7,11 +7,13 @@
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from auditor.errors import ConfigError
-from auditor.geo.catalog import Place, catalog, locate
+
+if TYPE_CHECKING:  # the catalog (YAML, ~40 ms) is read only when a region option is given
+    from auditor.geo.catalog import Place
 
 DEFAULT_PROFILE = "hds"
 _NAMES = {"aws": "AWS", "azure": "Azure", "gcp": "Google Cloud", "ovhcloud": "OVHcloud", "scaleway": "Scaleway",
@@ -22,6 +24,8 @@ def check_region(option: str, provider: str, region: str) -> str:
     """``region``, unless it is a region of another provider: then a ConfigError naming that provider and the
     nearest region of ``provider``. A code no provider knows is let through (a region newer than the catalog
     is located as unknown, which the report shows)."""
+    from auditor.geo.catalog import locate
+
     if locate(provider, region).kind != "unknown":
         return region
     owners = [name for name in _NAMES if name != provider and locate(name, region).kind != "unknown"]
@@ -39,6 +43,8 @@ def _a(provider: str) -> str:
 
 def _suggest(provider: str, place: Place) -> str | None:
     """The region of ``provider`` in the same country, else in the same legal zone."""
+    from auditor.geo.catalog import catalog
+
     regions = [p for p in catalog(provider) if p.kind == "region"]
     for same in ([p for p in regions if place.country and p.country == place.country],
                  [p for p in regions if p.zone == place.zone]):
@@ -49,5 +55,8 @@ def _suggest(provider: str, place: Place) -> str | None:
 
 def profile_names() -> list[str]:
     """The profiles shipped in ``policies/profiles`` (a user's own come from ``policy_dirs``)."""
-    root = Path(str(resources.files("auditor"))).parent / "policies" / "profiles"
-    return sorted(p.stem for p in root.glob("*.yaml")) if root.is_dir() else [DEFAULT_PROFILE]
+    package = Path(__file__).resolve().parent  # as fsio.shipped finds it, without its imports
+    for root in (package / "_data" / "policies" / "profiles", package.parent / "policies" / "profiles"):
+        if root.is_dir():
+            return sorted(p.stem for p in root.glob("*.yaml"))
+    return [DEFAULT_PROFILE]
