@@ -56,12 +56,12 @@ def recording(cfg: Any, history: str | None, no_history: bool, *, default: bool)
     """Where the run is recorded: --history, else (for scan and merge) history: or ./audit-history.db; or nowhere."""
     from dataclasses import replace
 
-    from auditor.results.history import DEFAULT_PATH
-
     if no_history:
         return replace(cfg, history=None)
     if history:
         return replace(cfg, history=history)
+    from auditor.results.history import DEFAULT_PATH
+
     return replace(cfg, history=(cfg.history or DEFAULT_PATH) if default else None)
 
 

@@ -10,33 +10,25 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from auditor import __version__
-from auditor.classify import classify, classify_one
 from auditor.config import Config, ReportInfo
 from auditor.connectors import connector
 from auditor.connectors.base import Candidate, ScopeFilter, everything, shard_slice
-from auditor.engine.evaluate import evaluate
 from auditor.engine.pack import PolicyPack, load_pack
-from auditor.engine.waivers import WaiverSet, load_waivers
 from auditor.errors import ConfigError, ConnectorError
-from auditor.fsio import PRIVATE, Modes, check_out_folder, dump_json, modes_for
-from auditor.geo.resolve import resolve
-from auditor.model.codec import to_dict
-from auditor.model.documents import read_findings, read_inventory
+from auditor.fsio import PRIVATE, Modes, check_out_folder, modes_for
 from auditor.model.findings import FindingsDoc, Run
-from auditor.model.identity import identify
 from auditor.model.inventory import CoverageGap, Inventory, Scope
 from auditor.model.vocab import GapReason
 from auditor.progress import Reporter
-from auditor.render import parse_formats
-from auditor.results import baseline as baselines
-from auditor.results import history
-from auditor.results.baseline import Baseline
-from auditor.results.gate import GateResult, gate
-from auditor.results.history import RunRecord
-from auditor.results.merge import mark_shard, merge
-from auditor.trust import relate
+
+if TYPE_CHECKING:  # the rest is imported where used: a scan's first request waits for none of it
+    from auditor.engine.waivers import WaiverSet
+    from auditor.results.baseline import Baseline
+    from auditor.results.gate import GateResult
+    from auditor.results.history import RunRecord
 
 
 def now() -> str:
@@ -45,6 +37,8 @@ def now() -> str:
 
 def scope_filter(config: Config) -> ScopeFilter:
     """Which stores the connectors read deeply: health data (by the classification rules) or all."""
+    from auditor.classify import classify_one
+
     if config.scope == "all":
         return everything
     rules = config.classification
@@ -57,6 +51,10 @@ def scope_filter(config: Config) -> ScopeFilter:
 
 def enrich(inventory: Inventory, config: Config) -> Inventory:
     """Stage 2: places and zones, health classification, who is inside/trusted/outside."""
+    from auditor.classify import classify
+    from auditor.geo.resolve import resolve
+    from auditor.trust import relate
+
     located = resolve(inventory)
     classified = classify(located, config.classification)
     trusted = (*config.trusted_aws_accounts, *config.trusted_azure_tenants, *config.trusted_gcp_domains)
@@ -169,6 +167,10 @@ class Assessment:
 def assess(inventory: Inventory, config: Config, *, started: str | None = None, pack: PolicyPack | None = None,
            today: dt.date | None = None, waivers: WaiverSet | None = None) -> Assessment:
     """Stages 2-3: enrich a raw inventory and evaluate the policy pack under the configured profile."""
+    from auditor.engine.evaluate import evaluate
+    from auditor.engine.waivers import load_waivers
+    from auditor.model.identity import identify
+
     started = started or now()
     pack = pack or load_pack(config.policy_dirs)
     profile = pack.profile(config.profile).narrowed(config.allowed_countries, config.dpf)
@@ -201,6 +203,8 @@ def assess(inventory: Inventory, config: Config, *, started: str | None = None, 
 
 
 def load_inventory(path: Path) -> Inventory:
+    from auditor.model.documents import read_inventory
+
     return read_inventory(path)
 
 
@@ -218,6 +222,8 @@ def write_outputs(doc: FindingsDoc, out: Path, formats: Sequence[str], lang: str
 
     ``previous`` (the last run) and ``trend`` (past runs, oldest first) feed "since last run" and the sparkline.
     """
+    from auditor.fsio import dump_json
+    from auditor.model.codec import to_dict
     from auditor.render import RENDERERS, RenderOptions, TrendPoint, with_report, write_reports
 
     options = with_report(RenderOptions(lang=lang, generated_at=doc.run.finished, previous=previous,
@@ -242,6 +248,12 @@ def audit(config: Config, source: Callable[[Config], Inventory], *, write_invent
 
     With ``baseline_path`` (a saved ``findings.json``), the gate counts only what the baseline does not know.
     """
+    from auditor.engine.waivers import load_waivers
+    from auditor.render import parse_formats
+    from auditor.results import baseline as baselines
+    from auditor.results.gate import gate
+    from auditor.results.merge import mark_shard
+
     started = now()
     accepted = baselines.load(baseline_path) if baseline_path is not None else None
     fail_on = config.fail_on
@@ -252,6 +264,8 @@ def audit(config: Config, source: Callable[[Config], Inventory], *, write_invent
     modes = modes_for(config.output_mode)
     check_out_folder(config.out, modes)  # a file, a read-only or unwritable folder: one line, before the scan
     if config.history is not None:
+        from auditor.results import history
+
         history.open_history(config.history, modes=modes).close()  # fail fast on a bad history location too
     raw = source(config)
     assessment = assess(raw, config, started=started, pack=pack, waivers=waivers)
@@ -271,6 +285,8 @@ def publish(doc: FindingsDoc, config: Config, inventory: Inventory | None = None
     Without a history (and for a shard, a partial run), "since last run" compares with the ``findings.json``
     already in the output folder.
     """
+    from auditor.results import history
+
     formats = tuple(dict.fromkeys(("json", *config.formats)))
     modes = modes_for(config.output_mode)
     if config.history is None or config.shard is not None:
@@ -288,6 +304,11 @@ def publish(doc: FindingsDoc, config: Config, inventory: Inventory | None = None
 
 def merge_runs(paths: Sequence[Path], config: Config, expect: int | None = None) -> tuple[Outcome, tuple[str, ...]]:
     """``auditor merge``: shard results -> one run, written, recorded and gated like a scan; plus the notices."""
+    from auditor.model.documents import read_findings
+    from auditor.render import parse_formats
+    from auditor.results.gate import gate
+    from auditor.results.merge import merge
+
     fail_on = config.fail_on
     if expect is not None and expect < 1:
         raise ConfigError(f"--expect {expect}: expected the number of shards (1 or more)")

@@ -15,9 +15,6 @@ import threading
 from types import TracebackType
 from typing import IO, Protocol
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
-
 from auditor.safetext import one_line
 
 
@@ -106,6 +103,9 @@ class RichReporter:
 
     def __init__(self, file: IO[str] | None = None, verbose: bool = False) -> None:
         """``file``: where to draw instead of stderr (tests: a buffer, drawn as for a colour terminal)."""
+        from rich.console import Console  # only on a terminal: logs, CI and --quiet never load rich
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
         self.verbose = verbose
         self._console = Console(stderr=file is None, file=file, force_terminal=True if file is not None else None,
                                 color_system="truecolor" if file is not None else "auto", width=200 if file else None,
@@ -127,10 +127,10 @@ class RichReporter:
         return int(self._progress.add_task(one_line(label), total=total))
 
     def advance(self, task: int, amount: int = 1) -> None:
-        self._progress.advance(TaskID(task), amount)
+        self._progress.advance(task, amount)  # type: ignore[arg-type]  # a TaskID is an int
 
     def done(self, task: int) -> None:
-        self._progress.update(TaskID(task), visible=False)
+        self._progress.update(task, visible=False)  # type: ignore[arg-type]
 
     def info(self, message: str) -> None:
         self._console.print(one_line(message), markup=False, highlight=False, emoji=False)

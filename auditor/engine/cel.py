@@ -16,14 +16,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from auditor.engine import limits, projection, vocabulary
-from auditor.engine.celcost import CostError, estimate
-from auditor.engine.celparse import CelSyntaxError, parse
 from auditor.engine.projection import NOTHING, Reads
-from auditor.engine.shape import Shape
 from auditor.errors import PolicyError
+
+if TYPE_CHECKING:
+    from auditor.engine.shape import Shape
 
 MAX_LENGTH = 4000
 
@@ -80,6 +79,10 @@ def compile_expression(source: str, location: str, what: str, *, budget: int | N
                        variables: Mapping[str, Shape] | None = None) -> Expression:
     """Compile ``source``; a syntax error or an expression that may cost more than ``budget``
     (default ``limits.BUDGET``) on the largest inputs is a ``PolicyError`` at ``location``."""
+    from auditor.engine import limits, projection, vocabulary  # the checks: not loaded when the pack is cached
+    from auditor.engine.celcost import CostError, estimate
+    from auditor.engine.celparse import CelSyntaxError, parse
+
     if len(source) > MAX_LENGTH:
         raise PolicyError(f"{what}: expression longer than {MAX_LENGTH} characters", location=location)
     try:

@@ -10,7 +10,8 @@ caller names the files it owns (:func:`auditor.fsio.write_set`).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+import importlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -20,14 +21,34 @@ from auditor.fsio import PRIVATE, Modes, write_atomic, write_set
 from auditor.model import vocab
 from auditor.model.findings import FindingsDoc
 from auditor.model.vocab import OutputFormat
-from auditor.render import codequality, csvfmt, html, jsonfmt, junit, markdown, pdf, registers, sarif
 from auditor.render.base import LANGS, Renderer, RenderOptions, TrendPoint
 
-RENDERERS: dict[str, Renderer] = {
-    r.name: r for r in (html.RENDERER, jsonfmt.RENDERER, sarif.RENDERER, junit.RENDERER, csvfmt.RENDERER,
-                        markdown.RENDERER, registers.JSON_RENDERER, registers.ART30_RENDERER,
-                        registers.MAP_RENDERER, pdf.RENDERER, codequality.RENDERER)
+# format name -> (module of auditor.render, its Renderer); a module is imported when its format is first
+# used, so checking --format or scanning does not load jinja2 and the templates
+_WHERE: dict[str, tuple[str, str]] = {
+    "html": ("html", "RENDERER"), "json": ("jsonfmt", "RENDERER"), "sarif": ("sarif", "RENDERER"),
+    "junit": ("junit", "RENDERER"), "csv": ("csvfmt", "RENDERER"), "md": ("markdown", "RENDERER"),
+    "registers": ("registers", "JSON_RENDERER"), "art30": ("registers", "ART30_RENDERER"),
+    "transfer-map": ("registers", "MAP_RENDERER"), "pdf": ("pdf", "RENDERER"),
+    "codequality": ("codequality", "RENDERER"),
 }
+OPTIONAL = frozenset({"pdf"})  # the formats needing an optional extra: the only ones whose check imports them
+
+
+class _Registry(Mapping[str, Renderer]):
+    def __getitem__(self, name: str) -> Renderer:
+        module, attr = _WHERE[name]
+        renderer: Renderer = getattr(importlib.import_module(f"auditor.render.{module}"), attr)
+        return renderer
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_WHERE)
+
+    def __len__(self) -> int:
+        return len(_WHERE)
+
+
+RENDERERS: Mapping[str, Renderer] = _Registry()
 
 __all__ = ["LANGS", "RENDERERS", "RenderOptions", "Renderer", "TrendPoint", "parse_formats", "render_files",
            "render_set", "render_to", "sha256_file", "with_report", "write_reports"]
@@ -38,7 +59,7 @@ def parse_formats(value: str | Iterable[str], option: str = "--format") -> tuple
     (a format needing an optional extra that is not installed is refused before anything runs)."""
     names = vocab.parse_formats(value, option)
     for name in names:
-        reason = RENDERERS[name].unavailable()
+        reason = RENDERERS[name].unavailable() if name in OPTIONAL else None
         if reason:
             raise ConfigError(reason)
     return names

@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from auditor.model.findings import Finding, FindingsDoc, Status
-from auditor.results.baseline import Baseline
 from auditor.safetext import clean
+
+if TYPE_CHECKING:
+    from auditor.results.baseline import Baseline
 
 LANGS: tuple[str, ...] = ("en", "fr")
 

@@ -12,13 +12,15 @@ from auditor.model import legacy
 from auditor.model.documents import read_findings, read_findings_for_comparison
 from auditor.model.schema import derive
 from auditor.model.vocab import GapReason, GrantSource, Kind, Lang, OutputFormat, Via, parse, parse_formats
-from auditor.render import RENDERERS
+from auditor.render import OPTIONAL, RENDERERS
 
 GOLDEN = Path(__file__).resolve().parents[1] / "render" / "golden" / "findings.en.json"
 
 
 def test_every_format_has_a_renderer_and_every_renderer_a_format() -> None:
     assert set(RENDERERS) == {f.value for f in OutputFormat}
+    assert all(RENDERERS[name].name == name for name in RENDERERS)  # the lazy registry points at the right one
+    assert {name for name in RENDERERS if RENDERERS[name].missing is not None} == OPTIONAL  # parse_formats checks
 
 
 def test_options_are_checked_once_with_the_option_named() -> None:
