@@ -170,6 +170,7 @@ def assess(inventory: Inventory, config: Config, *, started: str | None = None, 
     from auditor.engine.evaluate import evaluate
     from auditor.engine.waivers import load_waivers
     from auditor.model.identity import identify
+    from auditor.results import unclassified
 
     started = started or now()
     pack = pack or load_pack(config.policy_dirs)
@@ -199,7 +200,7 @@ def assess(inventory: Inventory, config: Config, *, started: str | None = None, 
     )
     doc = FindingsDoc(run=run, resources=enriched.resources, findings=identify(result.findings, enriched.resources),
                       coverage_gaps=enriched.coverage_gaps, controls=pack.controls, passed=result.passed)
-    return Assessment(enriched, doc)
+    return Assessment(enriched, unclassified.fold(doc))  # the inventory keeps every store
 
 
 def load_inventory(path: Path) -> Inventory:

@@ -9,6 +9,7 @@ from markupsafe import Markup, escape
 
 from auditor.render.base import strip_controls
 from auditor.render.i18n import Translator
+from auditor.results.unclassified import is_group
 
 if TYPE_CHECKING:
     from auditor.render.view import FindingView
@@ -58,6 +59,10 @@ class Parts:
         out = f'<a href="#{fv.dataset}">{name}</a>' if fv.dataset else str(name)
         if fv.resource_name != fv.f.resource_id:
             out += f'<br><code class="rid">{escape(_s(fv.f.resource_id))}</code>'
+        if is_group(fv.f):  # a count of unclassified stores: their ids on demand
+            ids = "".join(f"<li><code>{escape(_s(i))}</code></li>" for i in fv.f.evidence)
+            out += (f'<details class="ids"><summary>{self.t("group.ids", n=len(fv.f.evidence))}</summary>'
+                    f'<ul class="plain">{ids}</ul></details>')
         if fv.new:
             out += f' <span class="new">{self.t("since.new_badge")}</span>'
         return Markup(out)  # noqa: S704 - every part escaped above

@@ -18,6 +18,7 @@ from auditor.errors import InputError
 from auditor.model.findings import Control, Finding, FindingsDoc, Run, Status
 from auditor.model.inventory import CoverageGap, Resource
 from auditor.model.vocab import GapReason
+from auditor.results.unclassified import combine, is_group
 
 _SHARD = re.compile(r"^shard (\d+)/(\d+): ")
 _STATUS_WEIGHT = {Status.FAIL: 3, Status.UNKNOWN: 2, Status.WAIVED: 1, Status.PASS: 0}
@@ -162,6 +163,8 @@ def _findings(parts: Sequence[tuple[str, FindingsDoc]], notices: list[str]) -> t
             prior = kept.get(f.key)
             if prior is None:
                 kept[f.key] = f
+            elif is_group(prior) and is_group(f):  # counted unclassified stores: every id of both
+                kept[f.key] = combine(prior, f)
             elif (prior.severity, prior.status) != (f.severity, f.status):
                 conflicts += 1
                 if _weight(f) > _weight(prior):  # the worse verdict wins: never merge a failure away

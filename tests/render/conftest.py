@@ -231,7 +231,23 @@ def build_doc() -> FindingsDoc:
                       region="ap-south-1")
     # passes are kept compactly (policy -> resources) next to the few kept as findings above
     passed = {"LOG-001": (res[0].id,), "RES-002": (res[2].id,)}
-    return FindingsDoc(run, res, _findings(res), (gap,), CONTROLS, passed)
+    return FindingsDoc(run, res, (*_findings(res), _unclassified_group(res[-1])), (gap,), CONTROLS, passed)
+
+
+def _unclassified_group(logs: Resource) -> Finding:
+    """Unclassified snapshots as the pipeline reports them: one CLS-001 per account/service/region listing the
+    ids (results/unclassified.py), one of them hostile."""
+    from auditor.results.unclassified import fold
+
+    snaps = tuple(replace(logs, id=f"arn:aws:ec2:eu-west-1:111122223333:snapshot/{sid}", service="ec2",
+                          kind="snapshot", native_type="AWS::EC2::Snapshot", name=sid)  # type: ignore[arg-type]
+                  for sid in ("snap-0a1", "snap-0b2", f"snap-{SCRIPT}"))
+    cls = next(f for f in _findings(_resources()) if f.policy_id == "CLS-001")
+    mini = FindingsDoc(Run("0.1.0", "hds", "sha256:x", "t", "t"), snaps,
+                       tuple(replace(cls, resource_id=s.id, message=_t(f"{s.name} carries no classification"))
+                             for s in snaps), ())
+    [group] = fold(mini).findings
+    return group
 
 
 def build_previous(doc: FindingsDoc) -> FindingsDoc:

@@ -28,10 +28,10 @@ def test_verdicts(doc: FindingsDoc) -> None:
 
 def test_counts_and_score(doc: FindingsDoc) -> None:
     v = view.build(doc, RenderOptions())
-    assert v.counts.failing == {"critical": 4, "high": 1, "medium": 1, "low": 0, "info": 1}
+    assert v.counts.failing == {"critical": 4, "high": 1, "medium": 1, "low": 0, "info": 2}
     assert (v.counts.unknown, v.counts.waived, v.counts.gaps) == (2, 1, 1)
     assert v.counts.passed == 5  # three pass findings + two passes kept compactly
-    assert v.score == round(100 * 5 / (5 + 7 + 2))
+    assert v.score == round(100 * 5 / (5 + 8 + 2))
 
 
 def test_outside_follows_the_profile() -> None:
