@@ -48,7 +48,7 @@ def env_with(cache: Path) -> dict[str, str]:
 
 def wall(cmd: list[str], env: dict[str, str]) -> float:
     start = time.perf_counter()
-    subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    subprocess.run(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
     return time.perf_counter() - start
 
 
@@ -107,7 +107,7 @@ def first_call(env: dict[str, str], out: Path) -> float:
            "AWS_MAX_ATTEMPTS": "1"}
     start = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "auditor", "scan", "--provider", "aws", "--region", "eu-west-3",
-                             "--quiet", "--no-history", "--out", str(out)], env=env,
+                             "--quiet", "--no-history", "--out", str(out)], env=env, cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         while not _Listener.seen and proc.poll() is None and time.perf_counter() - start < 60:
