@@ -2,12 +2,12 @@
 
 Adding a resource type is one module here plus one line in ``SERVICES``. A service module has:
 
-- ``SERVICE`` (resource provider namespace), ``TYPES`` (lower-case ARM type → normalised kind),
+- ``NAMESPACE`` (resource provider namespace), ``TYPES`` (lower-case ARM type → normalised kind),
   ``OPERATIONS`` (the Azure RBAC actions its reads need: ``auditor permissions azure`` prints
   the union as a custom role);
-- ``read(ctx, row) -> Resource``: the deep read of one in-scope resource (raise ``ReadError``
-  when nothing could be read; record partial failures with ``ctx.failed``);
-- optionally ``INDEX`` (more types to list, for lookups only), ``link(ctx, resources, read_row, pmap)``
+- ``read(scan, row) -> Resource``: the deep read of one in-scope resource (raise ``ReadError``
+  when nothing could be read; record partial failures with ``scan.failed``);
+- optionally ``INDEX`` (more types to list, for lookups only), ``link(scan, resources, read_row, pmap)``
   (copies held by *other* resources: backups, CDN edges), ``tags(row, index)`` (tags to decide
   scope on) and ``skip(row)``.
 
@@ -38,7 +38,7 @@ from auditor.connectors.azure import (
     storage,
     subscriptions,
 )
-from auditor.connectors.azure.collector import run
+from auditor.connectors.azure.scan import run
 from auditor.connectors.azure.session import Session
 from auditor.connectors.base import ScopeFilter
 from auditor.model.inventory import Inventory

@@ -20,12 +20,12 @@ from typing import Any
 
 from azure.mgmt.authorization import AuthorizationManagementClient
 
-from auditor.connectors.azure.context import Ctx, under
+from auditor.connectors.azure.context import Scan, under
 from auditor.connectors.azure.gaps import ReadError
 from auditor.model.inventory import AccessGrant, Permission, PrincipalKind, Resource
 from auditor.model.vocab import GrantSource
 
-SERVICE = "Microsoft.Authorization"
+NAMESPACE = "Microsoft.Authorization"
 OPERATIONS = (
     "Microsoft.Authorization/roleAssignments/read",
     "Microsoft.Authorization/roleDefinitions/read",
@@ -104,29 +104,29 @@ def _guid(role_id: str) -> str:
     return role_id.rstrip("/").rsplit("/", 1)[-1].lower()
 
 
-def prepare(ctx: Ctx, subscription: str, managed_by: Sequence[str] = ()) -> Access:
-    client = ctx.session.sdk(AuthorizationManagementClient, subscription)
+def prepare(scan: Scan, subscription: str, managed_by: Sequence[str] = ()) -> Access:
+    client = scan.session.sdk(AuthorizationManagementClient, subscription)
     scope = f"/subscriptions/{subscription}"
     try:
-        assignments = tuple(ctx.json_list(client.role_assignments.list_for_subscription))
+        assignments = tuple(scan.json_list(client.role_assignments.list_for_subscription))
     except ReadError as err:
-        ctx.failed(SERVICE, err, account=subscription)
+        scan.failed(NAMESPACE, err, account=subscription)
         assignments = ()
     roles: dict[str, Role] = {}
     try:
-        for item in ctx.json_list(client.role_definitions.list, scope):
+        for item in scan.json_list(client.role_definitions.list, scope):
             props = item.get("properties") or {}
             roles[_guid(str(item.get("id") or item.get("name")))] = classify(
                 props.get("permissions") or (), str(props.get("roleName") or item.get("name")))
     except ReadError as err:
-        ctx.failed(SERVICE, err, account=subscription)
+        scan.failed(NAMESPACE, err, account=subscription)
     try:
-        delegations = tuple(ctx.session.pages(
+        delegations = tuple(scan.session.pages(
             f"{scope}/providers/Microsoft.ManagedServices/registrationAssignments", LIGHTHOUSE_API,
             {"$expandRegistrationDefinition": "true"}))
         lighthouse_read = True
     except ReadError as err:
-        ctx.failed("Microsoft.ManagedServices", err, account=subscription)
+        scan.failed("Microsoft.ManagedServices", err, account=subscription)
         delegations, lighthouse_read = (), False
     return Access.build(subscription, assignments, roles, delegations, tuple(managed_by), lighthouse_read)
 
@@ -135,7 +135,7 @@ def _role(access: Access, role_id: str) -> Role:
     return access.roles.get(_guid(role_id)) or Role(f"unreadable role {_guid(role_id)}", Permission.READ, True)
 
 
-def grants(ctx: Ctx, access: Access, resource: Resource) -> tuple[AccessGrant, ...]:
+def grants(scan: Scan, access: Access, resource: Resource) -> tuple[AccessGrant, ...]:
     found: dict[tuple[str, ...], AccessGrant] = {}
     for item in access.applying_to(resource.id):
         props = item.get("properties") or {}
@@ -152,7 +152,7 @@ def grants(ctx: Ctx, access: Access, resource: Resource) -> tuple[AccessGrant, .
             principal=str(props.get("principalId")), principal_kind=_KINDS.get(ptype.lower(), PrincipalKind.UNKNOWN),
             permission=role.permission, source=(GrantSource.ROLE_ASSIGNMENT if role.data
                                                  else GrantSource.ROLE_ASSIGNMENT_CONTROL_PLANE),
-            home=None if foreign else ctx.tenant, condition="; ".join(notes))
+            home=None if foreign else scan.tenant, condition="; ".join(notes))
         found.setdefault((grant.principal, grant.source, grant.condition or ""), grant)
     for delegation in access.delegations:
         rid = str(delegation.get("id") or "")

@@ -13,12 +13,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
-from auditor.connectors.azure.context import Ctx, Mapper, Row, base, network, region
+from auditor.connectors.azure.context import Mapper, Row, Scan, base, network, region
 from auditor.connectors.azure.gaps import ReadError
 from auditor.model.inventory import DataLocation, LocationRole, Resource
 from auditor.model.vocab import Kind, Via
 
-SERVICE = "Microsoft.RecoveryServices"
+NAMESPACE = "Microsoft.RecoveryServices"
 RSV = "microsoft.recoveryservices/vaults"
 BACKUP_VAULT = "microsoft.dataprotection/backupvaults"
 TYPES: Mapping[str, Kind] = {RSV: Kind.BACKUP_VAULT, BACKUP_VAULT: Kind.BACKUP_VAULT}
@@ -33,7 +33,7 @@ DPP_API = "2024-04-01"
 
 
 def _service(row: Row) -> str:
-    return SERVICE if row.type == RSV else "Microsoft.DataProtection"
+    return NAMESPACE if row.type == RSV else "Microsoft.DataProtection"
 
 
 def _redundancy(row: Row, props: Mapping[str, Any]) -> tuple[str | None, bool | None]:
@@ -47,18 +47,18 @@ def _redundancy(row: Row, props: Mapping[str, Any]) -> tuple[str | None, bool | 
     return (kinds[0] if kinds else None), None if crr is None else str(crr) == "Enabled"
 
 
-def read(ctx: Ctx, row: Row) -> Resource:
-    data = ctx.session.get(row.id, RSV_API if row.type == RSV else DPP_API)
+def read(scan: Scan, row: Row) -> Resource:
+    data = scan.session.get(row.id, RSV_API if row.type == RSV else DPP_API)
     props: dict[str, Any] = data.get("properties") or {}
     home = region(data.get("location") or row.location)
     redundancy, crr = _redundancy(row, props)
     locations = [DataLocation(region=home, role=LocationRole.PRIMARY)]
     if str(redundancy).lower() == "georedundant":
-        locations.append(ctx.geo_copy(home, LocationRole.GEO_SECONDARY, Via.BACKUP_VAULT_GEO_REDUNDANCY,
+        locations.append(scan.geo_copy(home, LocationRole.GEO_SECONDARY, Via.BACKUP_VAULT_GEO_REDUNDANCY,
                                       detail="GeoRedundant"))
     op = OPERATIONS[0] if row.type == RSV else OPERATIONS[2]
     return replace(
-        base(row, _service(row), Kind.BACKUP_VAULT, ctx.tenant), region=home, locations=tuple(locations),
+        base(row, _service(row), Kind.BACKUP_VAULT, scan.tenant), region=home, locations=tuple(locations),
         network=network(props), evidence=("Microsoft.ResourceGraph/resources/read", op),
         attributes={"resource_group": row.resource_group, "storage_redundancy": redundancy,
                     "cross_region_restore": crr, "immutability": ((props.get("securitySettings") or {})
@@ -66,12 +66,12 @@ def read(ctx: Ctx, row: Row) -> Resource:
     )
 
 
-def _protected(ctx: Ctx, vault: Row) -> list[str]:
+def _protected(scan: Scan, vault: Row) -> list[str]:
     """Source resource ids of everything the vault backs up."""
     if vault.type == RSV:
-        items = ctx.session.pages(f"{vault.id}/backupProtectedItems", RSV_API)
+        items = scan.session.pages(f"{vault.id}/backupProtectedItems", RSV_API)
         return [str((i.get("properties") or {}).get("sourceResourceId") or "") for i in items]
-    instances = ctx.session.pages(f"{vault.id}/backupInstances", DPP_API)
+    instances = scan.session.pages(f"{vault.id}/backupInstances", DPP_API)
     ids = []
     for item in instances:
         props = item.get("properties") or {}
@@ -80,17 +80,17 @@ def _protected(ctx: Ctx, vault: Row) -> list[str]:
     return ids
 
 
-def link(ctx: Ctx, resources: dict[str, Resource], read_row: Callable[[Row], Resource], pmap: Mapper = map) -> None:
+def link(scan: Scan, resources: dict[str, Resource], read_row: Callable[[Row], Resource], pmap: Mapper = map) -> None:
     """Add backup copies to protected in-scope resources (``resources`` is keyed by lower-case id)."""
 
     def protected(vault: Row) -> tuple[Row, list[str] | None]:
         try:
-            return vault, [s.lower() for s in _protected(ctx, vault) if s]
+            return vault, [s.lower() for s in _protected(scan, vault) if s]
         except ReadError as err:
-            ctx.failed(_service(vault), err, account=vault.subscription, region=vault.location, resource_id=vault.id)
+            scan.failed(_service(vault), err, account=vault.subscription, region=vault.location, resource_id=vault.id)
             return vault, None
 
-    for vault, sources in list(pmap(protected, ctx.index.of_type(RSV, BACKUP_VAULT))):
+    for vault, sources in list(pmap(protected, scan.index.of_type(RSV, BACKUP_VAULT))):
         if sources is None:
             continue
         hits = [key for key in resources if any(key == s or key.startswith(s + "/") or s.startswith(key + "/")

@@ -13,12 +13,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
-from auditor.connectors.azure.context import Ctx, Mapper, Row, base, host_label
+from auditor.connectors.azure.context import Mapper, Row, Scan, base, host_label
 from auditor.connectors.azure.gaps import ReadError
 from auditor.model.inventory import DataLocation, LocationRole, Resource
 from auditor.model.vocab import Kind, Via
 
-SERVICE = "Microsoft.Cdn"
+NAMESPACE = "Microsoft.Cdn"
 PROFILE = "microsoft.cdn/profiles"
 TYPES: Mapping[str, Kind] = {PROFILE: Kind.CDN}
 OPERATIONS = (
@@ -31,17 +31,17 @@ API = "2024-02-01"
 GLOBAL = "global"
 
 
-def _origins(ctx: Ctx, row: Row) -> list[dict[str, Any]]:
+def _origins(scan: Scan, row: Row) -> list[dict[str, Any]]:
     """``{"host": …, "resource": …}`` for every origin the profile pulls from."""
     if "azurefrontdoor" in str(row.sku or "").lower() or str(row.kind or "").lower() == "frontdoor":
         found = []
-        for group in ctx.session.pages(f"{row.id}/originGroups", API):
-            for origin in ctx.session.pages(f"{group['id']}/origins", API):
+        for group in scan.session.pages(f"{row.id}/originGroups", API):
+            for origin in scan.session.pages(f"{group['id']}/origins", API):
                 props = origin.get("properties") or {}
                 found.append({"host": props.get("hostName"), "resource": (props.get("azureOrigin") or {}).get("id")})
         return found
     found = []
-    for endpoint in ctx.session.pages(f"{row.id}/endpoints", API):
+    for endpoint in scan.session.pages(f"{row.id}/endpoints", API):
         for origin in (endpoint.get("properties") or {}).get("origins") or ():
             found.append({"host": (origin.get("properties") or {}).get("hostName"), "resource": None})
     return found
@@ -64,10 +64,10 @@ def _match(origin: Mapping[str, Any], resources: Mapping[str, Resource]) -> str 
     return None
 
 
-def read(ctx: Ctx, row: Row) -> Resource:
-    origins = _origins(ctx, row)
+def read(scan: Scan, row: Row) -> Resource:
+    origins = _origins(scan, row)
     return replace(
-        base(row, SERVICE, Kind.CDN, ctx.tenant), region=GLOBAL,
+        base(row, NAMESPACE, Kind.CDN, scan.tenant), region=GLOBAL,
         locations=(DataLocation(region=GLOBAL, role=LocationRole.EDGE_CACHE, via=Via.CDN,
                                 via_detail=str(row.sku) if row.sku else None),),
         evidence=("Microsoft.ResourceGraph/resources/read", *OPERATIONS),
@@ -76,15 +76,15 @@ def read(ctx: Ctx, row: Row) -> Resource:
     )
 
 
-def link(ctx: Ctx, resources: dict[str, Resource], read_row: Callable[[Row], Resource], pmap: Mapper = map) -> None:
+def link(scan: Scan, resources: dict[str, Resource], read_row: Callable[[Row], Resource], pmap: Mapper = map) -> None:
     def origins_of(profile: Row) -> tuple[Row, list[dict[str, Any]] | None]:
         try:
-            return profile, _origins(ctx, profile)
+            return profile, _origins(scan, profile)
         except ReadError as err:
-            ctx.failed(SERVICE, err, account=profile.subscription, region=GLOBAL, resource_id=profile.id)
+            scan.failed(NAMESPACE, err, account=profile.subscription, region=GLOBAL, resource_id=profile.id)
             return profile, None
 
-    for profile, origins in list(pmap(origins_of, ctx.index.of_type(PROFILE))):
+    for profile, origins in list(pmap(origins_of, scan.index.of_type(PROFILE))):
         if origins is None:
             continue
         hits = {key for key in (_match(o, resources) for o in origins) if key}

@@ -3,7 +3,7 @@
 ``Row`` is one Resource Graph record (the cheap listing). ``Index`` answers the questions the
 deep reads ask about *other* resources without another call: where is the vault behind this
 key URI, which region is the account an object-replication policy writes to, which resource
-serves this CDN origin host. ``Ctx`` adds the session, the tenant, region pairs and a
+serves this CDN origin host. ``Scan`` adds the session, the tenant, region pairs and a
 thread-safe place to drop coverage gaps.
 """
 
@@ -147,7 +147,7 @@ def network(props: Mapping[str, Any], acl_key: str = "networkAcls") -> Network:
 
 
 @dataclass
-class Ctx:
+class Scan:
     session: Session
     tenant: str | None
     index: Index

@@ -19,18 +19,18 @@ from typing import Any
 from azure.mgmt.cosmosdb import CosmosDBManagementClient
 
 from auditor.connectors.azure import keyvault
-from auditor.connectors.azure.context import Ctx, Row, base, network, region
+from auditor.connectors.azure.context import Row, Scan, base, network, region
 from auditor.model.inventory import DataLocation, KeyManager, KeyRef, LocationRole, Resource
 from auditor.model.vocab import Kind, Via
 
-SERVICE = "Microsoft.DocumentDB"
+NAMESPACE = "Microsoft.DocumentDB"
 TYPES: Mapping[str, Kind] = {"microsoft.documentdb/databaseaccounts": Kind.NOSQL}
 OPERATIONS = ("Microsoft.DocumentDB/databaseAccounts/read",)
 
 
-def read(ctx: Ctx, row: Row) -> Resource:
-    client = ctx.session.sdk(CosmosDBManagementClient, row.subscription)
-    data = ctx.json(client.database_accounts.get, row.resource_group, row.name)
+def read(scan: Scan, row: Row) -> Resource:
+    client = scan.session.sdk(CosmosDBManagementClient, row.subscription)
+    data = scan.json(client.database_accounts.get, row.resource_group, row.name)
     props: dict[str, Any] = data.get("properties") or {}
     regions = sorted(props.get("locations") or props.get("readLocations") or (),
                      key=lambda loc: int(loc.get("failoverPriority") or 0))
@@ -49,7 +49,7 @@ def read(ctx: Ctx, row: Row) -> Resource:
     elif kind.lower() == "periodic" and not redundancy:
         redundancy = "Geo"  # backupStorageRedundancy defaults to Geo
     if kind.lower() == "periodic" and str(redundancy).lower() == "geo":
-        locations.append(ctx.geo_copy(primary, LocationRole.BACKUP, Via.COSMOS_PERIODIC_BACKUP, detail="Geo"))
+        locations.append(scan.geo_copy(primary, LocationRole.BACKUP, Via.COSMOS_PERIODIC_BACKUP, detail="Geo"))
     elif kind.lower() == "periodic":
         locations.append(DataLocation(region=primary, role=LocationRole.BACKUP,
                                       via=Via.COSMOS_PERIODIC_BACKUP,
@@ -58,13 +58,13 @@ def read(ctx: Ctx, row: Row) -> Resource:
         for place in [primary, *(loc.region for loc in locations[1:])]:
             locations.append(DataLocation(region=place, role=LocationRole.BACKUP, via=Via.COSMOS_CONTINUOUS_BACKUP))
     key_uri = props.get("keyVaultKeyUri")
-    key = (keyvault.key_ref(ctx, key_uri, account=row.subscription, resource_id=row.id) if key_uri
+    key = (keyvault.key_ref(scan, key_uri, account=row.subscription, resource_id=row.id) if key_uri
            else KeyRef(manager=KeyManager.PROVIDER, region=primary, origin="Microsoft.DocumentDB"))
     account_location = region(data.get("location") or row.location)
     return replace(
-        base(row, SERVICE, Kind.NOSQL, ctx.tenant),
+        base(row, NAMESPACE, Kind.NOSQL, scan.tenant),
         region=primary, locations=tuple(locations), network=network(props), encryption=key,
-        access=tuple(keyvault.key_grants(ctx, key_uri, account=row.subscription, resource_id=row.id)),
+        access=tuple(keyvault.key_grants(scan, key_uri, account=row.subscription, resource_id=row.id)),
         evidence=("Microsoft.ResourceGraph/resources/read", OPERATIONS[0]),
         attributes={"resource_group": row.resource_group, "arm_kind": data.get("kind"),
                     "account_location": account_location,

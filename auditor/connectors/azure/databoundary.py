@@ -10,19 +10,19 @@ from __future__ import annotations
 
 from azure.mgmt.resource.databoundaries import DataBoundaryMgmtClient
 
-from auditor.connectors.azure.context import Ctx
+from auditor.connectors.azure.context import Scan
 from auditor.connectors.azure.gaps import ReadError
 
-SERVICE = "Microsoft.Resources/dataBoundaries"
+NAMESPACE = "Microsoft.Resources/dataBoundaries"
 OPERATIONS = ("Microsoft.Resources/dataBoundaries/read",)
 
 
-def read(ctx: Ctx) -> str | None:
-    client = ctx.session.sdk(DataBoundaryMgmtClient)
+def read(scan: Scan) -> str | None:
+    client = scan.session.sdk(DataBoundaryMgmtClient)
     try:
-        data = ctx.json(client.data_boundaries.get_tenant, "default")
+        data = scan.json(client.data_boundaries.get_tenant, "default")
     except ReadError as err:
-        ctx.failed(SERVICE, err)
+        scan.failed(NAMESPACE, err)
         return None
     value = (data.get("properties") or {}).get("dataBoundary")
     return str(value) if value else None

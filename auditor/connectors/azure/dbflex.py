@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 from auditor.connectors.azure import keyvault
-from auditor.connectors.azure.context import Ctx, Row, base, network, region, subscription_of
+from auditor.connectors.azure.context import Row, Scan, base, network, region, subscription_of
 from auditor.connectors.azure.gaps import ReadError
 from auditor.model.inventory import DataLocation, GapAspect, KeyManager, KeyRef, LocationRole, Resource
 from auditor.model.vocab import Kind, Via
@@ -29,21 +29,21 @@ OPERATIONS = (
 API = {POSTGRES: "2022-12-01", MYSQL: "2023-12-30"}
 
 
-def read(ctx: Ctx, row: Row) -> Resource:
+def read(scan: Scan, row: Row) -> Resource:
     service = "Microsoft.DBforPostgreSQL" if row.type == POSTGRES else "Microsoft.DBforMySQL"
     ops = OPERATIONS[:2] if row.type == POSTGRES else OPERATIONS[2:]
-    data = ctx.session.get(row.id, API[row.type])
+    data = scan.session.get(row.id, API[row.type])
     props: dict[str, Any] = data.get("properties") or {}
     primary = region(data.get("location") or row.location)
     locations = [DataLocation(region=primary, role=LocationRole.PRIMARY)]
     evidence = ["Microsoft.ResourceGraph/resources/read", ops[0]]
     backup = props.get("backup") or {}
     if str(backup.get("geoRedundantBackup")).lower() == "enabled":
-        locations.append(ctx.geo_copy(primary, LocationRole.BACKUP, Via.GEO_REDUNDANT_BACKUP))
+        locations.append(scan.geo_copy(primary, LocationRole.BACKUP, Via.GEO_REDUNDANT_BACKUP))
     else:
         locations.append(DataLocation(region=primary, role=LocationRole.BACKUP, via=Via.LOCALLY_REDUNDANT_BACKUP))
     try:
-        for replica in ctx.session.pages(f"{row.id}/replicas", API[row.type]):
+        for replica in scan.session.pages(f"{row.id}/replicas", API[row.type]):
             rid = str(replica.get("id") or "")
             if rid.lower() == row.id.lower():
                 continue
@@ -51,11 +51,11 @@ def read(ctx: Ctx, row: Row) -> Resource:
                                           via=Via.READ_REPLICA, target=rid, account=subscription_of(rid)))
         evidence.append(ops[1])
     except ReadError as err:
-        ctx.failed(service, err, account=row.subscription, region=primary, resource_id=row.id,
+        scan.failed(service, err, account=row.subscription, region=primary, resource_id=row.id,
                    aspect=GapAspect.LOCATION)
     return replace(
-        base(row, service, Kind.DATABASE, ctx.tenant), region=primary, locations=tuple(locations),
-        network=network(props.get("network") or {}), encryption=_key(ctx, row, props, primary),
+        base(row, service, Kind.DATABASE, scan.tenant), region=primary, locations=tuple(locations),
+        network=network(props.get("network") or {}), encryption=_key(scan, row, props, primary),
         evidence=tuple(evidence),
         attributes={"resource_group": row.resource_group, "sku": (data.get("sku") or {}).get("name"),
                     "version": props.get("version"), "replication_role": props.get("replicationRole"),
@@ -65,9 +65,9 @@ def read(ctx: Ctx, row: Row) -> Resource:
     )
 
 
-def _key(ctx: Ctx, row: Row, props: Mapping[str, Any], primary: str) -> KeyRef:
+def _key(scan: Scan, row: Row, props: Mapping[str, Any], primary: str) -> KeyRef:
     enc = props.get("dataEncryption") or {}
     if str(enc.get("type")).lower() == "azurekeyvault":
         uri = enc.get("primaryKeyURI") or enc.get("primaryKeyUri")
-        return keyvault.key_ref(ctx, uri, account=row.subscription, resource_id=row.id)
+        return keyvault.key_ref(scan, uri, account=row.subscription, resource_id=row.id)
     return KeyRef(manager=KeyManager.PROVIDER, region=primary, origin="SystemManaged")

@@ -16,12 +16,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
-from auditor.connectors.azure.context import UNKNOWN_REGION, Ctx, Mapper, Row, subscription_of
+from auditor.connectors.azure.context import UNKNOWN_REGION, Mapper, Row, Scan, subscription_of
 from auditor.connectors.azure.gaps import ReadError
 from auditor.model.inventory import DataLocation, GapAspect, LocationRole, Resource
 from auditor.model.vocab import GapReason, Kind, Via
 
-SERVICE = "Microsoft.Insights"
+NAMESPACE = "Microsoft.Insights"
 TYPES: Mapping[str, Kind] = {}  # no resources of its own: it completes the others
 INDEX = ("microsoft.operationalinsights/workspaces", "microsoft.eventhub/namespaces")
 OPERATIONS = ("Microsoft.Insights/diagnosticSettings/read",)
@@ -36,31 +36,31 @@ def _settings_path(resource: Resource) -> str:
     return f"{resource.id}/providers/Microsoft.Insights/diagnosticSettings"
 
 
-def _destination(ctx: Ctx, ref: str, what: str, owner: Resource) -> DataLocation:
+def _destination(scan: Scan, ref: str, what: str, owner: Resource) -> DataLocation:
     target = ref.split("/authorizationrules/")[0].split("/authorizationRules/")[0]
-    row = ctx.index.get(target)
+    row = scan.index.get(target)
     if row is None:
-        ctx.unresolved(SERVICE, GapReason.NOT_READ,
+        scan.unresolved(NAMESPACE, GapReason.NOT_READ,
                        f"diagnostic logs go to a {what} the credential cannot see: {target}",
                        account=owner.account, resource_id=owner.id, aspect=GapAspect.LOGGING)
     return DataLocation(region=row.location if row else UNKNOWN_REGION, role=LocationRole.LOG_DESTINATION,
                         via=Via.DIAGNOSTIC_SETTINGS, via_detail=what, target=target, account=subscription_of(target))
 
 
-def link(ctx: Ctx, resources: dict[str, Resource], read_row: Callable[[Row], Resource], pmap: Mapper = map) -> None:
+def link(scan: Scan, resources: dict[str, Resource], read_row: Callable[[Row], Resource], pmap: Mapper = map) -> None:
     denied: set[str] = set()
     lock = threading.Lock()
 
     def fetch(key: str) -> tuple[str, list[dict[str, Any]] | None]:
         resource = resources[key]
         try:
-            return key, list(ctx.session.pages(_settings_path(resource), API))
+            return key, list(scan.session.pages(_settings_path(resource), API))
         except ReadError as err:
             with lock:
                 first = resource.account not in denied
                 denied.add(resource.account)
             if first or err.reason != "access-denied":
-                ctx.failed(SERVICE, err, account=resource.account,
+                scan.failed(NAMESPACE, err, account=resource.account,
                            resource_id=None if err.reason == "access-denied" else resource.id, aspect=GapAspect.LOGGING)
             return key, None
 
@@ -75,7 +75,7 @@ def link(ctx: Ctx, resources: dict[str, Resource], read_row: Callable[[Row], Res
             if not any(log.get("enabled") for log in props.get("logs") or ()):
                 continue
             enabled = True
-            copies.extend(_destination(ctx, str(props[field]), what, resource)
+            copies.extend(_destination(scan, str(props[field]), what, resource)
                           for field, what in _DESTINATIONS if props.get(field))
         resources[key] = replace(resource, logging=enabled, locations=(*resource.locations, *copies),
                                  evidence=(*resource.evidence, OPERATIONS[0]))

@@ -13,18 +13,18 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from auditor.connectors.azure.context import Ctx, Mapper
+from auditor.connectors.azure.context import Mapper, Scan
 from auditor.connectors.azure.gaps import ReadError
 from auditor.model.inventory import AccessGrant, PrincipalKind, Resource
 
-SERVICE = "Microsoft.Graph"
+NAMESPACE = "Microsoft.Graph"
 PERMISSIONS = ("User.Read.All", "Application.Read.All")  # Graph application permissions (not Azure RBAC)
 _PATHS = {PrincipalKind.USER: ("/v1.0/users/", "id,userType,userPrincipalName"),
           PrincipalKind.SERVICE: ("/v1.0/servicePrincipals/", "id,appId,appOwnerOrganizationId,displayName")}
 
-def enrich(ctx: Ctx, resources: dict[str, Resource], pmap: Mapper = map) -> None:
+def enrich(scan: Scan, resources: dict[str, Resource], pmap: Mapper = map) -> None:
     principals = sorted({(g.principal, g.principal_kind) for r in resources.values() for g in r.access
-                         if g.principal_kind in _PATHS and g.home == ctx.tenant})
+                         if g.principal_kind in _PATHS and g.home == scan.tenant})
     if not principals:
         return
     failures: list[ReadError] = []
@@ -35,7 +35,7 @@ def enrich(ctx: Ctx, resources: dict[str, Resource], pmap: Mapper = map) -> None
             return principal, None
         path, select = _PATHS[kind]
         try:
-            return principal, ctx.session.get(f"{path}{principal}", None, {"$select": select}, graph=True)
+            return principal, scan.session.get(f"{path}{principal}", None, {"$select": select}, graph=True)
         except ReadError as err:
             if err.reason != "not-found":
                 failures.append(err)
@@ -44,15 +44,15 @@ def enrich(ctx: Ctx, resources: dict[str, Resource], pmap: Mapper = map) -> None
     found = dict(pmap(lookup, principals))
     if failures:
         err = failures[0]  # one gap for the whole question, not one per principal
-        ctx.failed(SERVICE, err)
+        scan.failed(NAMESPACE, err)
     for key, resource in list(resources.items()):
-        changed = tuple(_refine(ctx, grant, found.get(grant.principal)) for grant in resource.access)
+        changed = tuple(_refine(scan, grant, found.get(grant.principal)) for grant in resource.access)
         if changed != resource.access:
             resources[key] = replace(resource, access=changed)
 
 
-def _refine(ctx: Ctx, grant: AccessGrant, obj: dict[str, Any] | None) -> AccessGrant:
-    if obj is None or grant.principal_kind not in _PATHS or grant.home != ctx.tenant:
+def _refine(scan: Scan, grant: AccessGrant, obj: dict[str, Any] | None) -> AccessGrant:
+    if obj is None or grant.principal_kind not in _PATHS or grant.home != scan.tenant:
         return grant
     if not obj:
         return replace(grant, condition=_join(grant.condition, "principal not found in the directory"))
@@ -62,7 +62,7 @@ def _refine(ctx: Ctx, grant: AccessGrant, obj: dict[str, Any] | None) -> AccessG
         return replace(grant, principal_kind=PrincipalKind.GUEST, home=None,
                        condition=_join(grant.condition, f"guest {obj.get('userPrincipalName') or ''}".strip()))
     owner = str(obj.get("appOwnerOrganizationId") or "").lower()
-    if grant.principal_kind is PrincipalKind.SERVICE and owner and owner != (ctx.tenant or "").lower():
+    if grant.principal_kind is PrincipalKind.SERVICE and owner and owner != (scan.tenant or "").lower():
         return replace(grant, principal_kind=PrincipalKind.FOREIGN_TENANT_APP, home=owner,
                        condition=_join(grant.condition, f"app {obj.get('displayName') or obj.get('appId')} "
                                                         f"owned by tenant {owner}"))

@@ -17,7 +17,7 @@ from dataclasses import replace
 from typing import Any
 
 from auditor.connectors.azure import keyvault
-from auditor.connectors.azure.context import UNKNOWN_REGION, Ctx, Row, base, network, region
+from auditor.connectors.azure.context import UNKNOWN_REGION, Row, Scan, base, network, region
 from auditor.model.inventory import (
     AccessGrant,
     DataLocation,
@@ -31,7 +31,7 @@ from auditor.model.inventory import (
 )
 from auditor.model.vocab import GapReason, GrantSource, Kind, Via
 
-SERVICE = "Microsoft.HealthcareApis"
+NAMESPACE = "Microsoft.HealthcareApis"
 WORKSPACE = "microsoft.healthcareapis/workspaces"
 FHIR = "microsoft.healthcareapis/workspaces/fhirservices"
 DICOM = "microsoft.healthcareapis/workspaces/dicomservices"
@@ -50,34 +50,34 @@ _TENANT = re.compile(r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]
 _OPS = {WORKSPACE: OPERATIONS[0], FHIR: OPERATIONS[1], DICOM: OPERATIONS[2], API_FOR_FHIR: OPERATIONS[3]}
 
 
-def read(ctx: Ctx, row: Row) -> Resource:
-    data = ctx.session.get(row.id, API)
+def read(scan: Scan, row: Row) -> Resource:
+    data = scan.session.get(row.id, API)
     props: dict[str, Any] = data.get("properties") or {}
     home = region(data.get("location") or row.location)
     locations = [DataLocation(region=home, role=LocationRole.PRIMARY)]
     export = (props.get("exportConfiguration") or {}).get("storageAccountName")
     if export:
-        locations.append(_storage_copy(ctx, row, str(export), LocationRole.SNAPSHOT_COPY, Via.FHIR_EXPORT))
+        locations.append(_storage_copy(scan, row, str(export), LocationRole.SNAPSHOT_COPY, Via.FHIR_EXPORT))
     stored = (props.get("storageConfiguration") or {}).get("storageResourceId")
     if stored:
-        locations.append(_storage_copy(ctx, row, str(stored), LocationRole.PRIMARY, Via.DICOM_STORAGE))
+        locations.append(_storage_copy(scan, row, str(stored), LocationRole.PRIMARY, Via.DICOM_STORAGE))
     auth = props.get("authenticationConfiguration") or {}
     access = []
     authority = str(auth.get("authority") or "")
     tenant = _TENANT.search(authority)
-    if tenant and tenant.group(1).lower() != ctx.tenant:  # the own tenant's identities are the role grants below
+    if tenant and tenant.group(1).lower() != scan.tenant:  # the own tenant's identities are the role grants below
         access.append(AccessGrant(principal=authority, principal_kind=PrincipalKind.ACCOUNT,
                                   permission=Permission.READ, source=GrantSource.TOKEN_AUTHORITY,
                                       home=tenant.group(1).lower(),
                                   condition="identities this Entra tenant issues tokens to, subject to data roles"))
-    access.extend(smart_grants(ctx, auth))
-    access.extend(keyvault.key_grants(ctx, _key_uri(props), account=row.subscription, resource_id=row.id))
+    access.extend(smart_grants(scan, auth))
+    access.extend(keyvault.key_grants(scan, _key_uri(props), account=row.subscription, resource_id=row.id))
     for policy in props.get("accessPolicies") or ():
         access.append(AccessGrant(principal=str(policy.get("objectId")), principal_kind=PrincipalKind.UNKNOWN,
-                                  permission=Permission.WRITE, source=GrantSource.FHIR_ACCESS_POLICY, home=ctx.tenant))
+                                  permission=Permission.WRITE, source=GrantSource.FHIR_ACCESS_POLICY, home=scan.tenant))
     return replace(
-        base(row, SERVICE, Kind.HEALTH_API, ctx.tenant), region=home, locations=tuple(locations),
-        network=network(props), access=tuple(access), encryption=_key(ctx, row, props, home),
+        base(row, NAMESPACE, Kind.HEALTH_API, scan.tenant), region=home, locations=tuple(locations),
+        network=network(props), access=tuple(access), encryption=_key(scan, row, props, home),
         evidence=("Microsoft.ResourceGraph/resources/read", _OPS[row.type]),
         attributes={"resource_group": row.resource_group, "arm_kind": data.get("kind") or row.kind,
                     "authority": authority or None, "export_storage": export, "dicom_storage": stored,
@@ -87,25 +87,25 @@ def read(ctx: Ctx, row: Row) -> Resource:
     )
 
 
-def _storage_copy(ctx: Ctx, row: Row, ref: str, role: LocationRole, via: Via) -> DataLocation:
-    account = ctx.index.get(ref) if ref.startswith("/") else ctx.index.named(STORAGE, ref)
+def _storage_copy(scan: Scan, row: Row, ref: str, role: LocationRole, via: Via) -> DataLocation:
+    account = scan.index.get(ref) if ref.startswith("/") else scan.index.named(STORAGE, ref)
     if account is None:
-        ctx.unresolved(SERVICE, GapReason.NOT_READ, f"{via} storage account {ref.rsplit('/', 1)[-1]} is not visible "
+        scan.unresolved(NAMESPACE, GapReason.NOT_READ, f"{via} storage account {ref.rsplit('/', 1)[-1]} is not visible "
                        "to the credential", account=row.subscription, resource_id=row.id, aspect=GapAspect.LOCATION)
         return DataLocation(region=UNKNOWN_REGION, role=role, via=via, target=ref)
-    ctx.want(account.id)  # the copy's own replication and access matter as much as the service's
+    scan.want(account.id)  # the copy's own replication and access matter as much as the service's
     return DataLocation(region=account.location, role=role, via=via, target=account.id,
                         account=account.subscription)
 
 
-def smart_grants(ctx: Ctx, auth: Mapping[str, Any]) -> list[AccessGrant]:
+def smart_grants(scan: Scan, auth: Mapping[str, Any]) -> list[AccessGrant]:
     """The applications each SMART identity provider lets read the FHIR data."""
     out = []
     for provider in auth.get("smartIdentityProviders") or ():
         authority = str(provider.get("authority") or "")
         found = _TENANT.search(authority)
         home = found.group(1).lower() if found else (authority.split("//", 1)[-1].split("/", 1)[0] or None)
-        inside = home is not None and home == ctx.tenant
+        inside = home is not None and home == scan.tenant
         for app in provider.get("applications") or ():
             actions = [str(a) for a in app.get("allowedDataActions") or ()]
             if not actions:
@@ -125,8 +125,8 @@ def _key_uri(props: Mapping[str, Any]) -> str | None:
     return str(uri) if uri else None
 
 
-def _key(ctx: Ctx, row: Row, props: Mapping[str, Any], home: str) -> KeyRef:
+def _key(scan: Scan, row: Row, props: Mapping[str, Any], home: str) -> KeyRef:
     uri = _key_uri(props)
     if uri:
-        return keyvault.key_ref(ctx, uri, account=row.subscription, resource_id=row.id)
+        return keyvault.key_ref(scan, uri, account=row.subscription, resource_id=row.id)
     return KeyRef(manager=KeyManager.PROVIDER, region=home, origin="Microsoft.HealthcareApis")

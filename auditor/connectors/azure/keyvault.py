@@ -20,7 +20,7 @@ from typing import Any
 
 from azure.mgmt.keyvault import KeyVaultManagementClient
 
-from auditor.connectors.azure.context import Ctx, Row, base, host_label, network, region
+from auditor.connectors.azure.context import Row, Scan, base, host_label, network, region
 from auditor.connectors.azure.gaps import ReadError
 from auditor.model.inventory import (
     AccessGrant,
@@ -35,7 +35,7 @@ from auditor.model.inventory import (
 )
 from auditor.model.vocab import GapReason, GrantSource, Kind, Via
 
-SERVICE = "Microsoft.KeyVault"
+NAMESPACE = "Microsoft.KeyVault"
 VAULT = "microsoft.keyvault/vaults"
 HSM = "microsoft.keyvault/managedhsms"
 TYPES: Mapping[str, Kind] = {VAULT: Kind.KEY, HSM: Kind.KEY}
@@ -44,13 +44,13 @@ API = "2023-07-01"
 DECRYPTING = frozenset({"decrypt", "unwrapkey", "release", "all"})  # key permissions that read what a key protects
 
 
-def read(ctx: Ctx, row: Row) -> Resource:
-    client = ctx.session.sdk(KeyVaultManagementClient, row.subscription)
+def read(scan: Scan, row: Row) -> Resource:
+    client = scan.session.sdk(KeyVaultManagementClient, row.subscription)
     if row.type == HSM:
-        data = ctx.json(client.managed_hsms.get, row.resource_group, row.name)
+        data = scan.json(client.managed_hsms.get, row.resource_group, row.name)
         op = OPERATIONS[1]
     else:
-        data = ctx.json(client.vaults.get, row.resource_group, row.name)
+        data = scan.json(client.vaults.get, row.resource_group, row.name)
         op = OPERATIONS[0]
     props: dict[str, Any] = data.get("properties") or {}
     home = region(data.get("location") or row.location)
@@ -61,11 +61,11 @@ def read(ctx: Ctx, row: Row) -> Resource:
             if where != home:
                 locations.append(DataLocation(region=where, role=LocationRole.REPLICA, via=Via.MANAGED_HSM_REGION))
     else:
-        locations.append(ctx.geo_copy(home, LocationRole.GEO_SECONDARY, Via.KEY_VAULT_PAIRED_REGION))
+        locations.append(scan.geo_copy(home, LocationRole.GEO_SECONDARY, Via.KEY_VAULT_PAIRED_REGION))
     sku = (data.get("sku") or props.get("sku") or {}).get("name")
     return replace(
-        base(row, SERVICE, TYPES[row.type], ctx.tenant), region=home, locations=tuple(locations),
-        access=tuple(policy_grants(ctx, props, name=row.name)),
+        base(row, NAMESPACE, TYPES[row.type], scan.tenant), region=home, locations=tuple(locations),
+        access=tuple(policy_grants(scan, props, name=row.name)),
         network=network(props), evidence=("Microsoft.ResourceGraph/resources/read", op),
         attributes={"resource_group": row.resource_group, "sku": sku,
                     "hsm": row.type == HSM or str(sku).lower() == "premium",
@@ -75,27 +75,27 @@ def read(ctx: Ctx, row: Row) -> Resource:
                     "access_policies": len(props.get("accessPolicies") or ())})
 
 
-def key_ref(ctx: Ctx, key_uri: str | None, *, account: str | None, resource_id: str) -> KeyRef:
+def key_ref(scan: Scan, key_uri: str | None, *, account: str | None, resource_id: str) -> KeyRef:
     """The customer-managed key at ``key_uri`` (a Key Vault or Managed HSM key URL)."""
     if not key_uri:
         return KeyRef(manager=KeyManager.UNKNOWN)
     host = key_uri.split("//", 1)[-1].split("/", 1)[0].lower()
     in_hsm = ".managedhsm." in host
-    vault = ctx.index.named(HSM if in_hsm else VAULT, host_label(key_uri))
+    vault = scan.index.named(HSM if in_hsm else VAULT, host_label(key_uri))
     manager = KeyManager.HSM if in_hsm else KeyManager.CUSTOMER
     origin = "Microsoft.KeyVault/managedHSMs" if in_hsm else "Microsoft.KeyVault/vaults"
     if vault is None:
-        ctx.unresolved(SERVICE, GapReason.NOT_READ, f"key vault {host} is not visible to the credential: "
+        scan.unresolved(NAMESPACE, GapReason.NOT_READ, f"key vault {host} is not visible to the credential: "
                        "the key's region is unknown", account=account, resource_id=resource_id, aspect=GapAspect.KEY)
         return KeyRef(manager=manager, key_id=key_uri, region=None, origin=origin)
     copies = [DataLocation(region=vault.location, role=LocationRole.PRIMARY, target=vault.id)]
     if not in_hsm:
-        copies.append(ctx.geo_copy(vault.location, LocationRole.GEO_SECONDARY,
+        copies.append(scan.geo_copy(vault.location, LocationRole.GEO_SECONDARY,
                                    Via.KEY_VAULT_PAIRED_REGION, vault.id))
     return KeyRef(manager=manager, key_id=key_uri, region=vault.location, origin=origin, locations=tuple(copies))
 
 
-def policy_grants(ctx: Ctx, props: Mapping[str, Any], *, name: str) -> list[AccessGrant]:
+def policy_grants(scan: Scan, props: Mapping[str, Any], *, name: str) -> list[AccessGrant]:
     """The access-policy entries of a vault that can decrypt with its keys (none under Azure RBAC)."""
     if props.get("enableRbacAuthorization") is True:
         return []  # access policies are ignored; role assignments decide (read by ``authorization``)
@@ -109,7 +109,7 @@ def policy_grants(ctx: Ctx, props: Mapping[str, Any], *, name: str) -> list[Acce
         app = entry.get("applicationId")
         out.append(AccessGrant(
             principal=str(entry.get("objectId") or "?"),
-            principal_kind=PrincipalKind.UNKNOWN if tenant == ctx.tenant else PrincipalKind.FOREIGN_TENANT_APP
+            principal_kind=PrincipalKind.UNKNOWN if tenant == scan.tenant else PrincipalKind.FOREIGN_TENANT_APP
             if app else PrincipalKind.UNKNOWN,
             permission=Permission.READ, source=GrantSource.KEY_VAULT_ACCESS_POLICY, home=tenant,
             condition=f"access policy of key vault {name}: keys {', '.join(reading)}"
@@ -117,17 +117,17 @@ def policy_grants(ctx: Ctx, props: Mapping[str, Any], *, name: str) -> list[Acce
     return out
 
 
-def key_grants(ctx: Ctx, key_uri: str | None, *, account: str | None, resource_id: str) -> list[AccessGrant]:
+def key_grants(scan: Scan, key_uri: str | None, *, account: str | None, resource_id: str) -> list[AccessGrant]:
     """Who can decrypt with the key at ``key_uri`` through its vault's access policies."""
     if not key_uri or ".managedhsm." in key_uri.lower():
         return []  # Managed HSM uses local RBAC only
-    vault = ctx.index.named(VAULT, host_label(key_uri))
+    vault = scan.index.named(VAULT, host_label(key_uri))
     if vault is None:
         return []  # already a gap of ``key_ref``: the vault is not visible
     try:
-        data: dict[str, Any] = ctx.memo(("kv-get", vault.id.lower()), lambda: ctx.session.get(vault.id, API))
+        data: dict[str, Any] = scan.memo(("kv-get", vault.id.lower()), lambda: scan.session.get(vault.id, API))
     except ReadError as err:
-        ctx.failed(SERVICE, err, account=account, region=vault.location, resource_id=resource_id,
+        scan.failed(NAMESPACE, err, account=account, region=vault.location, resource_id=resource_id,
                    aspect=GapAspect.ACCESS)
         return []
-    return policy_grants(ctx, data.get("properties") or {}, name=vault.name)
+    return policy_grants(scan, data.get("properties") or {}, name=vault.name)

@@ -15,12 +15,12 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from auditor.connectors.azure.context import Ctx, Row, base, region
+from auditor.connectors.azure.context import Row, Scan, base, region
 from auditor.geo.processing import azure_processing
 from auditor.model.inventory import DataLocation, LocationRole, Resource
 from auditor.model.vocab import Kind
 
-SERVICE = "Microsoft.CognitiveServices"
+NAMESPACE = "Microsoft.CognitiveServices"
 ACCOUNT = "microsoft.cognitiveservices/accounts"
 TYPES: Mapping[str, Kind] = {ACCOUNT: Kind.AI_INFERENCE}
 OPERATIONS = (
@@ -31,16 +31,16 @@ API = "2024-10-01"
 MODEL_KINDS = frozenset({"openai", "aiservices"})
 
 
-def read(ctx: Ctx, row: Row) -> Resource:
-    data = ctx.session.get(row.id, API)
+def read(scan: Scan, row: Row) -> Resource:
+    data = scan.session.get(row.id, API)
     home = region(data.get("location") or row.location)
     kind = str(data.get("kind") or row.kind or "")
     deployments: list[dict[str, Any]] = []
     if kind.lower() in MODEL_KINDS:
-        deployments = list(ctx.session.pages(f"{row.id}/deployments", API))
+        deployments = list(scan.session.pages(f"{row.id}/deployments", API))
     pairs = [(str(d.get("name")), str((d.get("sku") or {}).get("name") or "")) for d in deployments]
     return replace(
-        base(row, SERVICE, Kind.AI_INFERENCE, ctx.tenant), region=home,
+        base(row, NAMESPACE, Kind.AI_INFERENCE, scan.tenant), region=home,
         locations=(DataLocation(region=home, role=LocationRole.PRIMARY), *azure_processing(pairs, home)),
         evidence=("Microsoft.ResourceGraph/resources/read", *OPERATIONS),
         attributes={"resource_group": row.resource_group, "arm_kind": kind,

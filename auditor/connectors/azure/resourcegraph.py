@@ -14,11 +14,11 @@ from collections.abc import Iterable, Sequence
 from azure.mgmt.resourcegraph import ResourceGraphClient
 from azure.mgmt.resourcegraph.models import QueryRequest, QueryRequestOptions
 
-from auditor.connectors.azure.context import Ctx, Row
+from auditor.connectors.azure.context import Row, Scan
 from auditor.connectors.azure.gaps import ReadError
 from auditor.connectors.azure.session import Session
 
-SERVICE = "Microsoft.ResourceGraph"
+NAMESPACE = "Microsoft.ResourceGraph"
 OPERATIONS = ("Microsoft.ResourceGraph/resources/read", "Microsoft.Resources/subscriptions/resources/read")
 BATCH = 1000  # subscriptions per query (the service's limit)
 PAGE = 1000  # rows per page (the service's limit)
@@ -30,7 +30,7 @@ def query(types: Iterable[str]) -> str:
             "| project id, name, type, location, tags, kind, sku, subscriptionId, resourceGroup, tenantId")
 
 
-def rows(session: Session, ctx: Ctx, subscriptions: Sequence[str], types: Iterable[str]) -> list[Row]:
+def rows(session: Session, scan: Scan, subscriptions: Sequence[str], types: Iterable[str]) -> list[Row]:
     wanted = {t.lower() for t in types}
     text = query(wanted)
     client = session.sdk(ResourceGraphClient)
@@ -40,9 +40,9 @@ def rows(session: Session, ctx: Ctx, subscriptions: Sequence[str], types: Iterab
         try:
             found.extend(_graph(session, client, batch, text))
         except ReadError as err:
-            ctx.failed(SERVICE, err)
+            scan.failed(NAMESPACE, err)
             for sub in batch:
-                found.extend(_fallback(session, ctx, sub, wanted))
+                found.extend(_fallback(session, scan, sub, wanted))
     return found
 
 
@@ -59,10 +59,10 @@ def _graph(session: Session, client: ResourceGraphClient, subs: list[str], text:
             return out
 
 
-def _fallback(session: Session, ctx: Ctx, sub: str, wanted: set[str]) -> list[Row]:
+def _fallback(session: Session, scan: Scan, sub: str, wanted: set[str]) -> list[Row]:
     try:
         items = list(session.pages(f"/subscriptions/{sub}/resources", "2022-09-01"))
     except ReadError as err:
-        ctx.failed("Microsoft.Resources", err, account=sub)
+        scan.failed("Microsoft.Resources", err, account=sub)
         return []
     return [row for row in (Row.parse(i) for i in items) if row.type in wanted]

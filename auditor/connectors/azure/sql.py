@@ -19,12 +19,12 @@ from typing import Any
 from azure.mgmt.sql import SqlManagementClient
 
 from auditor.connectors.azure import keyvault
-from auditor.connectors.azure.context import Ctx, Index, Row, base, network, parent_id, region, subscription_of
+from auditor.connectors.azure.context import Index, Row, Scan, base, network, parent_id, region, subscription_of
 from auditor.connectors.azure.gaps import ReadError
 from auditor.model.inventory import DataLocation, GapAspect, KeyManager, KeyRef, LocationRole, Network, Resource
 from auditor.model.vocab import Kind, Via
 
-SERVICE = "Microsoft.Sql"
+NAMESPACE = "Microsoft.Sql"
 DATABASE = "microsoft.sql/servers/databases"
 SERVER = "microsoft.sql/servers"
 TYPES: Mapping[str, Kind] = {DATABASE: Kind.DATABASE}
@@ -48,22 +48,22 @@ def tags(row: Row, index: Index) -> dict[str, str]:
     return {**(server.tags if server else {}), **row.tags}
 
 
-def read(ctx: Ctx, row: Row) -> Resource:
+def read(scan: Scan, row: Row) -> Resource:
     server_name = parent_id(row.id).rsplit("/", 1)[-1]
-    client = ctx.session.sdk(SqlManagementClient, row.subscription)
-    data = ctx.json(client.databases.get, row.resource_group, server_name, row.name)
+    client = scan.session.sdk(SqlManagementClient, row.subscription)
+    data = scan.json(client.databases.get, row.resource_group, server_name, row.name)
     props: dict[str, Any] = data.get("properties") or {}
     primary = region(data.get("location") or row.location)
     evidence = ["Microsoft.ResourceGraph/resources/read", OPERATIONS[0]]
     locations = [DataLocation(region=primary, role=LocationRole.PRIMARY)]
     seen: set[str] = set()
-    for partner in _failover_partners(ctx, client, row, server_name, evidence):
+    for partner in _failover_partners(scan, client, row, server_name, evidence):
         seen.add(str(partner["id"]).lower())
         locations.append(DataLocation(region=region(partner.get("location")), role=LocationRole.REPLICA,
                                       via=Via.SQL_FAILOVER_GROUP, via_detail=str(partner['group']),
                                       target=partner["id"],
                                       account=subscription_of(str(partner["id"]))))
-    for link in _replication_links(ctx, client, row, server_name, evidence):
+    for link in _replication_links(scan, client, row, server_name, evidence):
         target = str(link.get("partnerServer") or "")
         if any(s.rsplit("/", 1)[-1] == target.lower() for s in seen):
             continue
@@ -76,17 +76,17 @@ def read(ctx: Ctx, row: Row) -> Resource:
         locations.append(DataLocation(region=region(secondary), role=LocationRole.BACKUP,
                                       via=Via.SQL_BACKUP_REDUNDANCY,
                                       via_detail=f"{redundancy}, defaultSecondaryLocation")
-                         if secondary else ctx.geo_copy(primary, LocationRole.BACKUP,
+                         if secondary else scan.geo_copy(primary, LocationRole.BACKUP,
                                                         Via.SQL_BACKUP_REDUNDANCY, detail=str(redundancy)))
     elif redundancy:
         locations.append(DataLocation(region=primary, role=LocationRole.BACKUP,
                                       via=Via.SQL_BACKUP_REDUNDANCY, via_detail=str(redundancy)))
-    server = _server(ctx, client, row, server_name, evidence)
+    server = _server(scan, client, row, server_name, evidence)
     return replace(
-        base(row, SERVICE, Kind.DATABASE, ctx.tenant),
-        region=primary, tags=tags(row, ctx.index), locations=tuple(locations),
+        base(row, NAMESPACE, Kind.DATABASE, scan.tenant),
+        region=primary, tags=tags(row, scan.index), locations=tuple(locations),
         network=network(server.get("properties") or {}) if server else Network(),
-        encryption=_tde(ctx, client, row, server_name, evidence), evidence=tuple(evidence),
+        encryption=_tde(scan, client, row, server_name, evidence), evidence=tuple(evidence),
         attributes={"resource_group": row.resource_group, "sku": (data.get("sku") or {}).get("name"),
                     "server": parent_id(row.id), "backup_storage_redundancy": redundancy,
                     "default_secondary_location": props.get("defaultSecondaryLocation"),
@@ -95,25 +95,25 @@ def read(ctx: Ctx, row: Row) -> Resource:
     )
 
 
-def _server(ctx: Ctx, client: SqlManagementClient, row: Row, name: str, evidence: list[str]) -> dict[str, Any]:
+def _server(scan: Scan, client: SqlManagementClient, row: Row, name: str, evidence: list[str]) -> dict[str, Any]:
     try:
-        data: dict[str, Any] = ctx.memo(("sql-server", parent_id(row.id).lower()),
-                                        lambda: ctx.json(client.servers.get, row.resource_group, name))
+        data: dict[str, Any] = scan.memo(("sql-server", parent_id(row.id).lower()),
+                                        lambda: scan.json(client.servers.get, row.resource_group, name))
     except ReadError as err:
-        ctx.failed(SERVICE, err, account=row.subscription, region=row.location, resource_id=parent_id(row.id))
+        scan.failed(NAMESPACE, err, account=row.subscription, region=row.location, resource_id=parent_id(row.id))
         return {}
     evidence.append(OPERATIONS[1])
     return data
 
 
-def _failover_partners(ctx: Ctx, client: SqlManagementClient, row: Row, server: str,
+def _failover_partners(scan: Scan, client: SqlManagementClient, row: Row, server: str,
                        evidence: list[str]) -> list[dict[str, Any]]:
     try:
-        groups: list[dict[str, Any]] = ctx.memo(
+        groups: list[dict[str, Any]] = scan.memo(
             ("sql-fg", parent_id(row.id).lower()),
-            lambda: ctx.json_list(client.failover_groups.list_by_server, row.resource_group, server))
+            lambda: scan.json_list(client.failover_groups.list_by_server, row.resource_group, server))
     except ReadError as err:
-        ctx.failed(SERVICE, err, account=row.subscription, region=row.location, resource_id=parent_id(row.id),
+        scan.failed(NAMESPACE, err, account=row.subscription, region=row.location, resource_id=parent_id(row.id),
                    aspect=GapAspect.LOCATION)
         return []
     evidence.append(OPERATIONS[2])
@@ -128,29 +128,29 @@ def _failover_partners(ctx: Ctx, client: SqlManagementClient, row: Row, server: 
     return partners
 
 
-def _replication_links(ctx: Ctx, client: SqlManagementClient, row: Row, server: str,
+def _replication_links(scan: Scan, client: SqlManagementClient, row: Row, server: str,
                        evidence: list[str]) -> list[dict[str, Any]]:
     try:
-        links = ctx.json_list(client.replication_links.list_by_database, row.resource_group, server, row.name)
+        links = scan.json_list(client.replication_links.list_by_database, row.resource_group, server, row.name)
     except ReadError as err:
-        ctx.failed(SERVICE, err, account=row.subscription, region=row.location, resource_id=row.id,
+        scan.failed(NAMESPACE, err, account=row.subscription, region=row.location, resource_id=row.id,
                    aspect=GapAspect.LOCATION)
         return []
     evidence.append(OPERATIONS[3])
     return [link.get("properties") or {} for link in links]
 
 
-def _tde(ctx: Ctx, client: SqlManagementClient, row: Row, server: str, evidence: list[str]) -> KeyRef:
+def _tde(scan: Scan, client: SqlManagementClient, row: Row, server: str, evidence: list[str]) -> KeyRef:
     try:
-        data: dict[str, Any] = ctx.memo(
+        data: dict[str, Any] = scan.memo(
             ("sql-tde", parent_id(row.id).lower()),
-            lambda: ctx.json(client.encryption_protectors.get, row.resource_group, server, "current"))
+            lambda: scan.json(client.encryption_protectors.get, row.resource_group, server, "current"))
     except ReadError as err:
-        ctx.failed(SERVICE, err, account=row.subscription, region=row.location, resource_id=parent_id(row.id),
+        scan.failed(NAMESPACE, err, account=row.subscription, region=row.location, resource_id=parent_id(row.id),
                    aspect=GapAspect.KEY)
         return KeyRef(manager=KeyManager.UNKNOWN)
     evidence.append(OPERATIONS[4])
     props = data.get("properties") or {}
     if str(props.get("serverKeyType")).lower() == "azurekeyvault":
-        return keyvault.key_ref(ctx, props.get("uri"), account=row.subscription, resource_id=row.id)
+        return keyvault.key_ref(scan, props.get("uri"), account=row.subscription, resource_id=row.id)
     return KeyRef(manager=KeyManager.PROVIDER, region=row.location, origin="ServiceManaged")

@@ -25,7 +25,7 @@ from typing import Any
 from azure.mgmt.storage import StorageManagementClient
 
 from auditor.connectors.azure import keyvault
-from auditor.connectors.azure.context import UNKNOWN_REGION, Ctx, Row, base, network, region, subscription_of
+from auditor.connectors.azure.context import UNKNOWN_REGION, Row, Scan, base, network, region, subscription_of
 from auditor.connectors.azure.gaps import ReadError
 from auditor.model.inventory import (
     AccessGrant,
@@ -40,7 +40,7 @@ from auditor.model.inventory import (
 )
 from auditor.model.vocab import GapReason, GrantSource, Kind, Via
 
-SERVICE = "Microsoft.Storage"
+NAMESPACE = "Microsoft.Storage"
 ACCOUNT = "microsoft.storage/storageaccounts"
 TYPES: Mapping[str, Kind] = {ACCOUNT: Kind.OBJECT_STORE}
 OPERATIONS = (
@@ -51,9 +51,9 @@ OPERATIONS = (
 GEO_REDUNDANT = {"GRS", "RAGRS", "GZRS", "RAGZRS"}
 
 
-def read(ctx: Ctx, row: Row) -> Resource:
-    client = ctx.session.sdk(StorageManagementClient, row.subscription)
-    data = ctx.json(client.storage_accounts.get_properties, row.resource_group, row.name)
+def read(scan: Scan, row: Row) -> Resource:
+    client = scan.session.sdk(StorageManagementClient, row.subscription)
+    data = scan.json(client.storage_accounts.get_properties, row.resource_group, row.name)
     props: dict[str, Any] = data.get("properties") or {}
     sku = str((data.get("sku") or {}).get("name") or row.sku or "")
     replication = sku.split("_", 1)[-1].upper() if sku else "UNKNOWN"
@@ -66,19 +66,19 @@ def read(ctx: Ctx, row: Row) -> Resource:
                                           via=Via.STORAGE_GEO_REPLICATION,
                                           via_detail=f"{replication}, secondaryLocation"))
         else:
-            locations.append(ctx.geo_copy(primary, LocationRole.GEO_SECONDARY, Via.STORAGE_GEO_REPLICATION,
+            locations.append(scan.geo_copy(primary, LocationRole.GEO_SECONDARY, Via.STORAGE_GEO_REPLICATION,
                                           detail=str(replication)))
     net = network(props)
     evidence = ["Microsoft.ResourceGraph/resources/read", OPERATIONS[0]]
-    access: list[AccessGrant] = resource_rules(ctx, props)
+    access: list[AccessGrant] = resource_rules(scan, props)
     public_blobs = props.get("allowBlobPublicAccess")
     containers: list[dict[str, Any]] = []
     if public_blobs is not False:
         try:
-            containers = _public_containers(ctx, client, row)
+            containers = _public_containers(scan, client, row)
             evidence.append(OPERATIONS[2])
         except ReadError as err:
-            ctx.failed(SERVICE, err, account=row.subscription, region=primary, resource_id=row.id,
+            scan.failed(NAMESPACE, err, account=row.subscription, region=primary, resource_id=row.id,
                        aspect=GapAspect.ACCESS)
     for container in containers:
         level = container["publicAccess"]
@@ -88,15 +88,15 @@ def read(ctx: Ctx, row: Row) -> Resource:
             condition=f"container {container['name']} publicAccess={level}"
                       + ("" if net.public_endpoint else "; network blocks the internet"),
         ))
-    encryption = _encryption(ctx, row, props, primary)
-    access.extend(keyvault.key_grants(ctx, encryption.key_id, account=row.subscription, resource_id=row.id))
-    copies, grants = _object_replication(ctx, client, row, data)
+    encryption = _encryption(scan, row, props, primary)
+    access.extend(keyvault.key_grants(scan, encryption.key_id, account=row.subscription, resource_id=row.id))
+    copies, grants = _object_replication(scan, client, row, data)
     if copies or grants:
         evidence.append(OPERATIONS[1])
     locations.extend(copies)
     access.extend(grants)
     return replace(
-        base(row, SERVICE, Kind.OBJECT_STORE, ctx.tenant),
+        base(row, NAMESPACE, Kind.OBJECT_STORE, scan.tenant),
         region=primary, locations=tuple(locations), network=net, access=tuple(access),
         encryption=encryption, evidence=tuple(evidence),
         attributes={
@@ -113,7 +113,7 @@ def read(ctx: Ctx, row: Row) -> Resource:
     )
 
 
-def resource_rules(ctx: Ctx, props: Mapping[str, Any]) -> list[AccessGrant]:
+def resource_rules(scan: Scan, props: Mapping[str, Any]) -> list[AccessGrant]:
     """Resource instance rules: each lets a resource of its tenant through the firewall."""
     out = []
     for rule in (props.get("networkAcls") or {}).get("resourceAccessRules") or ():
@@ -121,7 +121,7 @@ def resource_rules(ctx: Ctx, props: Mapping[str, Any]) -> list[AccessGrant]:
         tenant = str(rule.get("tenantId") or "").lower() or None
         if not resource_id:
             continue
-        foreign = tenant is None or tenant != ctx.tenant
+        foreign = tenant is None or tenant != scan.tenant
         out.append(AccessGrant(
             principal=resource_id, principal_kind=PrincipalKind.FOREIGN_RESOURCE if foreign else PrincipalKind.SERVICE,
             permission=Permission.READ, source=GrantSource.RESOURCE_ACCESS_RULE, home=tenant,
@@ -130,22 +130,22 @@ def resource_rules(ctx: Ctx, props: Mapping[str, Any]) -> list[AccessGrant]:
     return out
 
 
-def _public_containers(ctx: Ctx, client: StorageManagementClient, row: Row) -> list[dict[str, Any]]:
+def _public_containers(scan: Scan, client: StorageManagementClient, row: Row) -> list[dict[str, Any]]:
     found = []
-    for item in ctx.json_list(client.blob_containers.list, row.resource_group, row.name):
+    for item in scan.json_list(client.blob_containers.list, row.resource_group, row.name):
         level = str((item.get("properties") or {}).get("publicAccess") or "None")
         if level.lower() in ("blob", "container"):
             found.append({"name": item.get("name"), "publicAccess": level})
     return found
 
 
-def _object_replication(ctx: Ctx, client: StorageManagementClient, row: Row,
+def _object_replication(scan: Scan, client: StorageManagementClient, row: Row,
                         data: Mapping[str, Any]) -> tuple[list[DataLocation], list[AccessGrant]]:
     try:
-        policies = ctx.json_list(client.object_replication_policies.list, row.resource_group, row.name)
+        policies = scan.json_list(client.object_replication_policies.list, row.resource_group, row.name)
     except ReadError as err:
         if err.reason != "not-found":
-            ctx.failed(SERVICE, err, account=row.subscription, region=row.location, resource_id=row.id,
+            scan.failed(NAMESPACE, err, account=row.subscription, region=row.location, resource_id=row.id,
                        aspect=GapAspect.LOCATION)
         return [], []
     copies: list[DataLocation] = []
@@ -155,7 +155,7 @@ def _object_replication(ctx: Ctx, client: StorageManagementClient, row: Row,
         source, destination = str(props.get("sourceAccount") or ""), str(props.get("destinationAccount") or "")
         if not destination or _same_account(destination, row) or not _same_account(source, row):
             continue  # an incoming policy: this account is the copy, not the origin
-        where, account, home = _destination(ctx, row, destination)
+        where, account, home = _destination(scan, row, destination)
         copies.append(DataLocation(region=where, role=LocationRole.REPLICA, via=Via.OBJECT_REPLICATION,
                                    target=destination, account=account))
         grants.append(AccessGrant(
@@ -169,25 +169,25 @@ def _same_account(ref: str, row: Row) -> bool:
     return ref.lower() in (row.name.lower(), row.id.lower())
 
 
-def _destination(ctx: Ctx, row: Row, ref: str) -> tuple[str, str | None, str | None]:
+def _destination(scan: Scan, row: Row, ref: str) -> tuple[str, str | None, str | None]:
     """Region, subscription and tenant of an object-replication destination (id or bare name)."""
-    known = ctx.index.get(ref) if ref.startswith("/") else ctx.index.named(ACCOUNT, ref)
+    known = scan.index.get(ref) if ref.startswith("/") else scan.index.named(ACCOUNT, ref)
     if known is not None:
-        return known.location, known.subscription, ctx.tenant
+        return known.location, known.subscription, scan.tenant
     if not ref.startswith("/"):
-        ctx.unresolved(SERVICE, GapReason.NOT_READ, f"object replication destination {ref} is not visible to the "
+        scan.unresolved(NAMESPACE, GapReason.NOT_READ, f"object replication destination {ref} is not visible to the "
                        "credential (name only: another subscription or tenant)", account=row.subscription,
                        resource_id=row.id, aspect=GapAspect.LOCATION)
         return UNKNOWN_REGION, None, None
     try:
-        found = ctx.session.get(ref, "2023-05-01")
-        return region(found.get("location")), subscription_of(ref), ctx.tenant
+        found = scan.session.get(ref, "2023-05-01")
+        return region(found.get("location")), subscription_of(ref), scan.tenant
     except ReadError as err:
-        ctx.failed(SERVICE, err, account=subscription_of(ref), resource_id=ref, aspect=GapAspect.LOCATION)
+        scan.failed(NAMESPACE, err, account=subscription_of(ref), resource_id=ref, aspect=GapAspect.LOCATION)
         return UNKNOWN_REGION, subscription_of(ref), err.home_tenant
 
 
-def _encryption(ctx: Ctx, row: Row, props: Mapping[str, Any], primary: str) -> KeyRef:
+def _encryption(scan: Scan, row: Row, props: Mapping[str, Any], primary: str) -> KeyRef:
     enc = props.get("encryption") or {}
     source = str(enc.get("keySource") or "").lower()
     if source == "microsoft.keyvault":
@@ -195,7 +195,7 @@ def _encryption(ctx: Ctx, row: Row, props: Mapping[str, Any], primary: str) -> K
         uri = kv.get("currentVersionedKeyIdentifier") or (
             f"{str(kv.get('keyvaulturi') or '').rstrip('/')}/keys/{kv.get('keyname') or ''}"
             if kv.get("keyvaulturi") else None)
-        return keyvault.key_ref(ctx, uri, account=row.subscription, resource_id=row.id)
+        return keyvault.key_ref(scan, uri, account=row.subscription, resource_id=row.id)
     if source == "microsoft.storage" or not source:
         return KeyRef(manager=KeyManager.PROVIDER, region=primary, origin="Microsoft.Storage")
     return KeyRef(manager=KeyManager.UNKNOWN, origin=str(enc.get("keySource")))

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from azure.mgmt.resource.subscriptions import SubscriptionClient
 
 from auditor.config import AzureConfig
-from auditor.connectors.azure.context import Ctx, as_json, region
+from auditor.connectors.azure.context import Scan, as_json, region
 from auditor.connectors.azure.gaps import ReadError
 from auditor.connectors.azure.session import Session
 
-SERVICE = "Microsoft.Resources"
+NAMESPACE = "Microsoft.Resources"
 OPERATIONS = (
     "Microsoft.Resources/subscriptions/read",
     "Microsoft.Resources/subscriptions/resourceGroups/read",
@@ -52,7 +52,7 @@ class Subscription:
         )
 
 
-def discover(session: Session, cfg: AzureConfig, ctx: Ctx) -> list[Subscription]:
+def discover(session: Session, cfg: AzureConfig, scan: Scan) -> list[Subscription]:
     """Raises ReadError only when the very first call fails (the caller makes that fatal)."""
     client = session.sdk(SubscriptionClient)
     if cfg.subscriptions:
@@ -63,7 +63,7 @@ def discover(session: Session, cfg: AzureConfig, ctx: Ctx) -> list[Subscription]
             except ReadError as err:
                 if err.reason == "credential-unavailable" or (err.status is None and err.reason == "error"):
                     raise
-                ctx.failed(SERVICE, err, account=sub.lower())
+                scan.failed(NAMESPACE, err, account=sub.lower())
         return found
     listed = [Subscription.parse(item) for item in session.call(
         lambda: [as_json(s) for s in client.subscriptions.list()])]
@@ -74,27 +74,27 @@ def discover(session: Session, cfg: AzureConfig, ctx: Ctx) -> list[Subscription]
             f"/providers/Microsoft.Management/managementGroups/{cfg.management_group}/descendants", MG_API)
             if str(d.get("type")).lower().endswith("/subscriptions")}
     except ReadError as err:
-        ctx.failed("Microsoft.Management", err)
+        scan.failed("Microsoft.Management", err)
         return listed
     return [s for s in listed if s.id in below]
 
 
-def readable(session: Session, sub: Subscription, ctx: Ctx) -> bool:
+def readable(session: Session, sub: Subscription, scan: Scan) -> bool:
     """Can the credential list this subscription's resources? A denial is a subscription-wide gap."""
     try:
         session.get(f"/subscriptions/{sub.id}/resourcegroups", "2022-09-01", {"$top": "1"})
         return True
     except ReadError as err:
-        ctx.failed(SERVICE, err, account=sub.id)
+        scan.failed(NAMESPACE, err, account=sub.id)
         return False
 
 
-def pairs(session: Session, sub: Subscription, ctx: Ctx) -> dict[str, str]:
+def pairs(session: Session, sub: Subscription, scan: Scan) -> dict[str, str]:
     client = session.sdk(SubscriptionClient)
     try:
         locations = session.call(lambda: [as_json(x) for x in client.subscriptions.list_locations(sub.id)])
     except ReadError as err:
-        ctx.failed(SERVICE, err, account=sub.id)
+        scan.failed(NAMESPACE, err, account=sub.id)
         return {}
     found: dict[str, str] = {}
     for loc in locations:

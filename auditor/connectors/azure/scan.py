@@ -22,7 +22,7 @@ from typing import Any
 
 from auditor.config import Config
 from auditor.connectors.azure import authorization, credentials, databoundary, graph, resourcegraph, subscriptions
-from auditor.connectors.azure.context import Ctx, Index, Row, base
+from auditor.connectors.azure.context import Index, Row, Scan, base
 from auditor.connectors.azure.gaps import ReadError
 from auditor.connectors.azure.session import CREDENTIAL, Session
 from auditor.connectors.base import Candidate, ScopeFilter, in_shard
@@ -36,54 +36,55 @@ def run(session: Session, config: Config, reporter: Reporter, in_scope: ScopeFil
         services: Sequence[ModuleType], environ: Mapping[str, str] | None = None) -> Inventory:
     started = datetime.now(UTC).isoformat(timespec="seconds")
     by_type: dict[str, ModuleType] = {t: m for m in services for t in m.TYPES}
-    ctx = Ctx(session=session, tenant=(config.azure.tenant or "").lower() or None, index=Index(()), pairs={})
+    scan = Scan(session=session, tenant=(config.azure.tenant or "").lower() or None, index=Index(()), pairs={})
     try:
-        subs = [s for s in subscriptions.discover(session, config.azure, ctx)
+        subs = [s for s in subscriptions.discover(session, config.azure, scan)
                 if in_shard(s.id, config.shard)]  # --shard I/N: this runner's slice
     except ReadError as err:
         raise _fatal(err, session, environ) from None
     if not subs:  # nothing to read is not "nothing wrong": the run must say it saw nothing
-        ctx.unresolved(subscriptions.SERVICE, GapReason.NOT_READ, "the credential sees no Azure subscription to audit")
-        return Inventory(coverage_gaps=tuple(ctx.gaps), collected_at=started,
+        scan.unresolved(subscriptions.NAMESPACE, GapReason.NOT_READ,
+                        "the credential sees no Azure subscription to audit")
+        return Inventory(coverage_gaps=tuple(scan.gaps), collected_at=started,
                          scope=Scope(providers=("azure",), source="azure"))
-    ctx.tenant = ctx.tenant or subs[0].tenant
+    scan.tenant = scan.tenant or subs[0].tenant
     with ThreadPoolExecutor(max_workers=config.azure.max_workers, thread_name_prefix="azure") as pool:
-        boundary = pool.submit(databoundary.read, ctx)
-        pairs = pool.submit(subscriptions.pairs, session, subs[0], ctx)
-        open_subs = [s for s, ok in zip(subs, pool.map(lambda s: subscriptions.readable(session, s, ctx), subs),
+        boundary = pool.submit(databoundary.read, scan)
+        pairs = pool.submit(subscriptions.pairs, session, subs[0], scan)
+        open_subs = [s for s, ok in zip(subs, pool.map(lambda s: subscriptions.readable(session, s, scan), subs),
                                         strict=True) if ok]
-        ctx.pairs = pairs.result()
+        scan.pairs = pairs.result()
         listed = {*by_type, *(t for m in services for t in getattr(m, "INDEX", ()))}
-        ctx.index = Index(resourcegraph.rows(session, ctx, [s.id for s in open_subs], listed))
-        access_jobs = {s.id: pool.submit(authorization.prepare, ctx, s.id, s.managed_by) for s in open_subs}
-        chosen = [row for row in ctx.index.rows if _wanted(row, by_type, ctx.index, in_scope)]
-        resources = _read_all(ctx, pool, reporter, chosen, by_type, open_subs)
+        scan.index = Index(resourcegraph.rows(session, scan, [s.id for s in open_subs], listed))
+        access_jobs = {s.id: pool.submit(authorization.prepare, scan, s.id, s.managed_by) for s in open_subs}
+        chosen = [row for row in scan.index.rows if _wanted(row, by_type, scan.index, in_scope)]
+        resources = _read_all(scan, pool, reporter, chosen, by_type, open_subs)
 
         def read_row(row: Row) -> Resource:
-            return _read_one(ctx, row, by_type[row.type])
+            return _read_one(scan, row, by_type[row.type])
 
         for module in services:
             linker: Callable[..., None] | None = getattr(module, "link", None)
             if linker is not None:
-                linker(ctx, resources, read_row, pool.map)
+                linker(scan, resources, read_row, pool.map)
         accesses = {sub: job.result() for sub, job in access_jobs.items()}
         for key, resource in list(resources.items()):
             access = accesses.get(resource.account)
             if access is not None:
-                extra = authorization.grants(ctx, access, resource)
+                extra = authorization.grants(scan, access, resource)
                 resources[key] = replace(resource, access=resource.access + extra,
                                          evidence=resource.evidence + authorization.OPERATIONS[:3])
-        graph.enrich(ctx, resources, pool.map)
+        graph.enrich(scan, resources, pool.map)
         data_boundary = boundary.result()
-    tenants = {s.id: s.tenant or ctx.tenant for s in subs}  # a delegated subscription keeps its own tenant
+    tenants = {s.id: s.tenant or scan.tenant for s in subs}  # a delegated subscription keeps its own tenant
     final = tuple(replace(r, organization=tenants.get(r.account, r.organization),
                           attributes={**r.attributes, "eu_data_boundary": data_boundary})
                   for r in sorted(resources.values(), key=lambda r: r.id.lower()))
     return Inventory(
-        resources=final, coverage_gaps=tuple(ctx.gaps), collected_at=started,
+        resources=final, coverage_gaps=tuple(scan.gaps), collected_at=started,
         scope=Scope(providers=("azure",), accounts=tuple(s.id for s in subs),
                     regions=tuple(sorted({r.region for r in final})),
-                    organizations=(ctx.tenant,) if ctx.tenant else (), source="azure",
+                    organizations=(scan.tenant,) if scan.tenant else (), source="azure",
                     names={**subscriptions.tenant_names(session), **{s.id: s.name for s in subs if s.name}}),
     )
 
@@ -119,29 +120,29 @@ def _wanted(row: Row, by_type: Mapping[str, ModuleType], index: Index, in_scope:
                               name=row.name, tags=tags))
 
 
-def _read_one(ctx: Ctx, row: Row, module: ModuleType) -> Resource:
+def _read_one(scan: Scan, row: Row, module: ModuleType) -> Resource:
     try:
-        resource: Resource = module.read(ctx, row)
+        resource: Resource = module.read(scan, row)
         return resource
     except ReadError as err:
-        ctx.failed(module.SERVICE, err, account=row.subscription, region=row.location, resource_id=row.id)
-        return base(row, module.SERVICE, module.TYPES[row.type], ctx.tenant)
+        scan.failed(module.NAMESPACE, err, account=row.subscription, region=row.location, resource_id=row.id)
+        return base(row, module.NAMESPACE, module.TYPES[row.type], scan.tenant)
 
 
-def _read_all(ctx: Ctx, pool: ThreadPoolExecutor, reporter: Reporter, rows: list[Row],
+def _read_all(scan: Scan, pool: ThreadPoolExecutor, reporter: Reporter, rows: list[Row],
               by_type: Mapping[str, ModuleType], subs: Sequence[Any]) -> dict[str, Resource]:
     tasks = {s.id: reporter.task(f"azure {s.name or s.id}", total=sum(r.subscription == s.id for r in rows))
              for s in subs}
 
     def one(row: Row) -> Resource:
-        resource = _read_one(ctx, row, by_type[row.type])
+        resource = _read_one(scan, row, by_type[row.type])
         if row.subscription in tasks:
             reporter.advance(tasks[row.subscription])
         return resource
 
     resources = {r.id.lower(): r for r in pool.map(one, rows)}
-    pointed = [ctx.index.by_id[i] for i in sorted(ctx.wanted) if i not in resources and i in ctx.index.by_id
-               and ctx.index.by_id[i].type in by_type]
+    pointed = [scan.index.by_id[i] for i in sorted(scan.wanted) if i not in resources and i in scan.index.by_id
+               and scan.index.by_id[i].type in by_type]
     resources.update({r.id.lower(): r for r in pool.map(one, pointed)})
     for task in tasks.values():
         reporter.done(task)
