@@ -146,7 +146,7 @@ def run_floor(base: str, ca: str, log: list[tuple[str, str, dict[str, str]]], wo
     auth = {"Authorization": f"Bearer {token}"}
     graph = [(p, q) for meth, p, q in log if meth == "POST" and "resourcegraph" in p.lower()]
     reads = [(p, q) for meth, p, q in log if meth == "GET" and "well-known" not in p]
-    types = "', '".join(sorted({t for mod in azure.SERVICES for t in mod.TYPES} | {"microsoft.sql/servers"}))
+    types = "', '".join(sorted({t.native.lower() for s in azure.SERVICES for t in s.types} | {"microsoft.sql/servers"}))
     subs = sorted({p.split("/")[2] for p, _ in reads if p.lower().startswith("/subscriptions/")})
     for i, _ in enumerate(graph):  # the same pages, in order: each needs the previous page's token
         body = {"subscriptions": subs, "query": f"Resources | where type in~ ('{types}')",

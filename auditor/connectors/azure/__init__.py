@@ -1,15 +1,9 @@
 """Azure connector: every health dataset of a tenant, where its copies live, who can reach it.
 
-Adding a resource type is one module here plus one line in ``SERVICES``. A service module has:
-
-- ``NAMESPACE`` (resource provider namespace), ``TYPES`` (lower-case ARM type → normalised kind),
-  ``OPERATIONS`` (the Azure RBAC actions its reads need: ``auditor permissions azure`` prints
-  the union as a custom role);
-- ``read(scan, row) -> Resource``: the deep read of one in-scope resource (raise ``ReadError``
-  when nothing could be read; record partial failures with ``scan.failed``);
-- optionally ``INDEX`` (more types to list, for lookups only), ``link(scan, resources, read_row, pmap)``
-  (copies held by *other* resources: backups, CDN edges), ``tags(row, index)`` (tags to decide
-  scope on) and ``skip(row)``.
+Adding a resource type is one module here plus one line in ``SERVICES``: the module exposes
+``SERVICE``, a :class:`~auditor.connectors.azure.service.Service` (namespace, RBAC read actions,
+the ARM types it reads as ``TypeSpec`` rows with their Terraform types, the plan extractors,
+``read`` and optionally ``link``, ``index``, ``tags``, ``skip``); see ``service.py``.
 
 Everything goes through one azure-core pipeline whose last policy refuses any write
 (``guard.py``), against ``azure.arm_endpoint`` with the credential chosen in ``session.py``.
@@ -19,7 +13,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from types import ModuleType
 
 from auditor.config import Config
 from auditor.connectors.azure import (
@@ -39,14 +32,16 @@ from auditor.connectors.azure import (
     subscriptions,
 )
 from auditor.connectors.azure.scan import run
+from auditor.connectors.azure.service import Service
 from auditor.connectors.azure.session import Session
 from auditor.connectors.base import ScopeFilter
 from auditor.model.inventory import Inventory
 from auditor.progress import Reporter
 
-SERVICES: tuple[ModuleType, ...] = (storage, sql, cosmos, keyvault, backup, dbflex, health, cdn, diagnostics,
-                                    openai)
-SUPPORT: tuple[ModuleType, ...] = (subscriptions, resourcegraph, databoundary, authorization)
+SERVICES: tuple[Service, ...] = (storage.SERVICE, sql.SERVICE, cosmos.SERVICE, keyvault.SERVICE, backup.SERVICE,
+                                dbflex.SERVICE, health.SERVICE, cdn.SERVICE, diagnostics.SERVICE, openai.SERVICE)
+SUPPORT: tuple[Service, ...] = (subscriptions.SERVICE, resourcegraph.SERVICE, databoundary.SERVICE,
+                               authorization.SERVICE)
 
 
 def collect(config: Config, reporter: Reporter, in_scope: ScopeFilter, *,
@@ -62,4 +57,4 @@ def collect(config: Config, reporter: Reporter, in_scope: ScopeFilter, *,
 
 def operations() -> tuple[str, ...]:
     """Every Azure RBAC action the scan needs (the minimal custom role)."""
-    return tuple(sorted({op for module in (*SUPPORT, *SERVICES) for op in module.OPERATIONS}))
+    return tuple(sorted({op for service in (*SUPPORT, *SERVICES) for op in service.operations}))

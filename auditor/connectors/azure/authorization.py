@@ -22,6 +22,7 @@ from azure.mgmt.authorization import AuthorizationManagementClient
 
 from auditor.connectors.azure.context import Scan, under
 from auditor.connectors.azure.gaps import ReadError
+from auditor.connectors.azure.service import Service
 from auditor.model.inventory import AccessGrant, Permission, PrincipalKind, Resource
 from auditor.model.vocab import GrantSource
 
@@ -190,3 +191,6 @@ def _lighthouse(access: Access, delegation: Mapping[str, Any]) -> list[AccessGra
                                source=GrantSource.LIGHTHOUSE, home=tenant,
                                    condition=f"{label}: authorizations not listed"))
     return out
+
+
+SERVICE = Service(name=NAMESPACE, operations=OPERATIONS)  # supports every scan, reads no store

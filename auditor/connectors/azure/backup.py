@@ -9,19 +9,20 @@ paired-region copy readable on demand.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
 from auditor.connectors.azure.context import Mapper, Row, Scan, base, network, region
 from auditor.connectors.azure.gaps import ReadError
+from auditor.connectors.azure.service import Link, Reader, Service
+from auditor.connectors.spec import TypeSpec
 from auditor.model.inventory import DataLocation, LocationRole, Resource
 from auditor.model.vocab import Kind, Via
 
 NAMESPACE = "Microsoft.RecoveryServices"
 RSV = "microsoft.recoveryservices/vaults"
 BACKUP_VAULT = "microsoft.dataprotection/backupvaults"
-TYPES: Mapping[str, Kind] = {RSV: Kind.BACKUP_VAULT, BACKUP_VAULT: Kind.BACKUP_VAULT}
 OPERATIONS = (
     "Microsoft.RecoveryServices/vaults/read",
     "Microsoft.RecoveryServices/vaults/backupProtectedItems/read",
@@ -80,8 +81,8 @@ def _protected(scan: Scan, vault: Row) -> list[str]:
     return ids
 
 
-def link(scan: Scan, resources: dict[str, Resource], read_row: Callable[[Row], Resource], pmap: Mapper = map) -> None:
-    """Add backup copies to protected in-scope resources (``resources`` is keyed by lower-case id)."""
+def link(scan: Scan, resources: Mapping[str, Resource], read_row: Reader, pmap: Mapper = map) -> list[Link]:
+    """Backup copies of protected in-scope resources (``resources`` is keyed by lower-case id)."""
 
     def protected(vault: Row) -> tuple[Row, list[str] | None]:
         try:
@@ -90,6 +91,7 @@ def link(scan: Scan, resources: dict[str, Resource], read_row: Callable[[Row], R
             scan.failed(_service(vault), err, account=vault.subscription, region=vault.location, resource_id=vault.id)
             return vault, None
 
+    links: list[Link] = []
     for vault, sources in list(pmap(protected, scan.index.of_type(RSV, BACKUP_VAULT))):
         if sources is None:
             continue
@@ -98,14 +100,14 @@ def link(scan: Scan, resources: dict[str, Resource], read_row: Callable[[Row], R
         if not hits:
             continue
         holder = resources.get(vault.id.lower()) or read_row(vault)
-        resources[vault.id.lower()] = holder
         op = OPERATIONS[1] if vault.type == RSV else OPERATIONS[3]
         for key in hits:
-            item = resources[key]
-            copies = tuple(replace(loc, role=LocationRole.BACKUP, via=Via.AZURE_BACKUP,
-                                   via_detail=_copy_detail(loc),
-                                   target=vault.id, account=vault.subscription) for loc in holder.locations)
-            resources[key] = replace(item, locations=(*item.locations, *copies), evidence=(*item.evidence, op))
+            links.extend(
+                Link(target=key, holder=holder, evidence=(op,) if n == 0 else (),
+                     location=replace(loc, role=LocationRole.BACKUP, via=Via.AZURE_BACKUP, via_detail=_copy_detail(loc),
+                                      target=vault.id, account=vault.subscription))
+                for n, loc in enumerate(holder.locations))
+    return links
 
 
 def _copy_detail(loc: DataLocation) -> str:
@@ -113,3 +115,11 @@ def _copy_detail(loc: DataLocation) -> str:
     if loc.via is None:
         return "vault region"
     return f"{loc.via}, {loc.via_detail}" if loc.via_detail else str(loc.via)
+
+
+SERVICE = Service(
+    name=NAMESPACE, operations=OPERATIONS, read=read, link=link,
+    types=(TypeSpec(Kind.BACKUP_VAULT, "Microsoft.RecoveryServices/vaults", ("azurerm_recovery_services_vault",)),
+           TypeSpec(Kind.BACKUP_VAULT, "Microsoft.DataProtection/backupVaults",
+                    ("azurerm_data_protection_backup_vault",))),
+)

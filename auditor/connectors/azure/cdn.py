@@ -9,18 +9,19 @@ resource.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
 from auditor.connectors.azure.context import Mapper, Row, Scan, base, host_label
 from auditor.connectors.azure.gaps import ReadError
+from auditor.connectors.azure.service import Link, Reader, Service
+from auditor.connectors.spec import TypeSpec
 from auditor.model.inventory import DataLocation, LocationRole, Resource
 from auditor.model.vocab import Kind, Via
 
 NAMESPACE = "Microsoft.Cdn"
 PROFILE = "microsoft.cdn/profiles"
-TYPES: Mapping[str, Kind] = {PROFILE: Kind.CDN}
 OPERATIONS = (
     "Microsoft.Cdn/profiles/read",
     "Microsoft.Cdn/profiles/originGroups/read",
@@ -76,7 +77,9 @@ def read(scan: Scan, row: Row) -> Resource:
     )
 
 
-def link(scan: Scan, resources: dict[str, Resource], read_row: Callable[[Row], Resource], pmap: Mapper = map) -> None:
+def link(scan: Scan, resources: Mapping[str, Resource], read_row: Reader, pmap: Mapper = map) -> list[Link]:
+    """An edge-cache location on every store a profile pulls from; the profile is kept as a ``cdn`` resource."""
+
     def origins_of(profile: Row) -> tuple[Row, list[dict[str, Any]] | None]:
         try:
             return profile, _origins(scan, profile)
@@ -84,17 +87,24 @@ def link(scan: Scan, resources: dict[str, Resource], read_row: Callable[[Row], R
             scan.failed(NAMESPACE, err, account=profile.subscription, region=GLOBAL, resource_id=profile.id)
             return profile, None
 
+    links: list[Link] = []
     for profile, origins in list(pmap(origins_of, scan.index.of_type(PROFILE))):
         if origins is None:
             continue
-        hits = {key for key in (_match(o, resources) for o in origins) if key}
+        hits = sorted({key for key in (_match(o, resources) for o in origins) if key})
         if not hits:
             continue
-        resources.setdefault(profile.id.lower(), read_row(profile))
-        for key in hits:
-            item = resources[key]
-            edge = DataLocation(region=GLOBAL, role=LocationRole.EDGE_CACHE,
-                                via=Via.FRONT_DOOR if 'frontdoor' in str(profile.sku).lower() else Via.CDN,
-                                via_detail=profile.name, target=profile.id, account=profile.subscription)
-            resources[key] = replace(item, locations=(*item.locations, edge),
-                                     evidence=(*item.evidence, OPERATIONS[0]))
+        holder = resources.get(profile.id.lower()) or read_row(profile)
+        edge = DataLocation(region=GLOBAL, role=LocationRole.EDGE_CACHE,
+                            via=Via.FRONT_DOOR if 'frontdoor' in str(profile.sku).lower() else Via.CDN,
+                            via_detail=profile.name, target=profile.id, account=profile.subscription)
+        links.extend(Link(target=key, location=edge, evidence=(OPERATIONS[0],), holder=holder) for key in hits)
+    return links
+
+
+SERVICE = Service(
+    name=NAMESPACE, operations=OPERATIONS, read=read, link=link,
+    types=(TypeSpec(Kind.CDN, "Microsoft.Cdn/profiles", not_in_plans=(
+        "not mapped yet: a plan tells which store a profile caches only through its origin resources "
+        "(azurerm_cdn_frontdoor_origin), which no extractor reads")),),
+)

@@ -12,7 +12,6 @@ The customer-managed key's vault access policies are access grants (:func:`keyva
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -20,11 +19,12 @@ from azure.mgmt.cosmosdb import CosmosDBManagementClient
 
 from auditor.connectors.azure import keyvault
 from auditor.connectors.azure.context import Row, Scan, base, network, region
+from auditor.connectors.azure.service import Service
+from auditor.connectors.spec import TypeSpec
 from auditor.model.inventory import DataLocation, KeyManager, KeyRef, LocationRole, Resource
 from auditor.model.vocab import Kind, Via
 
 NAMESPACE = "Microsoft.DocumentDB"
-TYPES: Mapping[str, Kind] = {"microsoft.documentdb/databaseaccounts": Kind.NOSQL}
 OPERATIONS = ("Microsoft.DocumentDB/databaseAccounts/read",)
 
 
@@ -75,3 +75,9 @@ def read(scan: Scan, row: Row) -> Resource:
                     "disable_local_auth": props.get("disableLocalAuth"),
                     "virtual_network_filter": props.get("isVirtualNetworkFilterEnabled")},
     )
+
+
+SERVICE = Service(
+    name=NAMESPACE, operations=OPERATIONS, read=read,
+    types=(TypeSpec(Kind.NOSQL, "Microsoft.DocumentDB/databaseAccounts", ("azurerm_cosmosdb_account",)),),
+)

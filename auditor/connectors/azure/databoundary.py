@@ -12,6 +12,7 @@ from azure.mgmt.resource.databoundaries import DataBoundaryMgmtClient
 
 from auditor.connectors.azure.context import Scan
 from auditor.connectors.azure.gaps import ReadError
+from auditor.connectors.azure.service import Service
 
 NAMESPACE = "Microsoft.Resources/dataBoundaries"
 OPERATIONS = ("Microsoft.Resources/dataBoundaries/read",)
@@ -26,3 +27,6 @@ def read(scan: Scan) -> str | None:
         return None
     value = (data.get("properties") or {}).get("dataBoundary")
     return str(value) if value else None
+
+
+SERVICE = Service(name=NAMESPACE, operations=OPERATIONS)  # supports every scan, reads no store

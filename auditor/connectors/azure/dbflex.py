@@ -14,12 +14,13 @@ from typing import Any
 from auditor.connectors.azure import keyvault
 from auditor.connectors.azure.context import Row, Scan, base, network, region, subscription_of
 from auditor.connectors.azure.gaps import ReadError
+from auditor.connectors.azure.service import Service
+from auditor.connectors.spec import TypeSpec
 from auditor.model.inventory import DataLocation, GapAspect, KeyManager, KeyRef, LocationRole, Resource
 from auditor.model.vocab import Kind, Via
 
 POSTGRES = "microsoft.dbforpostgresql/flexibleservers"
 MYSQL = "microsoft.dbformysql/flexibleservers"
-TYPES: Mapping[str, Kind] = {POSTGRES: Kind.DATABASE, MYSQL: Kind.DATABASE}
 OPERATIONS = (
     "Microsoft.DBforPostgreSQL/flexibleServers/read",
     "Microsoft.DBforPostgreSQL/flexibleServers/replicas/read",
@@ -71,3 +72,11 @@ def _key(scan: Scan, row: Row, props: Mapping[str, Any], primary: str) -> KeyRef
         uri = enc.get("primaryKeyURI") or enc.get("primaryKeyUri")
         return keyvault.key_ref(scan, uri, account=row.subscription, resource_id=row.id)
     return KeyRef(manager=KeyManager.PROVIDER, region=primary, origin="SystemManaged")
+
+
+SERVICE = Service(
+    name="Microsoft.DBforPostgreSQL", operations=OPERATIONS, read=read,  # and Microsoft.DBforMySQL
+    types=(TypeSpec(Kind.DATABASE, "Microsoft.DBforPostgreSQL/flexibleServers",
+                    ("azurerm_postgresql_flexible_server",)),
+           TypeSpec(Kind.DATABASE, "Microsoft.DBforMySQL/flexibleServers", ("azurerm_mysql_flexible_server",))),
+)

@@ -12,18 +12,16 @@ A destination the credential cannot see has region ``unknown``; a denied read le
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping
-from dataclasses import replace
+from collections.abc import Mapping
 from typing import Any
 
-from auditor.connectors.azure.context import UNKNOWN_REGION, Mapper, Row, Scan, subscription_of
+from auditor.connectors.azure.context import UNKNOWN_REGION, Mapper, Scan, subscription_of
 from auditor.connectors.azure.gaps import ReadError
+from auditor.connectors.azure.service import Link, Reader, Service
 from auditor.model.inventory import DataLocation, GapAspect, LocationRole, Resource
-from auditor.model.vocab import GapReason, Kind, Via
+from auditor.model.vocab import GapReason, Via
 
 NAMESPACE = "Microsoft.Insights"
-TYPES: Mapping[str, Kind] = {}  # no resources of its own: it completes the others
-INDEX = ("microsoft.operationalinsights/workspaces", "microsoft.eventhub/namespaces")
 OPERATIONS = ("Microsoft.Insights/diagnosticSettings/read",)
 API = "2021-05-01-preview"
 _DESTINATIONS = (("storageAccountId", "storage account"), ("workspaceId", "log analytics workspace"),
@@ -47,7 +45,8 @@ def _destination(scan: Scan, ref: str, what: str, owner: Resource) -> DataLocati
                         via=Via.DIAGNOSTIC_SETTINGS, via_detail=what, target=target, account=subscription_of(target))
 
 
-def link(scan: Scan, resources: dict[str, Resource], read_row: Callable[[Row], Resource], pmap: Mapper = map) -> None:
+def link(scan: Scan, resources: Mapping[str, Resource], read_row: Reader, pmap: Mapper = map) -> list[Link]:
+    """Whether each resource's access is logged, and a ``log-destination`` location per destination."""
     denied: set[str] = set()
     lock = threading.Lock()
 
@@ -61,9 +60,11 @@ def link(scan: Scan, resources: dict[str, Resource], read_row: Callable[[Row], R
                 denied.add(resource.account)
             if first or err.reason != "access-denied":
                 scan.failed(NAMESPACE, err, account=resource.account,
-                           resource_id=None if err.reason == "access-denied" else resource.id, aspect=GapAspect.LOGGING)
+                            resource_id=None if err.reason == "access-denied" else resource.id,
+                            aspect=GapAspect.LOGGING)
             return key, None
 
+    links: list[Link] = []
     for key, settings in list(pmap(fetch, [k for k, r in resources.items() if r.provider == "azure"])):
         if settings is None:
             continue
@@ -77,5 +78,14 @@ def link(scan: Scan, resources: dict[str, Resource], read_row: Callable[[Row], R
             enabled = True
             copies.extend(_destination(scan, str(props[field]), what, resource)
                           for field, what in _DESTINATIONS if props.get(field))
-        resources[key] = replace(resource, logging=enabled, locations=(*resource.locations, *copies),
-                                 evidence=(*resource.evidence, OPERATIONS[0]))
+        links.append(Link(target=key, location=copies[0] if copies else None, logging=enabled,
+                          evidence=(OPERATIONS[0],)))
+        links.extend(Link(target=key, location=copy, logging=enabled) for copy in copies[1:])
+    return links
+
+
+# no resources of its own: it completes the others; log destinations are listed for their regions
+SERVICE = Service(
+    name=NAMESPACE, operations=OPERATIONS, link=link,
+    index=("microsoft.operationalinsights/workspaces", "microsoft.eventhub/namespaces"),
+)

@@ -10,6 +10,7 @@ whole question becomes one coverage gap: guests are never assumed absent.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -22,11 +23,12 @@ PERMISSIONS = ("User.Read.All", "Application.Read.All")  # Graph application per
 _PATHS = {PrincipalKind.USER: ("/v1.0/users/", "id,userType,userPrincipalName"),
           PrincipalKind.SERVICE: ("/v1.0/servicePrincipals/", "id,appId,appOwnerOrganizationId,displayName")}
 
-def enrich(scan: Scan, resources: dict[str, Resource], pmap: Mapper = map) -> None:
+def enrich(scan: Scan, resources: Mapping[str, Resource], pmap: Mapper = map) -> dict[str, Resource]:
+    """``resources`` with each in-tenant principal refined by the directory (guests, foreign apps)."""
     principals = sorted({(g.principal, g.principal_kind) for r in resources.values() for g in r.access
                          if g.principal_kind in _PATHS and g.home == scan.tenant})
     if not principals:
-        return
+        return dict(resources)
     failures: list[ReadError] = []
 
     def lookup(item: tuple[str, PrincipalKind]) -> tuple[str, dict[str, Any] | None]:
@@ -45,10 +47,9 @@ def enrich(scan: Scan, resources: dict[str, Resource], pmap: Mapper = map) -> No
     if failures:
         err = failures[0]  # one gap for the whole question, not one per principal
         scan.failed(NAMESPACE, err)
-    for key, resource in list(resources.items()):
-        changed = tuple(_refine(scan, grant, found.get(grant.principal)) for grant in resource.access)
-        if changed != resource.access:
-            resources[key] = replace(resource, access=changed)
+    return {key: replace(resource, access=tuple(_refine(scan, grant, found.get(grant.principal))
+                                                for grant in resource.access))
+            for key, resource in resources.items()}
 
 
 def _refine(scan: Scan, grant: AccessGrant, obj: dict[str, Any] | None) -> AccessGrant:

@@ -18,6 +18,8 @@ from typing import Any
 
 from auditor.connectors.azure import keyvault
 from auditor.connectors.azure.context import UNKNOWN_REGION, Row, Scan, base, network, region
+from auditor.connectors.azure.service import Service
+from auditor.connectors.spec import TypeSpec
 from auditor.model.inventory import (
     AccessGrant,
     DataLocation,
@@ -36,8 +38,6 @@ WORKSPACE = "microsoft.healthcareapis/workspaces"
 FHIR = "microsoft.healthcareapis/workspaces/fhirservices"
 DICOM = "microsoft.healthcareapis/workspaces/dicomservices"
 API_FOR_FHIR = "microsoft.healthcareapis/services"
-TYPES: Mapping[str, Kind] = {WORKSPACE: Kind.HEALTH_API, FHIR: Kind.HEALTH_API, DICOM: Kind.HEALTH_API,
-                            API_FOR_FHIR: Kind.HEALTH_API}
 OPERATIONS = (
     "Microsoft.HealthcareApis/workspaces/read",
     "Microsoft.HealthcareApis/workspaces/fhirservices/read",
@@ -130,3 +130,14 @@ def _key(scan: Scan, row: Row, props: Mapping[str, Any], home: str) -> KeyRef:
     if uri:
         return keyvault.key_ref(scan, uri, account=row.subscription, resource_id=row.id)
     return KeyRef(manager=KeyManager.PROVIDER, region=home, origin="Microsoft.HealthcareApis")
+
+
+SERVICE = Service(
+    name=NAMESPACE, operations=OPERATIONS, read=read,
+    types=(TypeSpec(Kind.HEALTH_API, "Microsoft.HealthcareApis/workspaces", ("azurerm_healthcare_workspace",)),
+           TypeSpec(Kind.HEALTH_API, "Microsoft.HealthcareApis/workspaces/fhirservices",
+                    ("azurerm_healthcare_fhir_service",)),
+           TypeSpec(Kind.HEALTH_API, "Microsoft.HealthcareApis/workspaces/dicomservices",
+                    ("azurerm_healthcare_dicom_service",)),
+           TypeSpec(Kind.HEALTH_API, "Microsoft.HealthcareApis/services", ("azurerm_healthcare_service",))),
+)

@@ -22,6 +22,8 @@ from azure.mgmt.keyvault import KeyVaultManagementClient
 
 from auditor.connectors.azure.context import Row, Scan, base, host_label, network, region
 from auditor.connectors.azure.gaps import ReadError
+from auditor.connectors.azure.service import Service
+from auditor.connectors.spec import TypeSpec
 from auditor.model.inventory import (
     AccessGrant,
     DataLocation,
@@ -38,7 +40,6 @@ from auditor.model.vocab import GapReason, GrantSource, Kind, Via
 NAMESPACE = "Microsoft.KeyVault"
 VAULT = "microsoft.keyvault/vaults"
 HSM = "microsoft.keyvault/managedhsms"
-TYPES: Mapping[str, Kind] = {VAULT: Kind.KEY, HSM: Kind.KEY}
 OPERATIONS = ("Microsoft.KeyVault/vaults/read", "Microsoft.KeyVault/managedHSMs/read")
 API = "2023-07-01"
 DECRYPTING = frozenset({"decrypt", "unwrapkey", "release", "all"})  # key permissions that read what a key protects
@@ -64,7 +65,7 @@ def read(scan: Scan, row: Row) -> Resource:
         locations.append(scan.geo_copy(home, LocationRole.GEO_SECONDARY, Via.KEY_VAULT_PAIRED_REGION))
     sku = (data.get("sku") or props.get("sku") or {}).get("name")
     return replace(
-        base(row, NAMESPACE, TYPES[row.type], scan.tenant), region=home, locations=tuple(locations),
+        base(row, NAMESPACE, Kind.KEY, scan.tenant), region=home, locations=tuple(locations),
         access=tuple(policy_grants(scan, props, name=row.name)),
         network=network(props), evidence=("Microsoft.ResourceGraph/resources/read", op),
         attributes={"resource_group": row.resource_group, "sku": sku,
@@ -131,3 +132,11 @@ def key_grants(scan: Scan, key_uri: str | None, *, account: str | None, resource
                    aspect=GapAspect.ACCESS)
         return []
     return policy_grants(scan, data.get("properties") or {}, name=vault.name)
+
+
+SERVICE = Service(
+    name=NAMESPACE, operations=OPERATIONS, read=read,
+    types=(TypeSpec(Kind.KEY, "Microsoft.KeyVault/vaults", ("azurerm_key_vault",)),
+           TypeSpec(Kind.KEY, "Microsoft.KeyVault/managedHSMs",
+                    ("azurerm_key_vault_managed_hardware_security_module",))),
+)

@@ -11,18 +11,18 @@ region.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
 from auditor.connectors.azure.context import Row, Scan, base, region
+from auditor.connectors.azure.service import Service
+from auditor.connectors.spec import TypeSpec
 from auditor.geo.processing import azure_processing
 from auditor.model.inventory import DataLocation, LocationRole, Resource
 from auditor.model.vocab import Kind
 
 NAMESPACE = "Microsoft.CognitiveServices"
 ACCOUNT = "microsoft.cognitiveservices/accounts"
-TYPES: Mapping[str, Kind] = {ACCOUNT: Kind.AI_INFERENCE}
 OPERATIONS = (
     "Microsoft.CognitiveServices/accounts/read",
     "Microsoft.CognitiveServices/accounts/deployments/read",
@@ -46,3 +46,9 @@ def read(scan: Scan, row: Row) -> Resource:
         attributes={"resource_group": row.resource_group, "arm_kind": kind,
                     "deployments": {name: sku for name, sku in pairs}},
     )
+
+
+SERVICE = Service(
+    name=NAMESPACE, operations=OPERATIONS, read=read,
+    types=(TypeSpec(Kind.AI_INFERENCE, "Microsoft.CognitiveServices/accounts", ("azurerm_cognitive_account",)),),
+)

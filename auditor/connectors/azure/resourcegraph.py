@@ -16,6 +16,7 @@ from azure.mgmt.resourcegraph.models import QueryRequest, QueryRequestOptions
 
 from auditor.connectors.azure.context import Row, Scan
 from auditor.connectors.azure.gaps import ReadError
+from auditor.connectors.azure.service import Service
 from auditor.connectors.azure.session import Session
 
 NAMESPACE = "Microsoft.ResourceGraph"
@@ -66,3 +67,6 @@ def _fallback(session: Session, scan: Scan, sub: str, wanted: set[str]) -> list[
         scan.failed("Microsoft.Resources", err, account=sub)
         return []
     return [row for row in (Row.parse(i) for i in items) if row.type in wanted]
+
+
+SERVICE = Service(name=NAMESPACE, operations=OPERATIONS)  # supports every scan, reads no store

@@ -13,19 +13,20 @@ at all can be read) raises ``ConnectorError``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime
-from types import ModuleType
 from typing import Any
 
 from auditor.config import Config
 from auditor.connectors.azure import authorization, credentials, databoundary, graph, resourcegraph, subscriptions
 from auditor.connectors.azure.context import Index, Row, Scan, base
 from auditor.connectors.azure.gaps import ReadError
+from auditor.connectors.azure.service import Link, Service, apply_links, namespace
 from auditor.connectors.azure.session import CREDENTIAL, Session
 from auditor.connectors.base import Candidate, ScopeFilter, in_shard
+from auditor.connectors.spec import TypeSpec
 from auditor.errors import ConnectorError
 from auditor.model.inventory import Inventory, Resource, Scope
 from auditor.model.vocab import GapReason
@@ -33,9 +34,9 @@ from auditor.progress import Reporter
 
 
 def run(session: Session, config: Config, reporter: Reporter, in_scope: ScopeFilter,
-        services: Sequence[ModuleType], environ: Mapping[str, str] | None = None) -> Inventory:
+        services: Sequence[Service], environ: Mapping[str, str] | None = None) -> Inventory:
     started = datetime.now(UTC).isoformat(timespec="seconds")
-    by_type: dict[str, ModuleType] = {t: m for m in services for t in m.TYPES}
+    by_type = readers(services)
     scan = Scan(session=session, tenant=(config.azure.tenant or "").lower() or None, index=Index(()), pairs={})
     try:
         subs = [s for s in subscriptions.discover(session, config.azure, scan)
@@ -54,7 +55,7 @@ def run(session: Session, config: Config, reporter: Reporter, in_scope: ScopeFil
         open_subs = [s for s, ok in zip(subs, pool.map(lambda s: subscriptions.readable(session, s, scan), subs),
                                         strict=True) if ok]
         scan.pairs = pairs.result()
-        listed = {*by_type, *(t for m in services for t in getattr(m, "INDEX", ()))}
+        listed = {*by_type, *(t.lower() for s in services for t in s.index)}
         scan.index = Index(resourcegraph.rows(session, scan, [s.id for s in open_subs], listed))
         access_jobs = {s.id: pool.submit(authorization.prepare, scan, s.id, s.managed_by) for s in open_subs}
         chosen = [row for row in scan.index.rows if _wanted(row, by_type, scan.index, in_scope)]
@@ -63,18 +64,13 @@ def run(session: Session, config: Config, reporter: Reporter, in_scope: ScopeFil
         def read_row(row: Row) -> Resource:
             return _read_one(scan, row, by_type[row.type])
 
-        for module in services:
-            linker: Callable[..., None] | None = getattr(module, "link", None)
-            if linker is not None:
-                linker(scan, resources, read_row, pool.map)
+        for service in services:  # in order: a later module sees the holders an earlier one added
+            if service.link is not None:
+                resources = linked(resources, service.link(scan, resources, read_row, pool.map))
         accesses = {sub: job.result() for sub, job in access_jobs.items()}
-        for key, resource in list(resources.items()):
-            access = accesses.get(resource.account)
-            if access is not None:
-                extra = authorization.grants(scan, access, resource)
-                resources[key] = replace(resource, access=resource.access + extra,
-                                         evidence=resource.evidence + authorization.OPERATIONS[:3])
-        graph.enrich(scan, resources, pool.map)
+        resources = {key: _with_access(scan, accesses.get(resource.account), resource)
+                     for key, resource in resources.items()}
+        resources = graph.enrich(scan, resources, pool.map)
         data_boundary = boundary.result()
     tenants = {s.id: s.tenant or scan.tenant for s in subs}  # a delegated subscription keeps its own tenant
     final = tuple(replace(r, organization=tenants.get(r.account, r.organization),
@@ -87,6 +83,45 @@ def run(session: Session, config: Config, reporter: Reporter, in_scope: ScopeFil
                     organizations=(scan.tenant,) if scan.tenant else (), source="azure",
                     names={**subscriptions.tenant_names(session), **{s.id: s.name for s in subs if s.name}}),
     )
+
+
+Reading = tuple[Service, TypeSpec]
+
+
+def readers(services: Sequence[Service]) -> dict[str, Reading]:
+    """Lower-case ARM type -> the service that reads it and its declaration (one service per type)."""
+    by_type: dict[str, Reading] = {}
+    for service in services:
+        for spec in service.types:
+            key = spec.native.lower()
+            if service.read is None:
+                raise ValueError(f"{service.name} declares {spec.native} but has no read")
+            if key in by_type:
+                raise ValueError(f"{spec.native} is declared by {by_type[key][0].name} and {service.name}")
+            by_type[key] = (service, spec)
+    return by_type
+
+
+def linked(resources: Mapping[str, Resource], links: Sequence[Link]) -> dict[str, Resource]:
+    """``resources`` with the links applied to their targets and the copies' holders added."""
+    out = dict(resources)
+    for link in links:
+        if link.holder is not None:
+            out.setdefault(link.holder.id.lower(), link.holder)
+    by_target: dict[str, list[Link]] = {}
+    for link in links:
+        by_target.setdefault(link.target, []).append(link)
+    for key, group in by_target.items():
+        if key in out:
+            out[key] = apply_links(out[key], group)
+    return out
+
+
+def _with_access(scan: Scan, access: authorization.Access | None, resource: Resource) -> Resource:
+    if access is None:
+        return resource
+    return replace(resource, access=resource.access + authorization.grants(scan, access, resource),
+                   evidence=resource.evidence + authorization.OPERATIONS[:3])
 
 
 def _fatal(err: ReadError, session: Session, environ: Mapping[str, str] | None = None) -> ConnectorError:
@@ -111,26 +146,30 @@ def _cause(text: str) -> str:
     return " ".join(lines[:3])[:400] or "no detail given"
 
 
-def _wanted(row: Row, by_type: Mapping[str, ModuleType], index: Index, in_scope: ScopeFilter) -> bool:
-    module = by_type.get(row.type)
-    if module is None or (hasattr(module, "skip") and module.skip(row)):
+def _wanted(row: Row, by_type: Mapping[str, Reading], index: Index, in_scope: ScopeFilter) -> bool:
+    reading = by_type.get(row.type)
+    if reading is None:
         return False
-    tags = module.tags(row, index) if hasattr(module, "tags") else row.tags
-    return in_scope(Candidate(provider="azure", kind=module.TYPES[row.type], native_type=row.type,
-                              name=row.name, tags=tags))
+    service, spec = reading
+    if service.skip is not None and service.skip(row):
+        return False
+    tags = service.tags(row, index) if service.tags is not None else row.tags
+    return in_scope(Candidate(provider="azure", kind=spec.kind, native_type=row.type, name=row.name, tags=tags))
 
 
-def _read_one(scan: Scan, row: Row, module: ModuleType) -> Resource:
+def _read_one(scan: Scan, row: Row, reading: Reading) -> Resource:
+    service, spec = reading
+    if service.read is None:  # readers() refuses such a declaration: never reached
+        raise TypeError(f"{service.name} declares {spec.native} but has no read")
     try:
-        resource: Resource = module.read(scan, row)
-        return resource
+        return service.read(scan, row)
     except ReadError as err:
-        scan.failed(module.NAMESPACE, err, account=row.subscription, region=row.location, resource_id=row.id)
-        return base(row, module.NAMESPACE, module.TYPES[row.type], scan.tenant)
+        scan.failed(namespace(spec.native), err, account=row.subscription, region=row.location, resource_id=row.id)
+        return base(row, namespace(spec.native), spec.kind, scan.tenant)
 
 
 def _read_all(scan: Scan, pool: ThreadPoolExecutor, reporter: Reporter, rows: list[Row],
-              by_type: Mapping[str, ModuleType], subs: Sequence[Any]) -> dict[str, Resource]:
+              by_type: Mapping[str, Reading], subs: Sequence[Any]) -> dict[str, Resource]:
     tasks = {s.id: reporter.task(f"azure {s.name or s.id}", total=sum(r.subscription == s.id for r in rows))
              for s in subs}
 

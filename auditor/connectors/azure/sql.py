@@ -12,7 +12,6 @@ are read once per server however many of its databases are in scope.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -21,14 +20,14 @@ from azure.mgmt.sql import SqlManagementClient
 from auditor.connectors.azure import keyvault
 from auditor.connectors.azure.context import Index, Row, Scan, base, network, parent_id, region, subscription_of
 from auditor.connectors.azure.gaps import ReadError
+from auditor.connectors.azure.service import Service
+from auditor.connectors.spec import TypeSpec
 from auditor.model.inventory import DataLocation, GapAspect, KeyManager, KeyRef, LocationRole, Network, Resource
 from auditor.model.vocab import Kind, Via
 
 NAMESPACE = "Microsoft.Sql"
 DATABASE = "microsoft.sql/servers/databases"
 SERVER = "microsoft.sql/servers"
-TYPES: Mapping[str, Kind] = {DATABASE: Kind.DATABASE}
-INDEX = (SERVER,)  # listed too (not read deeply): databases take their server's tags
 OPERATIONS = (
     "Microsoft.Sql/servers/databases/read",
     "Microsoft.Sql/servers/read",
@@ -154,3 +153,11 @@ def _tde(scan: Scan, client: SqlManagementClient, row: Row, server: str, evidenc
     if str(props.get("serverKeyType")).lower() == "azurekeyvault":
         return keyvault.key_ref(scan, props.get("uri"), account=row.subscription, resource_id=row.id)
     return KeyRef(manager=KeyManager.PROVIDER, region=row.location, origin="ServiceManaged")
+
+
+SERVICE = Service(
+    name=NAMESPACE, operations=OPERATIONS, read=read, tags=tags, skip=skip,
+    types=(TypeSpec(Kind.DATABASE, "Microsoft.Sql/servers/databases",
+                    ("azurerm_mssql_database", "azurerm_sql_database")),),
+    index=(SERVER,),  # listed too (not read deeply): databases take their server's tags
+)

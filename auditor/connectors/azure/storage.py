@@ -27,6 +27,8 @@ from azure.mgmt.storage import StorageManagementClient
 from auditor.connectors.azure import keyvault
 from auditor.connectors.azure.context import UNKNOWN_REGION, Row, Scan, base, network, region, subscription_of
 from auditor.connectors.azure.gaps import ReadError
+from auditor.connectors.azure.service import Service
+from auditor.connectors.spec import TypeSpec
 from auditor.model.inventory import (
     AccessGrant,
     DataLocation,
@@ -42,7 +44,6 @@ from auditor.model.vocab import GapReason, GrantSource, Kind, Via
 
 NAMESPACE = "Microsoft.Storage"
 ACCOUNT = "microsoft.storage/storageaccounts"
-TYPES: Mapping[str, Kind] = {ACCOUNT: Kind.OBJECT_STORE}
 OPERATIONS = (
     "Microsoft.Storage/storageAccounts/read",
     "Microsoft.Storage/storageAccounts/objectReplicationPolicies/read",
@@ -199,3 +200,9 @@ def _encryption(scan: Scan, row: Row, props: Mapping[str, Any], primary: str) ->
     if source == "microsoft.storage" or not source:
         return KeyRef(manager=KeyManager.PROVIDER, region=primary, origin="Microsoft.Storage")
     return KeyRef(manager=KeyManager.UNKNOWN, origin=str(enc.get("keySource")))
+
+
+SERVICE = Service(
+    name=NAMESPACE, operations=OPERATIONS, read=read,
+    types=(TypeSpec(Kind.OBJECT_STORE, "Microsoft.Storage/storageAccounts", ("azurerm_storage_account",)),),
+)

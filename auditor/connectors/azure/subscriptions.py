@@ -19,6 +19,7 @@ from azure.mgmt.resource.subscriptions import SubscriptionClient
 from auditor.config import AzureConfig
 from auditor.connectors.azure.context import Scan, as_json, region
 from auditor.connectors.azure.gaps import ReadError
+from auditor.connectors.azure.service import Service
 from auditor.connectors.azure.session import Session
 
 NAMESPACE = "Microsoft.Resources"
@@ -118,3 +119,6 @@ def tenant_names(session: Session) -> dict[str, str]:
                 for t in session.pages("/tenants", TENANTS_API) if t.get("tenantId") and t.get("displayName")}
     except ReadError:
         return {}
+
+
+SERVICE = Service(name=NAMESPACE, operations=OPERATIONS)  # supports every scan, reads no store
