@@ -8,9 +8,9 @@ from azure.mgmt.resource.databoundaries.models import DataBoundaryDefinition, Da
 from azure_helpers import by_name, scan
 
 from auditor.config import Config
-from auditor.connectors.azure import guard
-from auditor.connectors.azure.guard import ReadOnlyViolation
+from auditor.connectors import readonly as guard
 from auditor.connectors.azure.session import Session
+from auditor.connectors.readonly import ReadOnlyViolation
 from auditor.demo import azure_estate as est
 from auditor.demo.fakearm import FakeARM
 from auditor.pipeline import scope_filter
@@ -85,7 +85,7 @@ def test_guard_refuses_a_put_before_it_is_sent(fake: FakeARM) -> None:
     ("PATCH", "https://management.azure.com/subscriptions/x", False),
 ])
 def test_guard_allows_only_declared_reads(method: str, url: str, ok: bool) -> None:
-    assert guard.allowed(method, url) is ok
+    assert guard.azure_is_read_only(method, url) is ok
 
 
 def test_scope_filter_limits_the_deep_reads(fake: FakeARM) -> None:

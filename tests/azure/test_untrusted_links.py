@@ -17,10 +17,10 @@ from azure.mgmt.resource.subscriptions import SubscriptionClient
 from azure.mgmt.storage import StorageManagementClient
 from azure_helpers import by_name, scan
 
-from auditor.connectors.azure import guard
+from auditor.connectors import readonly as guard
 from auditor.connectors.azure.gaps import ReadError
-from auditor.connectors.azure.guard import OriginGuard, ReadOnlyGuard, ReadOnlyViolation, UntrustedLink
 from auditor.connectors.azure.session import UNTRUSTED_LINK, Session
+from auditor.connectors.readonly import OriginGuard, ReadOnlyGuard, ReadOnlyViolation, UntrustedLink
 from auditor.demo import azure_estate as est
 from auditor.demo.fakearm import FakeARM
 from auditor.errors import ConnectorError
@@ -156,7 +156,7 @@ def test_token_requests_only_go_to_the_configured_authority(fake: FakeARM, attac
     ("https://login.example.fr@evil.example/tid/oauth2/v2.0/token", False),
 ])
 def test_guard_allows_the_token_post_only_to_the_configured_authority(url: str, ok: bool) -> None:
-    assert guard.allowed("POST", url, ("https://login.example.fr/tid/oauth2/v2.0/token",)) is ok
+    assert guard.azure_is_read_only("POST", url, ("https://login.example.fr/tid/oauth2/v2.0/token",)) is ok
 
 
 def test_session_guard_refuses_a_token_post_to_another_path(fake: FakeARM) -> None:

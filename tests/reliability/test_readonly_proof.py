@@ -21,7 +21,6 @@ from auditor.connectors.aws import SERVICES
 from auditor.connectors.aws.calls import ApiCalls
 from auditor.connectors.aws.scan import declared
 from auditor.connectors.aws.session import Clients
-from auditor.connectors.azure.guard import ReadOnlyViolation as AzureViolation
 from auditor.connectors.azure.session import Session
 from auditor.connectors.readonly import AWS_ALLOWED_EXCEPTIONS, AWS_READ_PREFIXES, ReadOnlyViolation
 from auditor.demo import aws_estate, azure_estate
@@ -181,7 +180,7 @@ def test_the_azure_guard_refuses_writes_before_sending(arm: FakeARM) -> None:
     ]
     try:
         for attempt in attempts:
-            with pytest.raises(AzureViolation, match="refused"):
+            with pytest.raises(ReadOnlyViolation, match="refused"):
                 attempt()
     finally:
         session.close()

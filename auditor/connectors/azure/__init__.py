@@ -5,8 +5,9 @@ Adding a resource type is one module here plus one line in ``SERVICES``: the mod
 the ARM types it reads as ``TypeSpec`` rows with their Terraform types, the plan extractors,
 ``read`` and optionally ``link``, ``index``, ``tags``, ``skip``); see ``service.py``.
 
-Everything goes through one azure-core pipeline whose last policy refuses any write
-(``guard.py``), against ``azure.arm_endpoint`` with the credential chosen in ``session.py``.
+Everything goes through one azure-core pipeline whose last policies refuse any write and any other
+origin (``auditor.connectors.readonly``, shared with AWS), against ``azure.arm_endpoint`` with the
+credential chosen in ``session.py``.
 """
 
 from __future__ import annotations

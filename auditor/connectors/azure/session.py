@@ -62,11 +62,11 @@ from requests.adapters import HTTPAdapter
 from auditor import __version__
 from auditor.config import AzureConfig
 from auditor.connectors.azure.gaps import ReadError, read_error, scrub
-from auditor.connectors.azure.guard import (
+from auditor.connectors.readonly import (
     OriginGuard,
     ReadOnlyGuard,
     UntrustedLink,
-    allowed,
+    azure_is_read_only,
     origin_limited_transport,
 )
 from auditor.model.vocab import GapReason
@@ -171,7 +171,7 @@ class _CappedRetry(RetryPolicy):  # type: ignore[type-arg]
     token_urls: tuple[str, ...] = ()
 
     def _is_method_retryable(self, settings: dict[str, Any], request: Any, response: Any = None) -> bool:
-        return allowed(request.method, request.url, self.token_urls) or bool(
+        return azure_is_read_only(request.method, request.url, self.token_urls) or bool(
             super()._is_method_retryable(settings, request, response))
 
 
