@@ -9,14 +9,22 @@ paired-region copy readable on demand.
 
 from __future__ import annotations
 
+from collections.abc import Iterator as Iterator
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
 from auditor.connectors.azure.context import Mapper, Row, Scan, base, network, region
 from auditor.connectors.azure.gaps import ReadError
+from auditor.connectors.azure.planning import (
+    MICROSOFT_MANAGED,
+    identities,
+    pair,
+)
+from auditor.connectors.azure.redundancy import geo_backup
 from auditor.connectors.azure.service import Link, Reader, Service
 from auditor.connectors.spec import TypeSpec
+from auditor.connectors.terraform.facts import Change, Fact, Store
 from auditor.model.inventory import DataLocation, LocationRole, Resource
 from auditor.model.vocab import Kind, Via
 
@@ -52,16 +60,16 @@ def read(scan: Scan, row: Row) -> Resource:
     data = scan.session.get(row.id, RSV_API if row.type == RSV else DPP_API)
     props: dict[str, Any] = data.get("properties") or {}
     home = region(data.get("location") or row.location)
-    redundancy, crr = _redundancy(row, props)
+    storage, crr = _redundancy(row, props)
     locations = [DataLocation(region=home, role=LocationRole.PRIMARY)]
-    if str(redundancy).lower() == "georedundant":
+    if geo_backup(storage):
         locations.append(scan.geo_copy(home, LocationRole.GEO_SECONDARY, Via.BACKUP_VAULT_GEO_REDUNDANCY,
                                       detail="GeoRedundant"))
     op = OPERATIONS[0] if row.type == RSV else OPERATIONS[2]
     return replace(
         base(row, _service(row), Kind.BACKUP_VAULT, scan.tenant), region=home, locations=tuple(locations),
         network=network(props), evidence=("Microsoft.ResourceGraph/resources/read", op),
-        attributes={"resource_group": row.resource_group, "storage_redundancy": redundancy,
+        attributes={"resource_group": row.resource_group, "storage_redundancy": storage,
                     "cross_region_restore": crr, "immutability": ((props.get("securitySettings") or {})
                                                                   .get("immutabilitySettings") or {}).get("state")},
     )
@@ -117,9 +125,42 @@ def _copy_detail(loc: DataLocation) -> str:
     return f"{loc.via}, {loc.via_detail}" if loc.via_detail else str(loc.via)
 
 
+
+# -- in a Terraform plan ----------------------------------------------------------------------
+
+
+
+def recovery_services_vault(change: Change) -> Iterator[Fact]:
+    yield _vault(change, "recoveryservices", "storage_mode_type")
+
+
+def data_protection_backup_vault(change: Change) -> Iterator[Fact]:
+    yield _vault(change, "dataprotection", "redundancy")
+
+
+def _vault(change: Change, service: str, attribute: str) -> Store:
+    return Store(
+        kind=Kind.BACKUP_VAULT,
+        service=service,
+        name=change.planned_name("name"),
+        locations=pair(change, attribute, LocationRole.GEO_SECONDARY, Via.BACKUP_VAULT_GEO_REDUNDANCY,
+                        geo_backup),
+        key=MICROSOFT_MANAGED,
+        identities=identities(service, change),
+        attributes={
+            attribute: change.get(attribute),
+            "cross_region_restore_enabled": change.get("cross_region_restore_enabled"),
+        },
+    )
+
+
 SERVICE = Service(
     name=NAMESPACE, operations=OPERATIONS, read=read, link=link,
     types=(TypeSpec(Kind.BACKUP_VAULT, "Microsoft.RecoveryServices/vaults", ("azurerm_recovery_services_vault",)),
            TypeSpec(Kind.BACKUP_VAULT, "Microsoft.DataProtection/backupVaults",
                     ("azurerm_data_protection_backup_vault",))),
+    plan={
+        "azurerm_recovery_services_vault": recovery_services_vault,
+        "azurerm_data_protection_backup_vault": data_protection_backup_vault,
+    },
 )

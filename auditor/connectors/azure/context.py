@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from auditor.connectors.azure import redundancy
 from auditor.connectors.azure.gaps import ReadError, gap, note
 from auditor.connectors.azure.session import Session
-from auditor.geo.catalog import normalize_region, paired_region
+from auditor.geo.catalog import normalize_region
 from auditor.model.inventory import CoverageGap, DataLocation, GapAspect, LocationRole, Network, Resource
 from auditor.model.vocab import GapReason, Kind, Via
 
@@ -205,10 +206,7 @@ class Scan:
 
     def paired(self, place: str) -> str | None:
         """The region ARM lists as ``place``'s pair, else the project's catalog, else None."""
-        pair = self.pairs.get(place)
-        if pair:
-            return pair
-        return paired_region("azure", place)  # the catalog only when ARM's list lacks the region
+        return redundancy.pair(place, self.pairs)  # the catalog only when ARM's list lacks the region
 
     def geo_copy(self, place: str, role: LocationRole, via: Via, target: str | None = None,
                  detail: str | None = None) -> DataLocation:

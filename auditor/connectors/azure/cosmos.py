@@ -12,6 +12,7 @@ The customer-managed key's vault access policies are access grants (:func:`keyva
 
 from __future__ import annotations
 
+from collections.abc import Iterator as Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -19,8 +20,21 @@ from azure.mgmt.cosmosdb import CosmosDBManagementClient
 
 from auditor.connectors.azure import keyvault
 from auditor.connectors.azure.context import Row, Scan, base, network, region
+from auditor.connectors.azure.planning import (
+    MICROSOFT_MANAGED,
+    cmk,
+    identities,
+    paired,
+    public,
+    vault_policies,
+)
+from auditor.connectors.azure.redundancy import geo_backup
 from auditor.connectors.azure.service import Service
 from auditor.connectors.spec import TypeSpec
+from auditor.connectors.terraform import places
+from auditor.connectors.terraform.facts import Change, Fact, Store
+from auditor.connectors.terraform.resolve import UNKNOWN, Resolved
+from auditor.connectors.terraform.values import items, text
 from auditor.model.inventory import DataLocation, KeyManager, KeyRef, LocationRole, Resource
 from auditor.model.vocab import Kind, Via
 
@@ -48,7 +62,7 @@ def read(scan: Scan, row: Row) -> Resource:
         kind, redundancy = "Periodic", redundancy or "Geo"
     elif kind.lower() == "periodic" and not redundancy:
         redundancy = "Geo"  # backupStorageRedundancy defaults to Geo
-    if kind.lower() == "periodic" and str(redundancy).lower() == "geo":
+    if kind.lower() == "periodic" and geo_backup(redundancy):
         locations.append(scan.geo_copy(primary, LocationRole.BACKUP, Via.COSMOS_PERIODIC_BACKUP, detail="Geo"))
     elif kind.lower() == "periodic":
         locations.append(DataLocation(region=primary, role=LocationRole.BACKUP,
@@ -77,7 +91,53 @@ def read(scan: Scan, row: Row) -> Resource:
     )
 
 
+
+# -- in a Terraform plan ----------------------------------------------------------------------
+
+
+
+def cosmosdb_account(change: Change) -> Iterator[Fact]:
+    geo = sorted(items(change.get("geo_location")), key=lambda b: b[1].get("failover_priority") or 0)
+    primary = change.region
+    replicas: list[DataLocation] = []
+    for position, (i, block) in enumerate(geo):
+        unknown = change.unknown("geo_location", i, "location")
+        name = text(block.get("location"))
+        region = UNKNOWN if unknown or name is None else places.azure_location(name)
+        if position == 0:
+            primary = Resolved(region, change.path("geo_location", i, "location"))
+        else:
+            replicas.append(DataLocation(region, LocationRole.REPLICA, Via.COSMOS_READ_REGION))
+    backup = text(change.get("backup", 0, "storage_redundancy"))
+    kind = text(change.get("backup", 0, "type")) or "Periodic"
+    if backup is None and kind == "Periodic" and not change.unknown("backup"):
+        backup = "Geo"  # azurerm's (and the service's) default: periodic backups in geo-redundant storage
+    if backup == "Geo":
+        replicas.append(
+            DataLocation(paired(primary.value), LocationRole.BACKUP, Via.COSMOS_PERIODIC_BACKUP,
+                         via_detail="Geo")
+        )
+    yield Store(
+        kind=Kind.NOSQL,
+        service="cosmosdb",
+        name=change.planned_name("name"),
+        logging=change.new_logging(),
+        region=primary,
+        locations=tuple(replicas),
+        key=cmk(change, "key_vault_key_id") if change.get("key_vault_key_id") else MICROSOFT_MANAGED,
+        access=vault_policies(change, "key_vault_key_id"),
+        network=public(change),
+        identities=identities("cosmosdb", change),
+        attributes={"account_location": change.text("location"),
+                    "primary_differs_from_account_location": bool(change.text("location"))
+                    and places.azure_location(str(change.text("location"))) != primary.value},
+    )
+
+
 SERVICE = Service(
     name=NAMESPACE, operations=OPERATIONS, read=read,
     types=(TypeSpec(Kind.NOSQL, "Microsoft.DocumentDB/databaseAccounts", ("azurerm_cosmosdb_account",)),),
+    plan={
+        "azurerm_cosmosdb_account": cosmosdb_account,
+    },
 )

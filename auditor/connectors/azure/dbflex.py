@@ -7,6 +7,7 @@ itself a replica records its source.
 
 from __future__ import annotations
 
+from collections.abc import Iterator as Iterator
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
@@ -14,8 +15,15 @@ from typing import Any
 from auditor.connectors.azure import keyvault
 from auditor.connectors.azure.context import Row, Scan, base, network, region, subscription_of
 from auditor.connectors.azure.gaps import ReadError
+from auditor.connectors.azure.planning import (
+    MICROSOFT_MANAGED,
+    identities,
+    pair,
+    public,
+)
 from auditor.connectors.azure.service import Service
 from auditor.connectors.spec import TypeSpec
+from auditor.connectors.terraform.facts import Change, Fact, Store
 from auditor.model.inventory import DataLocation, GapAspect, KeyManager, KeyRef, LocationRole, Resource
 from auditor.model.vocab import Kind, Via
 
@@ -74,9 +82,46 @@ def _key(scan: Scan, row: Row, props: Mapping[str, Any], primary: str) -> KeyRef
     return KeyRef(manager=KeyManager.PROVIDER, region=primary, origin="SystemManaged")
 
 
+
+# -- in a Terraform plan ----------------------------------------------------------------------
+
+
+
+def postgresql_flexible_server(change: Change) -> Iterator[Fact]:
+    """``azurerm_postgresql_flexible_server`` (and the retired single server: same arguments for what is read)."""
+    yield _flexible_server(change, "postgresql")
+
+
+def mysql_flexible_server(change: Change) -> Iterator[Fact]:
+    yield _flexible_server(change, "mysql")
+
+
+def _flexible_server(change: Change, service: str) -> Store:
+    return Store(
+        kind=Kind.DATABASE,
+        service=service,
+        name=change.planned_name("name"),
+        logging=change.new_logging(),
+        locations=pair(change, "geo_redundant_backup_enabled", LocationRole.BACKUP, Via.GEO_REDUNDANT_BACKUP, _never,
+                        detail=""),
+        network=public(change),
+        key=MICROSOFT_MANAGED,
+        identities=identities(service, change),
+    )
+
+
+def _never(value: object) -> bool:
+    return False
+
+
 SERVICE = Service(
     name="Microsoft.DBforPostgreSQL", operations=OPERATIONS, read=read,  # and Microsoft.DBforMySQL
     types=(TypeSpec(Kind.DATABASE, "Microsoft.DBforPostgreSQL/flexibleServers",
                     ("azurerm_postgresql_flexible_server",)),
            TypeSpec(Kind.DATABASE, "Microsoft.DBforMySQL/flexibleServers", ("azurerm_mysql_flexible_server",))),
+    plan={
+        "azurerm_postgresql_flexible_server": postgresql_flexible_server,
+        "azurerm_postgresql_server": postgresql_flexible_server,
+        "azurerm_mysql_flexible_server": mysql_flexible_server,
+    },
 )

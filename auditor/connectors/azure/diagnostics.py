@@ -12,12 +12,15 @@ A destination the credential cannot see has region ``unknown``; a denied read le
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator as Iterator
 from collections.abc import Mapping
 from typing import Any
 
 from auditor.connectors.azure.context import UNKNOWN_REGION, Mapper, Scan, subscription_of
 from auditor.connectors.azure.gaps import ReadError
 from auditor.connectors.azure.service import Link, Reader, Service
+from auditor.connectors.terraform.facts import Attach, Change, Fact, Target
+from auditor.connectors.terraform.values import items
 from auditor.model.inventory import DataLocation, GapAspect, LocationRole, Resource
 from auditor.model.vocab import GapReason, Via
 
@@ -85,7 +88,43 @@ def link(scan: Scan, resources: Mapping[str, Resource], read_row: Reader, pmap: 
 
 
 # no resources of its own: it completes the others; log destinations are listed for their regions
+
+# -- in a Terraform plan ----------------------------------------------------------------------
+
+
+
+def diagnostic_setting(change: Change) -> Iterator[Fact]:
+    """Diagnostic logs of a store: logging is on, and the destination holds what was logged."""
+    destinations = [
+        (attribute, address)
+        for attribute in ("storage_account_id", "log_analytics_workspace_id", "eventhub_authorization_rule_id")
+        for address in change.refs(attribute)
+    ]
+    locations = tuple(
+        DataLocation(
+            change.region_of(address).value, LocationRole.LOG_DESTINATION, Via.DIAGNOSTIC_SETTINGS, address,
+            via_detail=attribute
+        )
+        for attribute, address in destinations
+    )
+    logs = [b for _, b in items(change.get("enabled_log"))] + [
+        b for _, b in items(change.get("log")) if b.get("enabled") is not False
+    ]
+    if not logs and not change.unknown("enabled_log"):
+        return  # metrics only: nobody's reads are recorded
+    for address in change.refs("target_resource_id"):
+        yield Attach(
+            Target((address,), create=False),
+            locations=locations,
+            logging=True,
+            evidence=(change.path("target_resource_id"),),
+        )
+
+
 SERVICE = Service(
     name=NAMESPACE, operations=OPERATIONS, link=link,
     index=("microsoft.operationalinsights/workspaces", "microsoft.eventhub/namespaces"),
+    plan={
+        "azurerm_monitor_diagnostic_setting": diagnostic_setting,
+    },
 )

@@ -12,14 +12,21 @@ authority's tenant (or, for a non-Entra identity provider, the authority itself)
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator as Iterator
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
 from auditor.connectors.azure import keyvault
 from auditor.connectors.azure.context import UNKNOWN_REGION, Row, Scan, base, network, region
+from auditor.connectors.azure.planning import (
+    MICROSOFT_MANAGED,
+    identities,
+    public,
+)
 from auditor.connectors.azure.service import Service
 from auditor.connectors.spec import TypeSpec
+from auditor.connectors.terraform.facts import Change, Fact, Store
 from auditor.model.inventory import (
     AccessGrant,
     DataLocation,
@@ -132,6 +139,23 @@ def _key(scan: Scan, row: Row, props: Mapping[str, Any], home: str) -> KeyRef:
     return KeyRef(manager=KeyManager.PROVIDER, region=home, origin="Microsoft.HealthcareApis")
 
 
+
+# -- in a Terraform plan ----------------------------------------------------------------------
+
+
+
+def healthcare(change: Change) -> Iterator[Fact]:
+    yield Store(
+        kind=Kind.HEALTH_API,
+        service="healthcareapis",
+        name=change.planned_name("name"),
+        logging=change.new_logging(),
+        network=public(change),
+        key=MICROSOFT_MANAGED,
+        identities=identities("healthcareapis", change),
+    )
+
+
 SERVICE = Service(
     name=NAMESPACE, operations=OPERATIONS, read=read,
     types=(TypeSpec(Kind.HEALTH_API, "Microsoft.HealthcareApis/workspaces", ("azurerm_healthcare_workspace",)),
@@ -140,4 +164,10 @@ SERVICE = Service(
            TypeSpec(Kind.HEALTH_API, "Microsoft.HealthcareApis/workspaces/dicomservices",
                     ("azurerm_healthcare_dicom_service",)),
            TypeSpec(Kind.HEALTH_API, "Microsoft.HealthcareApis/services", ("azurerm_healthcare_service",))),
+    plan={
+        "azurerm_healthcare_workspace": healthcare,
+        "azurerm_healthcare_service": healthcare,
+        "azurerm_healthcare_fhir_service": healthcare,
+        "azurerm_healthcare_dicom_service": healthcare,
+    },
 )

@@ -14,6 +14,7 @@ grants of those stores, with the entry's tenant as home.
 
 from __future__ import annotations
 
+from collections.abc import Iterator as Iterator
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
@@ -22,8 +23,13 @@ from azure.mgmt.keyvault import KeyVaultManagementClient
 
 from auditor.connectors.azure.context import Row, Scan, base, host_label, network, region
 from auditor.connectors.azure.gaps import ReadError
+from auditor.connectors.azure.planning import (
+    identities,
+    public,
+)
 from auditor.connectors.azure.service import Service
 from auditor.connectors.spec import TypeSpec
+from auditor.connectors.terraform.facts import Change, Fact, Store
 from auditor.model.inventory import (
     AccessGrant,
     DataLocation,
@@ -134,9 +140,28 @@ def key_grants(scan: Scan, key_uri: str | None, *, account: str | None, resource
     return policy_grants(scan, data.get("properties") or {}, name=vault.name)
 
 
+
+# -- in a Terraform plan ----------------------------------------------------------------------
+
+
+
+def key_vault(change: Change) -> Iterator[Fact]:
+    yield Store(
+        kind=Kind.KEY,
+        service="keyvault",
+        name=change.planned_name("name"),
+        network=public(change),
+        identities=identities("keyvault", change),
+    )
+
+
 SERVICE = Service(
     name=NAMESPACE, operations=OPERATIONS, read=read,
     types=(TypeSpec(Kind.KEY, "Microsoft.KeyVault/vaults", ("azurerm_key_vault",)),
            TypeSpec(Kind.KEY, "Microsoft.KeyVault/managedHSMs",
                     ("azurerm_key_vault_managed_hardware_security_module",))),
+    plan={
+        "azurerm_key_vault": key_vault,
+        "azurerm_key_vault_managed_hardware_security_module": key_vault,
+    },
 )

@@ -11,12 +11,15 @@ region.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
 from auditor.connectors.azure.context import Row, Scan, base, region
 from auditor.connectors.azure.service import Service
 from auditor.connectors.spec import TypeSpec
+from auditor.connectors.terraform.facts import Attach, Change, Fact, Store, Target
+from auditor.connectors.terraform.values import items
 from auditor.geo.processing import azure_processing
 from auditor.model.inventory import DataLocation, LocationRole, Resource
 from auditor.model.vocab import Kind
@@ -48,7 +51,29 @@ def read(scan: Scan, row: Row) -> Resource:
     )
 
 
+# -- in a Terraform plan: the account is the store; each deployment adds its processing places to it
+
+
+def cognitive_account(change: Change) -> Iterator[Fact]:
+    yield Store(kind=Kind.AI_INFERENCE, service="cognitiveservices", name=change.planned_name("name"),
+                attributes={"arm_kind": change.text("kind")},
+                identities=(f"cognitiveservices:{change.planned_name('name')}",))
+
+
+def cognitive_deployment(change: Change) -> Iterator[Fact]:
+    sku = next((str(s.get("name") or "") for _, s in items(change.get("sku"))), "")
+    name = change.planned_name("name")
+    for address in change.refs("cognitive_account_id"):
+        home = change.region_of(address).value
+        yield Attach(Target((address,), create=False), locations=tuple(azure_processing([(name, sku)], home)),
+                     evidence=(change.path("sku"),))
+
+
 SERVICE = Service(
     name=NAMESPACE, operations=OPERATIONS, read=read,
     types=(TypeSpec(Kind.AI_INFERENCE, "Microsoft.CognitiveServices/accounts", ("azurerm_cognitive_account",)),),
+    plan={
+        "azurerm_cognitive_account": cognitive_account,
+        "azurerm_cognitive_deployment": cognitive_deployment,
+    },
 )

@@ -12,6 +12,7 @@ are read once per server however many of its databases are in scope.
 
 from __future__ import annotations
 
+from collections.abc import Iterator as Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -20,8 +21,20 @@ from azure.mgmt.sql import SqlManagementClient
 from auditor.connectors.azure import keyvault
 from auditor.connectors.azure.context import Index, Row, Scan, base, network, parent_id, region, subscription_of
 from auditor.connectors.azure.gaps import ReadError
+from auditor.connectors.azure.planning import (
+    MICROSOFT_MANAGED,
+    cmk,
+    identities,
+    pair,
+    paired,
+    public,
+    target,
+)
+from auditor.connectors.azure.redundancy import geo_backup
 from auditor.connectors.azure.service import Service
 from auditor.connectors.spec import TypeSpec
+from auditor.connectors.terraform.facts import Attach, Change, Fact, Store, Target
+from auditor.connectors.terraform.resolve import UNKNOWN, Resolved
 from auditor.model.inventory import DataLocation, GapAspect, KeyManager, KeyRef, LocationRole, Network, Resource
 from auditor.model.vocab import Kind, Via
 
@@ -70,7 +83,7 @@ def read(scan: Scan, row: Row) -> Resource:
                                       via=Via.SQL_GEO_REPLICATION, via_detail=str(link.get('linkType') or 'GEO'),
                                       target=f"{target}/{link.get('partnerDatabase') or row.name}"))
     redundancy = props.get("currentBackupStorageRedundancy") or props.get("requestedBackupStorageRedundancy")
-    if str(redundancy).lower() in ("geo", "geozone"):
+    if geo_backup(redundancy):
         secondary = props.get("defaultSecondaryLocation")
         locations.append(DataLocation(region=region(secondary), role=LocationRole.BACKUP,
                                       via=Via.SQL_BACKUP_REDUNDANCY,
@@ -155,9 +168,99 @@ def _tde(scan: Scan, client: SqlManagementClient, row: Row, server: str, evidenc
     return KeyRef(manager=KeyManager.PROVIDER, region=row.location, origin="ServiceManaged")
 
 
+
+# -- in a Terraform plan ----------------------------------------------------------------------
+
+
+
+def mssql_server(change: Change) -> Iterator[Fact]:
+    yield Store(
+        kind=Kind.DATABASE,
+        service="sql",
+        name=change.planned_name("name"),
+        network=public(change),
+        key=MICROSOFT_MANAGED,
+        identities=identities("sql", change),
+    )
+
+
+def mssql_database(change: Change) -> Iterator[Fact]:
+    # storage_account_type defaults to Geo: backups go to the paired region unless told otherwise
+    redundancy = "storage_account_type"
+    yield Store(
+        kind=Kind.DATABASE,
+        service="sql",
+        name=change.planned_name("name"),
+        logging=change.new_logging(),
+        locations=pair(change, redundancy, LocationRole.BACKUP, Via.SQL_BACKUP_REDUNDANCY, geo_backup),
+        key=cmk(change, "transparent_data_encryption_key_vault_key_id")
+        if change.get("transparent_data_encryption_key_vault_key_id")
+        else MICROSOFT_MANAGED,
+        identities=identities("sql", change),
+        evidence=(change.path(redundancy),),
+    )
+    if change.text("create_mode") == "Secondary":
+        yield Attach(
+            target(change, "creation_source_database_id", Kind.DATABASE, "sql"),
+            locations=(DataLocation(change.region.value, LocationRole.REPLICA, Via.SQL_GEO_REPLICATION,
+                                    change.address),),
+            evidence=(change.path("creation_source_database_id"),),
+        )
+
+
+def mssql_failover_group(change: Change) -> Iterator[Fact]:
+    partners = change.refs("partner_server", 0, "id")
+    region = change.region_of(partners[0]) if partners else Resolved(UNKNOWN, "partner server not in the plan")
+    location = DataLocation(region.value, LocationRole.REPLICA, Via.SQL_FAILOVER_GROUP,
+                            partners[0] if partners else None)
+    evidence = (change.path("partner_server", 0, "id"), region.evidence)
+    for address in change.refs("databases"):
+        yield Attach(Target((address,), create=False), locations=(location,), evidence=evidence)
+    for database_id in change.get("databases") or []:
+        if isinstance(database_id, str):
+            yield Attach(Target(identity=f"sql:{database_id}", create=False), locations=(location,), evidence=evidence)
+    yield Attach(target(change, "server_id", Kind.DATABASE, "sql"), locations=(location,), evidence=evidence)
+
+
+def sql_database(change: Change) -> Iterator[Fact]:
+    """``azurerm_sql_database`` (azurerm up to 3.x, the predecessor of ``azurerm_mssql_database``).
+
+    It has no backup-redundancy argument: Azure SQL Database keeps its backups in geo-redundant
+    storage by default, i.e. also in the paired region ("Backup storage redundancy",
+    https://learn.microsoft.com/azure/azure-sql/database/automated-backups-overview, checked
+    2026-12-07). A secondary (``OnlineSecondary``,
+    ``NonReadableSecondary``) is a geo-replica of ``source_database_id``.
+    """
+    yield Store(
+        kind=Kind.DATABASE,
+        service="sql",
+        name=change.planned_name("name"),
+        logging=change.new_logging(),
+        locations=(DataLocation(paired(change.region.value), LocationRole.BACKUP,
+                                Via.SQL_BACKUP_REDUNDANCY, via_detail="Geo (Azure SQL default)"),),
+        key=MICROSOFT_MANAGED,
+        identities=identities("sql", change),
+        evidence=(change.path("name"),),
+    )
+    if change.text("create_mode") in ("OnlineSecondary", "NonReadableSecondary"):
+        yield Attach(
+            target(change, "source_database_id", Kind.DATABASE, "sql"),
+            locations=(DataLocation(change.region.value, LocationRole.REPLICA, Via.SQL_GEO_REPLICATION,
+                                    change.address),),
+            evidence=(change.path("source_database_id"),),
+        )
+
+
 SERVICE = Service(
     name=NAMESPACE, operations=OPERATIONS, read=read, tags=tags, skip=skip,
     types=(TypeSpec(Kind.DATABASE, "Microsoft.Sql/servers/databases",
                     ("azurerm_mssql_database", "azurerm_sql_database")),),
     index=(SERVER,),  # listed too (not read deeply): databases take their server's tags
+    plan={
+        "azurerm_mssql_server": mssql_server,
+        "azurerm_mssql_database": mssql_database,
+        "azurerm_sql_server": mssql_server,
+        "azurerm_sql_database": sql_database,
+        "azurerm_mssql_failover_group": mssql_failover_group,
+    },
 )

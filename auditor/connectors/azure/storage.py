@@ -18,17 +18,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator as Iterator
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
 from azure.mgmt.storage import StorageManagementClient
 
-from auditor.connectors.azure import keyvault
+from auditor.connectors.azure import keyvault, redundancy
 from auditor.connectors.azure.context import UNKNOWN_REGION, Row, Scan, base, network, region, subscription_of
 from auditor.connectors.azure.gaps import ReadError
+from auditor.connectors.azure.planning import (
+    MICROSOFT_MANAGED,
+    cmk,
+    identities,
+    pair,
+    public,
+    target,
+    vault_policies,
+)
 from auditor.connectors.azure.service import Service
 from auditor.connectors.spec import TypeSpec
+from auditor.connectors.terraform.facts import Attach, Change, Fact, KeyLink, Store, Target
+from auditor.connectors.terraform.resolve import UNKNOWN, Resolved
+from auditor.connectors.terraform.values import items
 from auditor.model.inventory import (
     AccessGrant,
     DataLocation,
@@ -49,7 +62,6 @@ OPERATIONS = (
     "Microsoft.Storage/storageAccounts/objectReplicationPolicies/read",
     "Microsoft.Storage/storageAccounts/blobServices/containers/read",
 )
-GEO_REDUNDANT = {"GRS", "RAGRS", "GZRS", "RAGZRS"}
 
 
 def read(scan: Scan, row: Row) -> Resource:
@@ -57,10 +69,11 @@ def read(scan: Scan, row: Row) -> Resource:
     data = scan.json(client.storage_accounts.get_properties, row.resource_group, row.name)
     props: dict[str, Any] = data.get("properties") or {}
     sku = str((data.get("sku") or {}).get("name") or row.sku or "")
-    replication = sku.split("_", 1)[-1].upper() if sku else "UNKNOWN"
+    option = redundancy.storage(sku)
+    replication = option.code if option else (sku.split("_", 1)[-1].upper() if sku else "UNKNOWN")
     primary = region(props.get("primaryLocation") or data.get("location") or row.location)
     locations = [DataLocation(region=primary, role=LocationRole.PRIMARY)]
-    if replication in GEO_REDUNDANT:
+    if option is not None and option.geo:
         secondary = props.get("secondaryLocation")
         if secondary:
             locations.append(DataLocation(region=region(secondary), role=LocationRole.GEO_SECONDARY,
@@ -202,7 +215,106 @@ def _encryption(scan: Scan, row: Row, props: Mapping[str, Any], primary: str) ->
     return KeyRef(manager=KeyManager.UNKNOWN, origin=str(enc.get("keySource")))
 
 
+
+# -- in a Terraform plan ----------------------------------------------------------------------
+
+
+
+def storage_account(change: Change) -> Iterator[Fact]:
+    has_cmk = bool(change.get("customer_managed_key"))
+    yield Store(
+        kind=Kind.OBJECT_STORE,
+        service="storage",
+        name=change.planned_name("name"),
+        logging=change.new_logging(),
+        locations=pair(
+            change, "account_replication_type", LocationRole.GEO_SECONDARY, Via.STORAGE_GEO_REPLICATION,
+                redundancy.GEO_STORAGE.__contains__
+        ),
+        key=cmk(change, "customer_managed_key", 0, "key_vault_key_id") if has_cmk else MICROSOFT_MANAGED,
+        access=(*_private_link_access(change, "network_rules", 0),
+                *vault_policies(change, "customer_managed_key", 0, "key_vault_key_id")),
+        network=public(change),
+        identities=identities("storage", change),
+        attributes={
+            "account_replication_type": change.get("account_replication_type"),
+            "allow_nested_items_to_be_public": change.get("allow_nested_items_to_be_public"),
+        },
+        evidence=(change.path("account_replication_type"),),
+    )
+
+
+def _account_target(change: Change) -> Target:
+    if change.get("storage_account_id") or change.refs("storage_account_id"):
+        return target(change, "storage_account_id", Kind.OBJECT_STORE, "storage")
+    return target(change, "storage_account_name", Kind.OBJECT_STORE, "storage")
+
+
+def storage_container(change: Change) -> Iterator[Fact]:
+    access = change.text("container_access_type")
+    if access not in ("blob", "container"):
+        return
+    target = _account_target(change)
+    for address in target.addresses:
+        account = change.other(address)
+        if account is not None and account.get("allow_nested_items_to_be_public") is False:
+            return  # the account forbids public containers: the setting has no effect
+    grant = AccessGrant("*", PrincipalKind.PUBLIC, Permission.READ, GrantSource.CONTAINER_ACL,
+                        condition=f"container {access}")
+    yield Attach(target, access=(grant,), evidence=(change.path("container_access_type"),))
+
+
+def storage_network_rules(change: Change) -> Iterator[Fact]:
+    grants = _private_link_access(change)
+    if grants:
+        yield Attach(_account_target(change), access=grants, evidence=(change.path("private_link_access"),))
+
+
+def storage_account_cmk(change: Change) -> Iterator[Fact]:
+    key = Target(tuple(change.refs("key_vault_id")), None, Kind.KEY, "keyvault", create=False)
+    link = KeyLink(KeyManager.CUSTOMER, key=key, key_id=change.text("key_name") or change.address)
+    yield Attach(_account_target(change), key=link, evidence=(change.path("key_name"),))
+
+
+def storage_object_replication(change: Change) -> Iterator[Fact]:
+    destinations = change.refs("destination_storage_account_id")
+    region = change.region_of(destinations[0]) if destinations else Resolved(UNKNOWN, "destination not in the plan")
+    location = DataLocation(
+        region.value,
+        LocationRole.REPLICA,
+        Via.OBJECT_REPLICATION,
+        destinations[0] if destinations else change.text("destination_storage_account_id"),
+    )
+    yield Attach(
+        target(change, "source_storage_account_id", Kind.OBJECT_STORE, "storage"),
+        locations=(location,),
+        evidence=(change.path("destination_storage_account_id"), region.evidence),
+    )
+
+
+def _private_link_access(change: Change, *path: str | int) -> tuple[AccessGrant, ...]:
+    """Resources of another (named) tenant let through the storage firewall."""
+    out = []
+    for i, _ in items(change.get(*path, "private_link_access")):
+        tenant = change.text(*path, "private_link_access", i, "endpoint_tenant_id")
+        resource = change.text(*path, "private_link_access", i, "endpoint_resource_id") or "?"
+        if not tenant:
+            continue  # the provider's own tenant (the default)
+        out.append(AccessGrant(resource, PrincipalKind.FOREIGN_RESOURCE, Permission.READ,
+                               GrantSource.RESOURCE_ACCESS_RULE, home=tenant.lower(),
+                               condition=f"network_rules.private_link_access: {resource} of "
+                               f"tenant {tenant} passes the firewall"))
+    return tuple(out)
+
+
 SERVICE = Service(
     name=NAMESPACE, operations=OPERATIONS, read=read,
     types=(TypeSpec(Kind.OBJECT_STORE, "Microsoft.Storage/storageAccounts", ("azurerm_storage_account",)),),
+    plan={
+        "azurerm_storage_account": storage_account,
+        "azurerm_storage_container": storage_container,
+        "azurerm_storage_account_customer_managed_key": storage_account_cmk,
+        "azurerm_storage_account_network_rules": storage_network_rules,
+        "azurerm_storage_object_replication": storage_object_replication,
+    },
 )

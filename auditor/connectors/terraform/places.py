@@ -1,6 +1,7 @@
-"""The two geography facts a plan needs before stage 2: Azure location spelling and region pairs.
+"""The geography fact a plan needs before stage 2: Azure location spelling (region pairs:
+``auditor.connectors.azure.redundancy``).
 
-Both come from the project's geography catalog (``auditor.geo.catalog``), the single place
+It comes from the project's geography catalog (``auditor.geo.catalog``), the single place
 where regions are known; nothing is hard-coded here.
 """
 
@@ -20,9 +21,3 @@ def azure_location(value: str) -> str:
     found = catalog.normalize_region("azure", value)
     return found if found else "".join(value.split()).lower()
 
-
-def azure_pair(region: str) -> str:
-    """The paired region holding a geo-redundant secondary, or ``unknown``."""
-    if region == UNKNOWN:
-        return UNKNOWN
-    return catalog.paired_region("azure", region) or UNKNOWN
