@@ -9,23 +9,19 @@ paired-region copy readable on demand.
 
 from __future__ import annotations
 
-from collections.abc import Iterator as Iterator
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 
+from auditor.connectors.azure import keyvault
 from auditor.connectors.azure.context import Mapper, Row, Scan, base, network, region
 from auditor.connectors.azure.gaps import ReadError
-from auditor.connectors.azure.planning import (
-    MICROSOFT_MANAGED,
-    identities,
-    pair,
-)
+from auditor.connectors.azure.planning import MICROSOFT_MANAGED, identities, pair, public
 from auditor.connectors.azure.redundancy import geo_backup
 from auditor.connectors.azure.service import Link, Reader, Service
 from auditor.connectors.spec import TypeSpec
 from auditor.connectors.terraform.facts import Change, Fact, Store
-from auditor.model.inventory import DataLocation, LocationRole, Resource
+from auditor.model.inventory import DataLocation, KeyManager, KeyRef, LocationRole, Resource
 from auditor.model.vocab import Kind, Via
 
 NAMESPACE = "Microsoft.RecoveryServices"
@@ -68,11 +64,26 @@ def read(scan: Scan, row: Row) -> Resource:
     op = OPERATIONS[0] if row.type == RSV else OPERATIONS[2]
     return replace(
         base(row, _service(row), Kind.BACKUP_VAULT, scan.tenant), region=home, locations=tuple(locations),
+        encryption=_key(scan, row, props, home),
         network=network(props), evidence=("Microsoft.ResourceGraph/resources/read", op),
         attributes={"resource_group": row.resource_group, "storage_redundancy": storage,
                     "cross_region_restore": crr, "immutability": ((props.get("securitySettings") or {})
                                                                   .get("immutabilitySettings") or {}).get("state")},
     )
+
+
+def _key(scan: Scan, row: Row, props: Mapping[str, Any], home: str) -> KeyRef:
+    """Backups are encrypted with platform-managed keys unless the vault names a customer key
+    (RSV: ``encryption.keyVaultProperties.keyUri``; Backup vault:
+    ``securitySettings.encryptionSettings.keyVaultProperties.keyUri``). Source: "Encryption of backup
+    data using customer-managed keys", https://learn.microsoft.com/azure/backup/encryption-at-rest-with-cmk,
+    checked 2026-12-07."""
+    settings = props.get("encryption") if row.type == RSV else (props.get("securitySettings") or {}).get(
+        "encryptionSettings")
+    uri = ((settings or {}).get("keyVaultProperties") or {}).get("keyUri")
+    if uri:
+        return keyvault.key_ref(scan, str(uri), account=row.subscription, resource_id=row.id)
+    return KeyRef(manager=KeyManager.PROVIDER, region=home, origin=_service(row))
 
 
 def _protected(scan: Scan, vault: Row) -> list[str]:
@@ -146,6 +157,7 @@ def _vault(change: Change, service: str, attribute: str) -> Store:
         locations=pair(change, attribute, LocationRole.GEO_SECONDARY, Via.BACKUP_VAULT_GEO_REDUNDANCY,
                         geo_backup),
         key=MICROSOFT_MANAGED,
+        network=public(change),  # azurerm_data_protection_backup_vault has no such argument: unknown
         identities=identities(service, change),
         attributes={
             attribute: change.get(attribute),

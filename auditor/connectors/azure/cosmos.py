@@ -12,7 +12,7 @@ The customer-managed key's vault access policies are access grants (:func:`keyva
 
 from __future__ import annotations
 
-from collections.abc import Iterator as Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 

@@ -7,8 +7,7 @@ itself a replica records its source.
 
 from __future__ import annotations
 
-from collections.abc import Iterator as Iterator
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 

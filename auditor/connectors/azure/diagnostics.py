@@ -12,8 +12,7 @@ A destination the credential cannot see has region ``unknown``; a denied read le
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator as Iterator
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from auditor.connectors.azure.context import UNKNOWN_REGION, Mapper, Scan, subscription_of

@@ -12,8 +12,7 @@ authority's tenant (or, for a non-Entra identity provider, the authority itself)
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator as Iterator
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 

@@ -14,8 +14,7 @@ grants of those stores, with the entry's tenant as home.
 
 from __future__ import annotations
 
-from collections.abc import Iterator as Iterator
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -23,10 +22,7 @@ from azure.mgmt.keyvault import KeyVaultManagementClient
 
 from auditor.connectors.azure.context import Row, Scan, base, host_label, network, region
 from auditor.connectors.azure.gaps import ReadError
-from auditor.connectors.azure.planning import (
-    identities,
-    public,
-)
+from auditor.connectors.azure.planning import identities, paired, public
 from auditor.connectors.azure.service import Service
 from auditor.connectors.spec import TypeSpec
 from auditor.connectors.terraform.facts import Change, Fact, Store
@@ -146,6 +142,20 @@ def key_grants(scan: Scan, key_uri: str | None, *, account: str | None, resource
 
 
 def key_vault(change: Change) -> Iterator[Fact]:
+    """A vault's keys are also in its paired region (as live: ``Via.KEY_VAULT_PAIRED_REGION``)."""
+    region = change.region.value
+    yield Store(
+        kind=Kind.KEY,
+        service="keyvault",
+        name=change.planned_name("name"),
+        locations=(DataLocation(paired(region), LocationRole.GEO_SECONDARY, Via.KEY_VAULT_PAIRED_REGION),),
+        network=public(change),
+        identities=identities("keyvault", change),
+    )
+
+
+def managed_hsm(change: Change) -> Iterator[Fact]:
+    """A Managed HSM stays in its region (extra regions are not an azurerm argument yet)."""
     yield Store(
         kind=Kind.KEY,
         service="keyvault",
@@ -162,6 +172,6 @@ SERVICE = Service(
                     ("azurerm_key_vault_managed_hardware_security_module",))),
     plan={
         "azurerm_key_vault": key_vault,
-        "azurerm_key_vault_managed_hardware_security_module": key_vault,
+        "azurerm_key_vault_managed_hardware_security_module": managed_hsm,
     },
 )

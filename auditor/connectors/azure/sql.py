@@ -12,7 +12,7 @@ are read once per server however many of its databases are in scope.
 
 from __future__ import annotations
 
-from collections.abc import Iterator as Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -196,6 +196,7 @@ def mssql_database(change: Change) -> Iterator[Fact]:
         key=cmk(change, "transparent_data_encryption_key_vault_key_id")
         if change.get("transparent_data_encryption_key_vault_key_id")
         else MICROSOFT_MANAGED,
+        network=_server_network(change),
         identities=identities("sql", change),
         evidence=(change.path(redundancy),),
     )
@@ -206,6 +207,13 @@ def mssql_database(change: Change) -> Iterator[Fact]:
                                     change.address),),
             evidence=(change.path("creation_source_database_id"),),
         )
+
+
+def _server_network(change: Change) -> Network:
+    """A database is reached through its server's endpoint: the server's public network setting (as live)."""
+    servers = change.refs("server_id")
+    server = change.other(servers[0]) if servers else None
+    return public(server) if server is not None else Network()
 
 
 def mssql_failover_group(change: Change) -> Iterator[Fact]:

@@ -18,8 +18,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator as Iterator
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 
