@@ -87,6 +87,32 @@ CASES = [
                                                {"key_vault_key_id": Ref("azurerm_key_vault_key.cmk.id")}]}),
           ("azurerm_key_vault_key.cmk", {"name": "cmk", "key_vault_id": Ref("azurerm_key_vault.kv.id"),
                                          "key_type": "RSA", "key_size": 2048})]),
+    Case("Microsoft.Storage/storageAccounts", "stparitycdn",  # behind the Front Door of the afdparity row
+         lambda: [a.storage_account(SUB, RG, "stparitycdn", "francecentral", "Standard_LRS")],
+         [("azurerm_storage_account.cdn", {"name": "stparitycdn", "location": "francecentral",
+                                           "account_replication_type": "LRS", "public_network_access_enabled": True})]),
+    Case("Microsoft.Cdn/profiles", "afdparity",
+         lambda: [afd := m.cdn_profile(SUB, RG, "afdparity"), group := m.afd_origin_group(afd["id"], "og"),
+                  m.afd_origin(group["id"], "blob", "stparitycdn.blob.core.windows.net",
+                               f"{RG_ID}/providers/Microsoft.Storage/storageAccounts/stparitycdn")],
+         [("azurerm_cdn_frontdoor_profile.afd", {"name": "afdparity", "sku_name": "Premium_AzureFrontDoor"}),
+          ("azurerm_cdn_frontdoor_origin_group.og",
+           {"name": "og", "cdn_frontdoor_profile_id": Ref("azurerm_cdn_frontdoor_profile.afd.id")}),
+          ("azurerm_cdn_frontdoor_origin.blob",
+           {"name": "blob", "cdn_frontdoor_origin_group_id": Ref("azurerm_cdn_frontdoor_origin_group.og.id"),
+            "host_name": Ref("azurerm_storage_account.cdn.primary_blob_host")})]),
+    Case("Microsoft.Storage/storageAccounts", "stparityclassic",  # behind the classic CDN of the cdnparity row
+         lambda: [a.storage_account(SUB, RG, "stparityclassic", "westeurope", "Standard_LRS")],
+         [("azurerm_storage_account.classic", {"name": "stparityclassic", "location": "westeurope",
+                                               "account_replication_type": "LRS",
+                                               "public_network_access_enabled": True})]),
+    Case("Microsoft.Cdn/profiles", "cdnparity",
+         lambda: [cdn := m.cdn_profile(SUB, RG, "cdnparity", sku="Standard_Microsoft"),
+                  m.cdn_endpoint(cdn["id"], "edge", "global", "stparityclassic.blob.core.windows.net")],
+         [("azurerm_cdn_profile.cdn", {"name": "cdnparity", "location": "global", "sku": "Standard_Microsoft"}),
+          ("azurerm_cdn_endpoint.edge",
+           {"name": "edge", "location": "global", "profile_name": Ref("azurerm_cdn_profile.cdn.name"),
+            "origin": [{"name": "blob", "host_name": Ref("azurerm_storage_account.classic.primary_blob_host")}]})]),
     Case("Microsoft.Sql/servers/databases", "dbparity",
          lambda: [srv := _server(), a.sql_database(srv["id"], "dbparity", "francecentral", "Geo", "francesouth"),
                   a.encryption_protector(srv["id"], "francecentral")],
@@ -211,6 +237,18 @@ def test_live_and_planned_resources_agree(case: Case, live: Inventory, planned: 
     for aspect in case.plan_cannot_tell:
         scanned.pop(aspect), plan.pop(aspect)
     assert plan == scanned
+
+
+def test_the_rows_are_not_vacuous(live: Inventory, planned: Inventory) -> None:
+    """The aspects compared do vary across the rows, on both sides (a pair, an edge cache, a customer key…)."""
+    for inventory in (live, planned):
+        assert ("francesouth", "geo-secondary") in facts(_named(inventory, "stparitygrs"))["copies"]
+        assert ("global", "edge-cache") in facts(_named(inventory, "stparitycdn"))["copies"]
+        assert ("global", "edge-cache") in facts(_named(inventory, "stparityclassic"))["copies"]
+        assert ("francesouth", "backup") in facts(_named(inventory, "dbparity"))["copies"]
+        assert facts(_named(inventory, "stparitycmk"))["key"] == "customer"
+        assert facts(_named(inventory, "stparitygrs"))["anonymous_read"] is True
+        assert facts(_named(inventory, "dbparity"))["public_endpoint"] is False
 
 
 def test_every_azure_type_with_a_plan_mapping_has_a_row() -> None:

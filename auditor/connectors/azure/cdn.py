@@ -9,14 +9,18 @@ resource.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 
 from auditor.connectors.azure.context import Mapper, Row, Scan, base, host_label
 from auditor.connectors.azure.gaps import ReadError
+from auditor.connectors.azure.planning import identities
 from auditor.connectors.azure.service import Link, Reader, Service
 from auditor.connectors.spec import TypeSpec
+from auditor.connectors.terraform.facts import Attach, Change, Fact, Store, Target
+from auditor.connectors.terraform.resolve import Resolved
+from auditor.connectors.terraform.values import items
 from auditor.model.inventory import DataLocation, LocationRole, Resource
 from auditor.model.vocab import Kind, Via
 
@@ -102,9 +106,55 @@ def link(scan: Scan, resources: Mapping[str, Resource], read_row: Reader, pmap: 
     return links
 
 
+# -- in a Terraform plan: a profile is a global store; each origin adds an edge cache to the store it pulls from
+
+
+def frontdoor_profile(change: Change) -> Iterator[Fact]:
+    yield _profile(change, Via.FRONT_DOOR, change.text("sku_name"))
+
+
+def cdn_profile(change: Change) -> Iterator[Fact]:
+    yield _profile(change, Via.CDN, change.text("sku"))
+
+
+def _profile(change: Change, via: Via, sku: str | None) -> Store:
+    name = change.planned_name("name")
+    return Store(kind=Kind.CDN, service="cdn", name=name, region=Resolved(GLOBAL, "Front Door and CDN are global"),
+                 locations=(DataLocation(GLOBAL, LocationRole.EDGE_CACHE, via, via_detail=sku),),
+                 attributes={"sku": sku}, identities=identities("cdn", change))
+
+
+def frontdoor_origin(change: Change) -> Iterator[Fact]:
+    """``azurerm_cdn_frontdoor_origin``: its group names the profile, its ``host_name`` the store."""
+    groups = change.refs("cdn_frontdoor_origin_group_id")
+    group = change.other(groups[0]) if groups else None
+    profiles = group.refs("cdn_frontdoor_profile_id") if group is not None else []
+    yield from _edge(change, ("host_name",), Via.FRONT_DOOR, profiles[0] if profiles else None)
+
+
+def cdn_endpoint(change: Change) -> Iterator[Fact]:
+    """``azurerm_cdn_endpoint`` (classic CDN): each ``origin`` block's ``host_name`` is a store it caches."""
+    profiles = change.refs("profile_name")
+    for i, _ in items(change.get("origin")):
+        yield from _edge(change, ("origin", i, "host_name"), Via.CDN, profiles[0] if profiles else None)
+
+
+def _edge(change: Change, path: tuple[str | int, ...], via: Via, profile: str | None) -> Iterator[Fact]:
+    host = change.text(*path)
+    label = host_label(host) if host else None
+    edge = DataLocation(GLOBAL, LocationRole.EDGE_CACHE, via, profile or change.address)
+    identity = f"storage:{label}" if (host and ".blob." in host) or (host and ".dfs." in host) else None
+    yield Attach(Target(tuple(change.refs(*path)), identity, create=False), locations=(edge,),
+                 evidence=(change.path(*path),))
+
+
 SERVICE = Service(
     name=NAMESPACE, operations=OPERATIONS, read=read, link=link,
-    types=(TypeSpec(Kind.CDN, "Microsoft.Cdn/profiles", not_in_plans=(
-        "not mapped yet: a plan tells which store a profile caches only through its origin resources "
-        "(azurerm_cdn_frontdoor_origin), which no extractor reads")),),
+    types=(TypeSpec(Kind.CDN, "Microsoft.Cdn/profiles", ("azurerm_cdn_frontdoor_profile", "azurerm_cdn_profile")),),
+    plan={
+        "azurerm_cdn_frontdoor_profile": frontdoor_profile,
+        "azurerm_cdn_profile": cdn_profile,
+        "azurerm_cdn_frontdoor_origin": frontdoor_origin,
+        "azurerm_cdn_endpoint": cdn_endpoint,
+    },
 )
