@@ -155,6 +155,21 @@ def same_origin(url: str, allowed: Iterable[Origin]) -> bool:
     return here is not None and here in set(allowed)
 
 
+def azure_is_read_action(action: str) -> bool:
+    """``True`` when a declared Azure RBAC action only reads (``Microsoft.Storage/storageAccounts/read``)."""
+    namespace, sep, rest = action.partition("/")
+    return bool(namespace and sep) and (rest == "read" or rest.endswith("/read"))
+
+
+def azure_check_declarations(actions: Iterable[str]) -> tuple[str, ...]:
+    """The declared RBAC actions, sorted and once each, or raise if one of them is not a read."""
+    declared = tuple(sorted(set(actions)))
+    bad = [a for a in declared if not azure_is_read_action(a)]
+    if bad:
+        raise ReadOnlyViolation(f"declared Azure actions are not reads: {', '.join(bad)}")
+    return declared
+
+
 def azure_is_read_only(method: str, url: str, token_urls: Collection[str] = ()) -> bool:
     """True when ``method url`` is a read the auditor may send.
 

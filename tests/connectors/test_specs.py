@@ -3,7 +3,8 @@
 The checks are functions returning the problems they find, run over the real registries and over a
 deliberately incomplete service (a forgotten table must fail here, not in a verdict). A provider
 whose services follow the same shape (``name``, ``operations``, ``types``, ``plan``) is added by one
-line in :data:`PROVIDERS`.
+line in :data:`PROVIDERS` (Azure: the tests at the end add what only Azure has, index types and
+modules found by name).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import ast
 import importlib
 import inspect
+import pkgutil
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -19,9 +22,11 @@ from typing import Any
 
 import pytest
 
-from auditor.connectors import aws, gcp, readonly
+from auditor.connectors import aws, azure, gcp, readonly
 from auditor.connectors.aws import policy
 from auditor.connectors.aws.service import Service
+from auditor.connectors.azure import service as azure_service
+from auditor.connectors.azure.scan import readers
 from auditor.connectors.gcp.session import is_read_only as gcp_is_read_only
 from auditor.connectors.spec import TypeSpec
 from auditor.connectors.terraform import registry
@@ -31,6 +36,7 @@ from auditor.model.vocab import GrantSource, Kind, Via
 # provider -> (its registered services, is this operation read-only?, the package holding its modules)
 PROVIDERS: dict[str, tuple[tuple[Any, ...], Callable[[str], bool], str]] = {
     "aws": (aws.SERVICES, readonly.aws_is_read_only, "auditor.connectors.aws"),
+    "azure": (azure.SERVICES, readonly.azure_is_read_action, "auditor.connectors.azure"),
     "gcp": (gcp.SERVICES, gcp_is_read_only, "auditor.connectors.gcp"),
 }
 ALL = [(provider, svc) for provider, (services, _, _) in PROVIDERS.items() for svc in services]
@@ -42,7 +48,7 @@ def _id(case: tuple[str, Any]) -> str:
 
 def _module(svc: Any) -> ModuleType:
     """The module that defines a service's ``SERVICE``."""
-    for fn in (svc.discover, svc.read, *svc.plan.values()):
+    for fn in (getattr(svc, "discover", None), svc.read, getattr(svc, "link", None), *svc.plan.values()):
         if fn is not None:
             return importlib.import_module(fn.__module__)
     for services, _, package in PROVIDERS.values():
@@ -56,7 +62,7 @@ def _module(svc: Any) -> ModuleType:
 
 def operation_problems(svc: Any, read_only: Callable[[str], bool]) -> list[str]:
     out = []
-    if (svc.discover or svc.read) and not svc.operations:
+    if (getattr(svc, "discover", None) or svc.read) and not svc.operations:
         out.append(f"{svc.name}: reads without declaring its operations")
     out += [f"{svc.name}: {op} is not a read" for op in svc.operations if not read_only(op)]
     return out
@@ -64,7 +70,7 @@ def operation_problems(svc: Any, read_only: Callable[[str], bool]) -> list[str]:
 
 def type_problems(svc: Any) -> list[str]:
     out = []
-    if svc.discover is not None and not svc.types:
+    if getattr(svc, "discover", None) is not None and not svc.types:
         out.append(f"{svc.name}: discovers resources but declares no TypeSpec")
     for spec in svc.types:
         if not isinstance(spec, TypeSpec) or not isinstance(spec.kind, Kind):
@@ -81,7 +87,8 @@ def plan_problems(svc: Any) -> list[str]:
     """Every Terraform type the service maps is one of its types or an attachment of one of them."""
     stores = {t for spec in svc.types for t in spec.terraform}
     out = [f"{svc.name}: maps {t} to {f!r}, not a function" for t, f in svc.plan.items() if not callable(f)]
-    if svc.plan and not stores:
+    # a service that links (adds to stores other services read) may map only attachments
+    if svc.plan and not stores and getattr(svc, "link", None) is None:
         out.append(f"{svc.name}: maps Terraform types but names none as the store type of a TypeSpec")
     return out
 
@@ -203,6 +210,7 @@ def test_every_aws_copy_mechanism_is_declared_once() -> None:
 def test_every_terraform_type_of_the_plan_reader_is_declared_by_exactly_one_service() -> None:
     assert not registry_problems((*aws.SERVICES, *gcp.SERVICES), registry.EXTRACTORS, registry._TABLE,
                                  ("aws_", "google_"))
+    assert not registry_problems(azure.SERVICES, registry.EXTRACTORS, registry._TABLE, ("azurerm_",))
 
 
 def test_the_iam_reader_refuses_a_prefix_nobody_declares() -> None:
@@ -262,5 +270,54 @@ def test_a_write_operation_fails() -> None:
 
 
 def test_the_plan_reader_has_no_aws_table_left() -> None:
-    assert not [t for t in registry._TABLE if t.startswith("aws_")]
+    assert not registry._TABLE
     assert Path(registry.__file__).read_text("utf-8").count("aws_") == 0
+    assert Path(registry.__file__).read_text("utf-8").count("azurerm_") == 0
+
+
+# -- Azure: what only Azure declares ---------------------------------------------------------------
+
+_ARM_TYPE = re.compile(r"^microsoft\.[a-z]+(/[a-z]+)+$")
+
+
+def _azure_modules() -> dict[str, ModuleType]:
+    return {info.name: importlib.import_module(f"{azure.__name__}.{info.name}")
+            for info in pkgutil.iter_modules(azure.__path__)}
+
+
+def test_every_azure_module_with_a_service_is_listed() -> None:
+    listed = {id(s) for s in (*azure.SERVICES, *azure.SUPPORT)}
+    forgotten = [name for name, module in _azure_modules().items()
+                 if isinstance(getattr(module, "SERVICE", None), azure_service.Service)
+                 and id(module.SERVICE) not in listed]
+    assert not forgotten, f"modules whose SERVICE is in neither azure.SERVICES nor azure.SUPPORT: {forgotten}"
+    assert all(readonly.azure_is_read_action(op) for s in azure.SUPPORT for op in s.operations)
+
+
+def test_every_azure_type_named_by_a_module_is_declared_and_read_once() -> None:
+    declared = set(readers(azure.SERVICES))  # raises when two services read one type
+    index = {t.lower() for s in azure.SERVICES for t in s.index}
+    assert not declared & index, "a lookup-only type is also read deeply"
+    named = {(name, value) for name, module in _azure_modules().items() for value in vars(module).values()
+             if isinstance(value, str) and _ARM_TYPE.match(value)}
+    undeclared = sorted(f"{name}: {value}" for name, value in named if value not in declared | index)
+    assert not undeclared, f"ARM types a module names but no TypeSpec or index declares: {undeclared}"
+    assert {"microsoft.storage/storageaccounts", "microsoft.sql/servers"} <= {v for _, v in named}
+
+
+def test_the_plan_reader_uses_the_azure_modules_extractors() -> None:
+    for svc in azure.SERVICES:
+        for tf_type, extractor in svc.plan.items():
+            assert registry.EXTRACTORS[tf_type] is extractor, f"{tf_type}: not {svc.name}'s extractor"
+
+
+def test_an_azure_write_action_or_a_forgotten_plan_fails() -> None:
+    storage = next(s for s in azure.SERVICES if s.name == "Microsoft.Storage")
+    sneaky = replace(storage, operations=(*storage.operations, "Microsoft.Storage/storageAccounts/listKeys/action"))
+    assert operation_problems(sneaky, readonly.azure_is_read_action) == [
+        "Microsoft.Storage: Microsoft.Storage/storageAccounts/listKeys/action is not a read"]
+    with pytest.raises(readonly.ReadOnlyViolation, match="listKeys"):
+        readonly.azure_check_declarations(sneaky.operations)
+    forgot = replace(storage, plan={k: v for k, v in storage.plan.items() if k != "azurerm_storage_account"})
+    assert type_problems(forgot) == ["Microsoft.Storage: Microsoft.Storage/storageAccounts names "
+                                     "azurerm_storage_account, which its plan does not map"]

@@ -36,6 +36,7 @@ from auditor.connectors.azure.scan import run
 from auditor.connectors.azure.service import Service
 from auditor.connectors.azure.session import Session
 from auditor.connectors.base import ScopeFilter
+from auditor.connectors.readonly import azure_check_declarations
 from auditor.model.inventory import Inventory
 from auditor.progress import Reporter
 
@@ -58,4 +59,4 @@ def collect(config: Config, reporter: Reporter, in_scope: ScopeFilter, *,
 
 def operations() -> tuple[str, ...]:
     """Every Azure RBAC action the scan needs (the minimal custom role)."""
-    return tuple(sorted({op for service in (*SUPPORT, *SERVICES) for op in service.operations}))
+    return azure_check_declarations(op for service in (*SUPPORT, *SERVICES) for op in service.operations)
