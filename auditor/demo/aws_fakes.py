@@ -30,6 +30,9 @@ from typing import Any
 from urllib.parse import parse_qs, unquote
 from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
+from auditor.demo import aws_fakes_ai
+from auditor.demo.aws_fakes_ai import AiState
+
 _SCOPE = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/]+)/([^/]+)/aws4_request")
 DEFAULT_ACCOUNT = "123456789012"
 
@@ -64,6 +67,7 @@ class _State:
     copy_jobs: list[dict[str, Any]] = field(default_factory=list)
     vault_policies: dict[str, str] = field(default_factory=dict)  # vault ARN -> policy
     efs_replications: dict[str, dict[str, Any]] = field(default_factory=dict)  # source fs id -> configuration
+    ai: AiState = field(default_factory=AiState)  # Bedrock data sources, guardrails, provisioned throughput
 
 
 def _account_of(access_key: str) -> str:
@@ -326,6 +330,9 @@ class GapFiller:
     # -- Amazon Bedrock application inference profiles (REST JSON) ------------------------------
 
     def _bedrock(self, req: _Request, environ: WSGIEnvironment) -> Reply | None:
+        answered = aws_fakes_ai.bedrock(self.state.ai, req)
+        if answered is not None:
+            return answered
         parts = [p for p in req.path.split("/") if p]
         mine = [p for p in self.state.inference_profiles if p["_where"] == (req.account, req.region)]
         if parts == ["inference-profiles"] and req.method == "POST":

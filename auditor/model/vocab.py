@@ -62,6 +62,16 @@ class Via(StrEnum):
     CLOUDFRONT = "cloudfront"
     BEDROCK_INFERENCE_PROFILE = "bedrock-inference-profile"  # processing: a Region the profile routes to
     BEDROCK_INVOCATION_LOGGING = "bedrock-invocation-logging"  # prompts and answers delivered to S3 / CloudWatch
+    BEDROCK_AGENT_MODEL = "bedrock-agent-model"  # processing: the model (or profile) an agent invokes
+    BEDROCK_KB_EMBEDDING = "bedrock-kb-embedding"  # processing: a knowledge base's embedding model
+    BEDROCK_KB_VECTOR_STORE = "bedrock-kb-vector-store"  # a knowledge base's chunks and vectors (copies)
+    BEDROCK_GUARDRAIL = "bedrock-guardrail"  # processing: a guardrail (and its cross-Region profile)
+    BEDROCK_PROVISIONED_MODEL = "bedrock-provisioned-model"  # processing: provisioned throughput of a model
+    BEDROCK_OBSERVED_USE = "bedrock-observed-use"  # processing: a model ID seen in the AWS/Bedrock metrics
+    SAGEMAKER_ENDPOINT = "sagemaker-endpoint"  # processing: a real-time inference endpoint
+    SAGEMAKER_DATA_CAPTURE = "sagemaker-data-capture"  # requests and responses captured to S3 (copies)
+    SAGEMAKER_TRAINING = "sagemaker-training"  # processing: a training job on its input data
+    SAGEMAKER_NOTEBOOK = "sagemaker-notebook"  # processing: a notebook instance / Studio domain
     # Azure
     STORAGE_GEO_REPLICATION = "storage-geo-replication"  # GRS, RA-GRS, GZRS, RA-GZRS
     OBJECT_REPLICATION = "object-replication"
@@ -85,6 +95,8 @@ class Via(StrEnum):
     CDN = "cdn"
     FRONT_DOOR = "front-door"
     AZURE_OPENAI_DEPLOYMENT = "azure-openai-deployment"  # processing: detail = deployment type and name
+    AZURE_ML_WORKSPACE = "azure-ml-workspace"  # processing: an Azure ML / AI Foundry workspace's compute region
+    AZURE_AI_SEARCH = "azure-ai-search"  # processing: a search service's indexers and queries (index: a copy)
     # Google Cloud
     GCS_DUAL_REGION = "gcs-dual-region"  # every object in each region of a dual-region bucket
     CLOUD_SQL_BACKUP = "cloud-sql-backup"  # where Cloud SQL keeps backups (backupConfiguration.location)

@@ -31,6 +31,8 @@ from auditor.connectors.aws import (
     accounts,
     backup,
     bedrock,
+    bedrock_agents,
+    bedrock_models,
     cloudfront,
     dynamodb,
     ebs,
@@ -59,6 +61,8 @@ SERVICES: tuple[Service, ...] = (
     cloudfront.SERVICE,
     backup.SERVICE,
     bedrock.SERVICE,
+    bedrock_agents.SERVICE,
+    bedrock_models.SERVICE,
 )
 
 
