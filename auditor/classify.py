@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fnmatch import translate
 from functools import cache, lru_cache
 from pathlib import Path
@@ -43,7 +43,7 @@ import yaml
 
 from auditor.config import ClassificationConfig
 from auditor.geo.fast import evolve, no_gc
-from auditor.model.inventory import Classification, Inventory
+from auditor.model.inventory import Classification, Inventory, LocationRole
 
 HEALTH = "health"
 UNCLASSIFIED = "unclassified"
@@ -300,7 +300,7 @@ def classify(inventory: Inventory, rules: ClassificationConfig) -> Inventory:
     """Set ``Resource.classification`` on every resource (a new inventory; the input is untouched)."""
     compiled = _rules(rules)
     with no_gc():
-        return evolve(
+        classified = evolve(
             inventory,
             resources=tuple(
                 [
@@ -309,3 +309,52 @@ def classify(inventory: Inventory, rules: ClassificationConfig) -> Inventory:
                 ]
             ),
         )
+    return lineage(classified)
+
+
+READS = "reads"  # attribute: the ids of the stores a resource ingests (connectors fill it)
+
+
+def lineage(inventory: Inventory) -> Inventory:
+    """Classification by lineage: a resource that reads a health store processes health data.
+
+    An AI or analytics resource lists in ``attributes["reads"]`` the stores it ingests (a Bedrock
+    knowledge base's S3 data sources, a training job's input buckets, an Azure ML workspace's storage
+    account, a search service's linked stores). When one of them is health, the reader is health too,
+    whatever its own tags say (a contradiction is read the way that audits more), with the rule
+    ``reads health store <name>``; and its ``processing`` places become places of that store (target:
+    the reader), so the dataset shows where it is processed. Ids match case-insensitively (Azure).
+    Repeats until nothing changes, so a chain (a job reading a knowledge base's store) is followed.
+    """
+    readers = [r for r in inventory.resources if r.attributes.get(READS)]
+    if not readers:
+        return inventory
+    resources = {r.id: r for r in inventory.resources}
+    ids = {r.id.casefold(): r.id for r in inventory.resources}
+    touched: set[str] = set()
+    changed = True
+    rounds = 0
+    while changed and rounds < 8:
+        changed, rounds = False, rounds + 1
+        for reader_id in [r.id for r in readers]:
+            reader = resources[reader_id]
+            for read_id in reader.attributes.get(READS) or ():
+                store_id = ids.get(str(read_id).casefold())
+                store = resources.get(store_id) if store_id else None
+                if store is None or store.id == reader.id or not (store.classification and store.classification.health):
+                    continue
+                if not (reader.classification and reader.classification.health):
+                    reader = resources[reader.id] = evolve(reader, classification=Classification(
+                        label=HEALTH, health=True, rule=f"reads health store {_show(store.name or store.id)}"))
+                    changed = True
+                    touched.add(reader.id)
+                added = tuple(replace(loc, target=reader.id) for loc in reader.locations
+                              if loc.role is LocationRole.PROCESSING)
+                merged = tuple(dict.fromkeys((*store.locations, *added)))
+                if merged != store.locations:
+                    resources[store.id] = evolve(store, locations=merged)
+                    changed = True
+                    touched.add(store.id)
+    if not touched:
+        return inventory
+    return evolve(inventory, resources=tuple(resources[r.id] if r.id in touched else r for r in inventory.resources))
