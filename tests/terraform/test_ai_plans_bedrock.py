@@ -70,3 +70,27 @@ def test_lineage_classifies_the_knowledge_base_as_health(tmp_path: Path) -> None
     assert notes.classification.rule == "reads health store dossiers-patients"
     records = by_id(inventory, "aws_s3_bucket.records")
     assert ("processing", "eu-west-3", "bedrock-kb-embedding amazon.titan-embed-text-v2:0") in places(records)
+
+
+def test_sagemaker_endpoint_takes_the_capture_of_its_configuration(tmp_path: Path) -> None:
+    b = PlanBuilder(variables={})
+    b.provider("aws", region="eu-west-3")
+    b.provider("aws.us", alias="us", region="us-east-1")
+    b.resource("aws_s3_bucket.capture", {"bucket": "capture-us"}, unknown=("arn", "id"), provider="aws.us")
+    b.resource("aws_sagemaker_endpoint_configuration.triage", {
+        "name": "triage-config", "production_variants": [{"variant_name": "main", "model_name": "triage"}],
+        "data_capture_config": [{"enable_capture": True, "initial_sampling_percentage": 100,
+                                 "destination_s3_uri": "s3://capture-us/triage/"}]}, unknown=("arn", "id"))
+    b.resource("aws_sagemaker_endpoint.triage", {
+        "name": "triage-endpoint", "endpoint_config_name": Ref("aws_sagemaker_endpoint_configuration.triage.name")},
+        unknown=("arn", "id"))
+    b.resource("aws_sagemaker_notebook_instance.analyst", {"name": "analyst", "instance_type": "ml.t3.medium"})
+    path = tmp_path / "plan.json"
+    write(b.build(), path)
+    inventory = read_plan(path)
+
+    endpoint = by_id(inventory, "aws_sagemaker_endpoint.triage")
+    assert places(endpoint) == [("primary", "eu-west-3", None), ("processing", "eu-west-3", "sagemaker-endpoint"),
+                                ("log-destination", "us-east-1", "sagemaker-data-capture")]
+    assert places(by_id(inventory, "aws_sagemaker_notebook_instance.analyst"))[1] == (
+        "processing", "eu-west-3", "sagemaker-notebook")

@@ -42,6 +42,7 @@ from auditor.connectors.aws import (
     rds,
     redshift,
     s3,
+    sagemaker,
 )
 from auditor.connectors.aws.service import Service
 from auditor.connectors.base import ScopeFilter
@@ -63,6 +64,7 @@ SERVICES: tuple[Service, ...] = (
     bedrock.SERVICE,
     bedrock_agents.SERVICE,
     bedrock_models.SERVICE,
+    sagemaker.SERVICE,
 )
 
 
