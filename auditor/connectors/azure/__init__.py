@@ -26,8 +26,10 @@ from auditor.connectors.azure import (
     diagnostics,
     health,
     keyvault,
+    ml,
     openai,
     resourcegraph,
+    search,
     sql,
     storage,
     subscriptions,
@@ -41,7 +43,8 @@ from auditor.model.inventory import Inventory
 from auditor.progress import Reporter
 
 SERVICES: tuple[Service, ...] = (storage.SERVICE, sql.SERVICE, cosmos.SERVICE, keyvault.SERVICE, backup.SERVICE,
-                                dbflex.SERVICE, health.SERVICE, cdn.SERVICE, diagnostics.SERVICE, openai.SERVICE)
+                                dbflex.SERVICE, health.SERVICE, cdn.SERVICE, diagnostics.SERVICE, openai.SERVICE,
+                                ml.SERVICE, search.SERVICE)
 SUPPORT: tuple[Service, ...] = (subscriptions.SERVICE, resourcegraph.SERVICE, databoundary.SERVICE,
                                authorization.SERVICE)
 
