@@ -260,3 +260,27 @@ def _beyond_s3(a: _Account, account_id: str) -> None:
         modelSource={"copyFrom": "arn:aws:bedrock:eu-west-3::inference-profile/"
                                  "us.anthropic.claude-3-haiku-20240307-v1:0"},
         tags=[{"key": k, "value": v} for k, v in HEALTH.items()])
+
+    # a knowledge base over the discharge letters (no tag of its own: health by lineage, it ingests a
+    # health bucket), and a readmission model trained in Virginia on the OMOP warehouse (RES-007)
+    agents = a.client("bedrock-agent", "eu-west-3")
+    role = f"arn:aws:iam::{account_id}:role/loire-ia"
+    kb = agents.create_knowledge_base(
+        name="loire-kb-courriers", roleArn=role,
+        knowledgeBaseConfiguration={"type": "VECTOR", "vectorKnowledgeBaseConfiguration": {
+            "embeddingModelArn": "arn:aws:bedrock:eu-west-3::foundation-model/amazon.titan-embed-text-v2:0"}},
+        storageConfiguration={"type": "OPENSEARCH_SERVERLESS", "opensearchServerlessConfiguration": {
+            "collectionArn": f"arn:aws:aoss:eu-west-3:{account_id}:collection/loire-kb",
+            "vectorIndexName": "courriers", "fieldMapping": {"vectorField": "v", "textField": "t",
+                                                             "metadataField": "m"}}})["knowledgeBase"]
+    agents.create_data_source(knowledgeBaseId=kb["knowledgeBaseId"], name="comptes-rendus", dataSourceConfiguration={
+        "type": "S3", "s3Configuration": {"bucketArn": "arn:aws:s3:::loire-comptes-rendus"}})
+    image = f"{account_id}.dkr.ecr.us-east-1.amazonaws.com/readmission:latest"
+    a.client("sagemaker", "us-east-1").create_training_job(
+        TrainingJobName="loire-readmission-30j", RoleArn=role,
+        AlgorithmSpecification={"TrainingImage": image, "TrainingInputMode": "File"},
+        InputDataConfig=[{"ChannelName": "train", "DataSource": {"S3DataSource": {
+            "S3DataType": "S3Prefix", "S3Uri": "s3://loire-eds-omop/sejours/"}}}],
+        OutputDataConfig={"S3OutputPath": "s3://loire-exports-tmp/modeles/"},
+        ResourceConfig={"InstanceType": "ml.m5.large", "InstanceCount": 1, "VolumeSizeInGB": 10},
+        StoppingCondition={"MaxRuntimeInSeconds": 3600})
