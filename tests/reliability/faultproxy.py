@@ -110,6 +110,7 @@ class Seen:
 _CREDENTIAL = re.compile(r"Credential=[^/,\s]+/\d{8}/([^/]+)/([^/]+)/aws4_request")
 _RPC_PATH = re.compile(r"^/service/[^/]+/operation/([^/?]+)")
 _MODEL_NAMES = {"elasticfilesystem": "efs", "tagging": "resourcegroupstaggingapi"}  # signing name -> model
+_ALSO = {"bedrock": ("bedrock-agent",)}  # models that sign with another service's name
 
 
 @functools.lru_cache(maxsize=64)
@@ -153,7 +154,7 @@ def _routes(service: str) -> tuple[tuple[str, re.Pattern[str], frozenset[str], i
 def rest_operation(service: str, method: str, path: str, query: dict[str, list[str]]) -> str | None:
     """The operation of a REST (XML or JSON) request, from the service model's HTTP bindings."""
     best: tuple[int, int, str] | None = None
-    for verb, pattern, keys, literal, name in _routes(service):
+    for verb, pattern, keys, literal, name in [r for s in (service, *_ALSO.get(service, ())) for r in _routes(s)]:
         if verb == method and pattern.match(path) and keys <= query.keys():
             score = (len(keys), literal, name)
             best = score if best is None or score[:2] > best[:2] else best
