@@ -54,7 +54,8 @@ _PHRASES_FR: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]],
      r"service \1 hors du périmètre de \2 (\3)"),
     (re.compile(r"^worldwide\b"), "monde entier"),
     (re.compile(r" via "), " par "),
-    (re.compile(r" by (arn:\S+|/subscriptions/\S+|\S+\.\S+)$"), r" par la ressource \1"),  # RES-006/007: the processing resource
+    # RES-006/007: the resource that processes a store's data (classification by lineage)
+    (re.compile(r" by (arn:\S+|/subscriptions/\S+|\S+\.\S+)$"), r" par la ressource \1"),
     (re.compile(r"\(account/tenant "), "(compte/tenant "),
 )
 _SCOPE_WORDS_FR = {"partitions": "partitions", "zones": "zones", "kinds": "types", "regions": "régions",
