@@ -94,3 +94,19 @@ def test_sagemaker_endpoint_takes_the_capture_of_its_configuration(tmp_path: Pat
                                 ("log-destination", "us-east-1", "sagemaker-data-capture")]
     assert places(by_id(inventory, "aws_sagemaker_notebook_instance.analyst"))[1] == (
         "processing", "eu-west-3", "sagemaker-notebook")
+
+
+def test_agent_on_a_planned_application_profile_takes_its_regions(tmp_path: Path) -> None:
+    b = PlanBuilder(variables={})
+    b.provider("aws", region="eu-west-3")
+    b.resource("aws_bedrock_inference_profile.triage", {
+        "name": "triage-profile", "model_source": [{
+            "copy_from": "arn:aws:bedrock:eu-west-3::inference-profile/global.anthropic.claude-sonnet-4"}]},
+        unknown=("models", "arn", "id"))
+    b.resource("aws_bedrockagent_agent.triage", {
+        "agent_name": "triage", "foundation_model": Ref("aws_bedrock_inference_profile.triage.arn"),
+        "agent_resource_role_arn": "arn:aws:iam::123456789012:role/x"}, unknown=("agent_arn", "agent_id"))
+    path = tmp_path / "plan.json"
+    write(b.build(), path)
+    agent = by_id(read_plan(path), "aws_bedrockagent_agent.triage")
+    assert places(agent)[1:] == [("processing", "global", "bedrock-agent-model triage-profile")]

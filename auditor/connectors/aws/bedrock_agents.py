@@ -169,10 +169,25 @@ def read(scan: Scan, found: Found, deep: bool) -> Read:
 # -- Terraform ------------------------------------------------------------------------------------
 
 
+def _planned_profile(change: Change, address: str) -> list[DataLocation] | None:
+    """The places of an application inference profile planned alongside (an agent naming it by reference)."""
+    profile = change.other(address)
+    if profile is None or profile.type != "aws_bedrock_inference_profile":
+        return None
+    models = [str(m.get("model_arn")) for _, m in items(profile.get("models")) if m.get("model_arn")]
+    copied = next((str(s["copy_from"]) for _, s in items(profile.get("model_source")) if s.get("copy_from")), None)
+    return [DataLocation(loc.region, LocationRole.PROCESSING, via=Via.BEDROCK_AGENT_MODEL,
+                         via_detail=profile.planned_name("name"))
+            for loc in bedrock_processing(models, change.region_of(address).value, copied)]
+
+
 def plan_agent(change: Change) -> Iterator[Fact]:
     model = change.text("foundation_model")
+    places = next((p for a in change.refs("foundation_model") if (p := _planned_profile(change, a)) is not None),
+                  None)
     yield Store(kind=Kind.AI_INFERENCE, service=NAME, name=change.planned_name("agent_name"),
-                locations=tuple(model_places(model, change.region.value, Via.BEDROCK_AGENT_MODEL, {})),
+                locations=tuple(places if places is not None else
+                                model_places(model, change.region.value, Via.BEDROCK_AGENT_MODEL, {})),
                 attributes={"foundation_model": model}, identities=(f"{NAME}:{change.planned_name('agent_name')}",),
                 evidence=(change.path("foundation_model"),))
 
