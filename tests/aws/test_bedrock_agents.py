@@ -92,3 +92,13 @@ def test_invoked_application_profile_is_marked_observed(aws):
     profile = next(r for r in resources if r.id == arn)
     assert profile.attributes["observed_use"] == [REGION]
     assert not [r for r in resources if r.native_type == "bedrock:model-invocation"]
+
+
+def test_agent_on_an_application_profile_takes_the_regions_bedrock_records(aws):
+    profile = boto3.client("bedrock", region_name=REGION).create_inference_profile(
+        inferenceProfileName="triage-profile",
+        modelSource={"copyFrom": "arn:aws:bedrock:eu-west-3::inference-profile/us.anthropic.claude-3-haiku"})
+    _agent("triage", profile["inferenceProfileArn"])
+
+    agent = next(r for r in scan(regions=(REGION,)).resources if r.name == "triage")
+    assert _places(agent, LocationRole.PROCESSING) == ["us-east-1", "us-east-2", "us-west-2"]
