@@ -65,9 +65,15 @@ def all_entries() -> list[tuple[str, Mapping[str, Any]]]:
     """Every dated fact of the file, as (path, entry), for the provenance check."""
     data = _data()
     out: list[tuple[str, Mapping[str, Any]]] = [("bedrock_direct", data["bedrock_direct"])]
-    for section in ("bedrock_profiles", "azure_openai_deployments", "azure_data_zones"):
+    for section in ("bedrock_profiles", "azure_openai_deployments", "azure_data_zones", "aws_medical_services"):
         out += [(f"{section}.{k}", v) for k, v in data[section].items()]
     return out
+
+
+def medical_service_regions(client: str) -> tuple[str, ...]:
+    """The Regions that offer an AWS service built for clinical data (``()``: not known, never "none")."""
+    entry = _data()["aws_medical_services"].get(client) or {}
+    return tuple(str(r) for r in entry.get("regions") or ())
 
 
 def bedrock_profile_prefix(model_or_profile: str) -> str | None:

@@ -52,3 +52,10 @@ def test_azure_deployment_types() -> None:
     us = processing.azure_deployment_regions("DataZoneStandard", "eastus2")[0]
     assert "eastus" in us and "westeurope" not in us
     assert processing.azure_deployment_regions("NoSuchSku", "francecentral") == ((), None)
+
+
+def test_medical_services_regions() -> None:
+    regions = processing.medical_service_regions("comprehendmedical")
+    assert "eu-west-1" in regions and "eu-west-3" not in regions
+    assert all(locate("aws", r).kind == "region" for r in regions)
+    assert processing.medical_service_regions("transcribe-medical") == ()  # not verified: unknown
