@@ -25,7 +25,7 @@ from auditor.connectors import aws as aws_connector
 from auditor.connectors.terraform import read_plan
 from auditor.model.inventory import Classification, Inventory, Resource
 from tests.aws.conftest import ACCOUNT, HEALTH, scan
-from tests.terraform.planbuilder import PlanBuilder, write
+from tests.terraform.planbuilder import PlanBuilder, Ref, write
 
 Both = tuple[Inventory, Inventory, dict[str, str]]  # (live, planned, names of what the emulator created)
 HOME, AWAY = "eu-west-3", "us-east-1"
@@ -131,6 +131,24 @@ ROWS: list[Row] = [
     Row("aws_cloudfront_distribution", "par-cdn-origin", "aws_s3_bucket.cdn_origin", {"network": S3_PUBLIC},
         {"locations": [("edge-cache", "global", "cloudfront"), ("primary", HOME, None)]}),
     Row("aws_bedrock_inference_profile", "par-profile", "aws_bedrock_inference_profile.profile", {}),
+    Row("aws_bedrockagent_agent", "par-agent", "aws_bedrockagent_agent.agent", {},
+        {"locations": [("primary", HOME, None), ("processing", "us-east-1", "bedrock-agent-model"),
+                       ("processing", "us-east-2", "bedrock-agent-model"),
+                       ("processing", "us-west-2", "bedrock-agent-model")]}),
+    Row("aws_bedrockagent_knowledge_base", "par-kb", "aws_bedrockagent_knowledge_base.kb", {},
+        {"locations": [("primary", HOME, None), ("processing", HOME, "bedrock-kb-embedding"),
+                       ("replica", AWAY, "bedrock-kb-vector-store")]}),
+    Row("aws_bedrockagent_data_source", "par-kb", "aws_bedrockagent_knowledge_base.kb", {}),
+    Row("aws_bedrock_guardrail", "par-guard", "aws_bedrock_guardrail.guard", {},
+        {"locations": [("primary", HOME, None), ("processing", "eu-central-1", "bedrock-guardrail"),
+                       ("processing", "eu-west-1", "bedrock-guardrail"), ("processing", HOME, "bedrock-guardrail")]}),
+    Row("aws_bedrock_provisioned_model_throughput", "par-pt", "aws_bedrock_provisioned_model_throughput.pt", {}),
+    Row("aws_sagemaker_endpoint", "par-endpoint", "aws_sagemaker_endpoint.endpoint", {},
+        {"locations": [("log-destination", AWAY, "sagemaker-data-capture"), ("primary", HOME, None),
+                       ("processing", HOME, "sagemaker-endpoint")]}),
+    Row("aws_sagemaker_endpoint_configuration", "par-endpoint", "aws_sagemaker_endpoint.endpoint", {}),
+    Row("aws_sagemaker_notebook_instance", "par-nb", "aws_sagemaker_notebook_instance.nb", {}),
+    Row("aws_sagemaker_domain", "par-domain", "aws_sagemaker_domain.domain", {}),
 ]
 
 
@@ -218,7 +236,44 @@ def _seed() -> dict[str, str]:
                                  "MinTTL": 0, "TrustedSigners": {"Enabled": False, "Quantity": 0}}})
     _client("bedrock").create_inference_profile(inferenceProfileName="par-profile", modelSource={"copyFrom": model},
                                                 tags=[{"key": k, "value": v} for k, v in HEALTH.items()])
+    _seed_ai()
     return names
+
+
+ROLE = f"arn:aws:iam::{ACCOUNT}:role/ai"
+US_MODEL = "us.anthropic.claude-3-haiku-20240307-v1:0"
+EMBED = f"arn:aws:bedrock:{HOME}::foundation-model/amazon.titan-embed-text-v2:0"
+COLLECTION = f"arn:aws:aoss:{AWAY}:{ACCOUNT}:collection/par"
+
+
+def _seed_ai() -> None:
+    """Bedrock agents, knowledge bases, guardrails, provisioned throughput; SageMaker endpoint, notebook, domain."""
+    agents = _client("bedrock-agent")
+    agents.create_agent(agentName="par-agent", foundationModel=US_MODEL, agentResourceRoleArn=ROLE)
+    kb = agents.create_knowledge_base(
+        name="par-kb", roleArn=ROLE,
+        knowledgeBaseConfiguration={"type": "VECTOR", "vectorKnowledgeBaseConfiguration": {"embeddingModelArn": EMBED}},
+        storageConfiguration={"type": "OPENSEARCH_SERVERLESS", "opensearchServerlessConfiguration": {
+            "collectionArn": COLLECTION, "vectorIndexName": "i",
+            "fieldMapping": {"vectorField": "v", "textField": "t", "metadataField": "m"}}})["knowledgeBase"]
+    agents.create_data_source(knowledgeBaseId=kb["knowledgeBaseId"], name="records", dataSourceConfiguration={
+        "type": "S3", "s3Configuration": {"bucketArn": "arn:aws:s3:::par-records"}})
+    bedrock = _client("bedrock")
+    bedrock.create_guardrail(name="par-guard", blockedInputMessaging="no", blockedOutputsMessaging="no",
+                             crossRegionConfig={"guardrailProfileIdentifier": "eu.guardrail.v1:0"})
+    bedrock.create_provisioned_model_throughput(modelUnits=1, provisionedModelName="par-pt",
+                                                modelId="anthropic.claude-3-haiku-20240307-v1:0")
+    sm = _client("sagemaker")
+    sm.create_model(ModelName="par-model", ExecutionRoleArn=ROLE, PrimaryContainer={"Image": "img"})
+    sm.create_endpoint_config(EndpointConfigName="par-config", ProductionVariants=[{
+        "VariantName": "main", "ModelName": "par-model", "InitialInstanceCount": 1, "InstanceType": "ml.m5.large"}],
+        DataCaptureConfig={"EnableCapture": True, "InitialSamplingPercentage": 100,
+                           "DestinationS3Uri": "s3://par-records-replica/capture/",
+                           "CaptureOptions": [{"CaptureMode": "Input"}]})
+    sm.create_endpoint(EndpointName="par-endpoint", EndpointConfigName="par-config")
+    sm.create_notebook_instance(NotebookInstanceName="par-nb", InstanceType="ml.t3.medium", RoleArn=ROLE)
+    sm.create_domain(DomainName="par-domain", AuthMode="IAM", DefaultUserSettings={"ExecutionRole": ROLE},
+                     SubnetIds=["subnet-1"], VpcId="vpc-1")
 
 
 def _plan(path: Path, names: dict[str, str]) -> Path:
@@ -272,6 +327,32 @@ def _plan(path: Path, names: dict[str, str]) -> Path:
         "origin": [{"origin_id": "o", "domain_name": "par-cdn-origin.s3.eu-west-3.amazonaws.com"}]})
     b.resource("aws_bedrock_inference_profile.profile", {
         "name": "par-profile", "model_source": [{"copy_from": names["model"]}], "tags": HEALTH})
+    b.resource("aws_bedrockagent_agent.agent", {"agent_name": "par-agent", "foundation_model": US_MODEL,
+                                                "agent_resource_role_arn": ROLE})
+    b.resource("aws_bedrockagent_knowledge_base.kb", {
+        "name": "par-kb", "role_arn": ROLE,
+        "knowledge_base_configuration": [{"type": "VECTOR", "vector_knowledge_base_configuration": [
+            {"embedding_model_arn": EMBED}]}],
+        "storage_configuration": [{"type": "OPENSEARCH_SERVERLESS", "opensearch_serverless_configuration": [
+            {"collection_arn": COLLECTION, "vector_index_name": "i"}]}]})
+    b.resource("aws_bedrockagent_data_source.records", {
+        "name": "records", "knowledge_base_id": Ref("aws_bedrockagent_knowledge_base.kb.id"),
+        "data_source_configuration": [{"type": "S3", "s3_configuration": [
+            {"bucket_arn": Ref("aws_s3_bucket.records.arn")}]}]})
+    b.resource("aws_bedrock_guardrail.guard", {"name": "par-guard", "cross_region_config": [
+        {"guardrail_profile_identifier": "eu.guardrail.v1:0"}]})
+    b.resource("aws_bedrock_provisioned_model_throughput.pt", {
+        "provisioned_model_name": "par-pt", "model_units": 1,
+        "model_arn": f"arn:aws:bedrock:{HOME}::foundation-model/anthropic.claude-3-haiku-20240307-v1:0"})
+    b.resource("aws_sagemaker_endpoint_configuration.config", {
+        "name": "par-config", "production_variants": [{"variant_name": "main", "model_name": "par-model"}],
+        "data_capture_config": [{"enable_capture": True, "destination_s3_uri": "s3://par-records-replica/capture/"}]})
+    b.resource("aws_sagemaker_endpoint.endpoint", {
+        "name": "par-endpoint", "endpoint_config_name": Ref("aws_sagemaker_endpoint_configuration.config.name")})
+    b.resource("aws_sagemaker_notebook_instance.nb", {"name": "par-nb", "instance_type": "ml.t3.medium",
+                                                      "role_arn": ROLE})
+    b.resource("aws_sagemaker_domain.domain", {"domain_name": "par-domain", "auth_mode": "IAM",
+                                               "vpc_id": "vpc-1", "subnet_ids": ["subnet-1"]})
     write(b.build(), path)
     return path
 

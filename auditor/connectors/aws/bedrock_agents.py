@@ -242,4 +242,5 @@ SERVICE = Service(
            TypeSpec(Kind.SEARCH, KNOWLEDGE_BASE, ("aws_bedrockagent_knowledge_base", "aws_bedrockagent_data_source"))),
     plan={"aws_bedrockagent_agent": plan_agent, "aws_bedrockagent_knowledge_base": plan_knowledge_base,
           "aws_bedrockagent_data_source": plan_data_source},
+    vias=(Via.BEDROCK_AGENT_MODEL, Via.BEDROCK_KB_EMBEDDING, Via.BEDROCK_KB_VECTOR_STORE),
 )

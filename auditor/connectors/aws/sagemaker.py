@@ -194,4 +194,6 @@ SERVICE = Service(
            TypeSpec(Kind.AI_INFERENCE, NOTEBOOK, ("aws_sagemaker_notebook_instance",))),
     plan={"aws_sagemaker_endpoint": plan_endpoint, "aws_sagemaker_endpoint_configuration": plan_endpoint_configuration,
           "aws_sagemaker_domain": plan_domain, "aws_sagemaker_notebook_instance": plan_notebook},
+    vias=(Via.SAGEMAKER_ENDPOINT, Via.SAGEMAKER_DATA_CAPTURE, Via.SAGEMAKER_TRAINING,
+          Via.SAGEMAKER_NOTEBOOK),
 )
