@@ -183,6 +183,16 @@ CASES = [
                                              "sku_name": "S0"}),
           ("azurerm_cognitive_deployment.gpt", {"name": "gpt-eu", "sku": [{"name": "DataZoneStandard"}],
                                                 "cognitive_account_id": Ref("azurerm_cognitive_account.oai.id")})]),
+    Case("Microsoft.MachineLearningServices/workspaces", "mlparity",
+         lambda: [ai.ml_workspace(SUB, RG, "mlparity", "francecentral",
+                                  storage=f"{RG_ID}/providers/Microsoft.Storage/storageAccounts/stparitylrs")],
+         [("azurerm_machine_learning_workspace.ml",
+           {"name": "mlparity", "location": "francecentral",
+            "storage_account_id": Ref("azurerm_storage_account.lrs.id"),
+            "key_vault_id": Ref("azurerm_key_vault.kv.id"), "identity": [{"type": "SystemAssigned"}]})]),
+    Case("Microsoft.Search/searchServices", "srchparity",
+         lambda: [ai.search_service(SUB, RG, "srchparity", "westeurope")],
+         [("azurerm_search_service.srch", {"name": "srchparity", "location": "westeurope", "sku": "standard"})]),
 ]
 
 
