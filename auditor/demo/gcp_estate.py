@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.demo.fakegcp import FakeGCP
+from auditor.fsio import write_atomic
 
 ORG = "468213579024"
 HEALTH = {"data-classification": "health"}
@@ -226,11 +227,10 @@ def service_account_key(fake: FakeGCP, folder: Path, universe: str = "googleapis
     pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                             serialization.NoEncryption()).decode()
     path = folder / f"sa-{universe}.json"
-    path.write_text(json.dumps({
+    write_atomic(path, json.dumps({
         "type": "service_account", "project_id": "chu-audit", "private_key_id": "0123456789abcdef",
         "private_key": pem, "client_email": "auditeur@chu-audit.iam.gserviceaccount.com", "client_id": "1234567890",
-        "token_uri": f"{fake.base_url}/token", "universe_domain": universe}), encoding="utf-8")
-    path.chmod(0o600)
+        "token_uri": f"{fake.base_url}/token", "universe_domain": universe}))  # 0600
     return path
 
 

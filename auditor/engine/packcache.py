@@ -22,12 +22,13 @@ import os
 import pickle
 import stat
 import sys
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import auditor
+from auditor.errors import AuditorError
+from auditor.fsio import write_atomic
 
 KEEP = 8
 _FORMAT = b"pack-cache-1"
@@ -96,17 +97,9 @@ def write(cache_key: str, pack: Any) -> None:
         where.mkdir(mode=0o700, parents=True, exist_ok=True)
         if not _private(where.stat()):
             return
-        fd, tmp = tempfile.mkstemp(prefix=".pack-", dir=where)  # created 0600
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(_FORMAT)
-                pickle.dump(pack, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, where / f"{cache_key}.pickle")
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomic(where / f"{cache_key}.pickle", _FORMAT + pickle.dumps(pack, protocol=pickle.HIGHEST_PROTOCOL))
         _prune(where)
-    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+    except (OSError, AuditorError, pickle.PicklingError, TypeError, AttributeError):
         return
 
 

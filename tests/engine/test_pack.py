@@ -191,7 +191,7 @@ def _used(data: dict[str, Any], prefix: str = "") -> set[str]:
     out = set()
     for key, value in data.items():
         out.add(prefix + key)
-        if isinstance(value, dict) and prefix + key in {"trusted", "classification", "aws", "azure", "report"}:
+        if isinstance(value, dict) and prefix + key in {"trusted", "classification", "aws", "azure", "gcp", "report"}:
             out |= _used(value, prefix + key + ".")
     return out
 
