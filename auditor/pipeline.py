@@ -153,6 +153,7 @@ def merge_inventories(parts: Sequence[Inventory]) -> Inventory:
             organizations=union([p.scope.organizations for p in parts]),
             source="+".join(dict.fromkeys(p.scope.source for p in parts)),
             names={k: v for p in parts for k, v in p.scope.names.items()},
+            account_keys={k: v for p in parts for k, v in p.scope.account_keys.items()},
         ),
         collected_at=max((p.collected_at or "" for p in parts), default="") or None,
     )
@@ -198,7 +199,8 @@ def assess(inventory: Inventory, config: Config, *, started: str | None = None, 
         names=dict(sorted(enriched.scope.names.items())),
         organization_name=config.report.organization,
     )
-    doc = FindingsDoc(run=run, resources=enriched.resources, findings=identify(result.findings, enriched.resources),
+    doc = FindingsDoc(run=run, resources=enriched.resources, findings=identify(result.findings, enriched.resources,
+                                                                     enriched.scope.account_keys),
                       coverage_gaps=enriched.coverage_gaps, controls=pack.controls, passed=result.passed)
     return Assessment(enriched, unclassified.fold(doc))  # the inventory keeps every store
 

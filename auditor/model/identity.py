@@ -7,6 +7,10 @@ alerts. :func:`subject` names the logical thing (a snapshot by the volume it cop
 shared with; a health data store by its account, region and name); ``""`` means the resource id
 already is the identity. :attr:`auditor.model.findings.Finding.key` uses it when set.
 
+An account whose id does not last (an emulator makes up new member account ids on every start;
+the AWS connector says so in ``Scope.account_keys``) is named by its Organizations email instead,
+wherever its id appears in the resource's identity.
+
 Backup copies need nothing here: they are ``backup`` locations of their source store, named by
 their destination vault, not resources of their own.
 """
@@ -48,7 +52,26 @@ def subject(resource: Resource) -> str:
     return rule(resource) if rule is not None else ""
 
 
-def identify(findings: Iterable[Finding], resources: Iterable[Resource]) -> tuple[Finding, ...]:
-    """``findings`` with the logical identity of the resource each one is about."""
+def _renamed(identity: str, account_keys: Mapping[str, str]) -> str:
+    for account, key in account_keys.items():
+        if account and account in identity:
+            identity = identity.replace(account, key)
+    return identity
+
+
+def identify(findings: Iterable[Finding], resources: Iterable[Resource],
+             account_keys: Mapping[str, str] | None = None) -> tuple[Finding, ...]:
+    """``findings`` with the logical identity of the resource each one is about.
+
+    ``account_keys``: account id -> its lasting name (``Scope.account_keys``), put in place of the id.
+    """
+    keys = {k: v for k, v in (account_keys or {}).items() if k and v}
     subjects = {r.id: s for r in resources if (s := subject(r))}
-    return tuple(replace(f, subject=subjects[f.resource_id]) if f.resource_id in subjects else f for f in findings)
+    out: list[Finding] = []
+    for f in findings:
+        logical = subjects.get(f.resource_id, "")
+        if keys:
+            renamed = _renamed(logical or f.resource_id, keys)
+            logical = renamed if renamed != f.resource_id else logical
+        out.append(replace(f, subject=logical) if logical else f)
+    return tuple(out)

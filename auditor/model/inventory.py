@@ -206,6 +206,9 @@ class Scope:
     organizations: tuple[str, ...] = ()
     source: str = "unknown"  # aws, azure, terraform-plan, sample, merged…
     names: Mapping[str, str] = field(default_factory=dict, hash=False)  # account/subscription/tenant id -> its name
+    # account id -> what identifies the account across runs when its id does not last (an emulator's generated
+    # member accounts: their Organizations email); see auditor/model/identity.py
+    account_keys: Mapping[str, str] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,40 @@ def test_aws_organization_account_names(aws):
     inventory = scan(organization=True, regions=("eu-west-3",))
     assert inventory.scope.names[member_id] == "loire-recherche"
     assert ACCOUNT in inventory.scope.names  # the management account has its name too
+    # on an emulator, member ids are made up at each start: the email names the account across runs
+    assert inventory.scope.account_keys[member_id] == "aws-account:recherche@loire.example"
+
+
+def _member_store_keys(aws_url: str) -> tuple[str, set[str]]:
+    """Reset the emulator, build an organisation whose member account keeps a health bucket, audit it."""
+    import urllib.request
+
+    from tests.aws.conftest import HEALTH, bucket
+
+    urllib.request.urlopen(urllib.request.Request(f"{aws_url}/moto-api/reset", method="POST")).close()
+    org = boto3.client("organizations")
+    org.create_organization(FeatureSet="ALL")
+    member = org.create_account(Email="recherche@loire.example", AccountName="loire-recherche")
+    member_id = member["CreateAccountStatus"]["AccountId"]
+    creds = boto3.client("sts").assume_role(RoleArn=f"arn:aws:iam::{member_id}:role/OrganizationAccountAccessRole",
+                                            RoleSessionName="seed")["Credentials"]
+    rds = boto3.client("rds", region_name="eu-west-3", aws_access_key_id=creds["AccessKeyId"],
+                       aws_secret_access_key=creds["SecretAccessKey"], aws_session_token=creds["SessionToken"])
+    rds.create_db_instance(DBInstanceIdentifier="cohorte", Engine="postgres", DBInstanceClass="db.t3.micro",
+                           MasterUsername="admin", MasterUserPassword="not-a-secret-1", AllocatedStorage=20,
+                           Tags=[{"Key": k, "Value": v} for k, v in HEALTH.items()])
+    bucket("siege-patients", "eu-west-3", tags=HEALTH)
+    inventory = scan(organization=True, regions=("eu-west-3",))
+    doc = assess(inventory, Config(), pack=load_pack(())).doc
+    return member_id, {f.key for f in doc.findings if f.account == member_id}
+
+
+def test_an_emulated_member_account_keeps_its_findings_across_restarts(aws):
+    first_id, first = _member_store_keys(aws)
+    second_id, second = _member_store_keys(aws)
+    assert first_id != second_id  # the emulator made up a new id for the same account
+    assert first and first == second  # no "new"/"resolved" for the same database in the same account
+    assert all(first_id not in k for k in first)
 
 
 @pytest.fixture

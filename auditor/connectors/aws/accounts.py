@@ -9,6 +9,7 @@ Sovereign Cloud (``aws-eusc``) works when the credentials and region point there
 from __future__ import annotations
 
 from dataclasses import replace
+from urllib.parse import urlsplit
 
 from botocore.exceptions import NoCredentialsError
 
@@ -64,11 +65,13 @@ def open_accounts(scan: Scan, base: Account) -> list[Account]:
     """Every account to scan, each with its credentials and enabled regions."""
     cfg = scan.config.aws
     targets: list[tuple[str, str | None]] = [(base.id, None)]
+    emails: dict[str, str] = {}
     if cfg.organization:
         listed = scan.pages(base, base.home_region, "organizations", "ListAccounts", "Accounts")
         if listed is not None:
-            targets = [(str(a["Id"]), a.get("Name")) for a in listed
-                       if str(a.get("State") or a.get("Status") or "ACTIVE").upper() == "ACTIVE"]
+            active = [a for a in listed if str(a.get("State") or a.get("Status") or "ACTIVE").upper() == "ACTIVE"]
+            targets = [(str(a["Id"]), a.get("Name")) for a in active]
+            emails = {str(a["Id"]): str(a["Email"]) for a in active if a.get("Email")}
     elif cfg.accounts:
         targets = [(a, None) for a in cfg.accounts]
     if cfg.accounts and cfg.organization:
@@ -76,7 +79,28 @@ def open_accounts(scan: Scan, base: Account) -> list[Account]:
         targets = [t for t in targets if t[0] in wanted]
     targets = [t for t in targets if in_shard(t[0], scan.config.shard)]  # --shard I/N: this runner's slice
     opened = scan.map(lambda t: _open(scan, base, t[0], t[1]), targets)
-    return [a for a in opened if a is not None]
+    return [replace(a, email=emails.get(a.id)) for a in opened if a is not None]
+
+
+# Hosts of AWS's own endpoints (commercial, China, GovCloud, dual-stack, European Sovereign Cloud, ISO).
+AWS_DOMAINS = ("amazonaws.com", "amazonaws.com.cn", "api.aws", "amazonaws.eu", "c2s.ic.gov", "sc2s.sgov.gov")
+
+
+def emulated(scan: Scan) -> bool:
+    """Whether the scan talks to something other than AWS (``AWS_ENDPOINT_URL`` pointing at an emulator)."""
+    session = scan.clients.base_session()
+    endpoint = str(getattr(scan.client(None, "sts", session.region_name or HOME_REGIONS["aws"]).meta,
+                           "endpoint_url", "") or "")
+    host = (urlsplit(endpoint).hostname or "").lower()
+    return not any(host == d or host.endswith("." + d) for d in AWS_DOMAINS)
+
+
+def account_keys(scan: Scan, opened: list[Account]) -> dict[str, str]:
+    """What names each account across runs when its id does not: on an emulator, which makes up new member
+    account ids each time it starts, an account listed by Organizations is its email (a finding about it keeps
+    its identity, see :mod:`auditor.model.identity`). On AWS an account id lasts: nothing."""
+    with_email = {a.id: f"aws-account:{a.email}" for a in opened if a.email}
+    return with_email if with_email and emulated(scan) else {}
 
 
 def _open(scan: Scan, base: Account, account_id: str, name: str | None) -> Account | None:

@@ -66,6 +66,7 @@ def run(config: Config, reporter: Reporter, in_scope: ScopeFilter, services: Seq
             organizations=(scan.organization,) if scan.organization else (),
             source="aws",
             names={a.id: a.name for a in scan.accounts if a.name},  # Organizations ListAccounts names
+            account_keys=accounts.account_keys(scan, scan.accounts),  # emails, when ids are an emulator's
         ),
         collected_at=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
     )

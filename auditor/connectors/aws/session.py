@@ -90,6 +90,7 @@ class Account:
     credentials: TemporaryCredentials | None = None  # None: the ambient credential chain
     name: str | None = None
     regions: tuple[str, ...] = ()  # enabled regions to scan (filled once known)
+    email: str | None = None  # its Organizations email (ListAccounts)
 
     def arn(self, service: str, resource: str, region: str = "") -> str:
         return f"arn:{self.partition}:{service}:{region}:{self.id}:{resource}"
