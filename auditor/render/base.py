@@ -16,6 +16,14 @@ if TYPE_CHECKING:
 LANGS: tuple[str, ...] = ("en", "fr")
 
 
+def account_label(ident: str | None, names: Mapping[str, str]) -> str:
+    """An account, subscription or tenant id with its display name: ``123456789012 (loire-production)``."""
+    if not ident:
+        return ""
+    name = names.get(ident) or names.get(ident.lower())
+    return f"{ident} ({name})" if name else ident
+
+
 @dataclass(frozen=True, slots=True)
 class TrendPoint:
     """One past run, for the trend sparkline: failing findings by severity (``"critical"`` … ``"info"``)."""

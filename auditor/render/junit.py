@@ -13,10 +13,20 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
+from collections.abc import Mapping
 
 from auditor.engine.waivers import coverage
 from auditor.model.findings import Finding, FindingsDoc, Status
-from auditor.render.base import STATUS_ORDER, Renderer, RenderOptions, finding_order, passes, pick, strip_controls
+from auditor.render.base import (
+    STATUS_ORDER,
+    Renderer,
+    RenderOptions,
+    account_label,
+    finding_order,
+    passes,
+    pick,
+    strip_controls,
+)
 from auditor.render.fixes import fix_for
 from auditor.render.i18n import Translator
 
@@ -32,11 +42,12 @@ def _el(parent: ET.Element, tag: str, **attrs: str | int) -> ET.Element:
     return ET.SubElement(parent, tag, {k.rstrip("_"): clean(str(v)) for k, v in attrs.items()})
 
 
-def _text(f: Finding, lang: str, fix: str | None = None) -> str:
+def _text(f: Finding, lang: str, fix: str | None = None, names: Mapping[str, str] | None = None) -> str:
     lines = [pick(f.message, lang) or pick(f.title, lang)]
     if fix:
         lines.append(f"fix: {fix}")
-    place = ", ".join(x for x in (f.provider, f.account, f.region, f.country, f.zone) if x)
+    account = account_label(f.account, names or {})
+    place = ", ".join(x for x in (f.provider, account, f.region, f.country, f.zone) if x)
     if place:
         lines.append(f"where: {place}")
     remediation = pick(f.remediation, lang)
@@ -80,7 +91,7 @@ def render(doc: FindingsDoc, options: RenderOptions) -> str:
                 continue
             worst = min(findings, key=lambda f: (STATUS_ORDER[f.status], -f.severity.rank))
             relevant = [f for f in findings if f.status is worst.status]
-            body = "\n\n".join(_text(f, lang, fixes.get(id(f), ("", ""))[0]) for f in relevant)
+            body = "\n\n".join(_text(f, lang, fixes.get(id(f), ("", ""))[0], doc.run.names) for f in relevant)
             if id(worst) in fixes:
                 case.set("file", clean(fixes[id(worst)][1]))
             if worst.status is Status.FAIL:
@@ -107,7 +118,8 @@ def render(doc: FindingsDoc, options: RenderOptions) -> str:
         suite = _el(root, "testsuite", name="coverage")
         for g in sorted(doc.coverage_gaps, key=lambda g: (g.provider, g.account or "", g.region or "", g.service,
                                                           g.resource_id or "", g.reason)):
-            where = "/".join(x for x in (g.provider, g.account, g.region, g.service, g.resource_id) if x)
+            where = "/".join(x for x in (g.provider, account_label(g.account, doc.run.names), g.region, g.service,
+                                         g.resource_id) if x)
             case = _el(suite, "testcase", classname="coverage", name=where)
             el = _el(case, "error", message=f"{g.reason}: {g.error}", type="coverage-gap")
             el.text = clean(f"could not read {where}: {g.reason}: {g.error}")

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
@@ -26,7 +27,7 @@ from auditor import __version__
 from auditor.engine.waivers import coverage
 from auditor.model.findings import Finding, FindingsDoc, Severity, Status
 from auditor.model.inventory import Resource
-from auditor.render.base import Renderer, RenderOptions, finding_order, framework_of, pick
+from auditor.render.base import Renderer, RenderOptions, account_label, finding_order, framework_of, pick
 from auditor.render.fixes import Fix, fix_for
 from auditor.render.i18n import Translator
 from auditor.safetext import clean_tree
@@ -126,9 +127,14 @@ def _plain(t: Translator, fix: Fix) -> str:
 
 
 
-def _message(f: Finding, lang: str) -> str:
+def _named(account: str | None, names: Mapping[str, str]) -> dict[str, str]:
+    name = names.get(account or "")
+    return {"accountName": name} if name else {}
+
+
+def _message(f: Finding, lang: str, names: Mapping[str, str]) -> str:
     msg = pick(f.message, lang) or pick(f.title, lang)
-    where = ", ".join(x for x in (f.provider, f.account, f.region, f.country, f.zone) if x)
+    where = ", ".join(x for x in (f.provider, account_label(f.account, names), f.region, f.country, f.zone) if x)
     text = f"{msg} [{f.resource_id}]" + (f" ({where})" if where else "")
     if f.status is Status.UNKNOWN:
         text = "Could not be decided: " + text
@@ -159,11 +165,12 @@ def render(doc: FindingsDoc, options: RenderOptions, max_results: int = MAX_RESU
             "ruleIndex": index[f.policy_id],
             "level": LEVEL[f.severity],
             "kind": "fail" if f.status is not Status.UNKNOWN else "review",
-            "message": {"text": _message(f, lang) + (f" {fix_label}: {change}" if (change := _plain(t, fix)) else "")},
+            "message": {"text": _message(f, lang, doc.run.names) + (f" {fix_label}: {change}" if (change := _plain(t, fix)) else "")},
             "locations": [_location(f, resource, fix)],
             "partialFingerprints": {"auditorFindingKey/v1": hashlib.sha256(f.key.encode("utf-8")).hexdigest()},
             "properties": {"status": f.status.value, "severity": f.severity.value, "provider": f.provider,
-                           "account": f.account or "", "region": f.region or "", "country": f.country or "",
+                           "account": f.account or "", **_named(f.account, doc.run.names),
+                           "region": f.region or "", "country": f.country or "",
                            "zone": f.zone or "", "frameworks": list(f.frameworks)},
         }
         related = _related(fix)
@@ -182,7 +189,8 @@ def render(doc: FindingsDoc, options: RenderOptions, max_results: int = MAX_RESU
             result["suppressions"] = [{**suppression, "justification": justification}]
         results.append(result)
     notifications = [
-        {"level": "warning", "message": {"text": f"coverage gap: {g.provider} {g.account or ''} {g.region or ''} "
+        {"level": "warning", "message": {"text": f"coverage gap: {g.provider} "
+                                                 f"{account_label(g.account, doc.run.names)} {g.region or ''} "
                                                  f"{g.service} {g.resource_id or ''}: {g.reason}: {g.error}"},
          "descriptor": {"id": "coverage-gap"}}
         for g in doc.coverage_gaps
@@ -207,7 +215,9 @@ def render(doc: FindingsDoc, options: RenderOptions, max_results: int = MAX_RESU
                                                                      "Terraform configuration"}}},
             "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
             "results": results,
-            "properties": {"profile": run.profile, "policyDigest": run.policy_digest, "started": run.started,
+            "properties": {**({"organization": run.organization_name} if run.organization_name else {}),
+                           **({"names": dict(run.names)} if run.names else {}),
+                           "profile": run.profile, "policyDigest": run.policy_digest, "started": run.started,
                            "finished": run.finished, "coverageGaps": len(doc.coverage_gaps),
                            **({"findingsSha256": options.findings_sha256} if options.findings_sha256 else {}),
                            **({"baseline": {"path": options.baseline.path, "recorded": options.baseline.recorded,

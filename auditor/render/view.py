@@ -18,7 +18,7 @@ from auditor.model.findings import Finding, FindingsDoc, Run, Severity, Status
 from auditor.model.inventory import DataLocation, KeyRef, Relation, Resource
 from auditor.model.registers import Registers
 from auditor.render import dates, geomap, registers, summary
-from auditor.render.base import RenderOptions, finding_order, framework_of, passes, pick
+from auditor.render.base import RenderOptions, account_label, finding_order, framework_of, passes, pick
 from auditor.render.frameworks import FrameworkView, RefView, build_frameworks, references
 from auditor.render.trend import SinceView, TrendView, build_since, build_trend, changes
 from auditor.results.gate import counts as gate_counts
@@ -169,13 +169,6 @@ class ReportView:
     def label(self, ident: str | None) -> str:
         """An account, subscription or tenant id with its display name: ``123456789012 (loire-production)``."""
         return account_label(ident, self.run.names)
-
-
-def account_label(ident: str | None, names: Mapping[str, str]) -> str:
-    if not ident:
-        return ""
-    name = names.get(ident) or names.get(ident.lower())
-    return f"{ident} ({name})" if name else ident
 
 
 def principal_name(grant_name: str | None, principal: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from dataclasses import replace
 
 import boto3
@@ -108,3 +109,12 @@ def test_every_report_shows_the_names():
     rows = list(csv.DictReader(io.StringIO(RENDERERS["csv"].render(doc, options).lstrip("\ufeff")), delimiter=";"))
     assert {r["account_name"] for r in rows if r["account"] == aws_account} == {"loire-production"}
     assert '"organization_name": "Hôpitaux de la Loire"' in RENDERERS["json"].render(doc, options)
+    assert f'"{aws_account}": "loire-production"' in RENDERERS["json"].render(doc, options)  # run.names
+    assert f"{aws_account} (loire-production)" in md and f"{SUB} (loire-sante)" in md
+    sarif = json.loads(RENDERERS["sarif"].render(doc, options))["runs"][0]
+    assert sarif["properties"]["organization"] == "Hôpitaux de la Loire"
+    results = [r for r in sarif["results"] if r["properties"]["account"] == aws_account]
+    assert results and {r["properties"]["accountName"] for r in results} == {"loire-production"}
+    assert all(f"{aws_account} (loire-production)" in r["message"]["text"] for r in results)
+    junit = RENDERERS["junit"].render(doc, options)
+    assert f"{aws_account} (loire-production)" in junit and f"{SUB} (loire-sante)" in junit
