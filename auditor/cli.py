@@ -16,6 +16,7 @@ from auditor import __version__
 from auditor.cli_checks import check_region
 from auditor.commands import catalog, evidence
 from auditor.errors import AuditorError, ConfigError
+from auditor.messages import say
 from auditor.safetext import for_terminal, one_line
 
 app = typer.Typer(
@@ -76,7 +77,7 @@ def _audit(source: Callable[..., Any], config: Any, quiet: bool, verbose: bool =
     from auditor.console import reporter_for
 
     start = time.monotonic()
-    reporter = reporter_for(quiet, verbose)
+    reporter = reporter_for(quiet, verbose, config.lang)
     enter = getattr(reporter, "__enter__", None)
     if enter is not None:
         with reporter:
@@ -164,7 +165,7 @@ def scan(
         cfg = replace(cfg, aws=replace(cfg.aws, regions=tuple(check_region("--region", "aws", r) for r in region)))
     chosen = pipeline.select_providers(provider, cfg)  # before anything is read: exit 2 on a setup error
     for why in chosen.skipped:
-        typer.echo(f"notice: skipped {why}", err=True)
+        typer.echo(say("skipped", cfg.lang, why=why), err=True)
     _audit(lambda c, rep: pipeline.collect(c, chosen.providers, rep), cfg, quiet, verbose)
 
 
@@ -306,11 +307,14 @@ def report(
     config: ConfigOpt = None, group_readable: GroupOpt = False,
 ) -> None:
     """Render a saved findings.json again, in any format and language. Reads no cloud."""
+    from auditor import config as cfg
     from auditor.commands.report import report_command
 
-    for path in report_command(findings, fmt, lang=lang, out=out, previous=previous, link=link, config=config,
-                               timezone=timezone, group_readable=group_readable):
-        typer.echo(f"wrote {path}")
+    written = report_command(findings, fmt, lang=lang, out=out, previous=previous, link=link, config=config,
+                             timezone=timezone, group_readable=group_readable)
+    language = lang if lang in ("en", "fr") else cfg.load(config).lang
+    for path in written:
+        typer.echo(say("wrote", language, path=path))
 
 
 @app.command()
@@ -415,7 +419,7 @@ def merge_cmd(
                   timezone=timezone, group_readable=group_readable)
     outcome, notices = pipeline.merge_runs(results, _recording(cfg, history, no_history, default=True), expect)
     for notice in notices:
-        typer.echo(f"notice: {one_line(notice)}", err=True)
+        typer.echo(say("notice", cfg.lang, text=one_line(notice)), err=True)
     _finish(outcome, quiet, lang=cfg.lang)
 
 

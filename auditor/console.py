@@ -65,8 +65,8 @@ def _files(files: Sequence[Path]) -> tuple[Path | None, list[str]]:
     return main, [p.name for p in files if p != main]
 
 
-def reporter_for(quiet: bool, verbose: bool = False) -> Any:
-    """Bars on a terminal, plain progress lines in logs (cron, CI), nothing with ``--quiet``."""
+def reporter_for(quiet: bool, verbose: bool = False, lang: str = "en") -> Any:
+    """Bars on a terminal, plain progress lines in logs (cron, CI), nothing with ``--quiet``; in ``lang``."""
     if quiet:
-        return NullReporter()
-    return RichReporter(verbose=verbose) if sys.stderr.isatty() else LineReporter(verbose)
+        return NullReporter(lang)
+    return RichReporter(verbose=verbose, lang=lang) if sys.stderr.isatty() else LineReporter(verbose, lang)

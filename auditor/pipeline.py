@@ -19,6 +19,7 @@ from auditor.connectors.base import Candidate, ScopeFilter, everything, shard_sl
 from auditor.engine.pack import PolicyPack, load_pack
 from auditor.errors import ConfigError, ConnectorError
 from auditor.fsio import PRIVATE, Modes, check_out_folder, modes_for
+from auditor.messages import credential_hint, say
 from auditor.model.findings import FindingsDoc, Run
 from auditor.model.inventory import CoverageGap, Inventory, Scope
 from auditor.model.vocab import GapReason
@@ -89,12 +90,14 @@ def select_providers(requested: str, config: Config) -> Selection:
         return Selection((requested,))
     if config.providers:
         return Selection(tuple(p for p in known if p in config.providers),
-                         tuple(f"{p}: not configured in {config.source}" for p in known if p not in config.providers))
+                         tuple(say("not-configured", config.lang, provider=p, source=config.source)
+                               for p in known if p not in config.providers))
     chosen: list[str] = []
     skipped: list[str] = []
     for p in known:
         if credential_found(p) is None:
-            skipped.append(f"{p}: no {PROVIDER_NAMES[p]} credential in the environment ({CREDENTIAL_HINTS[p]})")
+            skipped.append(say("no-credential", config.lang, provider=p, name=PROVIDER_NAMES[p],
+                               hint=credential_hint(p, CREDENTIAL_HINTS[p], config.lang)))
         else:
             chosen.append(p)
     if not chosen:
@@ -122,7 +125,7 @@ def collect(config: Config, providers: Sequence[str], reporter: Reporter) -> Inv
         except ConnectorError as exc:
             if len(providers) == 1:
                 raise
-            reporter.info(f"{p}: not audited: {exc.one_line()}")
+            reporter.info(say("not-audited", config.lang, provider=p, error=exc.one_line()))
             failed.append(exc)
             parts.append(unreachable(p, exc))
     if len(failed) == len(providers):

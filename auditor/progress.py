@@ -15,6 +15,7 @@ import threading
 from types import TracebackType
 from typing import IO, Protocol
 
+from auditor.messages import say
 from auditor.safetext import one_line
 
 
@@ -35,8 +36,9 @@ def detail(reporter: Reporter, message: str) -> None:
 class NullReporter:
     """No output at all (``--quiet``, CI, tests). ``info`` and ``detail`` messages are kept for inspection."""
 
-    def __init__(self) -> None:
+    def __init__(self, lang: str = "en") -> None:
         self.messages: list[str] = []
+        self.lang = lang
 
     def detail(self, message: str) -> None:
         self.messages.append(message)
@@ -58,9 +60,10 @@ class LineReporter(NullReporter):
     """Plain lines on stderr, for logs of non-interactive runs (cron, CI): no bars, but one line when each
     account or subscription starts and one when it is done, so a long scan's log always shows life."""
 
-    def __init__(self, verbose: bool = False) -> None:
+    def __init__(self, verbose: bool = False, lang: str = "en") -> None:
         super().__init__()
         self.verbose = verbose
+        self.lang = lang
         self._lock = threading.Lock()  # connectors advance from their worker threads
         self._tasks: dict[int, tuple[str, int | None]] = {}
         self._done: dict[int, int] = {}
@@ -70,7 +73,8 @@ class LineReporter(NullReporter):
         with self._lock:
             ident = len(self._tasks) + 1
             self._tasks[ident], self._done[ident] = (one_line(label), total), 0
-        self.info(f"{label}: reading" + (f" {total} data stores" if total is not None else ""))
+        self.info(say("reading", self.lang, label=label, n=total) if total is not None
+                  else say("reading-some", self.lang, label=label))
         return ident
 
     def advance(self, task: int, amount: int = 1) -> None:
@@ -88,7 +92,7 @@ class LineReporter(NullReporter):
                 return
             self._closed.add(task)
             label, count = self._tasks[task][0], self._done[task]
-        self.info(f"{label}: done, {count} data stores read")
+        self.info(say("done", self.lang, label=label, n=count))
 
     def info(self, message: str) -> None:
         print(one_line(message), file=sys.stderr, flush=True)
@@ -101,12 +105,13 @@ class LineReporter(NullReporter):
 class RichReporter:
     """Progress bars on a terminal (stderr)."""
 
-    def __init__(self, file: IO[str] | None = None, verbose: bool = False) -> None:
+    def __init__(self, file: IO[str] | None = None, verbose: bool = False, lang: str = "en") -> None:
         """``file``: where to draw instead of stderr (tests: a buffer, drawn as for a colour terminal)."""
         from rich.console import Console  # only on a terminal: logs, CI and --quiet never load rich
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
         self.verbose = verbose
+        self.lang = lang
         self._console = Console(stderr=file is None, file=file, force_terminal=True if file is not None else None,
                                 color_system="truecolor" if file is not None else "auto", width=200 if file else None,
                                 markup=False, emoji=False, highlight=False)

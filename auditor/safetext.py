@@ -47,9 +47,13 @@ def clean_tree(value: Any) -> Any:
     return value
 
 
+_BREAKING_SPACE = re.compile(r"[^\S\u00a0\u202f]+")
+
+
 def one_line(value: object) -> str:
-    """For a terminal line or a log: cleaned, and every run of whitespace (line breaks too) one space."""
-    return " ".join(str(clean(str(value))).split())
+    """For a terminal line or a log: cleaned, and every run of whitespace (line breaks too) one space; the
+    no-break spaces of French typography (before ``:``, in numbers) stay."""
+    return _BREAKING_SPACE.sub(" ", str(clean(str(value)))).strip(" ")
 
 
 def for_terminal(text: str) -> str:

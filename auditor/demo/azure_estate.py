@@ -32,6 +32,7 @@ from auditor.demo import armjson_ai as ai
 from auditor.demo import armjson_more as m
 from auditor.demo.fakearm import FakeARM
 from auditor.demo.sample import FOREIGN_TENANT, SUB, TENANT
+from auditor.messages import say
 from auditor.model.inventory import Inventory
 from auditor.progress import Reporter
 
@@ -217,7 +218,7 @@ def collect(config: Config, reporter: Reporter, in_scope: ScopeFilter) -> Invent
     with tempfile.TemporaryDirectory(prefix="auditor-demo-arm-") as tmp:
         fake = start(Path(tmp))
         try:
-            reporter.info(f"Azure demo estate on a local fake ARM at {fake.base_url}")
+            reporter.info(say("demo-azure", config.lang, url=fake.base_url))
             demo = replace(config, azure=azure_config(fake, config.azure))
             return azure.collect(demo, reporter, in_scope, environ=environ(fake))
         finally:

@@ -137,7 +137,7 @@ def _message(f: Finding, lang: str, names: Mapping[str, str]) -> str:
     where = ", ".join(x for x in (f.provider, account_label(f.account, names), f.region, f.country, f.zone) if x)
     text = f"{msg} [{f.resource_id}]" + (f" ({where})" if where else "")
     if f.status is Status.UNKNOWN:
-        text = "Could not be decided: " + text
+        text = {"fr": "Impossible de trancher\u202f: "}.get(lang, "Could not be decided: ") + text
     return text
 
 
@@ -165,7 +165,8 @@ def render(doc: FindingsDoc, options: RenderOptions, max_results: int = MAX_RESU
             "ruleIndex": index[f.policy_id],
             "level": LEVEL[f.severity],
             "kind": "fail" if f.status is not Status.UNKNOWN else "review",
-            "message": {"text": _message(f, lang, doc.run.names) + (f" {fix_label}: {change}" if (change := _plain(t, fix)) else "")},
+            "message": {"text": _message(f, lang, doc.run.names)
+                        + (f" {fix_label}: {change}" if (change := _plain(t, fix)) else "")},
             "locations": [_location(f, resource, fix)],
             "partialFingerprints": {"auditorFindingKey/v1": hashlib.sha256(f.key.encode("utf-8")).hexdigest()},
             "properties": {"status": f.status.value, "severity": f.severity.value, "provider": f.provider,

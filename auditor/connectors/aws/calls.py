@@ -12,6 +12,8 @@ import threading
 from collections import Counter
 from collections.abc import Mapping
 
+from auditor.messages import number, say
+
 
 class ApiCalls:
     """A thread-safe counter of API requests, keyed ``"s3:GetBucketPolicy"``."""
@@ -33,11 +35,12 @@ class ApiCalls:
             return sum(self._counts.values())
 
 
-def summary(counts: Mapping[str, int]) -> str:
-    """One line for verbose output: ``aws: 1,234 API calls (s3:GetBucketLocation 1,000, …)``."""
+def summary(counts: Mapping[str, int], lang: str = "en") -> str:
+    """One line for verbose output: ``aws: 1,234 API calls (s3:GetBucketLocation 1,000, …)``, in ``lang``."""
     total = sum(counts.values())
-    parts = ", ".join(f"{op} {n:,}" for op, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-    return f"aws: {total:,} API calls ({parts})" if parts else "aws: 0 API calls"
+    parts = ", ".join(f"{op} {number(n, lang)}" for op, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    return say("api-calls", lang, provider="aws", n=total, parts=parts) if parts else \
+        say("no-api-calls", lang, provider="aws")
 
 
 _last = ApiCalls()

@@ -54,7 +54,7 @@ def run(config: Config, reporter: Reporter, in_scope: ScopeFilter, services: Seq
         reads = _read_all(scan, reporter, readers, found, in_scope)
         reads = _linked(scan, services, reads)
         resources = _with_keys(scan, reads)
-    detail(reporter, calls.summary(counter.snapshot()))  # --verbose only
+    detail(reporter, calls.summary(counter.snapshot(), config.lang))  # --verbose only
     return Inventory(
         resources=tuple(sorted(resources, key=lambda r: (r.account, r.service, r.id))),
         coverage_gaps=scan.gaps(),
