@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -123,7 +124,6 @@ def test_a_hostile_organisation_name_cannot_leave_the_print_stylesheet(doc: Find
 
 def test_pdf_format_is_an_a4_document_that_fetches_nothing(doc: FindingsDoc, tmp_path: Path) -> None:
     pytest.importorskip("weasyprint")
-    import re
     import subprocess
 
     from auditor.render import render_files
@@ -145,6 +145,38 @@ def test_pdf_format_is_an_a4_document_that_fetches_nothing(doc: FindingsDoc, tmp
         _refuse("file:///etc/passwd")
     with pytest.raises(ValueError):
         _refuse("http://169.254.169.254/latest/meta-data/")
+
+
+def test_the_pdf_maps_carry_their_own_style(doc: FindingsDoc) -> None:
+    """WeasyPrint does not apply the page's stylesheet to inline SVG (the maps were black boxes): each map
+    carries the map rules itself, with the colours written out."""
+    from auditor.render.pdf import printable
+
+    page = printable(RENDERERS["html"].render(doc, RenderOptions(lang="fr")))
+    svgs = re.findall(r"<svg\b[^>]*>(<style>.*?</style>)", page)
+    assert svgs and page.count("<svg") == len(svgs)
+    style = svgs[0]
+    assert ".sea{fill:#eef4fb}" in style and ".land path.z-eu{fill:#c9dbf6}" in style
+    assert ".mark.z-third circle{fill:#c0392b}" in style and "var(" not in style
+
+
+@pytest.mark.slow
+def test_the_live_french_demo_as_a_pdf_is_at_most_twenty_a4_pages(tmp_path: Path) -> None:
+    """``auditor demo --format pdf``: the whole estate through the emulators, drawn by WeasyPrint."""
+    pytest.importorskip("weasyprint")
+    if not shutil.which("pdfinfo"):
+        pytest.skip("pdfinfo not installed (apt-get install poppler-utils)")
+    import subprocess
+    import sys
+
+    out = tmp_path / "demo"
+    run = subprocess.run([sys.executable, "-m", "auditor", "demo", "--lang", "fr", "--format", "pdf", "--quiet",
+                          "--out", str(out)], capture_output=True, text=True, timeout=900, check=False)
+    assert run.returncode in (1, 3), run.stderr
+    info = subprocess.run(["pdfinfo", str(out / "report.pdf")], capture_output=True, check=True).stdout.decode()
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))  # type: ignore[union-attr]
+    assert re.search(r"Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)", info), info
+    assert 5 <= pages <= 20, pages
 
 
 def test_pdf_format_without_weasyprint_is_refused_before_anything_runs(monkeypatch: pytest.MonkeyPatch) -> None:
