@@ -93,7 +93,7 @@ def demo(
     timezone: TimezoneOpt = None,
     fail_on: FailOnOpt = None, allow_unknown: AllowUnknownOpt = False, quiet: QuietOpt = False,
     config: ConfigOpt = None, history: HistoryOpt = None, group_readable: GroupOpt = False,
-    offline: Annotated[bool, typer.Option("--offline", help="A smaller bundled inventory (no emulator).")]
+    offline: Annotated[bool, typer.Option("--offline", help="The same estate, recorded (no emulator).")]
     = False, verbose: VerboseOpt = False,
 ) -> None:
     """Audit the built-in demo estate (a fictional hospital group on AWS and Azure). No cloud account needed.

@@ -5,25 +5,31 @@ seeded into a local moto server (in this process, on 127.0.0.1) and scanned by t
 connector over HTTP; the Azure half is served by a local HTTPS fake ARM and scanned by the
 Azure connector with real azure-identity credentials. Nothing can reach a real cloud: the
 user's AWS variables are set aside for the duration and the Azure connector is given the fake
-endpoints explicitly. ``--offline`` judges a smaller hand-written inventory of the same hospital group instead
-(``sample.py``: no emulator, fewer stores than the live demo).
+endpoints explicitly. ``--offline`` judges the same estate without an emulator: the inventory a live demo
+scan collected, recorded in ``estate.inventory.json`` (a test compares the two demos' findings, so the
+recording cannot drift from the live estate; to record it again: ``auditor demo --out DIR`` and copy
+``DIR/inventory.json`` there).
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from auditor.config import AwsConfig, Config
-from auditor.demo.sample import sample_inventory
 from auditor.errors import ConfigError
+from auditor.model.documents import read_inventory
 from auditor.model.inventory import Inventory
+
+RECORDED = Path(__file__).with_name("estate.inventory.json")  # what the live demo's connectors collected
 
 
 def offline_source(config: Config, reporter: Any) -> Inventory:
-    reporter.info("Parc de démonstration\u202f: Hôpitaux de la Loire (inventaire fourni, sans émulateur)"
-                  if config.lang == "fr" else "Demo estate: Hôpitaux de la Loire (bundled inventory, no emulator)")
-    return sample_inventory()
+    reporter.info("Parc de démonstration\u202f: Hôpitaux de la Loire (inventaire enregistré d'un scan des émulateurs, "
+                  "sans émulateur)" if config.lang == "fr" else
+                  "Demo estate: Hôpitaux de la Loire (the inventory a scan of the emulators recorded, no emulator)")
+    return read_inventory(RECORDED)
 
 
 SEED = 20261207  # any constant: the emulator's generated ids (snapshots, keys, member accounts) repeat

@@ -93,6 +93,20 @@ def test_two_nights_of_the_demo_alert_on_what_changed_only(tmp_path: Path, webho
     changes = (night2 / "changes.md").read_text("utf-8")
     assert "0 new" in changes.replace("**", "") or "no new" in changes.lower(), changes[:400]
 
+    # `demo --offline` is the same estate, recorded: the same findings as the live demo's night
+    offline = tmp_path / "offline"
+    done = subprocess.run([sys.executable, "-m", "auditor", "demo", "--offline", "--quiet", "--format", "json",
+                           "--out", str(offline)], env=env, cwd=tmp_path, capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert done.returncode == 1, done.stderr
+    assert _verdicts(offline) == _verdicts(night2)
+
+
+def _verdicts(out: Path) -> set[tuple[str, str, str]]:
+    from auditor.model.documents import read_findings
+
+    return {(f.key, f.status.value, f.severity.value) for f in read_findings(out / "findings.json").findings}
+
 
 @pytest.mark.parametrize(("code", "level", "exit_code"), [
     (3, "incomplete", 3), (2, "failed", 2), (139, "failed", 139), (0, None, 0),
