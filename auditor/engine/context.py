@@ -138,6 +138,7 @@ class ContextBuilder:
     def grant(self, grant: AccessGrant) -> dict[str, Any]:
         return self._trim({
             "principal": grant.principal,
+            "name": grant.name or "",  # its display name, when the directory gave one
             "kind": grant.principal_kind.value,
             "relation": (grant.relation or Relation.UNKNOWN).value,
             "permission": grant.permission.value,
@@ -222,8 +223,8 @@ _BUILDERS: dict[str, _Builder] = {
 }
 FIELDS: frozenset[str] = frozenset(_BUILDERS)
 # Always in location, key and grant maps: what messages and details describe.
-_CORE = frozenset({"region", "role", "country", "zone", "allowed", "present", "manager", "principal", "kind",
-                   "relation", "home", "locations"})
+_CORE = frozenset({"region", "role", "country", "zone", "allowed", "present", "manager", "principal", "name",
+                   "kind", "relation", "home", "locations"})
 
 
 # Which part of a store each ``resource`` field is read from: a coverage gap on that aspect makes

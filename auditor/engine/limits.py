@@ -30,7 +30,7 @@ _LOCATION = record({name: _TEXT for name in ("region", "role", "via", "via_detai
 _LOCATIONS = list_of(_LOCATION, MAX_LOCATIONS)
 _KEY = record({"present": SCALAR, "allowed": SCALAR, "locations": _LOCATIONS}
               | {name: _TEXT for name in ("manager", "key_id", "region", "origin", "country", "zone")})
-_GRANT = record({name: _TEXT for name in ("principal", "kind", "relation", "permission", "source", "home",
+_GRANT = record({name: _TEXT for name in ("principal", "name", "kind", "relation", "permission", "source", "home",
                                           "condition")})
 RESOURCE = record({
     **{name: _TEXT for name in ("id", "provider", "account", "organization", "service", "kind", "native_type", "name",

@@ -92,7 +92,11 @@ def describe(item: Any, lang: str = "en") -> str:
         if "principal" in item:
             home = item.get("home")
             words = "account/tenant" if lang != "fr" else "compte/tenant"
-            return f"{item['principal']}" + (f" ({words} {home})" if home and home != item["principal"] else "")
+            where = f"{words} {home}" if home and home != item["principal"] else ""
+            name = item.get("name")
+            if name and name != item["principal"]:  # a display name the directory gave: named, id after it
+                return f"{name} ({item['principal']}" + (f", {where})" if where else ")")
+            return f"{item['principal']}" + (f" ({where})" if where else "")
         region = item.get("region") or "?"
         role = item.get("role")
         country = item.get("country") or "?"

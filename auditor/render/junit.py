@@ -77,7 +77,8 @@ def render(doc: FindingsDoc, options: RenderOptions) -> str:
             fix = fix_for(f, resources_by_id.get(f.resource_id), doc, lang)
             if fix.primary is not None:
                 fixes[id(f)] = (str(fix.text(t, lambda v: f"`{v}`")), fix.primary.at.rpartition(":")[0])
-    root = ET.Element("testsuites", {"name": "sovereign-auditor"})
+    org = doc.run.organization_name
+    root = ET.Element("testsuites", {"name": clean(f"sovereign-auditor: {org}") if org else "sovereign-auditor"})
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     for policy_id in sorted(cases):
         resources = cases[policy_id]

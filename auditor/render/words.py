@@ -72,9 +72,62 @@ def legal(text: str, lang: str) -> str:
     return text
 
 
+# What the connectors say about a grant (``AccessGrant.condition``, parts joined by "; ") and a copy
+# (``DataLocation.via_detail``), in French: fixed phrases translated, cloud names (roles, scopes, offers,
+# tenants, deployments) kept as they are, as code.
+_CONDITION_FR: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^(.+) at (/\S*)$"), "rôle <code>{0}</code> sur <code>{1}</code>"),
+    (re.compile(r"^Lighthouse '(.*)' from (.+): (.*?)\s*as (.+)$"),
+     "délégation Lighthouse <code>{0}</code> de <code>{1}</code>\u202f: <code>{2}</code> "
+     "avec le rôle <code>{3}</code>"),
+    (re.compile(r"^Lighthouse '(.*)': (.*?)\s*as (.+)$"),
+     "délégation Lighthouse <code>{0}</code>\u202f: <code>{1}</code> avec le rôle <code>{2}</code>"),
+    (re.compile(r"^ForeignGroup: a group of another tenant$"), "groupe d'un autre tenant (<code>ForeignGroup</code>)"),
+    (re.compile(r"^condition: (.+)$"), "condition\u202f: <code>{0}</code>"),
+    (re.compile(r"^eligible \(just-in-time\)$"), "éligible (juste à temps)"),
+    (re.compile(r"^whoever controls the destination account reads every replicated blob$"),
+     "qui contrôle le compte de destination lit chaque blob répliqué"),
+    (re.compile(r"^identities this Entra tenant issues tokens to, subject to data roles$"),
+     "identités auxquelles ce tenant Entra délivre des jetons, selon leurs rôles de données"),
+)
+_DETAIL_FR: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^vault region$"), "région du coffre"),
+    (re.compile(r"^storage account$"), "compte de stockage"),
+    (re.compile(r"^(\S+) deployment (\S+)$"), "déploiement <code>{1}</code> (<code>{0}</code>)"),
+)
+
+
+def _phrases(value: str, t: Translator, table: tuple[tuple[re.Pattern[str], str], ...], sep: str) -> Markup:
+    if not value:
+        return Markup("")
+    if t.lang != "fr":
+        return Markup("{}").format(value)
+    out = []
+    for part in value.split(sep):
+        for pattern, text in table:
+            m = pattern.match(part.strip())
+            if m:
+                out.append(Markup(text).format(*m.groups()).replace("<code></code>", ""))  # noqa: S704
+                break
+        else:
+            out.append(Markup("<code>{}</code>").format(part.strip()))  # not ours to translate: quoted as it is
+    return Markup(escape(sep)).join(out)  # noqa: S704 - the separator is escaped
+
+
+def condition(value: str, t: Translator) -> Markup:
+    """A grant's condition as the connector wrote it, in the report's language."""
+    return _phrases(value, t, _CONDITION_FR, "; ")
+
+
+def detail(value: str, t: Translator) -> Markup:
+    """A copy mechanism's particulars (``via_detail``), in the report's language."""
+    return _phrases(value, t, _DETAIL_FR, "; ")
+
+
 def helpers(t: Translator) -> dict[str, Callable[..., object]]:
     """What the templates call: ``w.rule(d.rule)``, ``w.label(d.label)``, ``w.notice(n)``."""
     return {"rule": lambda v: rule(v, t), "label": lambda v: label(v, t),
             "notice": lambda v: escape(notice(v, t.lang)), "attribution": lambda v: attribution(v, t.lang),
             "legal": lambda v: typography(legal(v, t.lang), t.lang),
+            "condition": lambda v: condition(v, t), "detail": lambda v: detail(v, t),
             "roles": lambda rs: ", ".join(str(t("role." + r)) if t.has("role." + r) else r for r in rs)}

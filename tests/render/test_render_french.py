@@ -27,10 +27,11 @@ data health has have been be any every its their it at on or as if than then thi
 expired stale disables allows requirement requirements scope kinds
 """))
 # Product and body names a French text keeps as they are.
-PROPER_NAMES = ("EU Data Boundary", "Sovereignty Baseline", "Key Vault", "Managed HSM", "AWS Backup",
+PROPER_NAMES = ("Azure Backup", "EU Data Boundary", "Sovereignty Baseline", "Key Vault", "Managed HSM", "AWS Backup",
                 "Control Tower", "Front Door", "Natural Earth", "world-atlas", "EU Cloud Sovereignty Framework",
                 "Data Privacy Framework")
 _CLOUD_QUOTE = re.compile(r"le cloud\s*:\s*«[^»]*»")
+_COUNTRY_CODE = re.compile(r"[A-Z]{2}")  # AT, BE, IT: ISO country codes, not English words
 _IDENTIFIER = re.compile(r"\S*[_/:.=|@]\S*")
 
 
@@ -82,7 +83,7 @@ def _english(texts: list[str]) -> dict[str, list[str]]:
             shown = shown.replace(name, " ")
         shown = _IDENTIFIER.sub(" ", shown)
         for word in re.findall(r"[^\W\d_][\w'-]*", shown):
-            if word.lower() in ENGLISH:
+            if word.lower() in ENGLISH and not _COUNTRY_CODE.fullmatch(word):
                 hits.setdefault(word.lower(), []).append(text[:160])
     return hits
 
@@ -125,3 +126,21 @@ def test_demo_report_in_french_has_no_english(tmp_path: Path) -> None:
     assert not hits, {word: texts[:3] for word, texts in hits.items()}
     hits = english_in_markdown((out / "summary.md").read_text("utf-8"))
     assert not hits, {word: texts[:3] for word, texts in hits.items()}
+
+
+def test_grant_conditions_and_copy_details_read_in_french() -> None:
+    """What the connectors write about a grant or a copy: our words translated, the cloud's names kept as code."""
+    from auditor.render.i18n import Translator
+    from auditor.render.words import condition, detail
+
+    fr, en = Translator("fr"), Translator("en")
+    text = condition("Storage Blob Data Reader at /subscriptions/1; ForeignGroup: a group of another tenant", fr)
+    assert text == ("rôle <code>Storage Blob Data Reader</code> sur <code>/subscriptions/1</code>; "
+                    "groupe d'un autre tenant (<code>ForeignGroup</code>)")
+    lighthouse = condition("Lighthouse 'Exploitation' from Infogérance <b>: Équipe as Contributor", fr)
+    assert "délégation Lighthouse <code>Exploitation</code> de <code>Infogérance &lt;b&gt;</code>" in lighthouse
+    assert condition("something new <i>", fr) == "<code>something new &lt;i&gt;</code>"  # unknown: quoted as is
+    assert condition("Reader at /x", en) == "Reader at /x"
+    assert detail("DataZoneStandard deployment gpt-4o-eu", fr) == \
+        "déploiement <code>gpt-4o-eu</code> (<code>DataZoneStandard</code>)"
+    assert not english_in(f"<p>{detail('vault region', fr)} {condition('condition: a == b', fr)}</p>")

@@ -118,3 +118,4 @@ def test_every_report_shows_the_names():
     assert all(f"{aws_account} (loire-production)" in r["message"]["text"] for r in results)
     junit = RENDERERS["junit"].render(doc, options)
     assert f"{aws_account} (loire-production)" in junit and f"{SUB} (loire-sante)" in junit
+    assert '<testsuites name="sovereign-auditor: Hôpitaux de la Loire"' in junit
