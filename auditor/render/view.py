@@ -214,14 +214,16 @@ def _key(key: KeyRef, run: Run, lang: str) -> KeyView:
     return KeyView(key.manager.value, key.key_id or "", key.origin or "", locs, any(x.outside for x in locs))
 
 
-def _grants(r: Resource) -> tuple[GrantView, ...]:
+def _grants(r: Resource, names: Mapping[str, str] | None = None) -> tuple[GrantView, ...]:
+    """Who can reach ``r``; ``names``: account/tenant id -> its name (``run.names``), shown next to a home."""
     out = []
     for g in r.access:
         relation = g.relation.value if g.relation else "unknown"
         concern = g.relation in (None, Relation.PUBLIC, Relation.EXTERNAL, Relation.UNKNOWN) or (
             g.principal_kind.value in ("public", "any-authenticated"))
         out.append(GrantView(g.principal, g.principal_kind.value, relation, g.permission.value, g.source,
-                             g.condition or "", g.home or "", concern, principal_name(g.name, g.principal)))
+                             g.condition or "", account_label(g.home, names or {}), concern,
+                             principal_name(g.name, g.principal)))
     order = {"public": 0, "external": 1, "unknown": 2, "trusted": 3, "internal": 4}
     return tuple(sorted(out, key=lambda g: (order.get(g.relation, 5), g.principal, g.source)))
 
@@ -266,7 +268,7 @@ def build(doc: FindingsDoc, options: RenderOptions) -> ReportView:
         datasets.append(DatasetView(
             anchors[r.id], r, _health(r), cls.label if cls else "", cls.rule if cls else "",
             tuple(_location(loc, run, lang) for loc in r.locations),
-            _key(r.encryption, run, lang) if r.encryption else None, _grants(r), tuple(open_),
+            _key(r.encryption, run, lang) if r.encryption else None, _grants(r, run.names), tuple(open_),
             passed_by_resource[r.id], worst, Severity(worst).rank if worst else -1,
             " ".join(sorted({v.f.severity.value for v in open_})),
             " ".join(sorted({name for v in open_ for name in v.fw.split()})),

@@ -84,6 +84,7 @@ _CONDITION_FR: tuple[tuple[re.Pattern[str], str], ...] = (
      "délégation Lighthouse <code>{0}</code>\u202f: <code>{1}</code> avec le rôle <code>{2}</code>"),
     (re.compile(r"^ForeignGroup: a group of another tenant$"), "groupe d'un autre tenant (<code>ForeignGroup</code>)"),
     (re.compile(r"^condition: (.+)$"), "condition\u202f: <code>{0}</code>"),
+    (re.compile(r"^app (.+) owned by tenant (\S+)$"), "application <code>{0}</code> du tenant <code>{1}</code>"),
     (re.compile(r"^eligible \(just-in-time\)$"), "éligible (juste à temps)"),
     (re.compile(r"^whoever controls the destination account reads every replicated blob$"),
      "qui contrôle le compte de destination lit chaque blob répliqué"),
