@@ -61,6 +61,9 @@ CREDENTIAL_HINTS_FR = {
     "azure": "définir AZURE_TENANT_ID/AZURE_CLIENT_ID avec AZURE_CLIENT_SECRET, un certificat ou un jeton fédéré, "
              "lancer 'az login', ou ajouter une section azure: à auditor.yaml pour utiliser l'identité managée "
              "d'une VM",
+    "gcp": "définir GOOGLE_APPLICATION_CREDENTIALS (clé de compte de service ou fichier de fédération d'identité de "
+           "charge de travail), lancer 'gcloud auth application-default login', ou ajouter une section gcp: à "
+           "auditor.yaml pour utiliser le serveur de métadonnées",
 }
 
 
