@@ -17,7 +17,7 @@ from auditor.connectors.gcp import iam
 from auditor.connectors.gcp.service import Found, Service, listing_resource
 from auditor.connectors.gcp.storage import _plan_key
 from auditor.connectors.spec import TypeSpec
-from auditor.connectors.terraform.facts import Change, Fact, Store
+from auditor.connectors.terraform.facts import PLANNED_ACCOUNT, Change, Fact, Store
 from auditor.model.inventory import Resource
 from auditor.model.vocab import Kind
 
@@ -76,7 +76,9 @@ def read(scan: Scan, found: Found, deep: bool) -> Resource:
 
 
 def database(change: Change) -> Iterator[Fact]:
-    yield Store(kind=Kind.NOSQL, service=NAME, name=change.planned_name("name"),
+    """Named ``<project>/<database>`` as the live scan names it (every project has a ``(default)``)."""
+    name, project = change.text("name") or "(default)", change.account()
+    yield Store(kind=Kind.NOSQL, service=NAME, name=f"{project}/{name}" if project != PLANNED_ACCOUNT else name,
                 key=_plan_key(change, "cmek_config", 0, "kms_key_name"), evidence=(change.path("location_id"),))
 
 

@@ -76,6 +76,8 @@ def read(scan: Scan, found: Found, deep: bool) -> Resource:
         return base
     region = scan.region(data.get("location")) if data.get("location") else found.region
     locations = _locations(scan, region, data)
+    if locations[0].via is Via.GCS_DUAL_REGION:  # a configurable dual region: its first region is its home,
+        region = locations[0].region  # as in a plan (the pair's label stays in location_type/data_locations)
     iam_config = data.get("iamConfiguration") or {}
     prevention = str(iam_config.get("publicAccessPrevention") or "inherited")
     uniform = bool((iam_config.get("uniformBucketLevelAccess") or {}).get("enabled"))
