@@ -21,7 +21,7 @@ from auditor.connectors.terraform.facts import (
     arn_identity,
 )
 from auditor.connectors.terraform.values import arn_parts
-from auditor.model.inventory import AccessGrant, DataLocation, KeyManager, LocationRole, Network
+from auditor.model.inventory import AccessGrant, DataLocation, GapAspect, KeyManager, LocationRole, Network
 from auditor.model.vocab import GapReason, GrantSource, Kind, Via
 
 
@@ -47,12 +47,12 @@ def policy_attachment(change: Change, target: Target, *, service: str, source: G
     text_ = change.text("policy")
     if text_ is None:
         yield Gap(target.service, GapReason.UNKNOWN_AT_PLAN, "the resource policy is only known at apply time",
-                  target=target)
+                  target=target, aspect=GapAspect.ACCESS)
         return
     try:
         grants = policy_grants(text_, source, service=service, resource_arns=(resource_arn,) if resource_arn else ())
     except PolicyUnreadable as exc:
-        yield Gap(target.service, GapReason.UNREADABLE, str(exc), target=target)
+        yield Gap(target.service, GapReason.UNREADABLE, str(exc), target=target, aspect=GapAspect.ACCESS)
         return
     if owner and owner != PLANNED_ACCOUNT:
         grants = tuple(g for g in grants if g.home != owner)

@@ -22,7 +22,7 @@ from auditor.connectors.aws import s3_access
 from auditor.connectors.aws.plan import PolicyUnreadable, kms_link, policy_grants
 from auditor.connectors.terraform.facts import Attach, Change, Fact, Gap, KeyLink, Store, Target, arn_identity
 from auditor.connectors.terraform.values import arn_parts, items, text
-from auditor.model.inventory import AccessGrant, DataLocation, KeyManager, LocationRole
+from auditor.model.inventory import AccessGrant, DataLocation, GapAspect, KeyManager, LocationRole
 from auditor.model.vocab import GapReason, GrantSource, Kind, Via
 
 BUCKET = ("aws_s3_bucket",)
@@ -88,9 +88,10 @@ def bucket(change: Change) -> Iterator[Fact]:
                                     resource_arns=(f"arn:aws:s3:::{name}",) if name else ())
             evidence.append(change.path("policy"))
         except PolicyUnreadable as exc:
-            yield Gap("s3", GapReason.UNREADABLE, str(exc))
+            yield Gap("s3", GapReason.UNREADABLE, str(exc), aspect=GapAspect.ACCESS)
     elif change.unknown("policy") and change.configured("policy"):
-        yield Gap("s3", GapReason.UNKNOWN_AT_PLAN, "the bucket policy is only known at apply time")
+        yield Gap("s3", GapReason.UNKNOWN_AT_PLAN, "the bucket policy is only known at apply time",
+                  aspect=GapAspect.ACCESS)
     yield Store(
         kind=Kind.OBJECT_STORE,
         service="s3",
@@ -161,14 +162,15 @@ def policy(change: Change) -> Iterator[Fact]:
     target = bucket_target(change)
     text_ = change.text("policy")
     if text_ is None:
-        yield Gap("s3", GapReason.UNKNOWN_AT_PLAN, "the bucket policy is only known at apply time", target=target)
+        yield Gap("s3", GapReason.UNKNOWN_AT_PLAN, "the bucket policy is only known at apply time", target=target,
+                  aspect=GapAspect.ACCESS)
         return
     try:
         name = target.name
         grants = policy_grants(text_, GrantSource.BUCKET_POLICY,
                                resource_arns=(f"arn:aws:s3:::{name}",) if name else ())
     except PolicyUnreadable as exc:
-        yield Gap("s3", GapReason.UNREADABLE, str(exc), target=target)
+        yield Gap("s3", GapReason.UNREADABLE, str(exc), target=target, aspect=GapAspect.ACCESS)
         return
     yield Attach(target, access=grants, evidence=(change.path("policy"),))
 
@@ -176,7 +178,7 @@ def policy(change: Change) -> Iterator[Fact]:
 def acl(change: Change) -> Iterator[Fact]:
     if change.unknown("acl") or change.unknown("access_control_policy"):
         yield Gap("s3", GapReason.UNKNOWN_AT_PLAN, "the bucket ACL is only known at apply time",
-                  target=bucket_target(change))
+                  target=bucket_target(change), aspect=GapAspect.ACCESS)
         return
     grants = acl_grants(change.text("acl"), change.get("access_control_policy"))
     yield Attach(bucket_target(change), access=grants, evidence=(change.path("acl"),))

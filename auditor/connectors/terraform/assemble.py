@@ -199,4 +199,5 @@ def _gap(change: Change, gap: Gap, drafts: dict[str, _Draft], identities: dict[s
         account=subject.account(),
         region=subject.region.value,
         resource_id=subject.address,
+        aspect=gap.aspect,
     )

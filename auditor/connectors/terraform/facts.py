@@ -20,7 +20,7 @@ from auditor.connectors.terraform.references import expression_at
 from auditor.connectors.terraform.resolve import Entry, Resolved, Resolver
 from auditor.connectors.terraform.values import arn_account, arn_parts, azure_id_part, dig, is_unknown, tag_map, text
 from auditor.connectors.universes import GOOGLE_PROVIDERS
-from auditor.model.inventory import AccessGrant, DataLocation, KeyManager, LocationRole, Network
+from auditor.model.inventory import AccessGrant, DataLocation, GapAspect, KeyManager, LocationRole, Network
 from auditor.model.vocab import GapReason, Kind, Via
 
 PLANNED_ACCOUNT = "planned"
@@ -82,6 +82,7 @@ class Gap:
     reason: GapReason
     error: str
     target: Target | None = None  # the store the gap is about, when not the change itself
+    aspect: GapAspect = GapAspect.STORE  # which part of the store is unknown (only the checks reading it)
 
 
 Fact = Store | Attach | Gap
