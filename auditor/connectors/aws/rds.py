@@ -221,6 +221,14 @@ def rds_cluster(change: Change) -> Iterator[Fact]:
         identities=plan.identities("rds", change, "cluster_identifier"),
         attributes={"engine": change.get("engine")},
     )
+    # a cross-Region replica cluster (Aurora): a replica of its source where it is planned, as live
+    # (the source's ``ReadReplicaIdentifiers``)
+    if change.text("replication_source_identifier") or change.refs("replication_source_identifier"):
+        yield Attach(
+            plan.target(change, "replication_source_identifier", Kind.DATABASE, "rds"),
+            locations=(plan.here(change, LocationRole.REPLICA, Via.RDS_READ_REPLICA_CLUSTER),),
+            evidence=(change.path("replication_source_identifier"), change.region.evidence),
+        )
 
 
 def db_backups_replication(change: Change) -> Iterator[Fact]:

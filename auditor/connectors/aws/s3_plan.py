@@ -145,17 +145,18 @@ def replica_locations(
 
 
 def logging(change: Change) -> Iterator[Fact]:
-    """Server access logs: logging is on, and the log bucket holds object keys of the logged one."""
+    """Server access logs: logging is on; a log bucket in another region is a log destination (it holds
+    object keys of the logged one), as in the live scan (``s3._logging``): one in the same region is not."""
     path = ("target_bucket",)
     name = change.text(*path)
     targets = change.refs(*path) or [t for t in [change.find(BUCKET, "bucket", name)] if t]
     region = change.region_of(targets[0]) if targets else change.region  # S3 delivers within the region
-    location = DataLocation(
-        region.value, LocationRole.LOG_DESTINATION, Via.S3_ACCESS_LOGGING, targets[0] if targets else name
+    logged = bucket_target(change)
+    home = change.region_of(logged.addresses[0]) if logged.addresses else change.region
+    locations = () if region.value == home.value else (
+        DataLocation(region.value, LocationRole.LOG_DESTINATION, Via.S3_ACCESS_LOGGING, targets[0] if targets else name),
     )
-    yield Attach(
-        bucket_target(change), locations=(location,), logging=True, evidence=(change.path(*path), region.evidence)
-    )
+    yield Attach(logged, locations=locations, logging=True, evidence=(change.path(*path), region.evidence))
 
 
 def policy(change: Change) -> Iterator[Fact]:
