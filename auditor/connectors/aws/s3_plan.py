@@ -153,8 +153,9 @@ def logging(change: Change) -> Iterator[Fact]:
     region = change.region_of(targets[0]) if targets else change.region  # S3 delivers within the region
     logged = bucket_target(change)
     home = change.region_of(logged.addresses[0]) if logged.addresses else change.region
+    where = targets[0] if targets else name
     locations = () if region.value == home.value else (
-        DataLocation(region.value, LocationRole.LOG_DESTINATION, Via.S3_ACCESS_LOGGING, targets[0] if targets else name),
+        DataLocation(region.value, LocationRole.LOG_DESTINATION, Via.S3_ACCESS_LOGGING, where),
     )
     yield Attach(logged, locations=locations, logging=True, evidence=(change.path(*path), region.evidence))
 
