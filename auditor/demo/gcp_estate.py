@@ -23,6 +23,9 @@ Shapes, field by field, from each API's REST reference (checked 2026-12-07):
 - Spanner ``instances``/``instanceConfigs``/``databases``: https://cloud.google.com/spanner/docs/reference/rest/v1/projects.instances
   and https://cloud.google.com/spanner/docs/reference/rest/v1/projects.instanceConfigs (``replicas[]``: ``location``,
   ``type``, ``defaultLeaderLocation``); the replica list below is illustrative, not Google's published one
+- Cloud KMS ``cryptoKeys``: https://cloud.google.com/kms/docs/reference/rest/v1/projects.locations.keyRings.cryptoKeys
+  (``name``, ``primary`` CryptoKeyVersion with ``protectionLevel``/``state``/``algorithm``, ``purpose``,
+  ``versionTemplate``, ``rotationPeriod``, ``labels``) and ``cryptoKeys.getIamPolicy`` (a GET, ``bindings``)
 - Org Policy v2 ``getEffectivePolicy``: https://cloud.google.com/resource-manager/docs/reference/orgpolicy/rest/v2/projects.policies/getEffectivePolicy
   (``spec.rules[].values.allowedValues``)
 
@@ -43,6 +46,7 @@ ORG = "468213579024"
 HEALTH = {"data-classification": "health"}
 DOMAIN = "chu-exemple.fr"
 KEY = "projects/chu-data/locations/europe-west9/keyRings/sante/cryptoKeys/dossiers"
+S3NS_KEY = "projects/s3ns:chu-souverain/locations/u-france-east1/keyRings/sante/cryptoKeys/dossiers"
 
 
 def _project(fake: FakeGCP, pid: str, number: str, name: str) -> None:
@@ -89,6 +93,22 @@ def _bucket(fake: FakeGCP, universe: str, project: str, number: str, name: str, 
            scopes, (key,) if key else ())
 
 
+def _crypto_key(fake: FakeGCP, universe: str, path: str, number: str, level: str, bindings: list[dict[str, Any]],
+                scopes: tuple[str, ...]) -> None:
+    algorithm = "GOOGLE_SYMMETRIC_ENCRYPTION" if level != "EXTERNAL" else "EXTERNAL_SYMMETRIC_ENCRYPTION"
+    fake.put(f"/v1/{path}", {
+        "name": path, "purpose": "ENCRYPT_DECRYPT", "createTime": "2024-02-15T08:00:00.000000Z",
+        "primary": {"name": f"{path}/cryptoKeyVersions/1", "state": "ENABLED", "protectionLevel": level,
+                    "algorithm": algorithm, "createTime": "2024-02-15T08:00:00.000000Z",
+                    "generateTime": "2024-02-15T08:00:00.000000Z"},
+        "versionTemplate": {"protectionLevel": level, "algorithm": algorithm},
+        "rotationPeriod": "7776000s", "nextRotationTime": "2025-01-15T08:00:00Z",
+        "destroyScheduledDuration": "2592000s"})
+    fake.put(f"/v1/{path}:getIamPolicy", {"version": 1, "etag": "BwYk=", "bindings": bindings})
+    _asset(fake, universe, f"cloudkms/{path}", "cloudkms.googleapis.com/CryptoKey", number,
+           path.split("/")[3], {}, scopes)
+
+
 def build(fake: FakeGCP) -> FakeGCP:
     """Two projects of the hospital's organisation on Google Cloud."""
     u = "googleapis.com"
@@ -103,6 +123,11 @@ def build(fake: FakeGCP) -> FakeGCP:
             bindings=[owners], placement=["EUROPE-WEST9", "EUROPE-WEST4"], scopes=data)
     _bucket(fake, u, "chu-research", "310000000002", "chu-exports-publics", "EUROPE-WEST1", "region", labels=HEALTH,
             bindings=[owners, {"role": "roles/storage.objectViewer", "members": ["allUsers"]}], scopes=research)
+    # Cloud KMS: the records' key, in a Cloud HSM key ring in Paris, usable by a partner's ETL account too.
+    _crypto_key(fake, u, KEY, "310000000001", "HSM", [
+        {"role": "roles/cloudkms.admin", "members": [f"group:dsi@{DOMAIN}"]},
+        {"role": "roles/cloudkms.cryptoKeyEncrypterDecrypter",
+         "members": ["serviceAccount:etl@partner-analytics.iam.gserviceaccount.com"]}], data)
     # BigQuery: a research warehouse in the US multi-region, shared with a partner lab.
     dataset = {
         "kind": "bigquery#dataset", "etag": "aBc==", "id": "chu-research:entrepot_recherche",
@@ -214,7 +239,9 @@ def build_s3ns(fake: FakeGCP) -> FakeGCP:
     _bucket(fake, u, "s3ns:chu-souverain", "410000000001", "chu-dossiers-souverains", "U-FRANCE-EAST1", "region",
             labels=HEALTH, bindings=[{"role": "roles/storage.admin", "members": [f"group:dsi@{DOMAIN}"]}],
             prevention="enforced", scopes=scopes,
-            key="projects/s3ns:chu-souverain/locations/u-france-east1/keyRings/sante/cryptoKeys/dossiers")
+            key=S3NS_KEY)
+    _crypto_key(fake, u, S3NS_KEY, "410000000001", "EXTERNAL",
+                [{"role": "roles/cloudkms.admin", "members": [f"group:dsi@{DOMAIN}"]}], scopes)
     return fake
 
 
@@ -235,7 +262,7 @@ def service_account_key(fake: FakeGCP, folder: Path, universe: str = "googleapis
 
 
 SERVICES = ("cloudresourcemanager", "cloudasset", "storage", "bigquery", "sqladmin", "healthcare", "firestore",
-            "spanner", "orgpolicy")
+            "spanner", "orgpolicy", "cloudkms")
 
 
 def config_section(fake: FakeGCP, universe: str = "googleapis.com") -> dict[str, Any]:

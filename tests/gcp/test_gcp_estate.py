@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from gcp_helpers import by_name
+from pathlib import Path
 
+from gcp_helpers import by_name, scan
+
+from auditor.demo import gcp_estate
 from auditor.demo.fakegcp import FakeGCP
 from auditor.model.inventory import Inventory, KeyManager, PrincipalKind
 from auditor.model.vocab import GrantSource
@@ -16,6 +19,7 @@ def places(inventory: Inventory, name: str) -> list[tuple[str, str, str | None]]
 def test_every_store_of_the_organisation_is_found(estate: tuple[FakeGCP, Inventory]) -> None:
     _, inv = estate
     assert sorted((r.provider, r.account, r.service, r.name) for r in inv.resources) == [
+        ("gcp", "chu-data", "cloudkms", "sante/dossiers"),
         ("gcp", "chu-data", "firestore", "chu-data/(default)"),
         ("gcp", "chu-data", "healthcare", "dossiers"),
         ("gcp", "chu-data", "sqladmin", "chu-dpi"),
@@ -123,3 +127,39 @@ def test_a_spanner_instance_lives_in_every_replica_of_its_configuration(estate: 
                                        ("replica", "asia-east1", "spanner-replica")]  # the witness holds no data
     cohortes = by_name(inv, "cohortes")
     assert cohortes.encryption is not None and cohortes.encryption.manager is KeyManager.PROVIDER
+
+
+def test_a_cloud_kms_key_is_a_resource_with_its_ring_place_level_and_the_stores_it_protects(
+        estate: tuple[FakeGCP, Inventory]) -> None:
+    _, inv = estate
+    key = by_name(inv, "sante/dossiers")
+    assert (key.kind, key.region, places(inv, "sante/dossiers")) == ("key", "europe-west9",
+                                                                     [("primary", "europe-west9", None)])
+    assert key.attributes["protection_level"] == "HSM" and key.attributes["key_manager"] == "customer"
+    assert key.attributes["key_ring_location"] == "europe-west9"
+    assert key.attributes["protects"] == [by_name(inv, "chu-dossiers-patients").id]
+    partner = [g for g in key.access if g.principal == "serviceAccount:etl@partner-analytics.iam.gserviceaccount.com"]
+    assert [(g.source, g.home) for g in partner] == [(GrantSource.KEY_POLICY, "partner-analytics")]
+    bucket = by_name(inv, "chu-dossiers-patients")
+    assert bucket.encryption is not None and bucket.encryption.origin == "cloudkms HSM"
+    assert "partner-analytics" not in {g.home for g in bucket.access}  # the key's grants stay on the key
+
+
+def test_a_key_a_store_names_is_read_even_when_the_listing_missed_it(fake: FakeGCP, tmp_path: Path) -> None:
+    fake.assets[:] = [a for a in fake.assets if a["assetType"] != "cloudkms.googleapis.com/CryptoKey"]
+    inv = scan(fake, tmp_path)
+    key = by_name(inv, "sante/dossiers")
+    assert key.attributes["depth"] == "deep" and key.attributes["protects"] == [
+        by_name(inv, "chu-dossiers-patients").id]
+    assert "named by a store" in key.evidence
+
+
+def test_an_unreadable_key_is_a_gap_and_the_store_keeps_what_its_name_says(fake: FakeGCP, tmp_path: Path) -> None:
+    fake.deny("/v1/projects/chu-data/locations/europe-west9/keyRings")
+    inv = scan(fake, tmp_path)
+    assert [(g.service, g.reason) for g in inv.coverage_gaps if g.service == "cloudkms"] == [
+        ("cloudkms", "access-denied")]
+    assert len([p for _, p, _ in fake.requests if p == f"/v1/{gcp_estate.KEY}"]) == 1  # the link does not ask again
+    bucket = by_name(inv, "chu-dossiers-patients")
+    assert bucket.encryption is not None and bucket.encryption.manager is KeyManager.CUSTOMER
+    assert bucket.encryption.region == "europe-west9"

@@ -16,7 +16,7 @@ from gcp_helpers import by_name, config, scan, wire
 from auditor import pipeline
 from auditor.demo import gcp_estate
 from auditor.demo.fakegcp import FakeGCP
-from auditor.model.inventory import Zone
+from auditor.model.inventory import KeyManager, Zone
 
 
 def test_an_s3ns_organisation_is_read_in_its_own_universe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -27,6 +27,8 @@ def test_an_s3ns_organisation_is_read_in_its_own_universe(tmp_path: Path, monkey
     bucket = by_name(inv, "chu-dossiers-souverains")
     assert (bucket.provider, bucket.account, bucket.region) == ("s3ns", "s3ns:chu-souverain", "u-france-east1")
     assert bucket.id == "//storage.s3nsapis.fr/chu-dossiers-souverains"
+    assert bucket.encryption is not None and bucket.encryption.manager is KeyManager.EXTERNAL  # Cloud EKM key
+    assert by_name(inv, "sante/dossiers").attributes["protects"] == [bucket.id]
     assert inv.scope.providers == ("s3ns",) and inv.coverage_gaps == ()
     assert all(t.startswith("Bearer eyJ") for t in tokens)  # self-signed JWTs: no token endpoint outside googleapis.com
     loaded = config(fake, tmp_path, "s3nsapis.fr")

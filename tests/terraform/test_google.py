@@ -60,6 +60,16 @@ def _plan() -> dict[str, Any]:
                                                  "type": "FIRESTORE_NATIVE"})
     b.resource("google_spanner_instance.cohorts", {"name": "cohortes", "config": "regional-europe-west9",
                                                    "display_name": "Cohortes", "labels": HEALTH})
+    b.resource("google_kms_crypto_key.records", {
+        "name": "records", "key_ring": Ref("google_kms_key_ring.health.id"), "purpose": "ENCRYPT_DECRYPT",
+        "version_template": [{"protection_level": "EXTERNAL", "algorithm": "EXTERNAL_SYMMETRIC_ENCRYPTION"}]},
+        unknown=("key_ring",))
+    b.resource("google_kms_crypto_key.us", {
+        "name": "us", "key_ring": "projects/chu-research/locations/us/keyRings/research"})
+    b.resource("google_storage_bucket.vault", {
+        "name": "chu-vault", "location": "EUROPE-WEST9", "labels": HEALTH,
+        "encryption": [{"default_kms_key_name": Ref("google_kms_crypto_key.records.id")}]},
+        unknown=("encryption.0.default_kms_key_name",))
     b.resource("google_healthcare_dataset.fhir", {"name": "patients", "location": "europe-west9"})
     b.resource("google_healthcare_fhir_store.r4", {
         "name": "r4", "version": "R4", "dataset": known("google_healthcare_dataset.fhir.id", "projects/x/d"),
@@ -132,6 +142,16 @@ def test_healthcare_dataset_and_key_ring(google: Inventory) -> None:
     assert dataset.attributes.get("stores") == ["fhir_store r4"]
     ring = by_id(google, "google_kms_key_ring.health")
     assert (ring.kind, ring.region) == ("key", "europe-west9")
+
+
+def test_a_crypto_key_lives_where_its_key_ring_is_and_keeps_its_protection_level(google: Inventory) -> None:
+    key = by_id(google, "google_kms_crypto_key.records")
+    assert (key.kind, key.region) == ("key", "europe-west9")  # the planned ring's location
+    assert key.attributes["protection_level"] == "EXTERNAL"
+    assert key.encryption is not None and key.encryption.manager is KeyManager.EXTERNAL
+    assert by_id(google, "google_kms_crypto_key.us").region == "us"  # from the ring's id
+    vault = by_id(google, "google_storage_bucket.vault")
+    assert vault.encryption is not None and vault.encryption.region == "europe-west9"
 
 
 def test_cloud_sql_labels_live_in_settings(google: Inventory) -> None:

@@ -32,7 +32,7 @@ BASIC = ("roles/owner", "roles/editor")
 CUSTOM = ("organizations/", "projects/")  # custom roles: their permissions are not read, so they are kept
 SERVICE_ROLES = {"storage": "roles/storage.", "bigquery": "roles/bigquery.", "sqladmin": "roles/cloudsql.",
                  "healthcare": "roles/healthcare.", "firestore": "roles/datastore.",
-                 "spanner": "roles/spanner."}
+                 "spanner": "roles/spanner.", "cloudkms": "roles/cloudkms."}
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,6 +57,9 @@ def run(session: Session, config: Config, reporter: Reporter, in_scope: ScopeFil
 
         resources = scan.map(read, found)
         reporter.done(task)
+        for svc in services:
+            if svc.link is not None:
+                resources = svc.link(scan, resources)
         ancestors = inherited.read(scan)
         if ancestors is not None:
             resources = inherited.apply(scan, resources, ancestors)

@@ -16,6 +16,9 @@ A service module is one file, ``auditor/connectors/gcp/<family>.py``, exposing `
     the same listing from the service's own API, used when Asset Inventory cannot be read.
 ``read(scan, found, deep) -> Resource``
     ``deep=False``: the listing facts only; ``deep=True``: every residency and access fact.
+``link(scan, resources) -> resources``
+    optional, once every resource is read: ties resources of other services to this one's
+    (Cloud KMS: the stores each key protects, the store's key manager from the key's protection level).
 ``plan``
     Terraform ``google``/``google-beta`` type -> extractor (same file, see
     :mod:`auditor.connectors.terraform.facts`).
@@ -23,7 +26,7 @@ A service module is one file, ``auditor/connectors/gcp/<family>.py``, exposing `
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -66,6 +69,7 @@ class Service:
     from_asset: Callable[[Scan, Mapping[str, Any]], Found | None] | None = None
     discover: Callable[[Scan, Project], list[Found]] | None = None
     read: Callable[[Scan, Found, bool], Resource] | None = None
+    link: Callable[[Scan, Sequence[Resource]], list[Resource]] | None = None
 
 
 def listing_resource(scan: Scan, found: Found, **attributes: Any) -> Resource:
