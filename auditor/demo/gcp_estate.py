@@ -26,6 +26,11 @@ Shapes, field by field, from each API's REST reference (checked 2026-12-07):
 - Cloud KMS ``cryptoKeys``: https://cloud.google.com/kms/docs/reference/rest/v1/projects.locations.keyRings.cryptoKeys
   (``name``, ``primary`` CryptoKeyVersion with ``protectionLevel``/``state``/``algorithm``, ``purpose``,
   ``versionTemplate``, ``rotationPeriod``, ``labels``) and ``cryptoKeys.getIamPolicy`` (a GET, ``bindings``)
+- Vertex AI ``endpoints``/``datasets`` (regional hosts ``<location>-aiplatform.googleapis.com``):
+  https://cloud.google.com/vertex-ai/docs/reference/rest/v1/projects.locations.endpoints (``name``,
+  ``displayName``, ``deployedModels[]``, ``encryptionSpec``, ``labels``, ``predictRequestResponseLoggingConfig``) and
+  https://cloud.google.com/vertex-ai/docs/reference/rest/v1/projects.locations.datasets (``metadataSchemaUri``,
+  ``dataItemCount``, ``metadata``, ``encryptionSpec``, ``labels``)
 - Org Policy v2 ``getEffectivePolicy``: https://cloud.google.com/resource-manager/docs/reference/orgpolicy/rest/v2/projects.policies/getEffectivePolicy
   (``spec.rules[].values.allowedValues``)
 
@@ -57,10 +62,11 @@ def _project(fake: FakeGCP, pid: str, number: str, name: str) -> None:
 
 
 def _asset(fake: FakeGCP, universe: str, name: str, asset_type: str, number: str, location: str,
-           labels: dict[str, str], scopes: tuple[str, ...], kms: tuple[str, ...] = ()) -> None:
+           labels: dict[str, str], scopes: tuple[str, ...], kms: tuple[str, ...] = (), display: str | None = None,
+           ) -> None:
     row: dict[str, Any] = {"name": f"//{name.split('/')[0]}.{universe}/{name.split('/', 1)[1]}",
                            "assetType": asset_type, "project": f"projects/{number}",
-                           "displayName": name.rsplit("/", 1)[-1], "location": location, "labels": labels,
+                           "displayName": display or name.rsplit("/", 1)[-1], "location": location, "labels": labels,
                            "organization": f"organizations/{ORG}", "state": "ACTIVE"}
     if kms:
         row["kmsKeys"] = list(kms)
@@ -208,6 +214,29 @@ def build(fake: FakeGCP) -> FakeGCP:
         "databaseDialect": "GOOGLE_STANDARD_SQL"})
     _asset(fake, u, "spanner/projects/chu-research/instances/cohortes", "spanner.googleapis.com/Instance",
            "310000000002", "nam-eur-asia1", HEALTH, research)
+    # Vertex AI: a triage model served in Iowa (predictions processed there), its training data in Paris.
+    endpoint = "projects/310000000002/locations/us-central1/endpoints/4817203948123456789"
+    fake.put(f"/v1/{endpoint}", {
+        "name": endpoint, "displayName": "triage-urgences", "etag": "AMEw9yM=", "labels": HEALTH,
+        "createTime": "2024-05-02T09:00:00.000000Z", "updateTime": "2024-05-02T09:30:00.000000Z",
+        "deployedModels": [{"id": "6001", "model": "projects/310000000002/locations/us-central1/models/77",
+                            "displayName": "triage-v3", "createTime": "2024-05-02T09:30:00.000000Z",
+                            "dedicatedResources": {"machineSpec": {"machineType": "n1-standard-4"},
+                                                   "minReplicaCount": 1}}],
+        "trafficSplit": {"6001": 100},
+        "predictRequestResponseLoggingConfig": {"enabled": True, "samplingRate": 0.1, "bigqueryDestination": {
+            "outputUri": "bq://chu-research.journal_predictions.triage"}}})
+    _asset(fake, u, f"aiplatform/{endpoint}", "aiplatform.googleapis.com/Endpoint", "310000000002", "us-central1",
+           HEALTH, research, display="triage-urgences")
+    vertex_dataset = "projects/310000000001/locations/europe-west9/datasets/5500112233445566778"
+    fake.put(f"/v1/{vertex_dataset}", {
+        "name": vertex_dataset, "displayName": "radios-thorax", "labels": HEALTH, "etag": "AMEw9yN=",
+        "metadataSchemaUri": "gs://google-cloud-aiplatform/schema/dataset/metadata/image_1.0.0.yaml",
+        "createTime": "2024-04-10T08:00:00.000000Z", "updateTime": "2024-04-10T08:00:00.000000Z",
+        "dataItemCount": "12000", "encryptionSpec": {"kmsKeyName": KEY},
+        "metadata": {"inputConfig": {"gcsSource": {"uri": ["gs://chu-imagerie/thorax/import.jsonl"]}}}})
+    _asset(fake, u, f"aiplatform/{vertex_dataset}", "aiplatform.googleapis.com/Dataset", "310000000001",
+           "europe-west9", HEALTH, data, (KEY,), display="radios-thorax")
     # Cloud Asset searchAllIamPolicies: the organisation's and projects' policies (and one on a bucket,
     # which the connector leaves to the bucket's own read).
     fake.iam_policy({
@@ -262,7 +291,7 @@ def service_account_key(fake: FakeGCP, folder: Path, universe: str = "googleapis
 
 
 SERVICES = ("cloudresourcemanager", "cloudasset", "storage", "bigquery", "sqladmin", "healthcare", "firestore",
-            "spanner", "orgpolicy", "cloudkms")
+            "spanner", "orgpolicy", "cloudkms", "aiplatform")
 
 
 def config_section(fake: FakeGCP, universe: str = "googleapis.com") -> dict[str, Any]:

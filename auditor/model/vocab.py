@@ -101,6 +101,7 @@ class Via(StrEnum):
     GCS_DUAL_REGION = "gcs-dual-region"  # every object in each region of a dual-region bucket
     CLOUD_SQL_BACKUP = "cloud-sql-backup"  # where Cloud SQL keeps backups (backupConfiguration.location)
     SPANNER_REPLICA = "spanner-replica"  # a replica of a Spanner instance configuration (detail: its type)
+    VERTEX_AI_ENDPOINT = "vertex-ai-endpoint"  # processing: a Vertex AI endpoint's region (detail: deployed models)
     # Anything else: a planned attribute Terraform only knows after apply, a file written by an older version.
     UNKNOWN = "unknown"
     OTHER = "other"

@@ -19,6 +19,7 @@ def places(inventory: Inventory, name: str) -> list[tuple[str, str, str | None]]
 def test_every_store_of_the_organisation_is_found(estate: tuple[FakeGCP, Inventory]) -> None:
     _, inv = estate
     assert sorted((r.provider, r.account, r.service, r.name) for r in inv.resources) == [
+        ("gcp", "chu-data", "aiplatform", "radios-thorax"),
         ("gcp", "chu-data", "cloudkms", "sante/dossiers"),
         ("gcp", "chu-data", "firestore", "chu-data/(default)"),
         ("gcp", "chu-data", "healthcare", "dossiers"),
@@ -26,6 +27,7 @@ def test_every_store_of_the_organisation_is_found(estate: tuple[FakeGCP, Invento
         ("gcp", "chu-data", "sqladmin", "chu-dpi-replica"),
         ("gcp", "chu-data", "storage", "chu-dossiers-patients"),
         ("gcp", "chu-data", "storage", "chu-imagerie"),
+        ("gcp", "chu-research", "aiplatform", "triage-urgences"),
         ("gcp", "chu-research", "bigquery", "entrepot_recherche"),
         ("gcp", "chu-research", "spanner", "cohortes"),
         ("gcp", "chu-research", "storage", "chu-exports-publics"),
@@ -137,11 +139,11 @@ def test_a_cloud_kms_key_is_a_resource_with_its_ring_place_level_and_the_stores_
                                                                      [("primary", "europe-west9", None)])
     assert key.attributes["protection_level"] == "HSM" and key.attributes["key_manager"] == "customer"
     assert key.attributes["key_ring_location"] == "europe-west9"
-    assert key.attributes["protects"] == [by_name(inv, "chu-dossiers-patients").id]
     partner = [g for g in key.access if g.principal == "serviceAccount:etl@partner-analytics.iam.gserviceaccount.com"]
     assert [(g.source, g.home) for g in partner] == [(GrantSource.KEY_POLICY, "partner-analytics")]
     bucket = by_name(inv, "chu-dossiers-patients")
     assert bucket.encryption is not None and bucket.encryption.origin == "cloudkms HSM"
+    assert sorted(key.attributes["protects"]) == sorted([bucket.id, by_name(inv, "radios-thorax").id])
     assert "partner-analytics" not in {g.home for g in bucket.access}  # the key's grants stay on the key
 
 
@@ -149,8 +151,7 @@ def test_a_key_a_store_names_is_read_even_when_the_listing_missed_it(fake: FakeG
     fake.assets[:] = [a for a in fake.assets if a["assetType"] != "cloudkms.googleapis.com/CryptoKey"]
     inv = scan(fake, tmp_path)
     key = by_name(inv, "sante/dossiers")
-    assert key.attributes["depth"] == "deep" and key.attributes["protects"] == [
-        by_name(inv, "chu-dossiers-patients").id]
+    assert key.attributes["depth"] == "deep" and by_name(inv, "chu-dossiers-patients").id in key.attributes["protects"]
     assert "named by a store" in key.evidence
 
 
@@ -163,3 +164,43 @@ def test_an_unreadable_key_is_a_gap_and_the_store_keeps_what_its_name_says(fake:
     bucket = by_name(inv, "chu-dossiers-patients")
     assert bucket.encryption is not None and bucket.encryption.manager is KeyManager.CUSTOMER
     assert bucket.encryption.region == "europe-west9"
+
+
+def test_a_vertex_endpoint_processes_predictions_in_its_region(estate: tuple[FakeGCP, Inventory]) -> None:
+    fake, inv = estate
+    endpoint = by_name(inv, "triage-urgences")
+    assert (endpoint.kind, endpoint.account, endpoint.region) == ("ai-inference", "chu-research", "us-central1")
+    assert places(inv, "triage-urgences") == [("primary", "us-central1", None),
+                                              ("processing", "us-central1", "vertex-ai-endpoint")]
+    assert endpoint.locations[1].via_detail == "deployed models: triage-v3"
+    assert endpoint.attributes["request_response_logging"] == "bq://chu-research.journal_predictions.triage"
+    assert endpoint.tags == {"data-classification": "health"}
+    assert endpoint.encryption is not None and endpoint.encryption.manager is KeyManager.PROVIDER
+    assert any(p.endswith("/endpoints/4817203948123456789") for _, p, _ in fake.requests)
+
+
+def test_a_vertex_dataset_rests_in_its_region_under_its_key(estate: tuple[FakeGCP, Inventory]) -> None:
+    _, inv = estate
+    dataset = by_name(inv, "radios-thorax")
+    assert (dataset.kind, dataset.region) == ("data-lake", "europe-west9")
+    assert places(inv, "radios-thorax") == [("primary", "europe-west9", None)]
+    assert dataset.encryption is not None and dataset.encryption.region == "europe-west9"
+    assert dataset.attributes["sources"] == ["gs://chu-imagerie/thorax/import.jsonl"]
+
+
+def test_a_location_that_is_not_one_never_names_a_host(fake: FakeGCP, tmp_path: Path) -> None:
+    row = next(a for a in fake.assets if a["assetType"] == "aiplatform.googleapis.com/Endpoint")
+    row["name"] = row["name"].replace("locations/us-central1", "locations/evil.example.com#")
+    inv = scan(fake, tmp_path)
+    endpoint = by_name(inv, "triage-urgences")
+    assert endpoint.attributes["depth"] == "listing"
+    assert [g.reason for g in inv.coverage_gaps if g.service == "aiplatform"] == ["error"]
+    assert not any("evil" in p for _, p, _ in fake.requests)
+
+
+def test_without_asset_inventory_vertex_ai_is_a_gap_per_project(fake: FakeGCP, tmp_path: Path) -> None:
+    fake.deny("/v1/organizations/468213579024:searchAllResources")
+    inv = scan(fake, tmp_path)
+    assert not [r for r in inv.resources if r.service == "aiplatform"]
+    assert sorted(g.account or "" for g in inv.coverage_gaps if g.service == "aiplatform") == [
+        "chu-data", "chu-research"]

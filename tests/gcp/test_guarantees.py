@@ -117,8 +117,10 @@ def test_listed_projects_are_searched_one_by_one(fake: FakeGCP, tmp_path: Path) 
     inv = scan(fake, tmp_path, projects=["chu-research"])
     assert inv.scope.accounts == ("chu-research",)
     assert {(g.resource_id or "").rsplit("/", 1)[-1] for g in inv.coverage_gaps if g.aspect is GapAspect.ACCESS
-            and "configure gcp.organization" in g.error} == {"entrepot_recherche", "chu-exports-publics", "cohortes"}
-    assert {r.name for r in inv.resources} == {"entrepot_recherche", "chu-exports-publics", "cohortes"}
+            and "configure gcp.organization" in g.error} == {"entrepot_recherche", "chu-exports-publics", "cohortes",
+                                                  "4817203948123456789"}  # the Vertex AI endpoint
+    assert {r.name for r in inv.resources} == {"entrepot_recherche", "chu-exports-publics", "cohortes",
+                                               "triage-urgences"}
     assert {r.account for r in inv.resources} == {"chu-research"}
     assert any(p == "/v1/projects/chu-research:searchAllResources" for _, p, _ in fake.requests)
 

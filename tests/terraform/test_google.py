@@ -70,6 +70,13 @@ def _plan() -> dict[str, Any]:
         "name": "chu-vault", "location": "EUROPE-WEST9", "labels": HEALTH,
         "encryption": [{"default_kms_key_name": Ref("google_kms_crypto_key.records.id")}]},
         unknown=("encryption.0.default_kms_key_name",))
+    b.resource("google_vertex_ai_endpoint.triage", {
+        "name": "4817203948123456789", "display_name": "triage", "location": "us-central1", "region": "us-central1",
+        "labels": HEALTH})
+    b.resource("google_vertex_ai_dataset.images", {
+        "display_name": "thorax", "region": "europe-west9", "labels": HEALTH,
+        "metadata_schema_uri": "gs://google-cloud-aiplatform/schema/dataset/metadata/image_1.0.0.yaml",
+        "encryption_spec": [{"kms_key_name": KEY}]})
     b.resource("google_healthcare_dataset.fhir", {"name": "patients", "location": "europe-west9"})
     b.resource("google_healthcare_fhir_store.r4", {
         "name": "r4", "version": "R4", "dataset": known("google_healthcare_dataset.fhir.id", "projects/x/d"),
@@ -152,6 +159,15 @@ def test_a_crypto_key_lives_where_its_key_ring_is_and_keeps_its_protection_level
     assert by_id(google, "google_kms_crypto_key.us").region == "us"  # from the ring's id
     vault = by_id(google, "google_storage_bucket.vault")
     assert vault.encryption is not None and vault.encryption.region == "europe-west9"
+
+
+def test_a_vertex_endpoint_processes_in_its_location_and_a_dataset_rests_in_its_region(google: Inventory) -> None:
+    endpoint = by_id(google, "google_vertex_ai_endpoint.triage")
+    assert (endpoint.kind, endpoint.name, endpoint.region) == ("ai-inference", "triage", "us-central1")
+    assert ("processing", "us-central1", "vertex-ai-endpoint") in places(endpoint)
+    dataset = by_id(google, "google_vertex_ai_dataset.images")
+    assert (dataset.kind, dataset.region, dataset.tags) == ("data-lake", "europe-west9", HEALTH)
+    assert dataset.encryption is not None and dataset.encryption.region == "europe-west9"
 
 
 def test_cloud_sql_labels_live_in_settings(google: Inventory) -> None:

@@ -9,7 +9,7 @@ Entry point: :func:`collect` (the ``Collect`` protocol of :mod:`auditor.connecto
 ``assets``    discovery through Cloud Asset Inventory, per-service listing when it is unavailable
 ``iam``       IAM members -> access grants, KMS key names -> key places (pure)
 ``inherited`` grants from the organisation, folders and project
-``storage``, ``bigquery``, ``sql``, ``healthcare``, ``firestore``, ``spanner``, ``kms``: one module per
+``storage``, ``bigquery``, ``sql``, ``healthcare``, ``firestore``, ``spanner``, ``vertex``, ``kms``: one module per
               service family, each exposing ``SERVICE`` (see :mod:`auditor.connectors.gcp.service`)
               with its plan extractors
 
@@ -23,13 +23,13 @@ from collections.abc import Mapping
 
 from auditor.config import Config
 from auditor.connectors.base import ScopeFilter
-from auditor.connectors.gcp import bigquery, firestore, healthcare, kms, spanner, sql, storage
+from auditor.connectors.gcp import bigquery, firestore, healthcare, kms, spanner, sql, storage, vertex
 from auditor.connectors.gcp.service import Service
 from auditor.model.inventory import Inventory
 from auditor.progress import Reporter
 
 SERVICES: tuple[Service, ...] = (storage.SERVICE, bigquery.SERVICE, sql.SERVICE, healthcare.SERVICE, firestore.SERVICE,
-                                 spanner.SERVICE, kms.SERVICE)
+                                 spanner.SERVICE, vertex.SERVICE, kms.SERVICE)
 
 
 def collect(config: Config, reporter: Reporter, in_scope: ScopeFilter, *,

@@ -86,10 +86,11 @@ class Scan:
 
     def get(self, service: str, operation: str, path: str, params: Mapping[str, str] | None = None, *,
             project: str | None = None, resource: str | None = None, aspect: GapAspect = GapAspect.STORE,
-            absent: Collection[GapReason] = ()) -> dict[str, Any] | None:
-        """One GET; ``None`` when it failed (a gap is recorded), ``{}`` for an ``absent`` reason."""
+            absent: Collection[GapReason] = (), host: str | None = None) -> dict[str, Any] | None:
+        """One GET; ``None`` when it failed (a gap is recorded), ``{}`` for an ``absent`` reason. ``host``:
+        a regional API's host label (``europe-west9-aiplatform``) instead of the method's API."""
         try:
-            return self.session.get(operation, _api(operation), path, params)
+            return self.session.get(operation, host or _api(operation), path, params)
         except ReadError as err:
             if err.reason in absent:
                 return {}
@@ -98,10 +99,10 @@ class Scan:
 
     def pages(self, service: str, operation: str, path: str, key: str, params: Mapping[str, str] | None = None, *,
               project: str | None = None, resource: str | None = None, aspect: GapAspect = GapAspect.STORE,
-              record: bool = True) -> list[dict[str, Any]] | None:
+              record: bool = True, host: str | None = None) -> list[dict[str, Any]] | None:
         """Every item of a listing; ``None`` when a page failed (a gap is recorded when ``record``)."""
         try:
-            return list(self.session.pages(operation, _api(operation), path, key, params))
+            return list(self.session.pages(operation, host or _api(operation), path, key, params))
         except ReadError as err:
             if record:
                 self.failed(service, err, project=project, resource=resource, aspect=aspect)

@@ -32,7 +32,8 @@ BASIC = ("roles/owner", "roles/editor")
 CUSTOM = ("organizations/", "projects/")  # custom roles: their permissions are not read, so they are kept
 SERVICE_ROLES = {"storage": "roles/storage.", "bigquery": "roles/bigquery.", "sqladmin": "roles/cloudsql.",
                  "healthcare": "roles/healthcare.", "firestore": "roles/datastore.",
-                 "spanner": "roles/spanner.", "cloudkms": "roles/cloudkms."}
+                 "spanner": "roles/spanner.", "cloudkms": "roles/cloudkms.",
+                 "aiplatform": "roles/aiplatform."}
 
 
 @dataclass(frozen=True, slots=True)

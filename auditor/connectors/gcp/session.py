@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import threading
 import time
 from collections.abc import Collection, Iterator, Mapping
@@ -41,6 +42,10 @@ SCOPE = "https://www.googleapis.com/auth/cloud-platform.read-only"
 MAX_PAGES = 1000
 RETRIES = 3
 MAX_RETRY_AFTER = 30.0
+# A regional API host label (``europe-west9-aiplatform``): the location part is checked so that a location
+# read from an answer can never steer a request (and its token) to another host.
+HOST_LABEL = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+REGIONAL = re.compile(r"^[a-z]+(?:-[a-z]+)*[0-9]+-(?:aiplatform)$")
 # The verbs of the read methods the connector may declare (all GET in the APIs' discovery documents).
 READ_VERBS = frozenset({"list", "get", "getIamPolicy", "search", "searchAllResources", "searchAllIamPolicies",
                         "getEffectivePolicy"})
@@ -69,7 +74,10 @@ class Endpoints:
         self._configured = {k: v.rstrip("/") for k, v in cfg.endpoints.items()}
 
     def base(self, service: str) -> str:
-        return self._configured.get(service) or f"https://{service}.{self.universe}"
+        """``storage`` -> ``https://storage.<universe>``; a regional API (``europe-west9-aiplatform``) takes
+        the origin configured for its API (``aiplatform``) when no origin is configured for that region."""
+        api = service.rsplit("-", 1)[-1] if REGIONAL.match(service) else service
+        return self._configured.get(service) or self._configured.get(api) or f"https://{service}.{self.universe}"
 
     def allowed(self, service: str, url: str) -> bool:
         """``url`` is on the origin configured for ``service`` (scheme, host and port)."""
@@ -122,6 +130,8 @@ class Session:
             raise GuardError(f"{operation}: {method} refused: the Google Cloud connector only reads (GET)")
         if operation not in self.declared or not is_read_only(operation):
             raise GuardError(f"{operation}: not a declared read operation")
+        if not HOST_LABEL.match(service):
+            raise GuardError(f"{operation}: {service!r} is not an API host label")
         if not self.endpoints.allowed(service, url):
             raise GuardError(f"{operation}: {origin(url)} is not the configured origin of {service}")
 
