@@ -33,7 +33,19 @@ def test_the_guard_refuses_writes_undeclared_methods_and_other_origins(fake: Fak
         session.check("GET", "storage.buckets.get", "storage", "https://storage.googleapis.com/storage/v1/b/x")
     with pytest.raises(GuardError, match="not the configured origin"):
         session.check("GET", "storage.buckets.get", "storage", base.replace("https://", "http://"))
+    with pytest.raises(GuardError, match="not an API host label"):
+        session.check("GET", "aiplatform.projects.locations.endpoints.get", "evil.example.com/x-aiplatform", base)
     assert not [p for _, p, _ in fake.requests if p != "/token"]  # nothing was sent
+
+
+def test_a_regional_api_takes_its_api_s_configured_origin_or_its_regional_host() -> None:
+    from auditor.config import GcpConfig
+    from auditor.connectors.gcp.session import Endpoints
+
+    configured = Endpoints(GcpConfig(endpoints={"aiplatform": "https://vertex.internal.example"}))
+    assert configured.base("europe-west9-aiplatform") == "https://vertex.internal.example"
+    assert Endpoints(GcpConfig(universe_domain="s3nsapis.fr")).base("u-france-east1-aiplatform") == (
+        "https://u-france-east1-aiplatform.s3nsapis.fr")
 
 
 def test_asset_inventory_disabled_falls_back_to_each_service_and_says_so(fake: FakeGCP, tmp_path: Path) -> None:
