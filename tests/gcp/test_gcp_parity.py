@@ -21,7 +21,7 @@ from auditor.connectors import gcp
 from auditor.connectors.terraform import read_plan
 from auditor.demo import gcp_estate
 from auditor.model.inventory import Inventory, PrincipalKind, Resource
-from tests.terraform.planbuilder import PlanBuilder, known
+from tests.terraform.planbuilder import PlanBuilder, Ref, known
 
 GOOGLE = "registry.terraform.io/hashicorp/google"
 HEALTH = gcp_estate.HEALTH
@@ -84,6 +84,20 @@ CASES = [
                     "regions from instanceConfigs.get; the plan's place is unresolved, so unknown, never a pass",
           "copies": "the replica regions of a configuration are read live only (see region)",
           "key": "Spanner keys are per database (google_spanner_database), not per instance"}),
+    Case("cloudkms.googleapis.com/CryptoKey", "sante/dossiers", "sante/dossiers",
+         [("google_kms_crypto_key.dossiers", {
+             "name": "dossiers", "key_ring": Ref("google_kms_key_ring.sante.id"), "purpose": "ENCRYPT_DECRYPT",
+             "version_template": [{"protection_level": "HSM", "algorithm": "GOOGLE_SYMMETRIC_ENCRYPTION"}]}),
+          ("google_kms_key_ring.sante", {"name": "sante", "location": "europe-west9", "project": "chu-data"})]),
+    Case("aiplatform.googleapis.com/Endpoint", "triage-urgences", "triage-urgences",
+         [("google_vertex_ai_endpoint.triage", {
+             "name": "4817203948123456789", "display_name": "triage-urgences", "location": "us-central1",
+             "region": "us-central1", "labels": HEALTH, "project": "chu-research"})]),
+    Case("aiplatform.googleapis.com/Dataset", "radios-thorax", "radios-thorax",
+         [("google_vertex_ai_dataset.thorax", {
+             "display_name": "radios-thorax", "region": "europe-west9", "labels": HEALTH, "project": "chu-data",
+             "metadata_schema_uri": "gs://google-cloud-aiplatform/schema/dataset/metadata/image_1.0.0.yaml",
+             "encryption_spec": [{"kms_key_name": gcp_estate.KEY}]})]),
 ]
 
 
@@ -131,15 +145,13 @@ def test_the_rows_are_not_vacuous(estate: tuple[Any, Inventory], planned: Invent
         assert facts(_named(inventory, "chu-exports-publics"))["anonymous_read"] is True
         assert ("us-central1", "replica") in facts(_named(inventory, "chu-dpi"))["copies"]
         assert facts(_named(inventory, "chu-imagerie"))["copies"]
+        assert facts(_named(inventory, "triage-urgences"))["region"] == "us-central1"  # processed there too
 
 
 def test_every_google_type_with_a_plan_mapping_has_a_row() -> None:
     mapped = {spec.native for s in gcp.SERVICES for spec in s.types if spec.terraform}
-    assert mapped <= {c.native for c in CASES} | KEYS_ONLY_IN_PLANS
+    assert mapped <= {c.native for c in CASES}
     for case in CASES:
         spec = next(t for s in gcp.SERVICES for t in s.types if t.native == case.native)
         assert case.terraform[0][0].split(".")[0] in spec.terraform
 
-
-# Types a live scan does not list as resources of their own yet (their facts reach the stores that name them).
-KEYS_ONLY_IN_PLANS = {"cloudkms.googleapis.com/KeyRing"}

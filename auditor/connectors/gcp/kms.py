@@ -29,7 +29,7 @@ from auditor.connectors.gcp.service import Found, Service, listing_resource
 from auditor.connectors.spec import TypeSpec
 from auditor.connectors.terraform.facts import Change, Fact, KeyLink, Store
 from auditor.connectors.terraform.resolve import Resolved
-from auditor.model.inventory import GapAspect, KeyManager, Resource
+from auditor.model.inventory import GapAspect, KeyManager, KeyRef, Resource
 from auditor.model.vocab import GrantSource, Kind
 
 if TYPE_CHECKING:
@@ -100,11 +100,13 @@ def read(scan: Scan, found: Found, deep: bool) -> Resource:
     if policy is not None:
         evidence.append("cloudkms.projects.locations.keyRings.cryptoKeys.getIamPolicy")
         access = iam.policy_grants(policy, GrantSource.KEY_POLICY, scan.organization, scan.config.gcp.domains)
+    manager = PROTECTION.get(level, KeyManager.UNKNOWN)
     return replace(
         base, access=tuple(access), evidence=tuple(evidence), tags=_labels(data.get("labels")) or dict(found.labels),
+        encryption=KeyRef(manager, key_id=path, region=found.region, origin=f"cloudkms {level}"),
         attributes={
             "depth": "deep", **found.facts, "protection_level": level,
-            "key_manager": str(PROTECTION.get(level, KeyManager.UNKNOWN)), "purpose": data.get("purpose"),
+            "key_manager": str(manager), "purpose": data.get("purpose"),
             "primary_state": primary.get("state"), "backend": data.get("cryptoKeyBackend"),
             "rotation_period": data.get("rotationPeriod"), "protects": [],
         },
@@ -164,10 +166,13 @@ def crypto_key(change: Change) -> Iterator[Fact]:
     else:
         region = Resolved("unknown", f"{change.path('key_ring')} (unknown until apply)")
     name = change.text("name")
+    planned_ring = change.other(refs[0]) if refs else None
+    ring_name = ring.rsplit("/", 1)[-1] if ring else planned_ring.text("name") if planned_ring else None
     level = change.text("version_template", 0, "protection_level") or "SOFTWARE"
     manager = PROTECTION.get(level, KeyManager.UNKNOWN)
     key_id = f"{ring}/cryptoKeys/{name}" if ring and name else None
-    yield Store(kind=Kind.KEY, service=NAME, name=change.planned_name("name"), region=region,
+    shown = f"{ring_name}/{name}" if ring_name and name else change.planned_name("name")  # as a live scan names it
+    yield Store(kind=Kind.KEY, service=NAME, name=shown, region=region,
                 key=KeyLink(manager, key_id=key_id, evidence=change.path("version_template")),
                 identities=(f"kms:{key_id}",) if key_id else (),
                 attributes={"protection_level": level, "purpose": change.get("purpose"),
