@@ -100,7 +100,7 @@ def print_css(v: view.ReportView, t: Translator) -> str:
     left = " — ".join(x for x in (v.meta.organization, str(t("report.title"))) if x)
     right = " — ".join(x for x in (v.meta.scope_statement[:80], v.date) if x)
     page = str(t("print.page"))
-    return ("@page{size:A4;margin:15mm 11mm 14mm 11mm;"
+    return ("@page{size:A4;margin:13mm 10mm 12mm 10mm;"
             f"@top-left{{content:{css_string(left)};font:8pt system-ui,sans-serif;color:#5a6475}}"
             f"@top-right{{content:{css_string(right)};font:8pt system-ui,sans-serif;color:#5a6475}}"
             f"@bottom-right{{content:{css_string(page)} \" \" counter(page) \" / \" counter(pages);"
