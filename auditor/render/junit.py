@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 
 from auditor.engine.waivers import coverage
-from auditor.model.findings import Finding, FindingsDoc, Status
+from auditor.model.findings import Finding, FindingsDoc, Status, WaiverRef
 from auditor.render.base import (
     STATUS_ORDER,
     Renderer,
@@ -42,20 +42,30 @@ def _el(parent: ET.Element, tag: str, **attrs: str | int) -> ET.Element:
     return ET.SubElement(parent, tag, {k.rstrip("_"): clean(str(v)) for k, v in attrs.items()})
 
 
-def _text(f: Finding, lang: str, fix: str | None = None, names: Mapping[str, str] | None = None) -> str:
+def _text(f: Finding, t: Translator, fix: str | None = None, names: Mapping[str, str] | None = None) -> str:
+    lang = t.lang
     lines = [pick(f.message, lang) or pick(f.title, lang)]
     if fix:
-        lines.append(f"fix: {fix}")
+        lines.append(t("junit.fix", text=fix))
     account = account_label(f.account, names or {})
     place = ", ".join(x for x in (f.provider, account, f.region, f.country, f.zone) if x)
     if place:
-        lines.append(f"where: {place}")
+        lines.append(t("junit.where", text=place))
     remediation = pick(f.remediation, lang)
     if remediation:
-        lines.append(f"remediation: {remediation}")
+        lines.append(t("junit.remediation", text=remediation))
     if f.frameworks:
-        lines.append("frameworks: " + ", ".join(f.frameworks))
+        lines.append(t("junit.frameworks", text=", ".join(f.frameworks)))
     return "\n".join(lines)
+
+
+def waiver_text(w: WaiverRef | None, covers: int, t: Translator) -> str:
+    """What a waived finding says of its waiver (JUnit and SARIF), in the report's language."""
+    if w is None:
+        return str(t("waiver.plain"))
+    n = t("waiver.covers_one") if covers == 1 else t("waiver.covers_many", n=covers)
+    return str(t("waiver.justification", reason=w.reason, id=w.waiver_id, approver=w.approver, expires=w.expires,
+                 covers=n))
 
 
 def render(doc: FindingsDoc, options: RenderOptions) -> str:
@@ -92,7 +102,7 @@ def render(doc: FindingsDoc, options: RenderOptions) -> str:
                 continue
             worst = min(findings, key=lambda f: (STATUS_ORDER[f.status], -f.severity.rank))
             relevant = [f for f in findings if f.status is worst.status]
-            body = "\n\n".join(_text(f, lang, fixes.get(id(f), ("", ""))[0], doc.run.names) for f in relevant)
+            body = "\n\n".join(_text(f, t, fixes.get(id(f), ("", ""))[0], doc.run.names) for f in relevant)
             if id(worst) in fixes:
                 case.set("file", clean(fixes[id(worst)][1]))
             if worst.status is Status.FAIL:
@@ -101,16 +111,14 @@ def render(doc: FindingsDoc, options: RenderOptions) -> str:
                 el.text = clean(body)
                 counts["failures"] += 1
             elif worst.status is Status.UNKNOWN:
-                el = _el(case, "error", message="could not be decided: " + (pick(worst.message, lang) or ""),
+                el = _el(case, "error", message=t("junit.undecided", text=pick(worst.message, lang) or ""),
                          type="unknown")
                 el.text = clean(body)
                 counts["errors"] += 1
             elif worst.status is Status.WAIVED:
                 w = worst.waiver
-                n = covers.get(w.waiver_id, 0) if w else 0
-                reason = (f"waived: {w.reason} (waiver {w.waiver_id}, approved by {w.approver}, expires {w.expires}, "
-                          f"covers {n} finding{'s' if n != 1 else ''})" if w else "waived")
-                _el(case, "skipped", message=reason)
+                text = waiver_text(w, covers.get(w.waiver_id, 0) if w else 0, t)
+                _el(case, "skipped", message=t("waiver.skipped", text=text) if w else text)
                 counts["skipped"] += 1
         for key, value in counts.items():
             suite.set(key, str(value))
@@ -123,7 +131,7 @@ def render(doc: FindingsDoc, options: RenderOptions) -> str:
                                          g.resource_id) if x)
             case = _el(suite, "testcase", classname="coverage", name=where)
             el = _el(case, "error", message=f"{g.reason}: {g.error}", type="coverage-gap")
-            el.text = clean(f"could not read {where}: {g.reason}: {g.error}")
+            el.text = clean(t("junit.unread", where=where, reason=g.reason, error=g.error))
         n = len(doc.coverage_gaps)
         for key, value in (("tests", n), ("failures", 0), ("errors", n), ("skipped", 0)):
             suite.set(key, str(value))

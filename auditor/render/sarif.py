@@ -30,6 +30,7 @@ from auditor.model.inventory import Resource
 from auditor.render.base import Renderer, RenderOptions, account_label, finding_order, framework_of, pick
 from auditor.render.fixes import Fix, fix_for
 from auditor.render.i18n import Translator
+from auditor.render.junit import waiver_text
 from auditor.safetext import clean_tree
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -180,19 +181,17 @@ def render(doc: FindingsDoc, options: RenderOptions, max_results: int = MAX_RESU
         if options.baseline is not None:
             result["baselineState"] = "unchanged" if options.baseline.knows(f) else "new"
         if f.status is Status.WAIVED:
-            justification = "waived"
             suppression: dict[str, Any] = {"kind": "external", "status": "accepted"}
+            n = covers.get(f.waiver.waiver_id, 0) if f.waiver is not None else 0
             if f.waiver is not None:
-                n = covers.get(f.waiver.waiver_id, 0)
-                justification = (f"{f.waiver.reason} (waiver {f.waiver.waiver_id}, approved by {f.waiver.approver}, "
-                                 f"expires {f.waiver.expires}, covers {n} finding{'s' if n != 1 else ''})")
                 suppression["properties"] = {"waiverId": f.waiver.waiver_id, "waiverCovers": n}
-            result["suppressions"] = [{**suppression, "justification": justification}]
+            result["suppressions"] = [{**suppression, "justification": waiver_text(f.waiver, n, t)}]
         results.append(result)
     notifications = [
-        {"level": "warning", "message": {"text": f"coverage gap: {g.provider} "
-                                                 f"{account_label(g.account, doc.run.names)} {g.region or ''} "
-                                                 f"{g.service} {g.resource_id or ''}: {g.reason}: {g.error}"},
+        {"level": "warning", "message": {"text": str(t(
+            "sarif.coverage_gap", reason=g.reason, error=g.error,
+            where=" ".join(x for x in (g.provider, account_label(g.account, doc.run.names), g.region, g.service,
+                                       g.resource_id) if x)))},
          "descriptor": {"id": "coverage-gap"}}
         for g in doc.coverage_gaps
     ]

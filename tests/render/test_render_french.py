@@ -14,6 +14,7 @@ import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 from auditor.model.findings import FindingsDoc
 from auditor.render.html import render
@@ -147,3 +148,24 @@ def test_grant_conditions_and_copy_details_read_in_french() -> None:
     assert detail("DataZoneStandard deployment gpt-4o-eu", fr) == \
         "déploiement <code>gpt-4o-eu</code> (<code>DataZoneStandard</code>)"
     assert not english_in(f"<p>{detail('vault region', fr)} {condition('condition: a == b', fr)}</p>")
+
+
+def test_junit_and_sarif_labels_follow_the_language(doc: FindingsDoc, make_options: Any) -> None:
+    """The test tab and the code-scanning alerts a French team reads: labels, waivers and gaps in French."""
+    from auditor.render import RENDERERS
+
+    junit = RENDERERS["junit"].render(doc, make_options(doc, "fr"))
+    sarif = json.loads(RENDERERS["sarif"].render(doc, make_options(doc, "fr")))
+    notices = [n["message"]["text"] for inv in sarif["runs"][0]["invocations"]
+               for n in inv.get("toolExecutionNotifications", [])]
+    justifications = [s["justification"] for r in sarif["runs"][0]["results"] for s in r.get("suppressions", [])]
+    assert doc.coverage_gaps and justifications
+    for english in ("could not be decided", "could not read", "waived:", "remediation:", "where:", "frameworks:",
+                    "approved by"):
+        assert english not in junit, english
+    assert "où\u202f:" in junit and "indéterminé\u202f:" in junit and "dérogé\u202f:" in junit
+    assert "lecture impossible de" in junit and "approuvée par" in junit
+    assert notices and all(n.startswith("lacune de couverture\u202f:") for n in notices if "coverage" not in n)
+    assert all("dérogation" in j and "approved by" not in j for j in justifications)
+    english_run = RENDERERS["junit"].render(doc, make_options(doc, "en"))
+    assert "where: " in english_run and "could not read" in english_run  # English unchanged
