@@ -77,6 +77,12 @@ def describe(scan: Scan, lookup: KeyLookup) -> Resolved:
     # with the store's (the key policy decides whether we may see it).
     account = scan.account(key_account) or scan.account(lookup.account)
     assert account is not None
+    # Stores of several accounts naming one key by its ARN ask the same question: asked once per scan.
+    return scan.once(("kms.describe", account.id, region, lookup.key_id),
+                     lambda: _describe(scan, account, region, key_account, lookup))
+
+
+def _describe(scan: Scan, account: Any, region: str, key_account: str, lookup: KeyLookup) -> Resolved:
     answer = scan.call(account, region, "kms", "DescribeKey", KeyId=lookup.key_id, resource=lookup.key_id)
     if answer is None:
         return Resolved(KeyRef(KeyManager.UNKNOWN, lookup.key_id, region), None)
