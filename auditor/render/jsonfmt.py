@@ -56,7 +56,7 @@ def _long(value: Any) -> bool:
 
 def render(doc: FindingsDoc, options: RenderOptions) -> str:
     # the pure-Python encoder (the one ``indent`` uses) iterates lists with ``for``: _Lazy is honoured
-    # control, bidi and lone-surrogate characters stay \uXXXX escapes, as in every JSON the tool writes
+    # json_inert keeps control, bidi and lone-surrogate characters escaped, as in every JSON the tool writes
     encoder = json.JSONEncoder(indent=2, ensure_ascii=False)
     return "".join(json_inert(chunk) for chunk in encoder.iterencode(_plain(doc))) + "\n"
 

@@ -20,6 +20,7 @@ from botocore.exceptions import (
 )
 from botocore.parsers import ResponseParserError
 
+from auditor.connectors.redact import redact
 from auditor.model.vocab import GapReason
 
 # Everything the SDK raises for a call that did not work (ResponseParserError is not a
@@ -94,13 +95,8 @@ _PATTERNS = (
 
 
 def scrub(text: str, secrets: Iterable[str | None] = ()) -> str:
-    """``text`` without the given secret values nor anything shaped like an AWS credential."""
-    for secret in secrets:
-        if secret and len(secret) >= 4:
-            text = text.replace(secret, "***")
-    for pattern in _PATTERNS:
-        text = pattern.sub(lambda m: m.group(0).split("=")[0] + "=***" if "=" in m.group(0) else "***", text)
-    return text
+    """``text`` without the given secret values nor anything shaped like an AWS credential, on one line."""
+    return redact(text, secrets, _PATTERNS, 400)
 
 
 def describe(exc: Exception, operation: str, secrets: Iterable[str | None] = ()) -> str:
@@ -118,5 +114,4 @@ def describe(exc: Exception, operation: str, secrets: Iterable[str | None] = ())
         text = f"{operation}: {type(exc).__name__}: {exc}"
     else:
         text = f"{operation}: {type(exc).__name__}: {exc}"
-    text = " ".join(scrub(text, secrets).split())
-    return text if len(text) <= 400 else text[:397] + "..."
+    return scrub(text, secrets)

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from auditor.connectors.redact import redact
 from auditor.model.inventory import CoverageGap, GapAspect
 from auditor.model.vocab import GapReason
 
@@ -46,13 +47,7 @@ class ReadError(Exception):
 
 
 def scrub(text: str, secrets: Iterable[str] = ()) -> str:
-    for secret in secrets:
-        if len(secret) >= 4:
-            text = text.replace(secret, "***")
-    for pattern in _PATTERNS:
-        text = pattern.sub(lambda m: m.group(0).split("=")[0] + "=***" if "=" in m.group(0) else "***", text)
-    text = " ".join(text.split())
-    return text if len(text) <= _MAX_MESSAGE else text[: _MAX_MESSAGE - 1] + "…"
+    return redact(text, secrets, _PATTERNS, _MAX_MESSAGE)
 
 
 def read_error(status: int, body: Any, headers: Mapping[str, str], secrets: Iterable[str] = ()) -> ReadError:

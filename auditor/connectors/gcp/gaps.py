@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from auditor.connectors.redact import redact
 from auditor.model.inventory import CoverageGap, GapAspect
 from auditor.model.vocab import GapReason
 
@@ -42,13 +43,7 @@ class ReadError(Exception):
 
 
 def scrub(text: str, secrets: Iterable[str] = ()) -> str:
-    for secret in secrets:
-        if len(secret) >= 4:
-            text = text.replace(secret, "***")
-    for pattern in _PATTERNS:
-        text = pattern.sub(lambda m: m.group(0).split("=")[0] + "=***" if "=" in m.group(0) else "***", text)
-    text = " ".join(text.split())
-    return text if len(text) <= _MAX else text[: _MAX - 1] + "…"
+    return redact(text, secrets, _PATTERNS, _MAX)
 
 
 def read_error(status: int, body: Any, secrets: Iterable[str] = ()) -> ReadError:
