@@ -21,7 +21,7 @@ from auditor.connectors.aws.context import Scan
 from auditor.connectors.aws.service import Found, KeyLookup, Read, Service, listing_resource
 from auditor.connectors.aws.session import Account
 from auditor.connectors.spec import TypeSpec
-from auditor.connectors.terraform.facts import Attach, Change, Fact, KeyLink, Store
+from auditor.connectors.terraform.facts import Change, Fact, KeyLink, Store
 from auditor.connectors.terraform.resolve import UNKNOWN
 from auditor.connectors.terraform.values import items, text
 from auditor.model.inventory import AccessGrant, DataLocation, GapAspect, KeyManager, KeyRef, LocationRole, Permission
@@ -183,11 +183,8 @@ def dynamodb_resource_policy(change: Change) -> Iterator[Fact]:
 
 
 def dynamodb_table_replica(change: Change) -> Iterator[Fact]:
-    yield Attach(
-        plan.target(change, "global_table_arn", Kind.NOSQL, "dynamodb"),
-        locations=(plan.here(change, LocationRole.REPLICA, Via.DYNAMODB_GLOBAL_TABLE),),
-        evidence=(change.path("global_table_arn"), change.region.evidence),
-    )
+    yield plan.copy_of(change, "global_table_arn", Kind.NOSQL, "dynamodb",
+                       LocationRole.REPLICA, Via.DYNAMODB_GLOBAL_TABLE)
 
 
 SERVICE = Service(

@@ -25,7 +25,7 @@ from auditor.connectors.aws import plan, policy
 from auditor.connectors.aws.context import Scan
 from auditor.connectors.aws.service import Found, KeyLookup, Read, Service
 from auditor.connectors.spec import TypeSpec
-from auditor.connectors.terraform.facts import Attach, Change, Fact, Store, Target
+from auditor.connectors.terraform.facts import Change, Fact, Store, Target
 from auditor.model.inventory import (
     AccessGrant,
     DataLocation,
@@ -197,12 +197,8 @@ def kms_key_policy(change: Change) -> Iterator[Fact]:
 
 
 def kms_replica_key(change: Change) -> Iterator[Fact]:
-    yield Attach(
-        plan.target(change, "primary_key_arn", Kind.KEY, "kms"),
-        # the mechanism the live scan names for the same replica (DescribeKey's ReplicaKeys)
-        locations=(plan.here(change, LocationRole.REPLICA, Via.KMS_MULTI_REGION),),
-        evidence=(change.path("primary_key_arn"), change.region.evidence),
-    )
+    # the mechanism the live scan names for the same replica (DescribeKey's ReplicaKeys)
+    yield plan.copy_of(change, "primary_key_arn", Kind.KEY, "kms", LocationRole.REPLICA, Via.KMS_MULTI_REGION)
 
 
 SERVICE = Service(

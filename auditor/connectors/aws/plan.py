@@ -78,6 +78,12 @@ def here(change: Change, role: LocationRole, via: Via) -> DataLocation:
     return DataLocation(region=change.region.value, role=role, via=via, target=change.address)
 
 
+def copy_of(change: Change, attribute: str, kind: Kind, service: str, role: LocationRole, via: Via) -> Attach:
+    """This change holds a copy (replica, backup) of the store ``attribute`` names, in its own region."""
+    return Attach(target(change, attribute, kind, service), locations=(here(change, role, via),),
+                  evidence=(change.path(attribute), change.region.evidence))
+
+
 def public_endpoint(change: Change, attribute: str) -> Network:
     value = change.get(attribute)
     return Network(public_endpoint=value if isinstance(value, bool) and not change.unknown(attribute) else None)

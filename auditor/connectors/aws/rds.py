@@ -28,7 +28,7 @@ from auditor.connectors.aws.context import Scan
 from auditor.connectors.aws.service import Found, Read, Service, listing_resource
 from auditor.connectors.aws.session import Account
 from auditor.connectors.spec import TypeSpec
-from auditor.connectors.terraform.facts import Attach, Change, Fact, Store
+from auditor.connectors.terraform.facts import Change, Fact, Store
 from auditor.model.inventory import DataLocation, LocationRole, Network
 from auditor.model.vocab import Kind, Via
 
@@ -205,11 +205,8 @@ def db_instance(change: Change) -> Iterator[Fact]:
         attributes={"engine": change.get("engine")},
     )
     if change.text("replicate_source_db") or change.refs("replicate_source_db"):
-        yield Attach(
-            plan.target(change, "replicate_source_db", Kind.DATABASE, "rds"),
-            locations=(plan.here(change, LocationRole.REPLICA, Via.RDS_READ_REPLICA),),
-            evidence=(change.path("replicate_source_db"), change.region.evidence),
-        )
+        yield plan.copy_of(change, "replicate_source_db", Kind.DATABASE, "rds",
+                           LocationRole.REPLICA, Via.RDS_READ_REPLICA)
 
 
 def rds_cluster(change: Change) -> Iterator[Fact]:
@@ -224,19 +221,13 @@ def rds_cluster(change: Change) -> Iterator[Fact]:
     # a cross-Region replica cluster (Aurora): a replica of its source where it is planned, as live
     # (the source's ``ReadReplicaIdentifiers``)
     if change.text("replication_source_identifier") or change.refs("replication_source_identifier"):
-        yield Attach(
-            plan.target(change, "replication_source_identifier", Kind.DATABASE, "rds"),
-            locations=(plan.here(change, LocationRole.REPLICA, Via.RDS_READ_REPLICA_CLUSTER),),
-            evidence=(change.path("replication_source_identifier"), change.region.evidence),
-        )
+        yield plan.copy_of(change, "replication_source_identifier", Kind.DATABASE, "rds",
+                           LocationRole.REPLICA, Via.RDS_READ_REPLICA_CLUSTER)
 
 
 def db_backups_replication(change: Change) -> Iterator[Fact]:
-    yield Attach(
-        plan.target(change, "source_db_instance_arn", Kind.DATABASE, "rds"),
-        locations=(plan.here(change, LocationRole.BACKUP, Via.RDS_AUTOMATED_BACKUPS_REPLICATION),),
-        evidence=(change.path("source_db_instance_arn"), change.region.evidence),
-    )
+    yield plan.copy_of(change, "source_db_instance_arn", Kind.DATABASE, "rds",
+                       LocationRole.BACKUP, Via.RDS_AUTOMATED_BACKUPS_REPLICATION)
 
 
 SERVICE = Service(
