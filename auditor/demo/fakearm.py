@@ -27,7 +27,7 @@ import secrets
 import ssl
 import tempfile
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -370,7 +370,17 @@ class _Server(ThreadingHTTPServer):
             conn.close()
 
 
+Answer = Callable[[str, str, dict[str, str], bytes, str], tuple[int, Any, Mapping[str, str]]]
+
+
 def _handler(fake: FakeARM) -> type[BaseHTTPRequestHandler]:
+    return json_handler(fake.answer, lambda text: _error("InternalServerError", text))
+
+
+def json_handler(answer: Answer, internal: Callable[[str], Any]) -> type[BaseHTTPRequestHandler]:
+    """An HTTP/1.1 handler answering JSON from ``answer(method, path, query, body, authorization)``;
+    a bug in a fake is answered as a 500 with ``internal(repr(exc))``, never a dropped connection.
+    Shared by the fake ARM and the fake Google Cloud."""
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
@@ -383,10 +393,10 @@ def _handler(fake: FakeARM) -> type[BaseHTTPRequestHandler]:
             size = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(size) if size else b""
             try:
-                status, payload, headers = fake.answer(method, url.path, query, body,
+                status, payload, headers = answer(method, url.path, query, body,
                                                        self.headers.get("Authorization") or "")
             except Exception as exc:  # a bug in the fake: answer it, do not drop the connection
-                status, payload, headers = 500, _error("InternalServerError", repr(exc)), {}
+                status, payload, headers = 500, internal(repr(exc)), {}
             data = json.dumps(payload).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json; charset=utf-8")

@@ -20,7 +20,6 @@ Every request is logged in ``requests`` (method, path, query) and its ``Authoriz
 
 from __future__ import annotations
 
-import json
 import secrets
 import ssl
 import tempfile
@@ -29,11 +28,10 @@ from collections.abc import Mapping
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import trustme
 
-from auditor.demo.fakearm import _Server
+from auditor.demo.fakearm import _Server, json_handler
 
 SEARCH = ":searchAllResources"
 SEARCH_IAM = ":searchAllIamPolicies"
@@ -183,44 +181,4 @@ class FakeGCP:
 
 
 def _handler(fake: FakeGCP) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, format: str, *args: Any) -> None:
-            return None
-
-        def _serve(self, method: str) -> None:
-            url = urlsplit(self.path)
-            query = {k: v[0] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
-            size = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(size) if size else b""
-            try:
-                status, payload, headers = fake.answer(method, url.path, query, body,
-                                                       self.headers.get("Authorization") or "")
-            except Exception as exc:  # a bug in the fake: answer it, do not drop the connection
-                status, payload, headers = 500, error(500, "INTERNAL", repr(exc)), {}
-            data = json.dumps(payload).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(data)))
-            for key, value in headers.items():
-                self.send_header(key, value)
-            self.end_headers()
-            self.wfile.write(data)
-
-        def do_GET(self) -> None:
-            self._serve("GET")
-
-        def do_POST(self) -> None:
-            self._serve("POST")
-
-        def do_PUT(self) -> None:
-            self._serve("PUT")
-
-        def do_PATCH(self) -> None:
-            self._serve("PATCH")
-
-        def do_DELETE(self) -> None:
-            self._serve("DELETE")
-
-    return Handler
+    return json_handler(fake.answer, lambda text: error(500, "INTERNAL", text))
