@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from gcp_helpers import by_name
 
 from auditor.connectors import gcp
 from auditor.connectors.terraform import read_plan
@@ -124,15 +125,9 @@ def planned(tmp_path_factory: pytest.TempPathFactory) -> Inventory:
     return read_plan(path)
 
 
-def _named(inventory: Inventory, name: str) -> Resource:
-    found = [r for r in inventory.resources if r.name == name]
-    assert len(found) == 1, f"{name}: {[r.name for r in inventory.resources]}"
-    return found[0]
-
-
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.live)
 def test_live_and_planned_resources_agree(case: Case, estate: tuple[Any, Inventory], planned: Inventory) -> None:
-    scanned, plan = facts(_named(estate[1], case.live)), facts(_named(planned, case.planned))
+    scanned, plan = facts(by_name(estate[1], case.live)), facts(by_name(planned, case.planned))
     for aspect in case.plan_cannot_tell:
         scanned.pop(aspect), plan.pop(aspect)
     assert plan == scanned
@@ -141,11 +136,11 @@ def test_live_and_planned_resources_agree(case: Case, estate: tuple[Any, Invento
 def test_the_rows_are_not_vacuous(estate: tuple[Any, Inventory], planned: Inventory) -> None:
     """The aspects compared vary across the rows, on both sides (a dual region, a replica, a customer key…)."""
     for inventory in (estate[1], planned):
-        assert facts(_named(inventory, "chu-dossiers-patients"))["key"] == "customer"
-        assert facts(_named(inventory, "chu-exports-publics"))["anonymous_read"] is True
-        assert ("us-central1", "replica") in facts(_named(inventory, "chu-dpi"))["copies"]
-        assert facts(_named(inventory, "chu-imagerie"))["copies"]
-        assert facts(_named(inventory, "triage-urgences"))["region"] == "us-central1"  # processed there too
+        assert facts(by_name(inventory, "chu-dossiers-patients"))["key"] == "customer"
+        assert facts(by_name(inventory, "chu-exports-publics"))["anonymous_read"] is True
+        assert ("us-central1", "replica") in facts(by_name(inventory, "chu-dpi"))["copies"]
+        assert facts(by_name(inventory, "chu-imagerie"))["copies"]
+        assert facts(by_name(inventory, "triage-urgences"))["region"] == "us-central1"  # processed there too
 
 
 def test_every_google_type_with_a_plan_mapping_has_a_row() -> None:
