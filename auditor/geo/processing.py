@@ -1,7 +1,8 @@
 """Where AI services process what they are sent (``data/processing.yaml``).
 
 ``bedrock_regions`` answers for a Bedrock model or inference profile ID, ``azure_deployment_regions``
-for an Azure OpenAI deployment type (``sku.name``). Both return the places a request may be
+for an Azure OpenAI deployment type (``sku.name``), ``vertex_endpoint_regions`` for a Vertex AI endpoint's
+location. Both return the places a request may be
 processed in, as codes of the provider's place catalog: ``global`` when the provider may route it
 anywhere, ``()`` when the routing option is not in the catalog (the caller records a gap).
 """
@@ -65,9 +66,21 @@ def all_entries() -> list[tuple[str, Mapping[str, Any]]]:
     """Every dated fact of the file, as (path, entry), for the provenance check."""
     data = _data()
     out: list[tuple[str, Mapping[str, Any]]] = [("bedrock_direct", data["bedrock_direct"])]
-    for section in ("bedrock_profiles", "azure_openai_deployments", "azure_data_zones", "aws_medical_services"):
+    for section in ("bedrock_profiles", "azure_openai_deployments", "azure_data_zones", "aws_medical_services",
+                    "vertex_ai_endpoints"):
         out += [(f"{section}.{k}", v) for k, v in data[section].items()]
     return out
+
+
+@cache
+def vertex_endpoint_locations() -> Mapping[str, Routing]:
+    return {str(k): _routing(str(k), v) for k, v in _data()["vertex_ai_endpoints"].items()}
+
+
+def vertex_endpoint_regions(location: str, region: str) -> tuple[tuple[str, ...], Routing]:
+    """Places a Vertex AI endpoint in ``location`` (``region``: its catalog code) processes requests in."""
+    routing = vertex_endpoint_locations()[GLOBAL if location == GLOBAL else "regional"]
+    return tuple(region if r == SOURCE else r for r in routing.regions), routing
 
 
 def medical_service_regions(client: str) -> tuple[str, ...]:

@@ -196,11 +196,3 @@ def test_a_location_that_is_not_one_never_names_a_host(fake: FakeGCP, tmp_path: 
     assert endpoint.attributes["depth"] == "listing"
     assert [g.reason for g in inv.coverage_gaps if g.service == "aiplatform"] == ["error"]
     assert not any("evil" in p for _, p, _ in fake.requests)
-
-
-def test_without_asset_inventory_vertex_ai_is_a_gap_per_project(fake: FakeGCP, tmp_path: Path) -> None:
-    fake.deny("/v1/organizations/468213579024:searchAllResources")
-    inv = scan(fake, tmp_path)
-    assert not [r for r in inv.resources if r.service == "aiplatform"]
-    assert sorted(g.account or "" for g in inv.coverage_gaps if g.service == "aiplatform") == [
-        "chu-data", "chu-research"]

@@ -9,18 +9,20 @@ location comes from Asset Inventory's answer, so it must look like a location be
   (https://cloud.google.com/vertex-ai/docs/reference/rest/v1/projects.locations.endpoints) answers
   ``deployedModels[]``, ``encryptionSpec.kmsKeyName``, ``labels`` and
   ``predictRequestResponseLoggingConfig`` (requests and responses copied to a BigQuery table). Its
-  location is where its models rest and where predictions are processed: "ML processing […] occurs
-  within the specific region or multi-region where the request is made", data at rest stays "in the
-  customer selected location" (https://cloud.google.com/vertex-ai/generative-ai/docs/learn/data-residency,
-  checked 2026-12-07); an endpoint in ``global`` may be processed anywhere (``global``).
+  location holds its models; where the requests it serves are processed is the geography catalog's
+  ``vertex_ai_endpoints`` fact (``auditor/geo/data/processing.yaml``, sourced and dated there).
 - **Dataset** (``aiplatform.googleapis.com/Dataset``, kind ``data-lake``: a managed collection of
   training data): ``datasets.get``
   (https://cloud.google.com/vertex-ai/docs/reference/rest/v1/projects.locations.datasets) answers
   ``metadataSchemaUri``, ``encryptionSpec.kmsKeyName``, ``labels``, ``dataItemCount`` and
   ``metadata.inputConfig`` (the Cloud Storage or BigQuery source it was imported from).
 
-Neither is listed service by service: without Asset Inventory they are not found, and a coverage gap
-says so for each project.
+Without Asset Inventory, each project is listed location by location: ``locations.list`` on the global
+host (``GET /v1/projects/{p}/locations``, ``{"locations": [{"locationId"…}]}``), then ``endpoints.list`` and
+``datasets.list`` (``{"endpoints": […]}``, ``{"datasets": […]}``) on each location's host
+(https://cloud.google.com/vertex-ai/docs/reference/rest/v1/projects.locations/list,
+…/projects.locations.endpoints/list, …/projects.locations.datasets/list, checked 2026-12-07). The Vertex AI
+API disabled or denied in a project is a coverage gap of that project (its endpoints and datasets unseen).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from auditor.connectors.gcp.service import Found, Service, listing_resource
 from auditor.connectors.gcp.storage import _plan_key
 from auditor.connectors.spec import TypeSpec
 from auditor.connectors.terraform.facts import Change, Fact, Store
+from auditor.geo.processing import vertex_endpoint_regions
 from auditor.model.inventory import DataLocation, LocationRole, Resource
 from auditor.model.vocab import GapReason, Kind, Via
 
@@ -47,6 +50,9 @@ DATASET = "aiplatform.googleapis.com/Dataset"
 OPERATIONS = {
     "aiplatform.projects.locations.endpoints.get": "aiplatform.endpoints.get",
     "aiplatform.projects.locations.datasets.get": "aiplatform.datasets.get",
+    "aiplatform.projects.locations.list": "aiplatform.locations.list",
+    "aiplatform.projects.locations.endpoints.list": "aiplatform.endpoints.list",
+    "aiplatform.projects.locations.datasets.list": "aiplatform.datasets.list",
 }
 GLOBAL = "global"
 _LOCATION = re.compile(r"^[a-z]+(?:-[a-z]+)*[0-9]+$")
@@ -66,6 +72,11 @@ def _labels(value: Any) -> dict[str, str]:
 
 
 def from_asset(scan: Scan, row: Mapping[str, Any]) -> Found | None:
+    return _found(scan, row, "cloudasset.searchAllResources")
+
+
+def _found(scan: Scan, row: Mapping[str, Any], evidence: str) -> Found | None:
+    """An Asset Inventory row or a listed endpoint/dataset (both carry ``name``, ``displayName``, ``labels``)."""
     name = str(row.get("name") or "")
     path = "projects/" + name.split("projects/", 1)[1] if "projects/" in name else ""
     bits = path.split("/")
@@ -77,19 +88,33 @@ def from_asset(scan: Scan, row: Mapping[str, Any]) -> Found | None:
                  native_type=native, name=str(row.get("displayName") or bits[5]),
                  project=scan.project_id(row.get("project")) or scan.project_id(bits[1]) or bits[1],
                  region=scan.region(location), labels=_labels(row.get("labels")),
-                 evidence=("cloudasset.searchAllResources",), facts={"path": path, "location": location})
+                 evidence=(evidence,), facts={"path": path, "location": location})
 
 
 def discover(scan: Scan, project: Project) -> list[Found]:
-    scan.note(NAME, GapReason.NOT_READ, "Vertex AI endpoints and datasets are found through Cloud Asset Inventory "
-              "only (the API is regional: listing it needs one call per location); without it they are not seen",
-              project=project.id)
-    return []
+    """Every endpoint and dataset of ``project``, location by location (Asset Inventory could not be searched)."""
+    locations = scan.pages(NAME, "aiplatform.projects.locations.list", f"/v1/projects/{project.id}/locations",
+                           "locations", project=project.id, host=NAME)
+    wanted: list[tuple[str, str]] = []
+    for loc in locations or ():
+        where = str(loc.get("locationId") or "").lower()
+        label = host(where)
+        if label is not None and where != GLOBAL:
+            wanted += [(where, "endpoints"), (where, "datasets")]
+
+    def listing(item: tuple[str, str]) -> list[Found]:
+        where, collection = item
+        operation = f"aiplatform.projects.locations.{collection}.list"
+        rows = scan.pages(NAME, operation, f"/v1/projects/{project.id}/locations/{where}/{collection}", collection,
+                          project=project.id, host=host(where))
+        return [f for f in (_found(scan, r, operation) for r in rows or ()) if f is not None]
+
+    return [f for found in scan.map(listing, wanted) for f in found]
 
 
 def read(scan: Scan, found: Found, deep: bool) -> Resource:
     location = str(found.facts.get("location") or "")
-    processing = _processing(found.region, found.native_type, ())
+    processing = _processing(location, found.region, found.native_type, ())
     base = replace(listing_resource(scan, found), locations=(DataLocation(found.region), *processing))
     if not deep:
         return base
@@ -122,17 +147,19 @@ def read(scan: Scan, found: Found, deep: bool) -> Resource:
                        "sources": [str(u) for u in ([uris] if isinstance(uris, str) else uris)]}
     return replace(
         base, name=str(data.get("displayName") or found.name), tags=_labels(data.get("labels")) or dict(found.labels),
-        locations=(DataLocation(found.region), *_processing(found.region, found.native_type, models)),
+        locations=(DataLocation(found.region), *_processing(location, found.region, found.native_type, models)),
         encryption=iam.key_ref(key_name, scan.region, found.region), evidence=(*found.evidence, operation),
         attributes=attributes,
     )
 
 
-def _processing(region: str, native: str, models: tuple[str, ...]) -> tuple[DataLocation, ...]:
+def _processing(location: str, region: str, native: str, models: tuple[str, ...]) -> tuple[DataLocation, ...]:
+    """Where an endpoint's requests are processed (the catalog's ``vertex_ai_endpoints`` fact)."""
     if native != ENDPOINT:
         return ()
     detail = f"deployed models: {', '.join(models)}" if models else None
-    return (DataLocation(region, LocationRole.PROCESSING, Via.VERTEX_AI_ENDPOINT, via_detail=detail),)
+    regions, _ = vertex_endpoint_regions(location, region)
+    return tuple(DataLocation(r, LocationRole.PROCESSING, Via.VERTEX_AI_ENDPOINT, via_detail=detail) for r in regions)
 
 
 # ---- plans -----------------------------------------------------------------------------------------
@@ -140,8 +167,10 @@ def _processing(region: str, native: str, models: tuple[str, ...]) -> tuple[Data
 
 def endpoint(change: Change) -> Iterator[Fact]:
     """``google_vertex_ai_endpoint``: ``location`` is where predictions are processed."""
+    where = change.region.value
     yield Store(kind=Kind.AI_INFERENCE, service=NAME, name=change.planned_name("display_name", "name"),
-                locations=(DataLocation(change.region.value, LocationRole.PROCESSING, Via.VERTEX_AI_ENDPOINT),),
+                locations=tuple(DataLocation(r, LocationRole.PROCESSING, Via.VERTEX_AI_ENDPOINT)
+                                for r in vertex_endpoint_regions(where, where)[0]),
                 key=_plan_key(change, "encryption_spec", 0, "kms_key_name"), evidence=(change.path("location"),))
 
 
