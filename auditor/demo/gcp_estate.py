@@ -291,7 +291,7 @@ def service_account_key(fake: FakeGCP, folder: Path, universe: str = "googleapis
 
 
 SERVICES = ("cloudresourcemanager", "cloudasset", "storage", "bigquery", "sqladmin", "healthcare", "firestore",
-            "spanner", "orgpolicy", "cloudkms", "aiplatform")
+            "spanner", "orgpolicy", "cloudkms", "aiplatform", "iam", "accesscontextmanager")
 
 
 def config_section(fake: FakeGCP, universe: str = "googleapis.com") -> dict[str, Any]:

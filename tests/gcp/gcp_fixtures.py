@@ -6,6 +6,9 @@ connector's later reads, in each API's own shapes. Where each shape comes from (
   https://cloud.google.com/vertex-ai/docs/reference/rest/v1/projects.locations/list,
   https://cloud.google.com/vertex-ai/docs/reference/rest/v1/projects.locations.endpoints/list,
   https://cloud.google.com/vertex-ai/docs/reference/rest/v1/projects.locations.datasets/list
+- IAM ``organizations.roles.get`` / ``projects.roles.get`` (``Role``: ``name``, ``title``, ``description``,
+  ``includedPermissions``, ``stage``, ``etag``, ``deleted``):
+  https://cloud.google.com/iam/docs/reference/rest/v1/organizations.roles#Role
 """
 
 from __future__ import annotations
@@ -43,3 +46,27 @@ def vertex_server(fake: FakeGCP, folder: Path) -> FakeGCP:
 def endpoints(fake: FakeGCP, **override: str) -> dict[str, str]:
     """The ``gcp.endpoints`` of the test configuration with some APIs pointed elsewhere."""
     return {**gcp_estate.config_section(fake)["endpoints"], **override}
+
+
+READER_ROLE = f"organizations/{gcp_estate.ORG}/roles/lecteurDossiers"
+INVENTORY_ROLE = f"organizations/{gcp_estate.ORG}/roles/inventaire"
+OLD_ROLE = "projects/chu-research/roles/ancienExport"
+
+
+def custom_roles(fake: FakeGCP) -> None:
+    """Three custom roles bound on the organisation and a project: one reads objects, one lists metadata
+    only, one the test may make unreadable."""
+    for name, title, permissions in (
+        (READER_ROLE, "Lecteur des dossiers", ["storage.buckets.get", "storage.objects.get", "storage.objects.list",
+                                               "bigquery.datasets.get"]),
+        (INVENTORY_ROLE, "Inventaire", ["storage.buckets.list", "storage.buckets.get", "bigquery.datasets.get",
+                                        "resourcemanager.projects.get"]),
+        (OLD_ROLE, "Ancien export", ["bigquery.tables.getData", "bigquery.tables.export"]),
+    ):
+        fake.put(f"/v1/{name}", {"name": name, "title": title, "description": f"{title} (CHU)",
+                                 "includedPermissions": permissions, "stage": "GA", "etag": "BwWKmjvelug="})
+    org, research = fake.policies[0], fake.policies[1]
+    org["policy"]["bindings"] += [
+        {"role": READER_ROLE, "members": ["user:support@infogerance-externe.fr"]},
+        {"role": INVENTORY_ROLE, "members": ["group:inventaire@partenaire-audit.com"]}]
+    research["policy"]["bindings"] += [{"role": OLD_ROLE, "members": ["user:ancien@labo-partenaire.com"]}]

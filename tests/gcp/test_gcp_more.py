@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gcp_fixtures import endpoints, vertex_server
+from gcp_fixtures import INVENTORY_ROLE, OLD_ROLE, READER_ROLE, custom_roles, endpoints, vertex_server
 from gcp_helpers import by_name, scan
 
 from auditor.demo import gcp_estate
 from auditor.demo.fakegcp import FakeGCP
-from auditor.model.inventory import LocationRole
+from auditor.model.inventory import GapAspect, LocationRole, Permission
 from auditor.model.vocab import GapReason
 
 ORG = gcp_estate.ORG
@@ -41,3 +41,34 @@ def test_vertex_ai_disabled_in_a_project_is_a_gap_of_that_project(fake: FakeGCP,
     assert [r.name for r in inv.resources if r.service == "aiplatform"] == ["radios-thorax"]
     [gap] = [g for g in inv.coverage_gaps if g.service == "aiplatform"]
     assert (gap.account, gap.reason) == ("chu-research", GapReason.API_UNAVAILABLE)
+
+
+def test_a_custom_role_reaches_the_data_only_through_its_permissions(fake: FakeGCP, tmp_path: Path) -> None:
+    custom_roles(fake)
+    inv = scan(fake, tmp_path)
+    bucket, warehouse = by_name(inv, "chu-dossiers-patients"), by_name(inv, "entrepot_recherche")
+    support = [g for g in bucket.access if g.principal == "user:support@infogerance-externe.fr"]
+    assert [(g.permission, g.home) for g in support] == [(Permission.READ, "infogerance-externe.fr")]
+    assert "iam.organizations.roles.get" in bucket.evidence
+    # storage.objects.get reaches objects, not BigQuery tables; a metadata-only role reaches nothing
+    assert not [g for g in warehouse.access if "infogerance-externe" in g.principal]
+    assert not [g for r in inv.resources for g in r.access if "partenaire-audit" in g.principal]
+    # a project's custom role with bigquery.tables.getData reaches that project's warehouse
+    old = [g for g in warehouse.access if g.principal == "user:ancien@labo-partenaire.com"]
+    assert [g.permission for g in old] == [Permission.READ]
+    assert not [g for g in inv.coverage_gaps if g.service == "iam"]
+    assert {p for _, p, _ in fake.requests if "/roles/" in p} == {
+        f"/v1/{READER_ROLE}", f"/v1/{INVENTORY_ROLE}", f"/v1/{OLD_ROLE}"}  # once each per scan
+
+
+def test_an_unreadable_custom_role_is_an_access_gap_of_the_stores_it_is_granted_on(fake: FakeGCP,
+                                                                                    tmp_path: Path) -> None:
+    custom_roles(fake)
+    fake.deny(f"/v1/{OLD_ROLE}")
+    inv = scan(fake, tmp_path)
+    warehouse = by_name(inv, "entrepot_recherche")
+    assert not [g for g in warehouse.access if "ancien@" in g.principal]
+    gaps = [g for g in inv.coverage_gaps if g.service == "iam"]
+    assert {(g.resource_id or "").rsplit("/", 1)[-1] for g in gaps} >= {"entrepot_recherche", "chu-exports-publics"}
+    assert all(g.aspect is GapAspect.ACCESS and g.reason is GapReason.ACCESS_DENIED for g in gaps)
+    assert all(g.account == "chu-research" for g in gaps)

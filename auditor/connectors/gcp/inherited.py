@@ -7,9 +7,9 @@ https://cloud.google.com/asset-inventory/docs/reference/rest/v1/TopLevel/searchA
 ``…/organizations/<id>``), ``project``, ``folders``, ``organization`` and ``policy.bindings``.
 A binding on an ancestor applies to every store below it. Only roles that reach a store's data are
 kept: basic ``roles/owner`` and ``roles/editor``, and the roles of the store's own service
-(``roles/storage.*`` on a bucket, ``roles/bigquery.*`` on a dataset…), and every custom role (its
-permissions are not read: it may reach the data, so it is not left out). Policies on the stores
-themselves are read by their service modules.
+(``roles/storage.*`` on a bucket, ``roles/bigquery.*`` on a dataset…), and every custom role (kept here;
+:mod:`auditor.connectors.gcp.roles` then reads its permissions and keeps it only if they reach the
+data). Policies on the stores themselves are read by their service modules.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ NAME = "cloudasset"
 OPERATIONS = {"cloudasset.searchAllIamPolicies": "cloudasset.assets.searchAllIamPolicies"}
 SERVICE = Service(name=NAME, operations=OPERATIONS)
 BASIC = ("roles/owner", "roles/editor")
-CUSTOM = ("organizations/", "projects/")  # custom roles: their permissions are not read, so they are kept
+CUSTOM = ("organizations/", "projects/")  # custom roles: judged by their permissions afterwards (roles.py)
 SERVICE_ROLES = {"storage": "roles/storage.", "bigquery": "roles/bigquery.", "sqladmin": "roles/cloudsql.",
                  "healthcare": "roles/healthcare.", "firestore": "roles/datastore.",
                  "spanner": "roles/spanner.", "cloudkms": "roles/cloudkms.",
