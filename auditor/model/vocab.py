@@ -102,6 +102,8 @@ class Via(StrEnum):
     CLOUD_SQL_BACKUP = "cloud-sql-backup"  # where Cloud SQL keeps backups (backupConfiguration.location)
     SPANNER_REPLICA = "spanner-replica"  # a replica of a Spanner instance configuration (detail: its type)
     VERTEX_AI_ENDPOINT = "vertex-ai-endpoint"  # processing: a Vertex AI endpoint's region (detail: deployed models)
+    BIGQUERY_TABLE_SNAPSHOT = "bigquery-table-snapshot"  # a table snapshot of one of the dataset's tables
+    BIGQUERY_TABLE_CLONE = "bigquery-table-clone"  # a table clone of one of the dataset's tables
     # Anything else: a planned attribute Terraform only knows after apply, a file written by an older version.
     UNKNOWN = "unknown"
     OTHER = "other"

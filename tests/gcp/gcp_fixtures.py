@@ -9,6 +9,11 @@ connector's later reads, in each API's own shapes. Where each shape comes from (
 - IAM ``organizations.roles.get`` / ``projects.roles.get`` (``Role``: ``name``, ``title``, ``description``,
   ``includedPermissions``, ``stage``, ``etag``, ``deleted``):
   https://cloud.google.com/iam/docs/reference/rest/v1/organizations.roles#Role
+- BigQuery ``tables.list`` (``{"kind": "bigquery#tableList", "tables": [{"kind", "id", "tableReference", "type",
+  "creationTime"}], "totalItems"}``) and ``tables.get`` (``Table``: ``type``, ``location``,
+  ``snapshotDefinition.baseTableReference``/``snapshotTime``, ``cloneDefinition.baseTableReference``/``cloneTime``):
+  https://cloud.google.com/bigquery/docs/reference/rest/v2/tables/list,
+  https://cloud.google.com/bigquery/docs/reference/rest/v2/tables#Table
 """
 
 from __future__ import annotations
@@ -70,3 +75,34 @@ def custom_roles(fake: FakeGCP) -> None:
         {"role": READER_ROLE, "members": ["user:support@infogerance-externe.fr"]},
         {"role": INVENTORY_ROLE, "members": ["group:inventaire@partenaire-audit.com"]}]
     research["policy"]["bindings"] += [{"role": OLD_ROLE, "members": ["user:ancien@labo-partenaire.com"]}]
+
+
+def table_copies(fake: FakeGCP) -> None:
+    """A sandbox dataset of chu-data holding a snapshot and a clone of the research warehouse's stays table."""
+    base = {"projectId": "chu-research", "datasetId": "entrepot_recherche", "tableId": "sejours"}
+    ref = {"datasetId": "bac_a_sable", "projectId": "chu-data"}
+    dataset = {"kind": "bigquery#dataset", "etag": "xYz==", "id": "chu-data:bac_a_sable", "datasetReference": ref,
+               "location": "US", "type": "DEFAULT", "creationTime": "1733011200000",
+               "lastModifiedTime": "1733011200000", "access": [{"role": "OWNER", "specialGroup": "projectOwners"}]}
+    fake.add("/bigquery/v2/projects/chu-data/datasets", "datasets",
+             {"kind": "bigquery#dataset", "id": dataset["id"], "datasetReference": ref, "location": "US"})
+    fake.put("/bigquery/v2/projects/chu-data/datasets/bac_a_sable", dataset)
+    fake.asset({"name": "//bigquery.googleapis.com/projects/chu-data/datasets/bac_a_sable",
+                "assetType": "bigquery.googleapis.com/Dataset", "project": "projects/310000000001",
+                "displayName": "bac_a_sable", "location": "us", "labels": {},
+                "organization": f"organizations/{gcp_estate.ORG}", "state": "ACTIVE"},
+               f"organizations/{gcp_estate.ORG}", "projects/chu-data")
+    tables = "/bigquery/v2/projects/chu-data/datasets/bac_a_sable/tables"
+    for table, kind, definition in (
+        ("sejours_20241201", "SNAPSHOT", {"snapshotDefinition": {"baseTableReference": base,
+                                                                 "snapshotTime": "2024-12-01T00:00:00Z"}}),
+        ("sejours_essai", "CLONE", {"cloneDefinition": {"baseTableReference": base,
+                                                        "cloneTime": "2024-12-02T00:00:00Z"}}),
+        ("notes", "TABLE", {}),
+    ):
+        reference = {**ref, "tableId": table}
+        item = {"kind": "bigquery#table", "id": f"chu-data:bac_a_sable.{table}", "tableReference": reference,
+                "type": kind, "creationTime": "1733011200000"}
+        fake.add(tables, "tables", item)
+        fake.put(f"{tables}/{table}", {**item, "etag": "aB1==", "location": "US", "numBytes": "1048576",
+                                       "numRows": "12000", **definition})

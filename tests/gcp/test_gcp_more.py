@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gcp_fixtures import INVENTORY_ROLE, OLD_ROLE, READER_ROLE, custom_roles, endpoints, vertex_server
-from gcp_helpers import by_name, scan
+from gcp_fixtures import INVENTORY_ROLE, OLD_ROLE, READER_ROLE, custom_roles, endpoints, table_copies, vertex_server
+from gcp_helpers import by_name, config, scan
 
+from auditor import pipeline
 from auditor.demo import gcp_estate
 from auditor.demo.fakegcp import FakeGCP
 from auditor.model.inventory import GapAspect, LocationRole, Permission
-from auditor.model.vocab import GapReason
+from auditor.model.vocab import GapReason, Via
 
 ORG = gcp_estate.ORG
 
@@ -72,3 +73,52 @@ def test_an_unreadable_custom_role_is_an_access_gap_of_the_stores_it_is_granted_
     assert {(g.resource_id or "").rsplit("/", 1)[-1] for g in gaps} >= {"entrepot_recherche", "chu-exports-publics"}
     assert all(g.aspect is GapAspect.ACCESS and g.reason is GapReason.ACCESS_DENIED for g in gaps)
     assert all(g.account == "chu-research" for g in gaps)
+
+
+def test_snapshots_and_clones_of_a_health_table_are_places_of_its_dataset(fake: FakeGCP, tmp_path: Path) -> None:
+    table_copies(fake)
+    inv = scan(fake, tmp_path)
+    warehouse = by_name(inv, "entrepot_recherche")
+    copies = [(loc.role, loc.region, loc.via, loc.account, loc.via_detail) for loc in warehouse.locations
+              if loc.role is LocationRole.SNAPSHOT_COPY]
+    assert copies == [
+        (LocationRole.SNAPSHOT_COPY, "us", Via.BIGQUERY_TABLE_SNAPSHOT, "chu-data", "bac_a_sable.sejours_20241201"),
+        (LocationRole.SNAPSHOT_COPY, "us", Via.BIGQUERY_TABLE_CLONE, "chu-data", "bac_a_sable.sejours_essai")]
+    assert all(loc.target and loc.target.endswith("/projects/chu-data/datasets/bac_a_sable")
+               for loc in warehouse.locations if loc.role is LocationRole.SNAPSHOT_COPY)
+    assert warehouse.attributes["table_copies"] == [
+        "clone chu-research:entrepot_recherche.sejours -> chu-data:bac_a_sable.sejours_essai",
+        "snapshot chu-research:entrepot_recherche.sejours -> chu-data:bac_a_sable.sejours_20241201"]
+    got = [p for _, p, _ in fake.requests if "/tables" in p]
+    assert "/bigquery/v2/projects/chu-data/datasets/bac_a_sable/tables/notes" not in got  # an ordinary table
+    assert not inv.coverage_gaps
+
+
+def test_a_copy_outside_the_zone_fails_residency_of_its_base_dataset(fake: FakeGCP, tmp_path: Path) -> None:
+    table_copies(fake)
+    for doc in (fake.objects["/bigquery/v2/projects/chu-research/datasets/entrepot_recherche"],
+                *[r for r in fake.assets if str(r["name"]).endswith("/entrepot_recherche")]):
+        doc["location"] = "EU" if "kind" in doc else "eu"  # the research warehouse moved to the EU
+    snapshot = fake.objects["/bigquery/v2/projects/chu-data/datasets/bac_a_sable/tables/sejours_20241201"]
+
+    def residency() -> set[str]:
+        inv = scan(fake, tmp_path)
+        findings = pipeline.assess(inv, config(fake, tmp_path)).doc.findings
+        return {f.policy_id for f in findings if f.policy_id.startswith("RES") and str(f.status) == "fail"
+                and f.resource_id.endswith("/entrepot_recherche")}
+
+    for path, doc in fake.objects.items():
+        if "/bac_a_sable" in path:
+            doc["location"] = "EU"
+    assert residency() == set()
+    snapshot["location"] = "asia-northeast1"  # (Google keeps a snapshot in its base's region; the fact decides)
+    assert residency()
+
+
+def test_tables_that_cannot_be_listed_are_a_location_gap_of_their_dataset(fake: FakeGCP, tmp_path: Path) -> None:
+    table_copies(fake)
+    fake.deny("/bigquery/v2/projects/chu-data/datasets/bac_a_sable/tables")
+    inv = scan(fake, tmp_path)
+    [gap] = [g for g in inv.coverage_gaps if g.service == "bigquery"]
+    assert (gap.aspect, gap.reason, gap.account) == (GapAspect.LOCATION, GapReason.ACCESS_DENIED, "chu-data")
+    assert gap.resource_id and gap.resource_id.endswith("/bac_a_sable")

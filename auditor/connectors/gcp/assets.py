@@ -35,7 +35,8 @@ def scopes(scan: Scan) -> list[str]:
 
 
 def discover(scan: Scan, services: Sequence[Service]) -> list[Found]:
-    by_type = {t.native: svc for svc in services for t in svc.types if svc.from_asset is not None}
+    by_type = {t.native: svc for svc in services for t in svc.types
+               if svc.from_asset is not None and t.native not in svc.unsearched}
     found: dict[str, Found] = {}
     fallback: list[Project] = []
     for scope in scopes(scan):

@@ -5,7 +5,8 @@
 ``access`` list: each entry has a ``role`` and one of ``userByEmail``, ``groupByEmail``, ``domain``,
 ``specialGroup`` (``projectReaders``/``projectWriters``/``projectOwners``/``allAuthenticatedUsers``),
 ``iamMember`` (``allUsers``…), ``view``, ``routine`` or ``dataset`` (an authorized view, routine or
-dataset, possibly in another project: it reads the data through its own readers).
+dataset, possibly in another project: it reads the data through its own readers). Table snapshots and
+clones of its tables held in other datasets: :mod:`auditor.connectors.gcp.bigquery_copies`.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from auditor.connectors.gcp import iam
+from auditor.connectors.gcp import bigquery_copies, iam
 from auditor.connectors.gcp.service import Found, Service, listing_resource
 from auditor.connectors.gcp.storage import _plan_key
 from auditor.connectors.spec import TypeSpec
@@ -27,10 +28,16 @@ if TYPE_CHECKING:
 
 NAME = "bigquery"
 ASSET = "bigquery.googleapis.com/Dataset"
+TABLE = "bigquery.googleapis.com/Table"
 OPERATIONS = {
     "bigquery.datasets.list": "bigquery.datasets.get",
     "bigquery.datasets.get": "bigquery.datasets.get",
+    **bigquery_copies.OPERATIONS,
 }
+NO_PLANNED_COPY = (
+    "a table snapshot or clone is a place of its base table's dataset, read live (bigquery_copies); the google "
+    "provider cannot plan one: google_bigquery_table has no snapshot or clone definition and google_bigquery_job's "
+    "copy block has no operation type (a plain copy, which leaves no trace of its source)")
 _SPECIAL = {"projectReaders": "projectViewer", "projectWriters": "projectEditor", "projectOwners": "projectOwner"}
 _ROLES = {"READER": "roles/bigquery.dataViewer", "WRITER": "roles/bigquery.dataEditor",
           "OWNER": "roles/bigquery.dataOwner"}
@@ -143,7 +150,8 @@ def dataset(change: Change) -> Iterator[Fact]:
 
 SERVICE = Service(
     name=NAME, operations=OPERATIONS,
-    types=(TypeSpec(Kind.WAREHOUSE, ASSET, ("google_bigquery_dataset",)),),
+    types=(TypeSpec(Kind.WAREHOUSE, ASSET, ("google_bigquery_dataset",)),
+           TypeSpec(Kind.SNAPSHOT, TABLE, not_in_plans=NO_PLANNED_COPY)),
     plan={"google_bigquery_dataset": dataset},
-    from_asset=from_asset, discover=discover, read=read,
+    from_asset=from_asset, discover=discover, read=read, link=bigquery_copies.link, unsearched=(TABLE,),
 )

@@ -19,6 +19,9 @@ A service module is one file, ``auditor/connectors/gcp/<family>.py``, exposing `
 ``link(scan, resources) -> resources``
     optional, once every resource is read: ties resources of other services to this one's
     (Cloud KMS: the stores each key protects, the store's key manager from the key's protection level).
+``unsearched``
+    asset types of ``types`` Asset Inventory is not asked for (BigQuery tables: read through their
+    datasets, a search would answer every table of the organisation).
 ``plan``
     Terraform ``google``/``google-beta`` type -> extractor (same file, see
     :mod:`auditor.connectors.terraform.facts`).
@@ -70,6 +73,7 @@ class Service:
     discover: Callable[[Scan, Project], list[Found]] | None = None
     read: Callable[[Scan, Found, bool], Resource] | None = None
     link: Callable[[Scan, Sequence[Resource]], list[Resource]] | None = None
+    unsearched: tuple[str, ...] = ()  # declared asset types read through another resource, never searched
 
 
 def listing_resource(scan: Scan, found: Found, **attributes: Any) -> Resource:
