@@ -5,7 +5,8 @@ do: a collection answers ``{<key>: [...], "nextPageToken": …}`` pages (``pageS
 an object answers itself, anything else ``404`` with Google's error body
 (``{"error": {"code", "message", "status", "details"}}``, https://cloud.google.com/apis/design/errors).
 Cloud Asset Inventory's ``searchAllResources`` filters its rows by ``assetTypes`` and scope,
-``searchAllIamPolicies`` by scope. It also
+``searchAllIamPolicies`` by scope; ``assets.list`` with ``contentType=IAM_POLICY`` answers the same policies
+as ``Asset`` rows (https://cloud.google.com/asset-inventory/docs/reference/rest/v1/assets/list). It also
 plays the OAuth token endpoint (``POST /token``, the JWT-bearer grant a service-account key makes),
 so the real ``google-auth`` credentials work against it; a self-signed JWT (the form keys take
 outside googleapis.com) is accepted as a bearer token as well.
@@ -35,6 +36,9 @@ from auditor.demo.fakearm import _Server, json_handler
 
 SEARCH = ":searchAllResources"
 SEARCH_IAM = ":searchAllIamPolicies"
+ASSETS = "/assets"
+PROJECT_TYPE = "cloudresourcemanager.googleapis.com/Project"
+ORG_TYPE = "cloudresourcemanager.googleapis.com/Organization"
 
 
 def error(code: int, status: str, message: str, reason: str | None = None) -> dict[str, Any]:
@@ -155,6 +159,8 @@ class FakeGCP:
             scope = path.removeprefix("/v1/").removesuffix(SEARCH_IAM)
             rows = [{k: v for k, v in r.items() if k != "_scopes"} for r in self.policies if scope in r["_scopes"]]
             return self._page(path, query, "results", rows)
+        if path.endswith(ASSETS) and query.get("contentType") == "IAM_POLICY":
+            return self._page(path, query, "assets", self._iam_assets(path, query))
         if path in self.collections:
             key, items = self.collections[path]
             return self._page(path, query, key, items)
@@ -167,6 +173,34 @@ class FakeGCP:
         types = {t for t in (query.get("assetTypes") or "").split(",") if t}
         return [{k: v for k, v in row.items() if k != "_scopes"} for row in self.assets
                 if scope in row["_scopes"] and (not types or row.get("assetType") in types)]
+
+    def _iam_assets(self, path: str, query: Mapping[str, str]) -> list[dict[str, Any]]:
+        """``assets.list`` with ``contentType=IAM_POLICY``: the ``searchAllIamPolicies`` rows as ``Asset``s
+        (``name``, ``assetType``, ``iamPolicy`` with its ``auditConfigs``, ``ancestors``), and the organisation
+        and every project of ``projects:search`` without a row of their own (they always have a policy)."""
+        scope = path.removeprefix("/v1/").removesuffix(ASSETS)
+        types = {t for t in (query.get("assetTypes") or "").split(",") if t}
+        out: list[dict[str, Any]] = []
+        for row in self.policies:
+            if scope in row["_scopes"] and (not types or row.get("assetType") in types):
+                own = str(row["resource"]).split("/", 3)[-1]
+                ancestors = list(dict.fromkeys([own, *row.get("folders", []), *([row["organization"]]
+                                                                                 if row.get("organization") else [])]))
+                out.append({"name": row["resource"], "assetType": row.get("assetType"), "iamPolicy": row["policy"],
+                            "ancestors": ancestors, "updateTime": "2024-03-01T10:00:00Z"})
+        listed = {a["name"] for a in out}
+        org = f"//cloudresourcemanager.googleapis.com/{scope}"
+        if scope.startswith("organizations/") and org not in listed and (not types or ORG_TYPE in types):
+            out.append({"name": org, "assetType": ORG_TYPE, "iamPolicy": {"version": 1, "etag": "BwY=", "bindings": []},
+                        "ancestors": [scope], "updateTime": "2024-02-01T09:00:00Z"})
+        for project in (self.collections.get("/v3/projects:search") or ("", []))[1]:
+            name = f"//cloudresourcemanager.googleapis.com/{project['name']}"
+            if (not types or PROJECT_TYPE in types) and name not in listed and (
+                    scope in (project.get("parent"), project["name"], f"projects/{project.get('projectId')}")):
+                out.append({"name": name, "assetType": PROJECT_TYPE, "updateTime": "2024-02-01T09:00:00Z",
+                            "iamPolicy": {"version": 1, "etag": "BwY=", "bindings": []},
+                            "ancestors": [project["name"], project.get("parent")]})
+        return out
 
     def _page(self, path: str, query: Mapping[str, str], key: str,
               items: list[dict[str, Any]]) -> tuple[int, Any, dict[str, str]]:

@@ -14,6 +14,9 @@ connector's later reads, in each API's own shapes. Where each shape comes from (
   ``snapshotDefinition.baseTableReference``/``snapshotTime``, ``cloneDefinition.baseTableReference``/``cloneTime``):
   https://cloud.google.com/bigquery/docs/reference/rest/v2/tables/list,
   https://cloud.google.com/bigquery/docs/reference/rest/v2/tables#Table
+- IAM ``Policy.auditConfigs`` (``service``, ``auditLogConfigs[]``: ``logType``, ``exemptedMembers``):
+  https://cloud.google.com/iam/docs/reference/rest/v1/Policy#AuditConfig, served by the fake's ``assets.list``
+  (``contentType=IAM_POLICY``) from the ``searchAllIamPolicies`` rows
 """
 
 from __future__ import annotations
@@ -106,3 +109,18 @@ def table_copies(fake: FakeGCP) -> None:
         fake.add(tables, "tables", item)
         fake.put(f"{tables}/{table}", {**item, "etag": "aB1==", "location": "US", "numBytes": "1048576",
                                        "numRows": "12000", **definition})
+
+
+def audit_configs(fake: FakeGCP) -> None:
+    """The organisation logs Cloud Storage reads (but a backup account's); chu-data logs only writes of all
+    services."""
+    org = fake.policies[0]
+    org["policy"]["auditConfigs"] = [{"service": "storage.googleapis.com", "auditLogConfigs": [
+        {"logType": "ADMIN_READ"}, {"logType": "DATA_READ", "exemptedMembers": [
+            "serviceAccount:sauvegarde@chu-data.iam.gserviceaccount.com"]}, {"logType": "DATA_WRITE"}]}]
+    fake.iam_policy({
+        "resource": "//cloudresourcemanager.googleapis.com/projects/310000000001", "project": "projects/310000000001",
+        "assetType": "cloudresourcemanager.googleapis.com/Project", "organization": f"organizations/{gcp_estate.ORG}",
+        "policy": {"version": 1, "etag": "BwYa=", "bindings": [], "auditConfigs": [
+            {"service": "allServices", "auditLogConfigs": [{"logType": "DATA_WRITE"}]}]}},
+        f"organizations/{gcp_estate.ORG}", "projects/chu-data")

@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gcp_fixtures import INVENTORY_ROLE, OLD_ROLE, READER_ROLE, custom_roles, endpoints, table_copies, vertex_server
+from gcp_fixtures import (
+    INVENTORY_ROLE,
+    OLD_ROLE,
+    READER_ROLE,
+    audit_configs,
+    custom_roles,
+    endpoints,
+    table_copies,
+    vertex_server,
+)
 from gcp_helpers import by_name, config, scan
 
 from auditor import pipeline
@@ -122,3 +131,43 @@ def test_tables_that_cannot_be_listed_are_a_location_gap_of_their_dataset(fake: 
     [gap] = [g for g in inv.coverage_gaps if g.service == "bigquery"]
     assert (gap.aspect, gap.reason, gap.account) == (GapAspect.LOCATION, GapReason.ACCESS_DENIED, "chu-data")
     assert gap.resource_id and gap.resource_id.endswith("/bac_a_sable")
+
+
+def _log_verdicts(fake: FakeGCP, tmp_path: Path, **extra: object) -> dict[str, str]:
+    inv = scan(fake, tmp_path, **extra)
+    doc = pipeline.assess(inv, config(fake, tmp_path, **extra)).doc
+    return {f.resource_id.rsplit("/", 1)[-1]: str(f.status) for f in doc.findings if f.policy_id == "LOG-001"}
+
+
+def test_data_access_audit_logs_decide_log_001(fake: FakeGCP, tmp_path: Path) -> None:
+    audit_configs(fake)
+    inv = scan(fake, tmp_path)
+    bucket = by_name(inv, "chu-dossiers-patients")
+    assert bucket.logging is True and bucket.attributes["data_access_logs"] == "DATA_READ"
+    assert bucket.attributes["data_access_log_exempted"] == [
+        "serviceAccount:sauvegarde@chu-data.iam.gserviceaccount.com"]
+    assert by_name(inv, "entrepot_recherche").logging is True  # BigQuery's Data Access logs are always on
+    assert by_name(inv, "chu-dpi").logging is False  # DATA_WRITE only: reads are not logged
+    assert by_name(inv, "dossiers").logging is False
+    assert not inv.coverage_gaps
+    verdicts = _log_verdicts(fake, tmp_path)
+    assert verdicts.get("chu-dpi") == "fail"  # passes are counted, not listed
+    assert "chu-dossiers-patients" not in verdicts and "entrepot_recherche" not in verdicts
+
+
+def test_unreadable_audit_configurations_leave_log_001_unknown(fake: FakeGCP, tmp_path: Path) -> None:
+    audit_configs(fake)
+    fake.deny(f"/v1/organizations/{ORG}/assets")
+    inv = scan(fake, tmp_path)
+    assert by_name(inv, "chu-dossiers-patients").logging is None
+    [gap] = [g for g in inv.coverage_gaps if "audit configurations" in g.error]
+    assert gap.reason is GapReason.ACCESS_DENIED and gap.resource_id is None
+    verdicts = _log_verdicts(fake, tmp_path)
+    assert verdicts.get("chu-dossiers-patients") == "unknown" and "entrepot_recherche" not in verdicts
+
+
+def test_projects_one_by_one_see_only_their_own_audit_configuration(fake: FakeGCP, tmp_path: Path) -> None:
+    audit_configs(fake)
+    inv = scan(fake, tmp_path, projects=["chu-data"])
+    assert by_name(inv, "chu-dossiers-patients").logging is None  # the organisation's configuration is not seen
+    assert [g.account for g in inv.coverage_gaps if "audit configurations" in g.error] == ["chu-data"]

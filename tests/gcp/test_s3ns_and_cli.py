@@ -70,7 +70,7 @@ def test_permissions_gcp_prints_a_custom_role_of_read_permissions() -> None:
     assert "cloudasset.assets.searchAllResources" in role["includedPermissions"]
     assert "storage.buckets.getIamPolicy" in role["includedPermissions"]
     assert not [p for p in role["includedPermissions"]
-                if p.rsplit(".", 1)[-1] not in ("get", "list", "getIamPolicy", "searchAllResources",
+                if p.rsplit(".", 1)[-1] not in ("get", "list", "getIamPolicy", "searchAllResources", "listIamPolicy",
                                                    "searchAllIamPolicies")]
 
 
