@@ -73,6 +73,7 @@ class FakeGCP:
         self._httpd = _Server(("127.0.0.1", 0), _handler(self), tls)
         self.base_url = f"https://127.0.0.1:{self._httpd.server_address[1]}"
         self._thread: threading.Thread | None = None
+        self.empty("/v1/accessPolicies", "accessPolicies")  # an organisation without VPC Service Controls
 
     # ---- state --------------------------------------------------------------------------------
 

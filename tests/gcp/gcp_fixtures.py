@@ -17,6 +17,12 @@ connector's later reads, in each API's own shapes. Where each shape comes from (
 - IAM ``Policy.auditConfigs`` (``service``, ``auditLogConfigs[]``: ``logType``, ``exemptedMembers``):
   https://cloud.google.com/iam/docs/reference/rest/v1/Policy#AuditConfig, served by the fake's ``assets.list``
   (``contentType=IAM_POLICY``) from the ``searchAllIamPolicies`` rows
+- Access Context Manager ``accessPolicies.list`` (``{"accessPolicies": [AccessPolicy]}``: ``name``, ``parent``,
+  ``title``, ``etag``) and ``servicePerimeters.list`` (``{"servicePerimeters": [ServicePerimeter]}``: ``name``,
+  ``title``, ``perimeterType``, ``status``/``spec`` with ``resources``, ``accessLevels``, ``restrictedServices``,
+  ``vpcAccessibleServices``, ``useExplicitDryRunSpec``):
+  https://cloud.google.com/access-context-manager/docs/reference/rest/v1/accessPolicies/list,
+  https://cloud.google.com/access-context-manager/docs/reference/rest/v1/accessPolicies.servicePerimeters#ServicePerimeter
 """
 
 from __future__ import annotations
@@ -124,3 +130,24 @@ def audit_configs(fake: FakeGCP) -> None:
         "policy": {"version": 1, "etag": "BwYa=", "bindings": [], "auditConfigs": [
             {"service": "allServices", "auditLogConfigs": [{"logType": "DATA_WRITE"}]}]}},
         f"organizations/{gcp_estate.ORG}", "projects/chu-data")
+
+
+def perimeters(fake: FakeGCP) -> None:
+    """chu-data inside an enforced perimeter for Cloud Storage and the Healthcare API; chu-research in a
+    dry-run one for BigQuery."""
+    fake.add("/v1/accessPolicies", "accessPolicies", {
+        "name": "accessPolicies/804213579", "parent": f"organizations/{gcp_estate.ORG}", "title": "chu-politique",
+        "etag": "2f8a1c"})
+    base = "accessPolicies/804213579/servicePerimeters"
+    fake.add(f"/v1/{base}", "servicePerimeters", {
+        "name": f"{base}/sante", "title": "sante", "perimeterType": "PERIMETER_TYPE_REGULAR",
+        "status": {"resources": ["projects/310000000001"],
+                   "accessLevels": ["accessPolicies/804213579/accessLevels/chu"],
+                   "restrictedServices": ["storage.googleapis.com", "healthcare.googleapis.com"],
+                   "vpcAccessibleServices": {"enableRestriction": True, "allowedServices": ["RESTRICTED-SERVICES"]}},
+        "useExplicitDryRunSpec": False})
+    fake.add(f"/v1/{base}", "servicePerimeters", {
+        "name": f"{base}/recherche", "title": "recherche", "perimeterType": "PERIMETER_TYPE_REGULAR",
+        "status": {},
+        "spec": {"resources": ["projects/310000000002"], "restrictedServices": ["bigquery.googleapis.com"]},
+        "useExplicitDryRunSpec": True})

@@ -12,6 +12,7 @@ from gcp_fixtures import (
     audit_configs,
     custom_roles,
     endpoints,
+    perimeters,
     table_copies,
     vertex_server,
 )
@@ -171,3 +172,35 @@ def test_projects_one_by_one_see_only_their_own_audit_configuration(fake: FakeGC
     inv = scan(fake, tmp_path, projects=["chu-data"])
     assert by_name(inv, "chu-dossiers-patients").logging is None  # the organisation's configuration is not seen
     assert [g.account for g in inv.coverage_gaps if "audit configurations" in g.error] == ["chu-data"]
+
+
+def test_a_store_inside_a_vpc_service_controls_perimeter_says_so(fake: FakeGCP, tmp_path: Path) -> None:
+    perimeters(fake)
+    inv = scan(fake, tmp_path)
+    assert by_name(inv, "chu-dossiers-patients").attributes["vpc_service_perimeters"] == ["sante"]
+    assert by_name(inv, "dossiers").attributes["vpc_service_perimeters"] == ["sante"]
+    assert "vpc_service_perimeters" not in by_name(inv, "chu-dpi").attributes  # Cloud SQL is not restricted
+    assert by_name(inv, "entrepot_recherche").attributes["vpc_service_perimeters"] == ["recherche (dry run)"]
+    assert "vpc_service_perimeters" not in by_name(inv, "chu-exports-publics").attributes
+    assert ("GET", "/v1/accessPolicies", {"parent": f"organizations/{ORG}"}) in fake.requests
+    assert not inv.coverage_gaps
+
+
+def test_access_context_manager_denied_is_a_gap_no_store_check_depends_on(fake: FakeGCP, tmp_path: Path) -> None:
+    perimeters(fake)
+    fake.deny("/v1/accessPolicies")
+    inv = scan(fake, tmp_path)
+    [gap] = [g for g in inv.coverage_gaps if g.service == "accesscontextmanager"]
+    assert gap.reason is GapReason.ACCESS_DENIED and gap.resource_id is None
+    assert all("vpc_service_perimeters" not in r.attributes for r in inv.resources)
+
+
+def test_the_report_shows_a_store_s_perimeter_in_both_languages(fake: FakeGCP, tmp_path: Path) -> None:
+    perimeters(fake)
+    inv = scan(fake, tmp_path)
+    doc = pipeline.assess(inv, config(fake, tmp_path)).doc
+    for lang, text in (("en", "inside VPC Service Controls perimeter(s): recherche (dry run)"),
+                       ("fr", "dans le(s) périmètre(s) VPC Service Controls : recherche (dry run)")):
+        paths = pipeline.write_outputs(doc, tmp_path / lang, ["html"], lang, inventory=inv)
+        html = next(p for p in paths if p.suffix == ".html").read_text(encoding="utf-8")
+        assert text in html.replace("&#39;", "'").replace("\u202f", " ").replace("\u00a0", " ")

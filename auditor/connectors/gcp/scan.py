@@ -1,7 +1,8 @@
 """One Google Cloud scan, start to end: projects -> Asset Inventory (or per-service listing) ->
 scope -> deep reads -> the organisation's resource-location policy next to each store -> the grants
 each store inherits from its organisation, folders and project -> what each custom role granted allows
--> whether Data Access audit logs record reads of each store.
+-> whether Data Access audit logs record reads of each store -> the VPC Service Controls perimeters
+around each.
 
 Every failure is a coverage gap; only "no credential at all" or "nothing reachable" raises
 ``ConnectorError``.
@@ -16,7 +17,7 @@ from dataclasses import replace
 
 from auditor.config import Config
 from auditor.connectors.base import ScopeFilter, in_shard
-from auditor.connectors.gcp import assets, auditlogs, inherited, projects, roles
+from auditor.connectors.gcp import assets, auditlogs, inherited, projects, roles, vpcsc
 from auditor.connectors.gcp.context import Scan
 from auditor.connectors.gcp.service import Found, Service
 from auditor.connectors.gcp.session import Session
@@ -28,7 +29,8 @@ from auditor.progress import Reporter, detail
 def declared(services: Sequence[Service]) -> dict[str, str]:
     """Every REST method id the modules declare, with the IAM permission it needs."""
     out: dict[str, str] = {}
-    for svc in (assets.SERVICE, inherited.SERVICE, projects.SERVICE, roles.SERVICE, auditlogs.SERVICE, *services):
+    for svc in (assets.SERVICE, inherited.SERVICE, projects.SERVICE, roles.SERVICE, auditlogs.SERVICE, vpcsc.SERVICE,
+                *services):
         out.update(svc.operations)
     return dict(sorted(out.items()))
 
@@ -66,6 +68,7 @@ def run(session: Session, config: Config, reporter: Reporter, in_scope: ScopeFil
             resources = inherited.apply(scan, resources, ancestors)
         resources = roles.apply(scan, resources)
         resources = auditlogs.apply(scan, resources)
+        resources = vpcsc.apply(scan, resources)
         missing = ("the organisation's, folders' and project's IAM policies could not be read: inherited grants are "
                    "unknown") if ancestors is None else None
         if missing is None and all(s.startswith("projects/") for s in assets.scopes(scan)):
