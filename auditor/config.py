@@ -63,6 +63,15 @@ SCHEMA: dict[str, Any] = {
                 "regions": {"anyOf": [{"const": "all"}, _STR_LIST]},
                 "accounts": _STR_LIST,
                 "max_workers": {"type": "integer", "minimum": 1, "maximum": 64},
+                "config_aggregator": {
+                    "type": "string", "pattern": "^[\\w-]{1,256}$",
+                    "description": "the AWS Config aggregator whose S3 configuration items replace direct reads "
+                                   "(docs/scan-cost.md); off when absent"},
+                "config_aggregator_region": {"type": "string", "pattern": "^[a-z]{2}(-[a-z]+)+-[0-9]+$"},
+                "config_max_age": {
+                    "type": "string", "pattern": "^[1-9][0-9]{0,5}[mhd]$",
+                    "description": "an item older than this is read directly instead: minutes, hours or days "
+                                   "(30m, 24h, 7d)"},
             },
         },
         "azure": {
@@ -135,6 +144,17 @@ class AwsConfig:
     regions: tuple[str, ...] | None = None  # None: every enabled region
     accounts: tuple[str, ...] | None = None  # None: the caller's account (or the whole organization)
     max_workers: int = 8
+    config_aggregator: str | None = None  # AWS Config fast path (connectors/aws/config_fast.py); None: off
+    config_aggregator_region: str | None = None  # None: the partition's home region (us-east-1 on aws)
+    config_max_age: int = 24 * 3600  # seconds: older configuration items are read directly
+
+
+_UNITS = {"m": 60, "h": 3600, "d": 86400}
+
+
+def duration(text: str) -> int:
+    """``30m`` / ``24h`` / ``7d`` as seconds (the schema has checked the shape)."""
+    return int(text[:-1]) * _UNITS[text[-1]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,6 +293,9 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
             regions=listed(aws.get("regions")),
             accounts=listed(aws.get("accounts")),
             max_workers=int(aws.get("max_workers", 8)),
+            config_aggregator=aws.get("config_aggregator"),
+            config_aggregator_region=aws.get("config_aggregator_region"),
+            config_max_age=duration(str(aws.get("config_max_age", "24h"))),
         ),
         azure=AzureConfig(
             subscriptions=listed(azure.get("subscriptions")),

@@ -35,12 +35,14 @@ class ReadOnlyViolation(Exception):
 # AWS
 #
 # Declarations are ``"<boto3 client name>:<API operation>"``, e.g. ``"s3:GetBucketPolicy"``.
-# Read operations start with Get/List/Describe/Head; STS is the only exception, and only for
-# the two calls every scan needs to know who it is and to enter member accounts.
+# Read operations start with Get/List/Describe/Head; the exceptions are STS's two calls every scan
+# needs to know who it is and to enter member accounts, and AWS Config's batch read of configuration
+# items (the optional fast path). No other "BatchGet" is allowed: DynamoDB's BatchGetItem reads data.
 # --------------------------------------------------------------------------------------------
 
 AWS_READ_PREFIXES = ("Get", "List", "Describe", "Head")
-AWS_ALLOWED_EXCEPTIONS = frozenset({"sts:AssumeRole", "sts:GetCallerIdentity"})
+AWS_ALLOWED_EXCEPTIONS = frozenset({
+    "sts:AssumeRole", "sts:GetCallerIdentity", "config:BatchGetAggregateResourceConfig"})
 
 
 def aws_is_read_only(operation: str) -> bool:

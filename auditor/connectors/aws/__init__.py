@@ -13,6 +13,7 @@ Layout (one module per concern, one per service family):
 ``plan``        what the service modules' plan extractors share (``SERVICE.plan``)
 ``s3``          buckets (``s3_access``: ACL / Block Public Access; ``s3_account``: S3 Control)
 ``kms``         keys named by stores (and every key with ``scope: all``)
+``config_fast`` optional: S3 deep reads answered by an AWS Config aggregator's items (``aws.config_aggregator``)
 ``scan``        the orchestration
 ``permissions`` the least-privilege IAM policy built from the declarations below
 
@@ -34,6 +35,7 @@ from auditor.connectors.aws import (
     bedrock_agents,
     bedrock_models,
     cloudfront,
+    config_fast,
     dynamodb,
     ebs,
     efs,
@@ -52,6 +54,7 @@ from auditor.progress import Reporter
 SERVICES: tuple[Service, ...] = (
     accounts.SERVICE,
     s3.SERVICE,
+    config_fast.SERVICE,
     kms.SERVICE,
     rds.SERVICE,
     dynamodb.SERVICE,

@@ -38,6 +38,9 @@ class Scan:
         self._memo: dict[Hashable, Future[Any]] = {}
         self.backed_up: frozenset[str] = frozenset()  # services whose stores AWS Backup protects (Service.backup)
         self.shared: dict[str, Any] = {}  # per-scan state a service module keeps (e.g. its listing index)
+        # ("service:Operation", resource) -> the answer that call would give, already read in bulk
+        # (the AWS Config fast path, :mod:`.config_fast`); :meth:`call` serves each one once instead of asking
+        self.served: dict[tuple[str, str], dict[str, Any]] = {}
 
     # -- gaps ---------------------------------------------------------------------------------
 
@@ -70,6 +73,10 @@ class Scan:
              absent: Collection[str] = (), **params: Any) -> dict[str, Any] | None:
         """One API call. ``None``: it failed (a gap is recorded). ``{}``: an ``absent`` error code,
         i.e. the feature is simply not configured (a fact, not a gap)."""
+        if self.served and resource is not None:
+            known = self.served.pop((f"{service}:{operation}", resource), None)
+            if known is not None:
+                return known
         method = getattr(self.client(account, service, region), xform_name(operation))
         try:
             response: dict[str, Any] = method(**params)

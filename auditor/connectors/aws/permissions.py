@@ -5,7 +5,8 @@ call (the same declarations the read-only guard enforces), minus the ones in :da
 actions whose only use is served without the grant, left out because they reach further than the
 scan needs. ``sts:AssumeRole`` is granted only when the configuration enters other accounts
 (``aws.organization`` or ``aws.accounts``), and only on the configured role (path and name): never
-on every role of every account.
+on every role of every account. The AWS Config fast path's actions (:data:`WHEN_ENABLED`) are granted
+only when ``aws.config_aggregator`` turns it on.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import re
 from typing import Any
 
 from auditor.config import AwsConfig
-from auditor.connectors.aws import SERVICES
+from auditor.connectors.aws import SERVICES, config_fast
 from auditor.connectors.aws.scan import declared
 from auditor.errors import ConfigError
 
@@ -28,6 +29,9 @@ NOT_GRANTED: dict[str, str] = {
         "HeadBucket answer, a 403 included, so the grant adds nothing the scan uses, while it would let the "
         "role list every object key of every bucket (file names that can themselves be health data)"),
 }
+
+# IAM action -> the configuration key without which no call needs it (so it is not granted).
+WHEN_ENABLED: dict[str, str] = {action: "aws.config_aggregator" for action in config_fast.OPERATIONS.values()}
 
 # An IAM role path and name: segments of letters, digits and +=,.@_- (no wildcard can widen the grant).
 _ROLE = re.compile(r"^(?:[\w+=,.@-]+/)*[\w+=,.@-]{1,64}$", re.ASCII)
@@ -58,7 +62,8 @@ def policy_document(cfg: AwsConfig | None = None) -> dict[str, Any]:
     member roles must trust it (and may require the configured external id).
     """
     aws = cfg or AwsConfig()
-    reads = [a for a in actions() if a != ASSUME_ROLE and a not in NOT_GRANTED]
+    reads = [a for a in actions() if a != ASSUME_ROLE and a not in NOT_GRANTED
+             and (a not in WHEN_ENABLED or aws.config_aggregator)]
     statements: list[dict[str, Any]] = [
         {"Sid": "SovereignAuditorRead", "Effect": "Allow", "Action": reads, "Resource": "*"}]
     roles = role_resources(aws)

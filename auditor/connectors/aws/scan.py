@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 from auditor.config import Config
-from auditor.connectors.aws import accounts, calls, kms
+from auditor.connectors.aws import accounts, calls, config_fast, kms
 from auditor.connectors.aws.context import Scan
 from auditor.connectors.aws.service import Found, Link, Read, Service, apply_links
 from auditor.connectors.aws.session import Clients
@@ -76,6 +76,7 @@ def _read_all(scan: Scan, reporter: Reporter, readers: dict[str, Service], found
               in_scope: ScopeFilter) -> dict[str, Read]:
     by_arn = {f.arn: f for f in found}
     deep = {f.arn for f in found if in_scope(f.candidate())}
+    config_fast.prefetch(scan, reporter, [by_arn[a] for a in sorted(deep)])  # off unless aws.config_aggregator
     tasks = {a.id: reporter.task(f"AWS {a.id}" + (f" ({a.name})" if a.name else ""),
                                  total=sum(1 for f in found if f.account == a.id and f.arn in deep))
              for a in scan.accounts}
