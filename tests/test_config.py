@@ -47,6 +47,8 @@ waivers: waivers.yaml
         ("trusted:\n  aws_accounts: [\"12\"]\n", 2, "does not match"),
         ("fail_on: extreme\n", 1, "extreme"),
         ("aws:\n  max_workers: 0\n", 2, "minimum"),
+        ("aws:\n  config_aggregator: org\n  config_max_age: 24x\n", 3, "does not match"),
+        ("aws:\n  config_aggregator: 'org aggregator'\n", 2, "does not match"),
     ],
 )
 def test_bad_values_name_file_and_line(tmp_path: Path, text: str, line: int, what: str) -> None:
@@ -56,3 +58,10 @@ def test_bad_values_name_file_and_line(tmp_path: Path, text: str, line: int, wha
     message = err.value.one_line()
     assert message.startswith(f"{path}:{line}:"), message
     assert what in message
+
+
+def test_the_aws_config_fast_path_is_off_unless_named(tmp_path: Path) -> None:
+    assert load(write(tmp_path, "aws: {regions: all}\n")).aws.config_aggregator is None
+    cfg = load(write(tmp_path, "aws:\n  config_aggregator: org\n  config_max_age: 30m\n"))
+    assert (cfg.aws.config_aggregator, cfg.aws.config_max_age, cfg.aws.config_aggregator_region) == ("org", 1800, None)
+    assert load(write(tmp_path, "aws: {config_aggregator: org}\n")).aws.config_max_age == 24 * 3600

@@ -71,10 +71,22 @@ def test_no_grant_lets_the_role_list_object_keys() -> None:
 
 
 def test_every_declared_action_is_granted_or_left_out_with_a_reason() -> None:
-    granted = {a for s in permissions.policy_document(AwsConfig(organization=True))["Statement"] for a in s["Action"]}
+    full = AwsConfig(organization=True, config_aggregator="org")  # every optional read turned on
+    granted = {a for s in permissions.policy_document(full)["Statement"] for a in s["Action"]}
     for action in permissions.actions():
         assert (action in granted) != (action in permissions.NOT_GRANTED), action
     assert all(len(reason) > 40 for reason in permissions.NOT_GRANTED.values())
+
+
+def test_the_config_fast_path_is_granted_only_when_turned_on(tmp_path: Path) -> None:
+    config = tmp_path / "auditor.yaml"
+    config.write_text("aws:\n  config_aggregator: org-aggregator\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["permissions", "aws", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    fast = {"config:ListAggregateDiscoveredResources", "config:BatchGetAggregateResourceConfig"}
+    assert fast <= set(statements(json.loads(result.output))["SovereignAuditorRead"]["Action"])
+    off = statements(permissions.policy_document(AwsConfig()))["SovereignAuditorRead"]["Action"]
+    assert not [a for a in off if a.startswith("config:")]
 
 
 def test_docs_explain_every_s3_permission() -> None:

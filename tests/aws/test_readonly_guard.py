@@ -28,9 +28,16 @@ def test_every_declared_operation_only_reads():
     for operation in operations:
         _service, _, name = operation.partition(":")
         assert name.startswith(("Get", "List", "Describe", "Head")) or operation in (
-            "sts:AssumeRole", "sts:GetCallerIdentity"), operation
+            "sts:AssumeRole", "sts:GetCallerIdentity", "config:BatchGetAggregateResourceConfig"), operation
     # and each maps to one IAM action of the same family
     assert all(":" in action for action in operations.values())
+
+
+def test_only_aws_configs_batch_read_of_items_is_allowed_among_batch_gets():
+    assert readonly.aws_is_read_only("config:BatchGetAggregateResourceConfig")
+    for data_read_or_write in ("dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "config:BatchGetResourceConfig",
+                               "config:PutConfigurationAggregator"):
+        assert not readonly.aws_is_read_only(data_read_or_write), data_read_or_write
 
 
 def test_declaring_a_write_is_refused():
