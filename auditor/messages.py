@@ -20,10 +20,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "no-credential": "{provider}: no {name} credential in the environment ({hint})",
         "api-calls": "{provider}: {n} API calls ({parts})",
         "no-api-calls": "{provider}: 0 API calls",
-        "config-fast-unreadable": "aws: AWS Config aggregator {name} ({region}) unreadable, every bucket is read "
-                                  "directly: {why}",
-        "config-fast-served": "aws: AWS Config aggregator {name}: {served} of {total} in-scope buckets answered "
-                              "from configuration items ({saved} reads not sent)",
+        "config-fast-unreadable": "aws: AWS Config aggregator {name} unreadable, every bucket is read directly: {why}",
+        "config-fast-served": "aws: AWS Config aggregator {name}: {n} in-scope buckets answered from configuration "
+                              "items",
         "demo-azure": "Azure demo estate on a local fake ARM at {url}",
         "wrote": "wrote {path}",
         "notice": "notice: {text}",
@@ -38,10 +37,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "no-credential": "{provider}\u202f: aucun identifiant {name} dans l'environnement ({hint})",
         "api-calls": "{provider}\u202f: {n} appels d'API ({parts})",
         "no-api-calls": "{provider}\u202f: aucun appel d'API",
-        "config-fast-unreadable": "aws\u202f: agrégateur AWS Config {name} ({region}) illisible, chaque bucket est "
-                                  "lu directement\u202f: {why}",
-        "config-fast-served": "aws\u202f: agrégateur AWS Config {name}\u202f: {served} des {total} buckets dans le "
-                              "périmètre lus dans les éléments de configuration ({saved} lectures évitées)",
+        "config-fast-unreadable": "aws\u202f: agrégateur AWS Config {name} illisible, chaque compartiment S3 "
+                                  "est lu directement\u202f: {why}",
+        "config-fast-served": "aws\u202f: agrégateur AWS Config {name}\u202f: {n} compartiments S3 du périmètre "
+                              "lus dans les éléments de configuration",
         "demo-azure": "Parc Azure de démonstration sur un faux ARM local à {url}",
         "wrote": "écrit\u202f: {path}",
         "notice": "remarque\u202f: {text}",

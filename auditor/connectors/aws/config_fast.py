@@ -80,7 +80,7 @@ def prefetch(scan: Scan, reporter: Reporter, found: Sequence[Found]) -> None:
     except gaps.SDK_ERRORS as exc:
         why = gaps.describe(exc, "config:ListAggregateDiscoveredResources", scan.clients.secrets())
         outcomes.update({f.arn: Outcome(name, direct={"*": f"aggregator unreadable: {why}"}) for f in buckets})
-        reporter.info(say("config-fast-unreadable", scan.config.lang, name=name, region=region, why=why))
+        reporter.info(say("config-fast-unreadable", scan.config.lang, name=f"{name} ({region})", why=why))
         return
     wanted = [f for f in buckets if _key(f) in recorded]
     outcomes.update({f.arn: Outcome(name, direct={"*": "the aggregator does not record this bucket"})
@@ -97,9 +97,8 @@ def prefetch(scan: Scan, reporter: Reporter, found: Sequence[Found]) -> None:
                 outcomes[f.arn] = Outcome(name, direct={"*": "left unprocessed by BatchGetAggregateResourceConfig"})
             else:
                 outcomes[f.arn] = _serve(scan, f, name, item, now)
-    served = sum(1 for o in outcomes.values() if o.served)
-    detail(reporter, say("config-fast-served", scan.config.lang, name=name, served=served, total=len(buckets),
-                         saved=sum(len(o.served) for o in outcomes.values())))
+    detail(reporter, say("config-fast-served", scan.config.lang, name=name,
+                         n=sum(1 for o in outcomes.values() if o.served)))
 
 
 def _key(f: Found) -> Key:
