@@ -172,3 +172,24 @@ def test_the_fast_path_asks_nothing_when_no_bucket_is_in_scope(aws):
     scan(config_aggregator=AGGREGATOR)
     assert not [op for op in calls.last_scan() if op.startswith("config:")]
 
+
+
+def test_a_bucket_the_aggregator_does_not_record_is_read_directly(aws):
+    # the emulator's aggregator answers for the caller's account only: a member account's bucket is not recorded
+    org = boto3.client("organizations")
+    org.create_organization(FeatureSet="ALL")
+    member = org.create_account(Email="m@loire.example", AccountName="member")["CreateAccountStatus"]["AccountId"]
+    creds = boto3.client("sts").assume_role(RoleArn=f"arn:aws:iam::{member}:role/OrganizationAccountAccessRole",
+                                            RoleSessionName="seed")["Credentials"]
+    member_s3 = boto3.client("s3", region_name="eu-west-3", aws_access_key_id=creds["AccessKeyId"],
+                             aws_secret_access_key=creds["SecretAccessKey"], aws_session_token=creds["SessionToken"])
+    bucket("fast-member", "eu-west-3", tags=HEALTH, client=member_s3)
+    bucket("fast-home", "eu-west-3", tags=HEALTH)
+    _aggregator()
+    direct = scan(organization=True, regions=("eu-west-3",))
+    fast = scan(organization=True, regions=("eu-west-3",), config_aggregator=AGGREGATOR)
+    assert _facts(fast) == _facts(direct)
+    said = {name: by_name(fast)[name].attributes["aws_config"][0] for name in ("fast-member", "fast-home")}
+    assert said["fast-member"]["read_directly"] == {"*": "the aggregator does not record this bucket"}
+    assert set(said["fast-home"]["from_item"]) == {"s3:GetBucketPolicy", "s3:GetBucketAcl", "s3:GetBucketLogging"}
+    assert by_name(fast)["fast-member"].account == member and not fast.coverage_gaps
