@@ -13,7 +13,8 @@ credentials that start the scan. Before the deep reads, :func:`prefetch`
 Everything else is read directly, and each in-scope bucket says why in ``attributes["aws_config"]``
 (added by :func:`link`): a bucket the aggregator does not record, an item older than
 ``aws.config_max_age`` or not in the ``OK``/``ResourceDiscovered`` state, an identifier the batch call
-left unprocessed, a field the item lacks. When the aggregator cannot be read at all (no such
+left unprocessed or a batch call that failed (one failed by a server error is asked again in batches of
+ten first), a field the item lacks. When the aggregator cannot be read at all (no such
 aggregator, access denied, the emulator failing) every bucket is read directly: that is no
 coverage gap, since the direct reads get the same facts (the reason is logged, and their own failures
 are gaps as usual). Only S3 is covered: the emulator records no RDS or DynamoDB items, so a
@@ -26,6 +27,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from botocore.exceptions import ClientError
 
 from auditor.connectors.aws import config_fast_s3, gaps
 from auditor.connectors.aws.context import Scan
@@ -41,6 +44,7 @@ OPERATIONS = {
 }
 BUCKET = "AWS::S3::Bucket"
 BATCH = 100  # BatchGetAggregateResourceConfig's largest request
+SPLIT = 10  # a batch failed by a server error is asked again in batches of this size
 CURRENT = frozenset({"OK", "ResourceDiscovered"})  # configurationItemStatus of an item that describes the bucket
 _OUTCOMES = "config_fast.outcomes"
 EVIDENCE = "config:BatchGetAggregateResourceConfig"
@@ -87,12 +91,12 @@ def prefetch(scan: Scan, reporter: Reporter, found: Sequence[Found]) -> None:
                      for f in buckets if _key(f) not in recorded})
     now = dt.datetime.now(dt.UTC)
     chunks = [wanted[i:i + BATCH] for i in range(0, len(wanted), BATCH)]
-    for chunk, (items, failure) in zip(chunks, scan.map(lambda c: _batch(scan, name, region, c), chunks),
-                                       strict=True):
+    for chunk, (items, failed) in zip(chunks, scan.map(lambda c: _batch(scan, name, region, c), chunks),
+                                      strict=True):
         for f in chunk:
             item = items.get(_key(f))
-            if failure is not None:
-                outcomes[f.arn] = Outcome(name, direct={"*": failure})
+            if _key(f) in failed:
+                outcomes[f.arn] = Outcome(name, direct={"*": failed[_key(f)]})
             elif item is None:
                 outcomes[f.arn] = Outcome(name, direct={"*": "left unprocessed by BatchGetAggregateResourceConfig"})
             else:
@@ -120,17 +124,35 @@ def _recorded(scan: Scan, name: str, region: str) -> set[Key]:
     return keys
 
 
-def _batch(scan: Scan, name: str, region: str, chunk: Sequence[Found]) -> tuple[dict[Key, dict[str, Any]], str | None]:
-    """The items of one chunk by key, or why none could be fetched."""
+def _batch(scan: Scan, name: str, region: str, chunk: Sequence[Found], *, split: bool = True
+           ) -> tuple[dict[Key, dict[str, Any]], dict[Key, str]]:
+    """The items of one chunk by key, and why the others could not be fetched.
+
+    A batch the service fails with a server error (HTTP 5xx, after botocore's retries) is asked again
+    once as batches of :data:`SPLIT`: an item the service cannot build (the emulator fails on some) then
+    sends its own small batch to the direct reads, not the whole hundred. Other errors (access denied,
+    throttling) are not split: smaller batches would fail the same way.
+    """
     ids = [{"SourceAccountId": f.account, "SourceRegion": f.region, "ResourceId": f.name, "ResourceType": BUCKET}
            for f in chunk]
     try:
         answer = _client(scan, region).batch_get_aggregate_resource_config(ConfigurationAggregatorName=name,
                                                                            ResourceIdentifiers=ids)
     except gaps.SDK_ERRORS as exc:
-        return {}, f"batch read failed: {gaps.describe(exc, EVIDENCE, scan.clients.secrets())}"
-    items = answer.get("BaseConfigurationItems") or []
-    return {(str(i.get("accountId")), str(i.get("awsRegion")), str(i.get("resourceId"))): i for i in items}, None
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") if isinstance(exc, ClientError) \
+            else None
+        if split and len(chunk) > SPLIT and isinstance(status, int) and status >= 500:
+            items: dict[Key, dict[str, Any]] = {}
+            failed: dict[Key, str] = {}
+            for i in range(0, len(chunk), SPLIT):
+                more, lost = _batch(scan, name, region, chunk[i:i + SPLIT], split=False)
+                items.update(more)
+                failed.update(lost)
+            return items, failed
+        why = f"batch read failed: {gaps.describe(exc, EVIDENCE, scan.clients.secrets())}"
+        return {}, {_key(f): why for f in chunk}
+    found = answer.get("BaseConfigurationItems") or []
+    return {(str(i.get("accountId")), str(i.get("awsRegion")), str(i.get("resourceId"))): i for i in found}, {}
 
 
 def captured_at(item: Mapping[str, Any]) -> dt.datetime | None:
