@@ -9,8 +9,8 @@ health scope) in its own process, once without and once with the fast path, alte
 
 - **as seeded**: some health buckets have a ``public-read`` ACL. The emulator cannot build the item
   of a bucket whose ACL grants AllUsers or AuthenticatedUsers: ``BatchGetAggregateResourceConfig``
-  answers HTTP 500 for the whole batch of 100, so those batches are read directly (the cost of the
-  fallback: the failed batch calls, retried by botocore);
+  answers HTTP 500 for the whole batch of 100; the fast path asks again in batches of ten, and those
+  holding such a bucket are read directly (the cost of the fallback: the failed calls, retried by botocore);
 - **ACLs as policies**: the same estate where those ACLs are replaced by a public bucket policy, so
   every in-scope bucket's item can be served.
 
@@ -117,7 +117,7 @@ def run(n: int, workers: int, repeat: int) -> None:
         stats = aws_scan.seed(emulator.url, n)
         aggregator(emulator.url)
         print(f"\n== {n:,} buckets over {len(aws_scan.REGIONS)} regions: {stats}; load {aws_scan.load()}", flush=True)
-        case("as seeded (public-read ACLs: the emulator fails their batches)", emulator, workers, repeat)
+        case("as seeded (public-read ACLs: the emulator fails their batches, split in tens)", emulator, workers, repeat)
         changed = acls_as_policies(emulator.url)
         case(f"ACLs as policies ({changed} public-read ACLs replaced by public policies)", emulator, workers, repeat)
     finally:
