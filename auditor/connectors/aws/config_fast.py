@@ -66,10 +66,6 @@ class Outcome:
                 "read_directly": dict(self.direct)}
 
 
-def enabled(scan: Scan) -> bool:
-    return bool(scan.config.aws.config_aggregator)
-
-
 def prefetch(scan: Scan, reporter: Reporter, found: Sequence[Found]) -> None:
     """Leave in ``scan.served`` what the aggregator's items answer for the in-scope buckets ``found``."""
     name = scan.config.aws.config_aggregator
