@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from auditor import yamlio
 from auditor.errors import InputError, PolicyError
-from auditor.yamlio import YamlMap, load, loads
+from auditor.yamlio import YamlList, YamlMap, load, loads
 
 
 def test_nodes_remember_their_lines() -> None:
@@ -64,3 +67,35 @@ def test_arbitrary_bytes_never_crash(data: bytes) -> None:
         loads(data, "fuzz.yaml")
     except InputError as exc:
         assert "\n" not in exc.one_line()
+
+
+def _same(a: object, b: object) -> bool:
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, YamlMap) and isinstance(b, YamlMap):
+        return (a.line, a.key_lines, list(a)) == (b.line, b.key_lines, list(b)) and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, YamlList) and isinstance(b, YamlList):
+        return (a.line, a.item_lines, len(a)) == (b.line, b.item_lines, len(b)) and all(map(_same, a, b))
+    return a == b
+
+
+def test_the_fast_loader_reads_every_shipped_file_as_the_reference_loader_does() -> None:
+    """libyaml parses; the data, and the line of every key and item, are the pure-Python loader's."""
+    root = Path(yamlio.__file__).resolve().parents[1]
+    files = [*root.joinpath("policies").rglob("*.yaml"), *root.joinpath("auditor").rglob("*.yaml"),
+             *root.joinpath("examples").glob("*.yaml")]
+    assert len(files) > 30
+    for path in files:
+        text = path.read_text("utf-8")
+        fast, reference = (yamlio._parse(loader, text, str(path)) for loader in (yamlio._Loader, yamlio._PyLoader))
+        assert _same(fast, reference), path
+
+
+@pytest.mark.parametrize("text", ["a: [1, 2\n", "a:\n  b: 1\n c: 2\n", "a: 'x\n", "x: 1\n\tb: 2\n", "a: *nope\n"])
+def test_errors_are_worded_and_placed_by_the_reference_loader(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(InputError) as fast:
+        loads(text, "f.yaml")
+    monkeypatch.setattr(yamlio, "_Loader", yamlio._PyLoader)
+    with pytest.raises(InputError) as reference:
+        loads(text, "f.yaml")
+    assert fast.value.one_line() == reference.value.one_line()
