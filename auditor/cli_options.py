@@ -1,4 +1,4 @@
-"""The options every audit command shares (one definition, one help text), and ``--version``.
+"""The options every audit command shares (one definition, one help text).
 
 Kept out of ``cli.py`` so that the command module stays a list of commands.
 """
@@ -10,7 +10,6 @@ from typing import Annotated, Any
 
 import typer
 
-from auditor import __version__
 from auditor.cli_checks import DEFAULT_PROFILE, profile_names
 
 ConfigOpt = Annotated[Path | None, typer.Option(
@@ -44,12 +43,6 @@ DbOpt = Annotated[str | None, typer.Option(
     "--db", metavar="FILE|URL",
         help="The run history: a SQLite file or a postgresql:// URL (default: history: in auditor.yaml, "
                  "else ./audit-history.db).")]
-
-
-def show_version(value: bool) -> None:
-    if value:
-        typer.echo(f"sovereign-auditor {__version__}")
-        raise typer.Exit(0)
 
 
 def recording(cfg: Any, history: str | None, no_history: bool, *, default: bool) -> Any:

@@ -98,7 +98,7 @@ def test_commands_live_in_the_command_layer() -> None:
 # auditor/demo/{moto_server,aws_fakes,fakearm,armjson*}.py) with no cloud account, so that code ships
 # in the package. Nothing else in the package may reach it: only the CLI's ``demo`` command imports
 # auditor.demo.run, when it runs, and run.py loads the emulators only for a live demo.
-DEMO_DOORS = {("cli", "auditor.demo.run")}
+DEMO_DOORS = {("commands", "auditor.demo.run")}  # the demo command: auditor/commands/audit.py
 EMULATORS = ("moto_server", "aws_fakes", "fakearm", "armjson", "armjson_ai", "armjson_more", "aws_estate",
              "azure_estate", "fakegcp", "gcp_estate")
 
