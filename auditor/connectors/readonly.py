@@ -11,20 +11,31 @@ One section per provider, each with its declaration check and its client hook:
   any other operation.
 - Azure: reads are HTTP GETs (plus the Resource Graph query and the configured authority's token
   request); pipeline policies placed last, in front of the transport, refuse any other request
-  and any request to an origin other than the configured one (:class:`UntrustedLink`).
+  and any request to an origin other than the configured one (:class:`UntrustedLink`). The rules
+  are here; the policies themselves subclass azure-core's and live in :mod:`readonly_azure`, so
+  that a scan of AWS alone never loads the Azure SDK (they are importable from here too).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from azure.core.exceptions import ClientAuthenticationError
-from azure.core.pipeline import PipelineRequest
-from azure.core.pipeline.policies import SansIOHTTPPolicy
-from azure.core.pipeline.transport import RequestsTransport
+if TYPE_CHECKING:
+    from auditor.connectors.readonly_azure import OriginGuard, ReadOnlyGuard, origin_limited_transport
+
+_AZURE_POLICIES = ("OriginGuard", "ReadOnlyGuard", "origin_limited_transport")
+
+
+def __getattr__(name: str) -> Any:
+    """The Azure pipeline policies, loaded with azure-core when first asked for."""
+    if name in _AZURE_POLICIES:
+        from auditor.connectors import readonly_azure
+
+        return getattr(readonly_azure, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class ReadOnlyViolation(Exception):
@@ -190,54 +201,7 @@ def azure_is_read_only(method: str, url: str, token_urls: Collection[str] = ()) 
     return False
 
 
-class ReadOnlyGuard(SansIOHTTPPolicy[Any, Any]):
-    """Raises before sending anything that is not a declared read."""
-
-    def __init__(self, token_urls: Collection[str] = ()) -> None:
-        super().__init__()
-        self.token_urls = tuple(token_urls)
-
-    def on_request(self, request: PipelineRequest[Any]) -> None:
-        http = request.http_request
-        if not azure_is_read_only(http.method, http.url, self.token_urls):
-            path = urlsplit(http.url).path
-            raise ReadOnlyViolation(f"refused {http.method} {path}: the auditor only reads")
-
-
-class OriginGuard(SansIOHTTPPolicy[Any, Any]):
-    """Raises :class:`UntrustedLink` before sending anything to an origin other than ``base_url``'s."""
-
-    def __init__(self, base_url: str) -> None:
-        super().__init__()
-        here = origin(base_url)
-        if here is None:
-            raise ValueError(f"not an http(s) endpoint: {display(base_url)}")
-        self.origin = here
-        self.expected = display(base_url)
-
-    def on_request(self, request: PipelineRequest[Any]) -> None:
-        url = request.http_request.url
-        if origin(url) != self.origin:
-            raise UntrustedLink(url, self.expected)
-
-
-class _OriginLimitedTransport(RequestsTransport):  # type: ignore[misc]
-    """The credential's transport: sends only to the allowed origins, else fails authentication."""
-
-    def __init__(self, origins: Collection[Origin], names: str, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._origins = frozenset(origins)
-        self._names = names
-
-    def send(self, request: Any, **kwargs: Any) -> Any:
-        if not same_origin(str(request.url), self._origins):
-            raise ClientAuthenticationError(
-                f"token request to {display(str(request.url))} refused: tokens are only asked of {self._names}")
-        return super().send(request, **kwargs)
-
-
-def origin_limited_transport(urls: Iterable[str], **kwargs: Any) -> RequestsTransport:
-    """A transport for azure-identity credentials that only reaches ``urls``' origins."""
-    kept = [u for u in urls if origin(u) is not None]
-    return _OriginLimitedTransport({o for u in kept if (o := origin(u)) is not None},
-                                   ", ".join(display(u) for u in kept), **kwargs)
+__all__ = ["AWS_ALLOWED_EXCEPTIONS", "AWS_READ_PREFIXES", "OriginGuard", "ReadOnlyGuard", "ReadOnlyViolation",
+           "UntrustedLink", "aws_check_declarations", "aws_guard_client", "aws_is_read_only",
+           "azure_check_declarations", "azure_is_read_action", "azure_is_read_only", "display", "origin",
+           "origin_limited_transport", "same_origin"]

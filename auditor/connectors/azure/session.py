@@ -62,13 +62,8 @@ from requests.adapters import HTTPAdapter
 from auditor import __version__
 from auditor.config import AzureConfig
 from auditor.connectors.azure.gaps import ReadError, read_error, scrub
-from auditor.connectors.readonly import (
-    OriginGuard,
-    ReadOnlyGuard,
-    UntrustedLink,
-    azure_is_read_only,
-    origin_limited_transport,
-)
+from auditor.connectors.readonly import UntrustedLink, azure_is_read_only
+from auditor.connectors.readonly_azure import OriginGuard, ReadOnlyGuard, origin_limited_transport
 from auditor.model.vocab import GapReason
 
 PUBLIC_ARM = "https://management.azure.com"
