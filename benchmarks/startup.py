@@ -23,6 +23,7 @@ import argparse
 import http.server
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -105,6 +106,7 @@ def first_call(env: dict[str, str], out: Path) -> float:
     env = {**env, "AWS_ENDPOINT_URL": f"http://127.0.0.1:{server.server_address[1]}",
            "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "eu-west-3",
            "AWS_MAX_ATTEMPTS": "1"}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "auditor", "scan", "--provider", "aws", "--region", "eu-west-3",
                              "--quiet", "--no-history", "--out", str(out)], env=env, cwd=ROOT,
@@ -117,7 +119,9 @@ def first_call(env: dict[str, str], out: Path) -> float:
         proc.wait()
         server.shutdown()
         server.server_close()
-    return _Listener.seen[0] - start if _Listener.seen else float("nan")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return (_Listener.seen[0] - start, cpu) if _Listener.seen else (float("nan"), cpu)
 
 
 def main() -> None:

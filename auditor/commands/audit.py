@@ -35,6 +35,13 @@ from auditor.messages import say
 from auditor.safetext import one_line
 
 
+def preload(policy_dirs: Any) -> None:
+    """Start loading the policy pack now, in parallel with the command's own start-up (engine.pack.preload)."""
+    from auditor.engine.pack import preload as start
+
+    start(policy_dirs)
+
+
 def _finish(outcome: Any, quiet: bool, seconds: float = 0.0, lang: str = "en") -> None:
     """Print the summary (in the run's language) and exit with the gate's code."""
     from auditor.console import summary
@@ -81,6 +88,7 @@ def demo(
     cfg = _config(config, profile=profile, out=out, fmt=fmt or "html,json,sarif,junit,csv,md", fail_on=fail_on,
                   allow_unknown=allow_unknown, lang=lang,
                   timezone=timezone, group_readable=group_readable)
+    preload(cfg.policy_dirs)
     if out is None and cfg.lang != "en":  # the French demo goes next to the English one, not over it
         cfg = cfg.with_overrides(out=cfg.out / cfg.lang)
     cfg = _recording(cfg, history, False, default=False)
@@ -120,7 +128,6 @@ def scan(
     DefaultAzureCredential (AZURE_TENANT_ID/AZURE_CLIENT_ID/AZURE_CLIENT_SECRET, managed identity, az login)."""
     from dataclasses import replace
 
-    from auditor import pipeline
     from auditor.connectors.base import parse_shard
 
     slice_ = parse_shard(shard) if shard is not None else None
@@ -130,6 +137,9 @@ def scan(
 
     cfg = _config(config, profile=profile, out=out, fmt=fmt, fail_on=fail_on, allow_unknown=allow_unknown, lang=lang,
                   timezone=timezone, group_readable=group_readable)
+    preload(cfg.policy_dirs)  # a cold pack loads on another core while the cloud SDKs are imported
+    from auditor import pipeline
+
     cfg = replace(_recording(cfg, history, no_history, default=slice_ is None), shard=slice_)
     azure_changes = {k: v for k, v in {"tenant": tenant, "authority_host": authority_host,
                                        "arm_endpoint": arm_endpoint,
@@ -171,6 +181,7 @@ def plan_cmd(
     region = check_region("--aws-region", "aws", aws_region) if aws_region else None  # CI passes "${AWS_REGION:-}"
     cfg = _config(config, profile=profile, out=out, fmt=fmt, fail_on=fail_on, allow_unknown=allow_unknown, lang=lang,
                   timezone=timezone, group_readable=group_readable)
+    preload(cfg.policy_dirs)
     cfg = _recording(cfg, None, True, default=False)
     _audit(lambda c, rep: read_plan(plan, aws_region=region, repo_root=repo_root, source_base=git_root,
                                     include_unchanged=include_unchanged), cfg, quiet, baseline=baseline or None)
@@ -189,6 +200,7 @@ def evaluate_cmd(
 
     cfg = _config(config, profile=profile, out=out, fmt=fmt, fail_on=fail_on, allow_unknown=allow_unknown, lang=lang,
                   timezone=timezone, group_readable=group_readable)
+    preload(cfg.policy_dirs)
     cfg = _recording(cfg, history, False, default=False)
     _audit(lambda c, rep: pipeline.load_inventory(inventory), cfg, quiet)
 

@@ -23,6 +23,7 @@ import pickle
 import stat
 import sys
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,7 @@ def folder() -> Path | None:
     return Path(base) / "sovereign-auditor" / "packs"
 
 
+@cache  # the code does not change while the tool runs
 def _code_digest() -> bytes:
     root = Path(auditor.__file__).parent
     h = hashlib.sha256()
