@@ -2,7 +2,8 @@
 
     python benchmarks/startup.py [--times 5]
 
-Prints, as medians over ``--times`` runs, each in a fresh process:
+Prints, as medians over ``--times`` runs, each in a fresh process, wall time and CPU time (user +
+system of the process and its children: the figure that holds on a busy machine):
 
 - ``auditor --help``: interpreter start, the CLI's imports and argument parsing (target < 0.2 s);
 - ``import auditor.cli``: the CLI module's own import time (``python -X importtime``), with its five
@@ -11,10 +12,13 @@ Prints, as medians over ``--times`` runs, each in a fresh process:
   compile and cost bound) and warm (the compiled pack read back from the user cache);
 - first API call of ``auditor scan --provider aws``: from the process start to the first request a
   local HTTP listener receives (it answers every request with an error, so the scan stops there;
-  target < 1 s). Run with a warm pack cache (what every scan after the first sees) and a cold one.
+  target < 1 s). Run with a warm pack cache (what every scan after the first sees) and a cold one
+  (a cold pack is loaded by a child process while the scan imports its SDK; its CPU is counted).
 
-Nothing is sent anywhere but 127.0.0.1. The load average is printed next to the figures: on a shared
-machine wall times say as much about the machine as about the tool. Asserts nothing.
+Bytecode is cached as after ``pip install`` (``PYTHONDONTWRITEBYTECODE`` is dropped for the runs, and
+a first run of each kind is not counted). Nothing is sent anywhere but 127.0.0.1. The load average
+is printed next to the figures: on a shared machine wall times say as much about the machine as
+about the tool. Asserts nothing.
 """
 
 from __future__ import annotations
@@ -41,16 +45,30 @@ def load() -> str:
 
 
 def env_with(cache: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "AZURE_"))}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("AWS_", "AZURE_")) and k != "PYTHONDONTWRITEBYTECODE"}
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     env["AUDITOR_CACHE_DIR"] = str(cache)
     return env
 
 
-def wall(cmd: list[str], env: dict[str, str]) -> float:
+def cpu_since(before: resource.struct_rusage) -> float:
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+
+
+def wall(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall and CPU seconds of one run of ``cmd``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, cpu_since(before)
+
+
+def medians(runs: list[tuple[float, float]]) -> str:
+    walls, cpus = [w for w, _ in runs], [c for _, c in runs]
+    return (f"wall {statistics.median(walls):.3f} s (min {min(walls):.3f}), "
+            f"CPU {statistics.median(cpus):.3f} s (min {min(cpus):.3f})")
 
 
 def import_profile(env: dict[str, str]) -> tuple[float, list[tuple[float, str]]]:
@@ -98,8 +116,9 @@ class _Listener(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def first_call(env: dict[str, str], out: Path) -> float:
-    """Seconds from starting ``auditor scan --provider aws`` to the first request it sends."""
+def first_call(env: dict[str, str], out: Path) -> tuple[float, float]:
+    """Seconds from starting ``auditor scan --provider aws`` to the first request it sends (wall, and the
+    CPU the scan used until it was stopped there)."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Listener)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     _Listener.seen = []
@@ -119,8 +138,7 @@ def first_call(env: dict[str, str], out: Path) -> float:
         proc.wait()
         server.shutdown()
         server.server_close()
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    cpu = cpu_since(before)
     return (_Listener.seen[0] - start, cpu) if _Listener.seen else (float("nan"), cpu)
 
 
@@ -133,8 +151,9 @@ def main() -> None:
         env = env_with(cache)
         cold_env = env_with(cold)
         print(f"load before {load()}", flush=True)
+        wall([sys.executable, "-m", "auditor", "--help"], env)  # writes the bytecode
         helps = [wall([sys.executable, "-m", "auditor", "--help"], env) for _ in range(args.times)]
-        print(f"auditor --help           {statistics.median(helps):.3f} s  (min {min(helps):.3f})", flush=True)
+        print(f"auditor --help           {medians(helps)}", flush=True)
         total, heavy = import_profile(env)
         print(f"import auditor.cli       {total:.3f} s; heaviest: "
               + ", ".join(f"{name} {s * 1000:.0f} ms" for s, name in heavy), flush=True)
@@ -143,13 +162,13 @@ def main() -> None:
             colds.append(pack_load(env_with(Path(tmp, f"c{i}"))))
         warms = [pack_load(env) for _ in range(args.times + 1)][1:]  # the first fills the cache
         print(f"policy pack load         cold {statistics.median(colds):.3f} s, "
-              f"warm {statistics.median(warms):.3f} s", flush=True)
+              f"warm {statistics.median(warms):.3f} s (in place, wall)", flush=True)
+        first_call(env, out)  # fills the cache, writes the bytecode
         firsts = [first_call(env, out) for _ in range(args.times)]
-        cold_firsts = []
-        for i in range(args.times):
-            cold_firsts.append(first_call({**cold_env, "AUDITOR_CACHE_DIR": str(Path(tmp, f"f{i}"))}, out))
-        print(f"first API call of a scan warm {statistics.median(firsts):.3f} s (min {min(firsts):.3f}), "
-              f"cold {statistics.median(cold_firsts):.3f} s", flush=True)
+        print(f"first API call, warm     {medians(firsts)}", flush=True)
+        cold_firsts = [first_call({**cold_env, "AUDITOR_CACHE_DIR": str(Path(tmp, f"f{i}"))}, out)
+                       for i in range(args.times)]
+        print(f"first API call, cold     {medians(cold_firsts)}", flush=True)
         print(f"load after {load()}; {os.cpu_count()} cores", flush=True)
 
 
