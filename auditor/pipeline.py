@@ -256,12 +256,13 @@ def audit(config: Config, source: Callable[[Config], Inventory], *, write_invent
     """
     from auditor.engine.waivers import load_waivers
     from auditor.render import parse_formats
-    from auditor.results import baseline as baselines
-    from auditor.results.gate import gate
-    from auditor.results.merge import mark_shard
 
     started = now()
-    accepted = baselines.load(baseline_path) if baseline_path is not None else None
+    accepted = None
+    if baseline_path is not None:
+        from auditor.results import baseline as baselines
+
+        accepted = baselines.load(baseline_path)
     fail_on = config.fail_on
     pack = load_pack(config.policy_dirs)
     pack.profile(config.profile)  # fail fast on a bad profile, format or waivers file, before a long scan
@@ -274,11 +275,16 @@ def audit(config: Config, source: Callable[[Config], Inventory], *, write_invent
 
         history.open_history(config.history, modes=modes).close()  # fail fast on a bad history location too
     raw = source(config)
+    from auditor.results.gate import gate  # after the source: a scan's first request waits for none of it
+    from auditor.results.merge import mark_shard
+
     assessment = assess(raw, config, started=started, pack=pack, waivers=waivers)
     assessment = replace(assessment, doc=mark_shard(assessment.doc, config.shard))
     files = publish(assessment.doc, config, inventory=raw if write_inventory else None, baseline=accepted)
     if accepted is None:
         return Outcome(assessment, gate(assessment.doc, fail_on, config.allow_unknown), tuple(files))
+    from auditor.results import baseline as baselines
+
     result = gate(baselines.new_only(assessment.doc, accepted), fail_on, config.allow_unknown)
     note = baselines.describe(accepted, assessment.doc, dt.datetime.now(dt.UTC).date())
     return Outcome(assessment, replace(result, summary=f"{result.summary} ({note})"), tuple(files))
