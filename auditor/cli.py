@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import os
 import sys
 from collections.abc import Iterator, MutableMapping
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -52,10 +54,89 @@ def _build(name: str) -> Any:
     """The click command of ``name``: typer reads its options now, not at start-up."""
     target = _target(name)
     if isinstance(target, typer.Typer):
-        return typer.main.get_command(target)
+        return _plain_values(typer.main.get_command(target))
     single = typer.Typer(add_completion=False, rich_markup_mode=None, context_settings=HELP_OPTIONS)
     single.command(name)(target)
-    return typer.main.get_command(single)
+    return _plain_values(typer.main.get_command(single))
+
+
+# typer (0.29) converts every option's value with a pydantic validator, built when the command runs:
+# importing pydantic and building them costs ~0.1-0.2 s of CPU before a command does anything. Our
+# options are plain text, paths, whole numbers and lists of those, with none of typer's checks; their
+# values are converted here the way typer converts them, and anything else (another type, a check, a
+# value that is not plainly valid, such as "12x" for a number) goes to typer's own validator, which
+# converts it or words the error as always (tests/test_cli_startup.py compares both on every option).
+_PLAIN = {"exists": False, "file_okay": True, "dir_okay": True, "writable": False, "readable": True,
+          "resolve_path": False, "allow_dash": False, "path_type": None, "min": None, "max": None,
+          "clamp": False, "parser": None}
+_KINDS: dict[Any, str] = {str: "str", Path: "path", int: "int", bool: "bool", list[str]: "strs", list[Path]: "paths"}
+
+
+class _Plain:
+    """The value of one option, converted as typer converts it, or by typer itself when in doubt."""
+
+    def __init__(self, param: Any, kind: str) -> None:
+        self.param, self.kind = param, kind
+
+    def coerce(self, value: Any, param: Any, ctx: Any) -> Any:
+        if value is None:
+            return () if param.multiple or param.nargs == -1 else None
+        try:
+            return self._convert(value)
+        except ValueError:  # typer's validator decides, with its own words
+            self.param._runtime_param = None
+            return self.param.get_runtime_param().coerce(value, param=param, ctx=ctx)
+
+    def _convert(self, value: Any) -> Any:
+        if self.kind in ("strs", "paths"):
+            if not isinstance(value, (list, tuple)):
+                raise ValueError(value)
+            return [self._one(item, self.kind[:-1]) for item in value]
+        return self._one(value, self.kind)
+
+    @staticmethod
+    def _one(value: Any, kind: str) -> Any:
+        if kind == "int":
+            if isinstance(value, int) and not isinstance(value, bool):
+                return value
+            if isinstance(value, str) and value.isascii() and value.isdigit():
+                return int(value)
+        elif (kind == "str" and isinstance(value, str)) or (kind == "bool" and isinstance(value, bool)):
+            return value
+        elif kind == "path" and isinstance(value, (str, Path)):
+            if os.path.exists(value) and not os.access(value, os.R_OK):
+                raise ValueError(value)  # typer refuses an unreadable path: its message
+            return Path(value)
+        raise ValueError(value)
+
+
+def _plain(param: Any) -> Any:
+    descriptor = getattr(param, "type_descriptor", None)
+    info = getattr(descriptor, "parameter_info", None)
+    annotation: Any = getattr(descriptor, "annotation", None)
+    kind = _KINDS.get(annotation) if isinstance(annotation, type) or annotation in _KINDS else None
+    if (kind is not None and getattr(param, "_runtime_param", False) is None
+            and getattr(descriptor, "file_annotation", True) is None
+            and all(getattr(info, k, object()) == v for k, v in _PLAIN.items())):
+        param._runtime_param = _Plain(param, kind)
+    return param
+
+
+def _plain_params(command: Any) -> None:
+    """Give ``command``'s plain options, its ``--help`` included (made when first asked for), the conversion above."""
+    for param in getattr(command, "params", ()):
+        _plain(param)
+    made = getattr(command, "get_help_option", None)
+    if made is not None:
+        command.get_help_option = lambda ctx: None if (option := made(ctx)) is None else _plain(option)
+
+
+def _plain_values(command: Any) -> Any:
+    """:func:`_plain_params` for ``command`` and its subcommands."""
+    _plain_params(command)
+    for sub in getattr(command, "commands", {}).values():
+        _plain_values(sub)
+    return command
 
 
 def _summary(name: str) -> str | None:
@@ -96,6 +177,7 @@ class LazyGroup(TyperGroup):
     def __init__(self, **attrs: Any) -> None:
         super().__init__(**attrs)
         self.commands = _Lazy(self.commands)
+        _plain_params(self)
 
     def list_commands(self, ctx: Any) -> list[str]:
         return list(self.commands)

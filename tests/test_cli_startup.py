@@ -43,3 +43,46 @@ def test_an_aws_scan_does_not_load_the_azure_sdk() -> None:
     modules = loaded_after("import auditor.pipeline, auditor.connectors.aws, auditor.connectors.readonly")
     assert "botocore" in modules
     assert not {m for m in modules if m.startswith("azure.")}
+
+
+def _outcome(runtime: object, value: object, param: object) -> tuple[str, object]:
+    try:
+        return "value", runtime.coerce(value, param=param, ctx=None)  # type: ignore[attr-defined]
+    except Exception as exc:  # the same error, worded the same, is what matters
+        return type(exc).__name__, str(getattr(exc, "message", exc))
+
+
+def test_every_option_is_converted_as_typer_converts_it(tmp_path: Path) -> None:
+    """Plain options skip typer's pydantic validators; on every option of every command, for values plain
+    and odd, the result (or the error and its words) is typer's own."""
+    from auditor.cli import _build, _Plain
+
+    existing = tmp_path / "f.txt"
+    existing.write_text("x")
+    values = [None, "", "x", "all", "é-ß", "20", "007", "-1", "1_000", "12x", " 3", 5, True, False,
+              str(existing), str(tmp_path), str(tmp_path / "missing"), ("a", "b"), (), (str(existing), "y"), "a b"]
+
+    def commands(command: object) -> list[object]:
+        return [command, *(c for sub in getattr(command, "commands", {}).values() for c in commands(sub))]
+
+    checked = 0
+    for name in COMMANDS:
+        for command in commands(_build(name)):
+            for param in command.params:  # type: ignore[attr-defined]
+                plain = param._runtime_param
+                if not isinstance(plain, _Plain):
+                    continue
+                for value in values:
+                    param._runtime_param = None
+                    reference = _outcome(param.get_runtime_param(), value, param)
+                    param._runtime_param = plain
+                    assert _outcome(plain, value, param) == reference, (name, param.name, value)
+                    param._runtime_param = plain
+                checked += 1
+    assert checked > 50
+
+
+def test_a_command_runs_without_loading_pydantic() -> None:
+    modules = loaded_after("import sys; sys.argv = ['auditor', 'regions', '--provider', 'nope']; "
+                           "from auditor.cli import main; main()")
+    assert "auditor.commands.info" in modules and "pydantic" not in modules
