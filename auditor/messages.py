@@ -24,6 +24,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "config-fast-served": "aws: AWS Config aggregator {name}: {n} in-scope buckets answered from configuration "
                               "items",
         "demo-azure": "Azure demo estate on a local fake ARM at {url}",
+        "demo-gcp": "Google Cloud API demo estate ({universe}) on a local fake at {url}",
         "wrote": "wrote {path}",
         "notice": "notice: {text}",
     },
@@ -42,6 +43,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "config-fast-served": "aws\u202f: agrégateur AWS Config {name}\u202f: {n} compartiments S3 du périmètre "
                               "lus dans les éléments de configuration",
         "demo-azure": "Parc Azure de démonstration sur un faux ARM local à {url}",
+        "demo-gcp": "Parc de démonstration aux API Google Cloud ({universe}) sur un faux serveur local à {url}",
         "wrote": "écrit\u202f: {path}",
         "notice": "remarque\u202f: {text}",
     },

@@ -46,7 +46,7 @@ def deterministic(url: str) -> None:
 
 def demo_source(config: Config, reporter: Any) -> Inventory:
     try:
-        from auditor.demo import aws_estate, azure_estate
+        from auditor.demo import aws_estate, azure_estate, gcp_demo
         from auditor.demo.moto_server import aws_environment, emulator_wiring, moto_server
     except ImportError as exc:  # moto/trustme are the [demo] extra
         raise ConfigError(f"the demo needs its emulators: pip install 'sovereign-auditor[demo]' ({exc.name} missing)",
@@ -56,12 +56,13 @@ def demo_source(config: Config, reporter: Any) -> Inventory:
 
     in_scope = scope_filter(config)
     reporter.info("Parc de démonstration\u202f: Hôpitaux de la Loire, sur des émulateurs locaux (moto pour AWS, "
-                  "un faux ARM pour Azure)" if config.lang == "fr" else
-                  "Demo estate: Hôpitaux de la Loire, on local emulators (moto for AWS, a fake ARM for Azure)")
+                  "un faux ARM pour Azure, de faux serveurs Google Cloud et S3NS)" if config.lang == "fr" else
+                  "Demo estate: Hôpitaux de la Loire, on local emulators (moto for AWS, a fake ARM for Azure, "
+                  "fake Google Cloud and S3NS servers)")
     with moto_server() as url, aws_environment(url), emulator_wiring():
         deterministic(url)
         aws_estate.seed(url)
         aws_config = replace(config, aws=AwsConfig(organization=True, max_workers=config.aws.max_workers))
         aws_part = aws.collect(aws_config, reporter, in_scope)
     azure_part = azure_estate.collect(config, reporter, in_scope)
-    return merge_inventories([aws_part, azure_part])
+    return merge_inventories([aws_part, azure_part, *gcp_demo.collect(config, reporter, in_scope)])
