@@ -48,6 +48,7 @@ _PHRASES_FR: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]],
      "HDS v2 l'admet avec information du client : exigences 29-30 (accès et lois de pays tiers, dans le contrat), "
      "31 (cartographie publiée des transferts"),
     (re.compile(r"\bplace (\S+) not in the catalog"), r"lieu \1 absent du catalogue"),
+    (re.compile(r": certificate not confirmed\b"), " : certificat non confirmé"),  # JUR-002, an unconfirmed certificate
     (re.compile(r"^(\S+) outside (.+) scope \((.*)\)$"),
      lambda m: f"{m.group(1)} hors du périmètre de {m.group(2)} ({_scope_fr(m.group(3))})"),
     (re.compile(r"^service (\S+) outside (.+) scope \((.*)\)$"),
