@@ -10,7 +10,8 @@ report compares the two:
   enforced; a Cloud Healthcare API dataset in ``europe-west9`` holding the FHIR store of the
   research cohort.
 - S3NS, project ``s3ns:loire-souverain``: the same warehouse and imaging bucket, in S3NS's region
-  ``u-france-east1``, read by the group only.
+  ``u-france-east1``, read by the group only, encrypted with a Cloud External Key Manager key (the
+  key material stays in the group's own key manager).
 
 Each universe is served by its own local HTTPS fake (:class:`auditor.demo.fakegcp.FakeGCP`, in the
 APIs' own shapes: the field-by-field references are in :mod:`auditor.demo.gcp_estate`) and read by
@@ -49,6 +50,7 @@ PROJECT, PROJECT_NUMBER = "loire-recherche-gcp", "520000000001"
 TWIN, TWIN_NUMBER = "s3ns:loire-souverain", "620000000001"
 HEALTH = {"data-classification": "health"}
 DSI = {"role": "roles/storage.admin", "members": [f"group:dsi@{DOMAIN}"]}
+TWIN_KEY = f"projects/{TWIN}/locations/u-france-east1/keyRings/sante/cryptoKeys/entrepot"
 
 
 def _project(fake: FakeGCP, pid: str, number: str, name: str) -> None:
@@ -65,8 +67,9 @@ def _asset(fake: FakeGCP, universe: str, api: str, path: str, asset_type: str, n
                 "organization": f"organizations/{ORG}", "state": "ACTIVE"}, f"organizations/{ORG}", f"projects/{pid}")
 
 
-def _bucket(fake: FakeGCP, universe: str, pid: str, number: str, name: str, location: str) -> None:
-    bucket = {
+def _bucket(fake: FakeGCP, universe: str, pid: str, number: str, name: str, location: str,
+            key: str | None = None) -> None:
+    bucket: dict[str, Any] = {
         "kind": "storage#bucket", "selfLink": f"https://www.{universe}/storage/v1/b/{name}", "id": name, "name": name,
         "projectNumber": number, "metageneration": "1", "location": location, "locationType": "region",
         "storageClass": "STANDARD", "etag": "CAE=", "timeCreated": "2025-02-03T10:00:00.000Z",
@@ -75,6 +78,8 @@ def _bucket(fake: FakeGCP, universe: str, pid: str, number: str, name: str, loca
                              "publicAccessPrevention": "enforced"},
         "softDeletePolicy": {"retentionDurationSeconds": "604800", "effectiveTime": "2025-02-03T10:00:00.000Z"},
     }
+    if key:
+        bucket["encryption"] = {"defaultKmsKeyName": key}
     fake.add("/storage/v1/b", "items", bucket)
     fake.put(f"/storage/v1/b/{name}", bucket)
     fake.put(f"/storage/v1/b/{name}/iam", {"kind": "storage#policy", "resourceId": f"projects/_/buckets/{name}",
@@ -83,7 +88,7 @@ def _bucket(fake: FakeGCP, universe: str, pid: str, number: str, name: str, loca
 
 
 def _warehouse(fake: FakeGCP, universe: str, pid: str, number: str, name: str, location: str,
-               readers: list[dict[str, Any]]) -> None:
+               readers: list[dict[str, Any]], key: str | None = None) -> None:
     ref = {"datasetId": name, "projectId": pid}
     fake.add(f"/bigquery/v2/projects/{pid}/datasets", "datasets", {
         "kind": "bigquery#dataset", "id": f"{pid}:{name}", "datasetReference": ref, "labels": HEALTH,
@@ -94,7 +99,8 @@ def _warehouse(fake: FakeGCP, universe: str, pid: str, number: str, name: str, l
         "labels": HEALTH, "location": location, "type": "DEFAULT", "creationTime": "1738576800000",
         "lastModifiedTime": "1738576800000",
         "access": [{"role": "OWNER", "specialGroup": "projectOwners"},
-                   {"role": "WRITER", "groupByEmail": f"data-eng@{DOMAIN}"}, *readers]})
+                   {"role": "WRITER", "groupByEmail": f"data-eng@{DOMAIN}"}, *readers],
+        **({"defaultEncryptionConfiguration": {"kmsKeyName": key}} if key else {})})
     _asset(fake, universe, "bigquery", f"projects/{pid}/datasets/{name}", "bigquery.googleapis.com/Dataset", number,
            location.lower(), HEALTH, pid)
 
@@ -109,6 +115,18 @@ def _fhir(fake: FakeGCP, universe: str, pid: str, number: str, location: str, da
     fake.put(f"/v1/{path}:getIamPolicy", {"version": 1, "etag": "BwY=", "bindings": [
         {"role": "roles/healthcare.fhirResourceReader", "members": [f"group:recherche-clinique@{DOMAIN}"]}]})
     _asset(fake, universe, "healthcare", path, "healthcare.googleapis.com/Dataset", number, location, {}, pid)
+
+
+def _external_key(fake: FakeGCP, universe: str, path: str, number: str, pid: str) -> None:
+    """A Cloud KMS key whose material an external key manager holds (protection level ``EXTERNAL``)."""
+    version = {"name": f"{path}/cryptoKeyVersions/1", "state": "ENABLED", "protectionLevel": "EXTERNAL",
+               "algorithm": "EXTERNAL_SYMMETRIC_ENCRYPTION", "createTime": "2025-02-01T08:00:00.000000Z"}
+    fake.put(f"/v1/{path}", {"name": path, "purpose": "ENCRYPT_DECRYPT", "createTime": "2025-02-01T08:00:00.000000Z",
+                             "primary": version, "versionTemplate": {
+                                 "protectionLevel": "EXTERNAL", "algorithm": "EXTERNAL_SYMMETRIC_ENCRYPTION"}})
+    fake.put(f"/v1/{path}:getIamPolicy", {"version": 1, "etag": "BwYk=", "bindings": [
+        {"role": "roles/cloudkms.admin", "members": [f"group:dsi@{DOMAIN}"]}]})
+    _asset(fake, universe, "cloudkms", path, "cloudkms.googleapis.com/CryptoKey", number, path.split("/")[3], {}, pid)
 
 
 def _organisation(fake: FakeGCP) -> None:
@@ -134,8 +152,9 @@ def build_s3ns(fake: FakeGCP) -> FakeGCP:
     """Its sovereign twin on S3NS PREMI3NS."""
     _project(fake, TWIN, TWIN_NUMBER, "Loire cloud de confiance")
     _organisation(fake)
-    _warehouse(fake, S3NS, TWIN, TWIN_NUMBER, "entrepot_sante_souverain", "u-france-east1", [])
-    _bucket(fake, S3NS, TWIN, TWIN_NUMBER, "loire-souverain-imagerie", "U-FRANCE-EAST1")
+    _external_key(fake, S3NS, TWIN_KEY, TWIN_NUMBER, TWIN)
+    _warehouse(fake, S3NS, TWIN, TWIN_NUMBER, "entrepot_sante_souverain", "u-france-east1", [], TWIN_KEY)
+    _bucket(fake, S3NS, TWIN, TWIN_NUMBER, "loire-souverain-imagerie", "U-FRANCE-EAST1", TWIN_KEY)
     return fake
 
 
