@@ -94,13 +94,14 @@ def test_commands_live_in_the_command_layer() -> None:
     assert not stray, "\n".join(stray)
 
 
-# ``auditor demo`` runs the demo estate on local emulators (moto for AWS, an HTTPS fake ARM for Azure:
-# auditor/demo/{moto_server,aws_fakes,fakearm,armjson*}.py) with no cloud account, so that code ships
+# ``auditor demo`` runs the demo estate on local emulators (moto for AWS, an HTTPS fake ARM for Azure, HTTPS
+# Google Cloud fakes for Google Cloud and S3NS: auditor/demo/{moto_server,aws_fakes,fakearm,armjson*,fakegcp,
+# gcp_demo}.py) with no cloud account, so that code ships
 # in the package. Nothing else in the package may reach it: only the CLI's ``demo`` command imports
 # auditor.demo.run, when it runs, and run.py loads the emulators only for a live demo.
 DEMO_DOORS = {("commands", "auditor.demo.run")}  # the demo command: auditor/commands/audit.py
 EMULATORS = ("moto_server", "aws_fakes", "fakearm", "armjson", "armjson_ai", "armjson_more", "aws_estate",
-             "azure_estate", "fakegcp", "gcp_estate")
+             "azure_estate", "fakegcp", "gcp_estate", "gcp_demo")
 
 
 def test_the_demo_emulators_are_reached_only_through_the_demo_command() -> None:

@@ -79,7 +79,7 @@ def demo(
     offline: Annotated[bool, typer.Option("--offline", help="The same estate, recorded (no emulator).")]
     = False, verbose: VerboseOpt = False,
 ) -> None:
-    """Audit the built-in demo estate (a fictional hospital group on AWS and Azure). No cloud account needed.
+    """Audit the built-in demo estate (a hospital group on AWS, Azure, Google Cloud, S3NS). No cloud account needed.
 
     The estate is served by local emulators and read by the real connectors; --offline uses it as a
     ready-made inventory instead."""
