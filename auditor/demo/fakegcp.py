@@ -189,14 +189,14 @@ class FakeGCP:
                                                                                  if row.get("organization") else [])]))
                 out.append({"name": row["resource"], "assetType": row.get("assetType"), "iamPolicy": row["policy"],
                             "ancestors": ancestors, "updateTime": "2024-03-01T10:00:00Z"})
-        listed = {a["name"] for a in out}
+        listed = {a["name"].split("/", 3)[-1] for a in out}  # organizations/1, projects/2: in any universe
         org = f"//cloudresourcemanager.googleapis.com/{scope}"
-        if scope.startswith("organizations/") and org not in listed and (not types or ORG_TYPE in types):
+        if scope.startswith("organizations/") and scope not in listed and (not types or ORG_TYPE in types):
             out.append({"name": org, "assetType": ORG_TYPE, "iamPolicy": {"version": 1, "etag": "BwY=", "bindings": []},
                         "ancestors": [scope], "updateTime": "2024-02-01T09:00:00Z"})
         for project in (self.collections.get("/v3/projects:search") or ("", []))[1]:
             name = f"//cloudresourcemanager.googleapis.com/{project['name']}"
-            if (not types or PROJECT_TYPE in types) and name not in listed and (
+            if (not types or PROJECT_TYPE in types) and project["name"] not in listed and (
                     scope in (project.get("parent"), project["name"], f"projects/{project.get('projectId')}")):
                 out.append({"name": name, "assetType": PROJECT_TYPE, "updateTime": "2024-02-01T09:00:00Z",
                             "iamPolicy": {"version": 1, "etag": "BwY=", "bindings": []},

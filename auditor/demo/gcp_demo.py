@@ -4,6 +4,8 @@ The group's research platform runs on Google Cloud, and its sovereign twin on S3
 (Google's APIs under the universe domain ``s3nsapis.fr``, operated in France by S3NS), so that one
 report compares the two:
 
+Both organisations turn the Data Access audit logs on for every service.
+
 - Google Cloud, project ``loire-recherche-gcp``: the research warehouse, a BigQuery dataset in the
   ``US`` multi-region, shared with a contract research organisation's analyst (outside the
   group's domain); the imaging bucket in ``europe-west9`` (Paris), public access prevention
@@ -129,18 +131,21 @@ def _external_key(fake: FakeGCP, universe: str, path: str, number: str, pid: str
     _asset(fake, universe, "cloudkms", path, "cloudkms.googleapis.com/CryptoKey", number, path.split("/")[3], {}, pid)
 
 
-def _organisation(fake: FakeGCP) -> None:
+def _organisation(fake: FakeGCP, universe: str) -> None:
     fake.iam_policy({
-        "resource": f"//cloudresourcemanager.googleapis.com/organizations/{ORG}",
+        "resource": f"//cloudresourcemanager.{universe}/organizations/{ORG}",
         "assetType": "cloudresourcemanager.googleapis.com/Organization", "organization": f"organizations/{ORG}",
-        "policy": {"bindings": [{"role": "roles/owner", "members": [f"group:dsi@{DOMAIN}"]}]}},
+        "policy": {"bindings": [{"role": "roles/owner", "members": [f"group:dsi@{DOMAIN}"]}],
+                   # Data Access audit logs on for every service, set once for the organisation
+                   "auditConfigs": [{"service": "allServices", "auditLogConfigs": [{"logType": "DATA_READ"},
+                                                                                  {"logType": "DATA_WRITE"}]}]}},
         f"organizations/{ORG}")
 
 
 def build_google(fake: FakeGCP) -> FakeGCP:
     """The research platform on Google Cloud."""
     _project(fake, PROJECT, PROJECT_NUMBER, "Loire plateforme de recherche")
-    _organisation(fake)
+    _organisation(fake, GOOGLE)
     _warehouse(fake, GOOGLE, PROJECT, PROJECT_NUMBER, "entrepot_sante", "US",
                [{"role": "READER", "userByEmail": "biostatisticien@cro-atlantique.com"}])
     _bucket(fake, GOOGLE, PROJECT, PROJECT_NUMBER, "loire-recherche-imagerie", "EUROPE-WEST9")
@@ -151,7 +156,7 @@ def build_google(fake: FakeGCP) -> FakeGCP:
 def build_s3ns(fake: FakeGCP) -> FakeGCP:
     """Its sovereign twin on S3NS PREMI3NS."""
     _project(fake, TWIN, TWIN_NUMBER, "Loire cloud de confiance")
-    _organisation(fake)
+    _organisation(fake, S3NS)
     _external_key(fake, S3NS, TWIN_KEY, TWIN_NUMBER, TWIN)
     _warehouse(fake, S3NS, TWIN, TWIN_NUMBER, "entrepot_sante_souverain", "u-france-east1", [], TWIN_KEY)
     _bucket(fake, S3NS, TWIN, TWIN_NUMBER, "loire-souverain-imagerie", "U-FRANCE-EAST1", TWIN_KEY)

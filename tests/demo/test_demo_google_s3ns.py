@@ -51,6 +51,7 @@ def test_both_universes_are_read_through_their_own_endpoints(estate: Inventory) 
     assert {(r.encryption.manager, r.encryption.region) for r in twin if r.encryption} == {
         (KeyManager.EXTERNAL, "u-france-east1")} and all(r.encryption for r in twin)  # Cloud EKM, in the twin's region
     assert estate.scope.providers == ("gcp", "s3ns") and estate.coverage_gaps == ()
+    assert {r.logging for r in estate.resources if r.kind != "key"} == {True}  # Data Access logs on at the org
     warehouse = next(r for r in estate.resources if r.name == "entrepot_sante")
     outside = [(g.principal, g.home) for g in warehouse.access if g.home not in (gcp_demo.ORG, "loire-recherche-gcp")]
     assert outside == [("user:biostatisticien@cro-atlantique.com", "cro-atlantique.com")]
