@@ -22,7 +22,6 @@ from typer.core import TyperCommand, TyperGroup
 
 from auditor import __version__
 from auditor.errors import AuditorError
-from auditor.safetext import one_line
 
 # name -> "module:attribute": a function (one command) or a typer.Typer (a group), in the order --help lists them.
 COMMANDS = {
@@ -221,11 +220,8 @@ def _main(version: Annotated[bool, typer.Option(
 def main() -> None:
     try:
         app()
-    except AuditorError as exc:
-        print(f"error: {one_line(exc.one_line())}", file=sys.stderr)
-        sys.exit(exc.exit_code)
-    except OSError as exc:  # the operating system refused (full disk, read-only, permission): not findings
-        where = f"{exc.filename}: " if exc.filename else ""
-        print(f"error: {one_line(where + (exc.strerror or str(exc)))}", file=sys.stderr)
-        sys.exit(2)
+    except (AuditorError, OSError) as exc:  # OSError: the system refused (full disk, read-only, permission)
+        from auditor.errors.lang import report  # one line, in the run's language (--lang, else the configuration's)
+
+        sys.exit(report(exc, sys.argv[1:]))
 

@@ -32,8 +32,9 @@ def check_region(option: str, provider: str, region: str) -> str:
     if not owners:
         return region
     near = _suggest(provider, locate(owners[0], region))
-    raise ConfigError(f"{option} {region!r} is {_a(owners[0])} region, not {_a(provider)} one",
-                      hint=f"did you mean {near}?" if near else None)
+    raise ConfigError("cli.region-owner", hint="hint.did-you-mean" if near else None, option=option, region=region,
+                      owner=_a(owners[0]), provider=_a(provider), owner_name=_NAMES.get(owners[0], owners[0]),
+                      provider_name=_NAMES.get(provider, provider), near=near)
 
 
 def _a(provider: str) -> str:

@@ -247,8 +247,7 @@ def load(path: Path | None) -> Config:
 def _history_is_text(data: Any, path: Path) -> None:
     """``history:`` may hold a password: a value of the wrong type is refused without being shown."""
     if isinstance(data, Mapping) and "history" in data and not isinstance(data["history"], (str, type(None))):
-        raise ConfigError("history: expected a text: a SQLite file or a PostgreSQL connection string "
-                          "(the value is not shown, it may hold a password)",
+        raise ConfigError("config.history-not-text",
                           location=yamlio.where(data, "history", default=str(path)))
 
 
@@ -332,8 +331,8 @@ def _report(data: Mapping[str, Any], path: Path) -> ReportInfo:
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"report.timezone {timezone!r} is not an IANA time zone", location=str(path),
-                          hint="e.g. Europe/Paris or UTC") from None
+        raise ConfigError("config.timezone", location=str(path), hint="hint.timezone",
+                          timezone=timezone) from None
     return ReportInfo(data.get("organization"), data.get("scope"), data.get("author"), data.get("approver"),
                       timezone, data.get("csv_separator"), dict(data.get("transfer_bases") or {}))
 

@@ -34,7 +34,7 @@ def shipped(name: str) -> Path:
     for candidate in (_PACKAGE / "_data" / name, _PACKAGE.parent / name):
         if candidate.is_dir():
             return candidate
-    raise AuditorError(f"the installation is incomplete: no {name}/ folder next to {_PACKAGE}")
+    raise AuditorError("config.incomplete-install", name=name, package=_PACKAGE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,12 +56,13 @@ def modes_for(name: str) -> Modes:
     try:
         return OUTPUT_MODES[name]
     except KeyError:
-        raise ConfigError(f"output_mode {name!r}: expected one of {', '.join(OUTPUT_MODES)}") from None
+        raise ConfigError("config.output-mode", name=name, known=", ".join(OUTPUT_MODES)) from None
 
 
-def _oserror(exc: OSError, path: Path | str, doing: str) -> OutputError:
+def _oserror(exc: OSError, path: Path | str, key: str) -> OutputError:
+    """``key``: the error catalog's text for what could not be done, with the system's ``reason``."""
     where = exc.filename if isinstance(exc.filename, str) else str(path)
-    return OutputError(f"cannot {doing}: {exc.strerror or exc}", location=where)
+    return OutputError(key, location=where, reason=exc)
 
 
 def make_folder(path: Path, modes: Modes = PRIVATE) -> None:
@@ -70,7 +71,7 @@ def make_folder(path: Path, modes: Modes = PRIVATE) -> None:
         if path.is_dir():
             return
         if path.exists() or path.is_symlink():
-            raise OutputError("exists and is not a folder", location=str(path))
+            raise OutputError("output.not-folder", location=str(path))
         missing = [p for p in (path, *path.parents) if not p.is_dir()]
         for folder in reversed(missing):
             try:
@@ -79,7 +80,7 @@ def make_folder(path: Path, modes: Modes = PRIVATE) -> None:
                 continue
             os.chmod(folder, modes.folder)  # mkdir's mode passes through the umask
     except OSError as exc:
-        raise _oserror(exc, path, "create the folder") from None
+        raise _oserror(exc, path, "output.cannot-create-folder") from None
 
 
 def write_atomic(path: Path, data: str | bytes, modes: Modes = PRIVATE) -> Path:
@@ -96,7 +97,7 @@ def write_atomic(path: Path, data: str | bytes, modes: Modes = PRIVATE) -> Path:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
         if isinstance(exc, OSError):
-            raise _oserror(exc, path, "write") from None
+            raise _oserror(exc, path, "output.cannot-write") from None
         raise
     return path
 
@@ -120,7 +121,7 @@ def check_out_folder(out: Path, modes: Modes = PRIVATE) -> None:
     file where the folder should be all fail here, in one line, before an hour of scanning.
     """
     if out.exists() and not out.is_dir():
-        raise OutputError("is a file, expected the output folder (--out)", location=str(out))
+        raise OutputError("output.out-is-file", location=str(out))
     real = Path(os.path.realpath(out))
     make_folder(real.parent, modes)
     for where in _stage_places(real):
@@ -128,7 +129,7 @@ def check_out_folder(out: Path, modes: Modes = PRIVATE) -> None:
             os.rmdir(tempfile.mkdtemp(prefix=f".{real.name}.check-", dir=where))
             return  # staging beside the folder (or, failing that, inside it) works
         except OSError as exc:
-            error = _oserror(exc, where, "write in the output folder")
+            error = _oserror(exc, where, "output.cannot-write-in")
     raise error
 
 
@@ -146,7 +147,7 @@ def write_set(out: Path, files: Mapping[str, str | bytes], modes: Modes = PRIVAT
     """
     real = Path(os.path.realpath(out))
     if real.exists() and not real.is_dir():
-        raise OutputError("is a file, expected the output folder (--out)", location=str(out))
+        raise OutputError("output.out-is-file", location=str(out))
     make_folder(real.parent, modes)
     staging, inside = _staging(real, modes)
     try:
@@ -159,7 +160,7 @@ def write_set(out: Path, files: Mapping[str, str | bytes], modes: Modes = PRIVAT
     except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)
         if isinstance(exc, OSError):
-            raise _oserror(exc, real, "write the output set") from None
+            raise _oserror(exc, real, "output.cannot-write-set") from None
         raise
     return [out / name for name in files]
 
@@ -191,7 +192,7 @@ def _staging(real: Path, modes: Modes) -> tuple[Path, bool]:
         os.chmod(folder, modes.folder)
         return folder, inside
     assert error is not None
-    raise _oserror(error, real, "write the output set")
+    raise _oserror(error, real, "output.cannot-write-set")
 
 
 def _remove_abandoned(real: Path) -> None:
@@ -281,7 +282,7 @@ def create_private(path: Path, modes: Modes = PRIVATE) -> None:
     except FileExistsError:
         return
     except OSError as exc:
-        raise _oserror(exc, path, "create") from None
+        raise _oserror(exc, path, "output.cannot-create") from None
     os.fchmod(fd, modes.file)
     os.close(fd)
 
@@ -295,14 +296,14 @@ def read_input(path: Path, max_bytes: int, kind: str, error: type[AuditorError] 
     """The bytes of an input file, or ``error`` naming the file: missing, a folder, unreadable, too big."""
     try:
         if path.stat().st_size > max_bytes:
-            raise error(f"file is larger than {max_bytes // (1024 * 1024)} MiB", location=str(path))
+            raise error("input.too-big", location=str(path), mib=max_bytes // (1024 * 1024))
         return path.read_bytes()
     except FileNotFoundError:
-        raise error("file not found", location=str(path)) from None
+        raise error("input.not-found", location=str(path)) from None
     except IsADirectoryError:
-        raise error(f"is a directory, expected a {kind} file", location=str(path)) from None
+        raise error("input.is-directory", location=str(path), kind=kind) from None
     except OSError as exc:
-        raise error(f"cannot read: {exc.strerror}", location=str(path)) from None
+        raise error("input.unreadable", location=str(path), reason=exc) from None
 
 
 def read_json(path: Path, max_bytes: int = 2 * 1024 * 1024 * 1024) -> Any:
@@ -312,7 +313,7 @@ def read_json(path: Path, max_bytes: int = 2 * 1024 * 1024 * 1024) -> Any:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise InputError("not valid UTF-8 text", location=f"{path}:{line}") from None
+        raise InputError("input.not-utf8", location=f"{path}:{line}") from None
     return parse_json(text, path)
 
 
@@ -321,13 +322,13 @@ def parse_json(text: str, path: Path) -> Any:
     try:
         data = json.loads(text, object_pairs_hook=_no_duplicates)
     except json.JSONDecodeError as exc:
-        raise InputError(f"invalid JSON: {exc.msg} (column {exc.colno})", location=f"{path}:{exc.lineno}") from None
+        raise InputError("input.json", location=f"{path}:{exc.lineno}", detail=exc.msg, column=exc.colno) from None
     except _DuplicateKey as exc:
-        raise InputError(f"duplicate key {exc.args[0]!r}", location=str(path)) from None
+        raise InputError("input.json-duplicate-key", location=str(path), key=exc.args[0]) from None
     except RecursionError:
-        raise InputError("JSON nested too deeply", location=str(path)) from None
+        raise InputError("input.json-too-deep", location=str(path)) from None
     except ValueError as exc:  # e.g. an integer longer than Python converts (4,300 digits)
-        raise InputError(f"invalid JSON: {str(exc).split(';')[0]}", location=str(path)) from None
+        raise InputError("input.json-value", location=str(path), detail=str(exc).split(";")[0]) from None
     _no_lone_surrogate(text, data, path)
     return data
 
@@ -343,8 +344,7 @@ def _no_lone_surrogate(text: str, data: Any, path: Path) -> None:
         return
     match = _LONE_ESCAPE.search(text)
     line = text.count("\n", 0, match.start()) + 1 if match else 1
-    raise InputError("text is not valid Unicode: a lone UTF-16 surrogate escape (\\uD800-\\uDFFF)",
-                     location=f"{path}:{line}")
+    raise InputError("input.surrogate", location=f"{path}:{line}")
 
 
 def _has_surrogate(node: Any) -> bool:

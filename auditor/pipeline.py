@@ -71,6 +71,12 @@ class Selection:
     skipped: tuple[str, ...] = ()
 
 
+def _both(provider: str, english: str, name: str | None = None) -> dict[str, str]:
+    """How to give ``provider`` a credential in both languages (for an error's hint), after ``name:`` if given."""
+    french = credential_hint(provider, english, "fr")
+    return {"en": f"{name}: {english}", "fr": f"{name} : {french}"} if name else {"en": english, "fr": french}
+
+
 def select_providers(requested: str, config: Config) -> Selection:
     """``--provider``: one provider, or ``all``: the providers ``auditor.yaml`` configures (its ``aws:`` and
     ``azure:``/``gcp:`` sections), or, when it configures none, those with a credential in the environment.
@@ -83,10 +89,10 @@ def select_providers(requested: str, config: Config) -> Selection:
     known = sorted(CONNECTORS)
     if requested != "all":
         if requested not in CONNECTORS:
-            raise ConfigError(f"--provider {requested!r}: expected {', '.join(known)} or all")
+            raise ConfigError("cli.provider", requested=requested, known=", ".join(known))
         if requested not in config.providers and credential_found(requested) is None:
-            raise ConfigError(f"--provider {requested}: no {PROVIDER_NAMES[requested]} credential found",
-                              hint=CREDENTIAL_HINTS[requested])
+            raise ConfigError("cli.provider-no-credential", hint="hint.credential", requested=requested,
+                              name=PROVIDER_NAMES[requested], how=_both(requested, CREDENTIAL_HINTS[requested]))
         return Selection((requested,))
     if config.providers:
         return Selection(tuple(p for p in known if p in config.providers),
@@ -101,8 +107,8 @@ def select_providers(requested: str, config: Config) -> Selection:
         else:
             chosen.append(p)
     if not chosen:
-        raise ConfigError("no cloud credential found: nothing to audit",
-                          hint="; ".join(f"{PROVIDER_NAMES[p]}: {CREDENTIAL_HINTS[p]}" for p in known))
+        raise ConfigError("cli.no-credential", hint="hint.credential",
+                          how=[_both(p, CREDENTIAL_HINTS[p], PROVIDER_NAMES[p]) for p in known])
     return Selection(tuple(chosen), tuple(skipped))
 
 
@@ -125,11 +131,11 @@ def collect(config: Config, providers: Sequence[str], reporter: Reporter) -> Inv
         except ConnectorError as exc:
             if len(providers) == 1:
                 raise
-            reporter.info(say("not-audited", config.lang, provider=p, error=exc.one_line()))
+            reporter.info(say("not-audited", config.lang, provider=p, error=exc.one_line(config.lang)))
             failed.append(exc)
             parts.append(unreachable(p, exc))
     if len(failed) == len(providers):
-        raise ConnectorError("; ".join(f"{p}: {exc.one_line()}" for p, exc in zip(providers, failed, strict=True)))
+        raise ConnectorError("cloud.failed", failures=[exc.at(p) for p, exc in zip(providers, failed, strict=True)])
     return merge_inventories(parts)
 
 
@@ -323,7 +329,7 @@ def merge_runs(paths: Sequence[Path], config: Config, expect: int | None = None)
 
     fail_on = config.fail_on
     if expect is not None and expect < 1:
-        raise ConfigError(f"--expect {expect}: expected the number of shards (1 or more)")
+        raise ConfigError("cli.expect", expect=expect)
     parse_formats(config.formats, "formats")
     check_out_folder(config.out, modes_for(config.output_mode))
     merged = merge([(str(p), read_findings(p)) for p in paths], expect)

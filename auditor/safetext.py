@@ -56,6 +56,18 @@ def one_line(value: object) -> str:
     return _BREAKING_SPACE.sub(" ", str(clean(str(value)))).strip(" ")
 
 
+_FR_SPACE = re.compile(r"[ \u00a0]([:;!?»])")
+_FR_OPEN = re.compile(r"«[ \u00a0]")
+
+
+def typography(text: str, lang: str) -> str:
+    """French typography: a narrow no-break space before ``: ; ! ?`` and inside « », so a line never breaks
+    there (what a French reader expects of a printed document and of a terminal line)."""
+    if lang != "fr" or not text:
+        return text
+    return _FR_OPEN.sub("«\u202f", _FR_SPACE.sub("\u202f\\1", text))
+
+
 def for_terminal(text: str) -> str:
     """A multi-line text for the terminal: cleaned, carriage returns (which overwrite a line) dropped."""
     return str(clean(text)).replace("\r", "")

@@ -75,10 +75,8 @@ class _PyLoader(yaml.SafeLoader):
             self.aliases += 1
             if self.aliases > MAX_ALIASES:
                 event = self.peek_event()  # type: ignore[no-untyped-call]
-                raise InputError(
-                    f"more than {MAX_ALIASES} YAML aliases: refusing a possible alias bomb",
-                    location=f"{self.source}:{event.start_mark.line + 1}",
-                )
+                raise InputError("input.yaml-aliases", location=f"{self.source}:{event.start_mark.line + 1}",
+                                 limit=MAX_ALIASES)
         return Composer.compose_node(self, parent, index)
 
 
@@ -114,12 +112,11 @@ def _construct_map(loader: Any, node: yaml.MappingNode) -> YamlMap:
         key = loader.construct_object(key_node, deep=True)
         line = key_node.start_mark.line + 1
         if not isinstance(key, (str, int, float, bool)) or isinstance(key, bool):
-            raise InputError(f"mapping keys must be text, got {type(key).__name__}", location=f"{loader.source}:{line}")
+            raise InputError("input.yaml-key-not-text", location=f"{loader.source}:{line}", got=type(key).__name__)
         key = str(key)
         if key in out:
-            raise InputError(
-                f"duplicate key {key!r} (first at line {out.key_lines[key]})", location=f"{loader.source}:{line}"
-            )
+            raise InputError("input.yaml-duplicate-key", location=f"{loader.source}:{line}", key=key,
+                             line=out.key_lines[key])
         out[key] = loader.construct_object(value_node, deep=True)
         out.key_lines[key] = line
     return out
@@ -161,7 +158,7 @@ def _depth(obj: Any, limit: int, source: str = "<input>") -> int:
         node, depth = stack.pop()
         seen += 1
         if seen > 2_000_000:
-            raise InputError("document expands to more than 2,000,000 nodes (alias bomb?)", location=source)
+            raise InputError("input.yaml-bomb", location=source)
         deepest = max(deepest, depth)
         if depth > limit:
             return depth
@@ -186,12 +183,12 @@ def loads(text: str | bytes, source: str = "<input>") -> Any:
     if isinstance(text, bytes):
         raw = text
         if len(raw) > MAX_BYTES:
-            raise InputError(f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB", location=source)
+            raise InputError("input.too-big", location=source, mib=MAX_BYTES // (1024 * 1024))
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             bad_line = raw[: exc.start].count(b"\n") + 1
-            raise InputError("not valid UTF-8 text", location=f"{source}:{bad_line}") from None
+            raise InputError("input.not-utf8", location=f"{source}:{bad_line}") from None
     if text.startswith("\ufeff"):
         text = text[1:]
     try:
@@ -207,15 +204,15 @@ def loads(text: str | bytes, source: str = "<input>") -> Any:
         mark = exc.problem_mark or exc.context_mark
         where_ = f"{source}:{mark.line + 1}" if mark is not None else source
         problem = exc.problem or exc.context or "malformed YAML"
-        raise InputError(f"YAML syntax error: {problem}", location=where_) from None
+        raise InputError("input.yaml-syntax", location=where_, problem=problem) from None
     except yaml.YAMLError as exc:
-        raise InputError(f"YAML error: {' '.join(str(exc).split())}", location=source) from None
+        raise InputError("input.yaml", location=source, detail=" ".join(str(exc).split())) from None
     except RecursionError:
-        raise InputError(f"nesting deeper than {MAX_DEPTH} levels", location=source) from None
+        raise InputError("input.too-deep", location=source, limit=MAX_DEPTH) from None
     except ValueError as exc:  # a scalar Python refuses to convert, e.g. an integer of 5,000 digits
-        raise InputError(f"YAML value error: {str(exc).split(';')[0]}", location=source) from None
+        raise InputError("input.yaml-value", location=source, detail=str(exc).split(";")[0]) from None
     if _depth(data, MAX_DEPTH, source) > MAX_DEPTH:
-        raise InputError(f"nesting deeper than {MAX_DEPTH} levels", location=source)
+        raise InputError("input.too-deep", location=source, limit=MAX_DEPTH)
     return data
 
 
@@ -227,7 +224,7 @@ def load(path: Path, error: type[AuditorError] = InputError) -> Any:
     except InputError as exc:
         if error is InputError:
             raise
-        raise error(exc.message, location=exc.location) from None
+        raise error(exc.key, location=exc.location, hint=exc.hint_key, **exc.params) from None
 
 
 def check(data: Any, schema: dict[str, Any], source: str, error: type[AuditorError] = InputError) -> None:
@@ -260,4 +257,29 @@ def check(data: Any, schema: dict[str, Any], source: str, error: type[AuditorErr
         message = shown[:40] + "…" + message[len(shown):]
     if len(message) > 200:
         message = message[:200] + "…"
-    raise error(f"{path + ': ' if path else ''}{message}", location=location)
+    key, values = _schema_error(best, shown if len(shown) <= 60 else shown[:40] + "…")
+    raise error(key, location=location, path={"en": f"{path}: ", "fr": f"{path} : "} if path else "", detail=message,
+                **values)
+
+
+# JSON Schema's own words are English: the French line is rebuilt from what failed (the English line stays
+# jsonschema's message). A check not listed here shows jsonschema's message in both languages.
+_TYPES_FR = {"string": "texte", "integer": "entier", "number": "nombre", "boolean": "booléen", "array": "liste",
+             "object": "dictionnaire", "null": "null"}
+
+
+def _schema_error(best: Any, value: str) -> tuple[str, dict[str, Any]]:
+    check, rule, instance = best.validator, best.validator_value, best.instance
+    if check == "required" and isinstance(instance, dict):
+        return "schema.required", {"name": next((r for r in rule if r not in instance), rule[0])}
+    if check == "additionalProperties" and isinstance(instance, dict):
+        known = best.schema.get("properties", {})
+        return "schema.additional", {"names": ", ".join(repr(k) for k in instance if k not in known)}
+    if check == "type":
+        types = [rule] if isinstance(rule, str) else list(rule)
+        return "schema.type", {"value": value, "expected": {
+            "en": ", ".join(types), "fr": ", ".join(_TYPES_FR.get(t, t) for t in types)}}
+    if check in ("enum", "pattern", "minimum", "maximum", "minLength", "maxLength", "minItems", "maxItems",
+                 "uniqueItems", "const", "format"):
+        return f"schema.{check}", {"value": value, "rule": rule if isinstance(rule, str) else repr(rule)}
+    return "schema.other", {}

@@ -19,7 +19,7 @@ def catalog_command(
 ) -> None:
     """The dated, sourced facts behind the verdicts: qualifications per service and place, adequacy decisions."""
     if kind is not None and kind not in KINDS:
-        raise ConfigError(f"catalog --kind {kind!r}: expected one of {', '.join(KINDS)}")
+        raise ConfigError("cli.one-of", what="catalog --kind", value=kind, known=", ".join(KINDS))
     if as_json:
         data = facts_json()
         if kind is not None:

@@ -19,7 +19,7 @@ def store_target(option: str | None, configured: Path | str | None) -> Path | st
 
 def history_text(target: Path | str, last: int | None, as_json: bool = False, lang: str = "en") -> str:
     if last is not None and last < 1:
-        raise ConfigError(f"--last {last}: expected a positive number of runs")
+        raise ConfigError("cli.last", last=last)
     with opened(target, create=False) as store:
         runs = store.runs(last)
     if as_json:

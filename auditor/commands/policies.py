@@ -23,7 +23,7 @@ def list_policies(pack: PolicyPack, framework: str | None = None, profile: str |
                     + (f"  [{', '.join(refs)}]" if refs else ""))
     if framework and not rows:
         known = sorted({c.framework for c in pack.controls})
-        raise ConfigError(f"no policy is mapped to framework {framework!r} (known: {', '.join(known)})")
+        raise ConfigError("cli.no-framework-policy", framework=framework, known=", ".join(known))
     return "\n".join(rows)
 
 

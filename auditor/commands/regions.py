@@ -25,7 +25,7 @@ def format_catalog(provider: str | None) -> str:
             if name in known_providers():
                 return f"{name}: no published region codes; every {name} location resolves to 'unknown'\n"
             known = ", ".join(sorted(set(providers()) | set(known_providers())))
-            raise ConfigError(f"unknown provider {provider!r}", hint=f"known providers: {known}")
+            raise ConfigError("cli.unknown-provider", hint="hint.known-providers", provider=provider, known=known)
     places = catalog(provider)
     rows = [
         (p.provider, p.region, _label(p), p.country or "-", p.zone.value, p.partition or "-", p.kind, p.parent or "-")

@@ -50,7 +50,7 @@ def parse_shard(text: str) -> tuple[int, int]:
         i, n = int(index), int(total)
         if 1 <= i <= n:
             return i, n
-    raise ConfigError(f"--shard {text!r}: expected I/N with 1 <= I <= N (e.g. 2/5)")
+    raise ConfigError("cli.shard", text=text)
 
 
 def in_shard(ident: str, shard: tuple[int, int] | None) -> bool:

@@ -49,8 +49,7 @@ def demo_source(config: Config, reporter: Any) -> Inventory:
         from auditor.demo import aws_estate, azure_estate, gcp_demo
         from auditor.demo.moto_server import aws_environment, emulator_wiring, moto_server
     except ImportError as exc:  # moto/trustme are the [demo] extra
-        raise ConfigError(f"the demo needs its emulators: pip install 'sovereign-auditor[demo]' ({exc.name} missing)",
-                          hint="or run: auditor demo --offline") from None
+        raise ConfigError("config.demo-extra", hint="hint.demo-offline", name=exc.name) from None
     from auditor.connectors import aws
     from auditor.pipeline import merge_inventories, scope_filter
 

@@ -84,26 +84,23 @@ def compile_expression(source: str, location: str, what: str, *, budget: int | N
     from auditor.engine.celparse import CelSyntaxError, parse
 
     if len(source) > MAX_LENGTH:
-        raise PolicyError(f"{what}: expression longer than {MAX_LENGTH} characters", location=location)
+        raise PolicyError("policy.cel-too-long", location=location, what=what, limit=MAX_LENGTH)
     try:
         program = _program(source)
     except (ValueError, RuntimeError) as exc:
         detail = " ".join(str(exc).split("\n")[0].split())
-        raise PolicyError(f"{what}: CEL does not compile: {detail}", location=location) from None
+        raise PolicyError("policy.cel-compile", location=location, what=what, detail=detail) from None
     try:
         tree = parse(source)
         cost, _ = estimate(tree, limits.VARIABLES if variables is None else variables)
     except CelSyntaxError as exc:
-        raise PolicyError(f"{what}: CEL not supported by the engine: {exc}", location=location) from None
+        raise PolicyError("policy.cel-unsupported", location=location, what=what, detail=str(exc)) from None
     except CostError as exc:
-        raise PolicyError(f"{what}: {exc} (use resource, profile or gap, and CEL's own functions)",
-                          location=location) from None
+        raise PolicyError("policy.cel-cost-unknown", location=location, what=what, detail=str(exc)) from None
     budget = limits.BUDGET if budget is None else budget
     if cost > budget:
-        raise PolicyError(
-            f"{what}: may cost up to {cost:,} units per evaluation on the largest inputs the engine accepts "
-            f"({limits.describe()}), more than the budget of {budget:,}: loop over fewer or smaller lists, "
-            f"or do not nest comprehensions", location=location)
+        raise PolicyError("policy.cel-budget", location=location, what=what, cost=cost, limits=limits.describe(),
+                          budget=budget)
     vocabulary.check(source, location, what)
     return Expression(source, program, cost, projection.reads(tree))
 

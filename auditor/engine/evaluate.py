@@ -85,8 +85,8 @@ class _Run:
         self.over_limits: dict[str, str] = {}  # resource id -> which input limit it exceeds (not evaluated)
         beyond = limits.problem("profile", profile.as_context())
         if beyond:
-            raise ConfigError(f"profile {profile.id} is beyond the engine's limits: {beyond}",
-                              location=profile.source or None)
+            raise ConfigError("policy.beyond-limits", location=profile.source or None, profile=profile.id,
+                              beyond=beyond)
 
     def note_unread(self, gaps: Iterable[CoverageGap]) -> None:
         """A store named by a coverage gap passes nothing that depends on the aspect left unread."""

@@ -59,7 +59,7 @@ def _resource(data: Mapping[str, Any], location: str) -> Resource:
     try:
         return from_dict(Resource, merged, "resource")
     except AuditorError as exc:
-        raise PolicyError(f"example resource: {exc.message}", location=location) from None
+        raise PolicyError("policy.example-resource", location=location, error=exc) from None
 
 
 def run_example(pack: PolicyPack, policy: Policy, example: Example) -> ExampleResult:
@@ -72,7 +72,7 @@ def run_example(pack: PolicyPack, policy: Policy, example: Example) -> ExampleRe
         try:
             gaps = (from_dict(CoverageGap, dict(example.gap), "gap"),)
         except AuditorError as exc:
-            raise PolicyError(f"example gap: {exc.message}", location=example.location) from None
+            raise PolicyError("policy.example-gap", location=example.location, error=exc) from None
     inventory = relate(resolve(Inventory(resources=resources, coverage_gaps=gaps)))
     result = evaluate_one(inventory.resources, inventory.coverage_gaps, pack, profile, policy)
     statuses = {f.status.value for f in result.findings} | ({"pass"} if result.passed else set())

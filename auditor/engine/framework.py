@@ -23,14 +23,13 @@ def load_frameworks(paths: list[Path], policy_ids: set[str]) -> tuple[Control, .
         yamlio.check(data, schema("framework"), str(path), PolicyError)
         fid = str(data["id"])
         if fid in seen:
-            raise PolicyError(f"framework {fid!r} is defined twice (also in {seen[fid]})",
-                              location=yamlio.where(data, "id"))
+            raise PolicyError("policy.framework-twice", location=yamlio.where(data, "id"), id=fid, other=seen[fid])
         seen[fid] = str(path)
         for index, item in enumerate(data["controls"]):
             for pid in item.get("policies", ()):
                 if pid not in policy_ids:
-                    raise PolicyError(f"control {fid}:{item['id']} names unknown policy {pid!r}",
-                                      location=yamlio.where(data["controls"], index))
+                    raise PolicyError("policy.control-names-unknown", location=yamlio.where(data["controls"], index),
+                                      framework=fid, control=item["id"], policy=pid)
             reference = _texts(item["reference"])
             out_of_scope = _texts(item.get("out_of_scope"))
             controls.append(Control(

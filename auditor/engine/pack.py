@@ -39,18 +39,18 @@ class PolicyPack:
             return self.profiles[name]
         except KeyError:
             known = ", ".join(sorted(self.profiles))
-            raise ConfigError(f"unknown profile {name!r} (known: {known})") from None
+            raise ConfigError("policy.unknown-profile", name=name, known=known) from None
 
     def policy(self, policy_id: str) -> Policy:
         for policy in self.policies:
             if policy.id == policy_id:
                 return policy
-        raise ConfigError(f"unknown policy {policy_id!r}")
+        raise ConfigError("policy.unknown-policy", policy=policy_id)
 
 
 def _files(root: Path) -> list[Path]:
     if not root.is_dir():
-        raise ConfigError("policy directory not found", location=str(root))
+        raise ConfigError("policy.folder-missing", location=str(root))
     return sorted(p for p in root.rglob("*.yaml") if p.is_file() and not p.name.startswith("."))
 
 
@@ -175,19 +175,20 @@ def _load(files: list[tuple[Path, Path]], digest: str) -> PolicyPack:
         else:
             policy = load_policy(path)
             if policy.id in policies:
-                raise PolicyError(f"policy {policy.id} is defined twice (also in {policies[policy.id].source})",
-                                  location=policy.source)
+                raise PolicyError("policy.twice", location=policy.source, id=policy.id,
+                                  other=policies[policy.id].source)
             policies[policy.id] = policy
     controls = load_frameworks(framework_files, set(policies))
     profiles = load_profiles(profile_files)
     for profile in profiles.values():
         for pid in (*profile.severities, *profile.disabled):
             if pid not in policies:
-                raise PolicyError(f"profile {profile.id!r} names unknown policy {pid!r}", location=profile.source)
+                raise PolicyError("policy.profile-names-unknown", location=profile.source, profile=profile.id,
+                                  policy=pid)
         for pid in profile.disabled:
             if policies[pid].target == "coverage-gap":
-                raise PolicyError(f"profile {profile.id!r} cannot disable {pid}: coverage gaps are never dropped",
-                                  location=profile.source)
+                raise PolicyError("policy.profile-disables-gap", location=profile.source, profile=profile.id,
+                                  policy=pid)
     return PolicyPack(
         policies=tuple(sorted(policies.values(), key=lambda p: p.id)),
         profiles=profiles,

@@ -69,10 +69,10 @@ def parse_policy(data: Any, path: Path) -> Policy:
     expects = {e.expect for e in examples}
     target = str(data.get("target", "resource"))
     if target == "resource" and not (expects & {"fail", "unknown"} and "pass" in expects):
-        raise PolicyError("a policy needs at least one failing ('fail' or 'unknown') and one 'pass' example",
+        raise PolicyError("policy.examples-needed",
                           location=yamlio.where(data, "examples"))
     if target == "coverage-gap" and any(e.gap is None for e in examples):
-        raise PolicyError("every example of a coverage-gap policy needs a 'gap'",
+        raise PolicyError("policy.gap-example",
                           location=yamlio.where(data, "examples"))
     return Policy(
         id=str(data["id"]),

@@ -95,10 +95,10 @@ def load_profiles(paths: list[Path]) -> dict[str, Profile]:
     for path in paths:
         data = yamlio.load(path, PolicyError)
         if not isinstance(data, dict) or "id" not in data:
-            raise PolicyError("a profile needs an 'id'", location=f"{path}:1")
+            raise PolicyError("policy.profile-id", location=f"{path}:1")
         if data["id"] in raw:
-            raise PolicyError(f"profile {data['id']!r} is defined twice (also in {raw[data['id']][1]})",
-                              location=yamlio.where(data, "id"))
+            raise PolicyError("policy.profile-twice", location=yamlio.where(data, "id"), id=data["id"],
+                              other=raw[data["id"]][1])
         raw[str(data["id"])] = (data, str(path))
     done: dict[str, Profile] = {}
 
@@ -110,11 +110,11 @@ def load_profiles(paths: list[Path]) -> dict[str, Profile]:
         base = None
         if parent_id is not None:
             if parent_id in chain:
-                raise PolicyError(f"profile {pid!r} extends itself through {' -> '.join(chain)}",
-                                  location=yamlio.where(data, "extends"))
+                raise PolicyError("policy.profile-cycle", location=yamlio.where(data, "extends"), id=pid,
+                                  chain=" -> ".join(chain))
             if parent_id not in raw:
-                raise PolicyError(f"profile {pid!r} extends unknown profile {parent_id!r}",
-                                  location=yamlio.where(data, "extends"))
+                raise PolicyError("policy.profile-extends-unknown", location=yamlio.where(data, "extends"), id=pid,
+                                  parent=parent_id)
             base = build(parent_id, (*chain, pid))
         done[pid] = parse_profile(data, source, base)
         return done[pid]

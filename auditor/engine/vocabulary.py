@@ -112,5 +112,5 @@ def check(source: str, location: str, what: str) -> None:
         if sets is None or any(literal in {m.value for m in s} for s in sets):
             continue
         allowed = ", ".join(dict.fromkeys(m.value for s in sets for m in s))
-        raise PolicyError(f'{what}: {receiver}.{name} is compared with "{literal}", which is not one of its '
-                          f"values ({allowed})", location=location)
+        raise PolicyError("policy.not-a-value", location=location, what=what, receiver=receiver, name=name,
+                          literal=literal, allowed=allowed)

@@ -133,21 +133,18 @@ def _date(text: str, location: str, what: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise PolicyError(f"{what}: {text!r} is not a date (YYYY-MM-DD)", location=location) from None
+        raise PolicyError("policy.not-a-date", location=location, what=what, text=text) from None
 
 
 def _check_everything(waiver: Waiver, today: dt.date) -> None:
     """A waiver on every policy and every resource needs ``scope: all`` and a short life."""
     if waiver.scope != "all":
-        raise PolicyError(
-            f"waiver {waiver.id}: policy {waiver.policy!r} and resource {waiver.resource!r} match everything, "
-            f"which would waive the whole audit; name the policies or resources, or mark it 'scope: all' "
-            f"(expiring within {ALL_SCOPE_MAX_DAYS} days)", location=waiver.location)
+        raise PolicyError("policy.waiver-everything", location=waiver.location, id=waiver.id, policy=waiver.policy,
+                          resource=waiver.resource, days=ALL_SCOPE_MAX_DAYS)
     limit = today + dt.timedelta(days=ALL_SCOPE_MAX_DAYS)
     if waiver.expires > limit:
-        raise PolicyError(
-            f"waiver {waiver.id}: a 'scope: all' waiver must expire within {ALL_SCOPE_MAX_DAYS} days of the run "
-            f"(by {limit.isoformat()}), not on {waiver.expires.isoformat()}", location=waiver.location)
+        raise PolicyError("policy.waiver-all-expiry", location=waiver.location, id=waiver.id, days=ALL_SCOPE_MAX_DAYS,
+                          limit=limit.isoformat(), expires=waiver.expires.isoformat())
 
 
 def load_waivers(path: Path | None, today: dt.date, max_days: int,
@@ -164,7 +161,7 @@ def load_waivers(path: Path | None, today: dt.date, max_days: int,
     for index, item in enumerate(data["waivers"]):
         location = yamlio.where(data["waivers"], index)
         if item["id"] in seen:
-            raise PolicyError(f"waiver id {item['id']!r} is used twice", location=location)
+            raise PolicyError("policy.waiver-id-twice", location=location, id=item["id"])
         seen.add(item["id"])
         waiver = Waiver(
             id=item["id"], policy=item["policy"], resource=item["resource"], reason=item["reason"],
@@ -172,7 +169,7 @@ def load_waivers(path: Path | None, today: dt.date, max_days: int,
             expires=_date(item["expires"], location, "expires"), location=location, scope=item.get("scope"),
         )
         if waiver.expires < waiver.created:
-            raise PolicyError(f"waiver {waiver.id}: expires before it was created", location=location)
+            raise PolicyError("policy.waiver-expires-first", location=location, id=waiver.id)
         if waiver.everything(policy_ids):
             _check_everything(waiver, today)
         if waiver.expires < today:

@@ -70,7 +70,7 @@ def _decoder(tp: Any) -> Decoder:
 
         def dec_tuple(v: Any, p: str) -> Any:
             if not isinstance(v, list):
-                raise InputError(f"{p}: expected a list, got {type(v).__name__}")
+                raise InputError("input.expected-list", path=p, got=type(v).__name__)
             return tuple(item(x, f"{p}[{i}]") for i, x in enumerate(v))
 
         return dec_tuple
@@ -79,7 +79,7 @@ def _decoder(tp: Any) -> Decoder:
 
         def dec_map(v: Any, p: str) -> Any:
             if not isinstance(v, dict):
-                raise InputError(f"{p}: expected an object, got {type(v).__name__}")
+                raise InputError("input.expected-object", path=p, got=type(v).__name__)
             return {str(k): val(x, f"{p}.{k}") for k, x in v.items()}
 
         return dec_map
@@ -91,7 +91,7 @@ def _decoder(tp: Any) -> Decoder:
                 return enum_tp(v)
             except ValueError:
                 allowed = ", ".join(str(m.value) for m in enum_tp)
-                raise InputError(f"{p}: {v!r} is not one of {allowed}") from None
+                raise InputError("input.not-one-of", path=p, value=v, allowed=allowed) from None
 
         return dec_enum
     if tp is Any:
@@ -101,7 +101,7 @@ def _decoder(tp: Any) -> Decoder:
 
         def dec_scalar(v: Any, p: str) -> Any:
             if not isinstance(v, scalar) or (scalar is int and isinstance(v, bool)):
-                raise InputError(f"{p}: expected {scalar.__name__}, got {type(v).__name__}")
+                raise InputError("input.expected-type", path=p, expected=scalar.__name__, got=type(v).__name__)
             return v
 
         return dec_scalar
@@ -116,13 +116,13 @@ def _dataclass_decoder(cls: type) -> Decoder:
 
     def dec(v: Any, p: str) -> Any:
         if not isinstance(v, dict):
-            raise InputError(f"{p}: expected an object, got {type(v).__name__}")
+            raise InputError("input.expected-object", path=p, got=type(v).__name__)
         extra = set(v) - known
         if extra:
-            raise InputError(f"{p}: unknown field {sorted(extra)[0]!r}")
+            raise InputError("input.unknown-field", path=p, field=sorted(extra)[0])
         missing = required - set(v)
         if missing:
-            raise InputError(f"{p}: missing field {sorted(missing)[0]!r}")
+            raise InputError("input.missing-field", path=p, field=sorted(missing)[0])
         kwargs = {name: d(v[name], f"{p}.{name}") for name, d in fields if name in v}
         return cls(**kwargs)
 

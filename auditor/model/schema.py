@@ -102,13 +102,11 @@ def published(name: str) -> dict[str, Any]:
 def validate(name: str, data: Any, source: str) -> None:
     """Raise ``InputError`` naming the file and the first offending JSON path."""
     if not isinstance(data, dict):
-        raise InputError(f"expected a JSON object at the top, got {type(data).__name__}", location=source)
+        raise InputError("input.top-not-object", location=source, got=type(data).__name__)
     expected = DOCUMENTS[name][1]
     if data.get("schema_version") != expected:
-        raise InputError(
-            f"schema_version is {data.get('schema_version')!r}, this tool reads {name}.json version {expected}",
-            location=source,
-        )
+        raise InputError("input.schema-version", location=source, found=data.get("schema_version"), name=name,
+                         expected=expected)
     try:
         _compiled(name)(data)
     except fastjsonschema.JsonSchemaException as error:
@@ -117,7 +115,7 @@ def validate(name: str, data: Any, source: str) -> None:
             message = "$" + message[len("data"):]
         path, _, rest = message.partition(" ")
         rest = rest if len(rest) < 200 else rest[:200] + "…"
-        raise InputError(f"{path}: {rest}", location=source) from None
+        raise InputError("input.schema", location=source, path=path, detail=rest) from None
 
 
 def write_published() -> None:

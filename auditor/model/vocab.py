@@ -198,7 +198,7 @@ def parse(enum: type[E], value: str, option: str) -> E:
     try:
         return enum(value.strip().lower())
     except ValueError:
-        raise ConfigError(f"{option} {value!r}: expected one of {choices(enum)}") from None
+        raise ConfigError("cli.one-of", what=option, value=value, known=choices(enum)) from None
 
 
 def parse_formats(value: str | Iterable[str], option: str = "--format") -> tuple[OutputFormat, ...]:
@@ -206,5 +206,5 @@ def parse_formats(value: str | Iterable[str], option: str = "--format") -> tuple
     items = [value] if isinstance(value, str) else list(value)
     names = [parse(OutputFormat, name, option) for item in items for name in item.split(",") if name.strip()]
     if not names:
-        raise ConfigError("no output format given", hint="choose among " + choices(OutputFormat))
+        raise ConfigError("cli.no-format", hint="hint.choose-among", choices=choices(OutputFormat))
     return tuple(dict.fromkeys(names))

@@ -61,7 +61,7 @@ def parse_formats(value: str | Iterable[str], option: str = "--format") -> tuple
     for name in names:
         reason = RENDERERS[name].unavailable() if name in OPTIONAL else None
         if reason:
-            raise ConfigError(reason)
+            raise reason
     return names
 
 
@@ -101,8 +101,7 @@ def write_reports(doc: FindingsDoc, formats: str | Iterable[str], out: Path, opt
             return write_set(out, files, modes, set(owned))
         return [write_atomic(out / file, content, modes) for file, content in files.items()]
     if len(names) != 1 or extra:
-        raise ConfigError(f"--out {out} is a file name, but {len(names)} formats were asked for",
-                          hint="give a folder for several formats")
+        raise ConfigError("cli.out-file", hint="hint.out-folder", out=out, n=len(names))
     return [write_atomic(out, RENDERERS[names[0]].render(doc, options), modes)]
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from auditor.errors import ConfigError
 from auditor.model.findings import Finding, FindingsDoc, Status
 from auditor.safetext import clean
+from auditor.safetext import typography as typography  # the renderers import it from here
 
 if TYPE_CHECKING:
     from auditor.results.baseline import Baseline
@@ -60,9 +61,9 @@ class Renderer:
     name: str  # the --format name
     filename: str  # default file name in the output folder
     render: RenderFn
-    missing: Callable[[], str | None] | None = None  # why the format cannot be written here (an optional extra)
+    missing: Callable[[], ConfigError | None] | None = None  # why the format cannot be written here (an extra)
 
-    def unavailable(self) -> str | None:
+    def unavailable(self) -> ConfigError | None:
         return self.missing() if self.missing is not None else None
 
 
@@ -72,18 +73,6 @@ STATUS_ORDER: dict[Status, int] = {Status.FAIL: 0, Status.UNKNOWN: 1, Status.WAI
 def finding_order(f: Finding) -> tuple[int, int, str, str, str]:
     """Worst first, then a stable order that never depends on input order."""
     return (-f.severity.rank, STATUS_ORDER[f.status], f.policy_id, f.resource_id, f.location_key)
-
-
-_FR_SPACE = re.compile(r"[ \u00a0]([:;!?»])")
-_FR_OPEN = re.compile(r"«[ \u00a0]")
-
-
-def typography(text: str, lang: str) -> str:
-    """French typography: a narrow no-break space before ``: ; ! ?`` and inside « », so a line never breaks
-    there (what a French reader expects of a printed document)."""
-    if lang != "fr" or not text:
-        return text
-    return _FR_OPEN.sub("«\u202f", _FR_SPACE.sub("\u202f\\1", text))
 
 
 def pick(texts: Mapping[str, str], lang: str) -> str:

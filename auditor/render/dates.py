@@ -20,7 +20,7 @@ def zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"--timezone {name!r}: not an IANA time zone", hint="e.g. Europe/Paris, UTC") from None
+        raise ConfigError("cli.timezone", hint="hint.timezone-option", name=name) from None
 
 
 def parse(iso: str) -> dt.datetime | None:

@@ -22,11 +22,11 @@ from auditor.render.base import LANGS, typography
 @cache
 def catalog(lang: str) -> dict[str, str]:
     if lang not in LANGS:
-        raise ConfigError(f"unknown report language {lang!r} (choose one of: {', '.join(LANGS)})")
+        raise ConfigError("cli.lang", lang=lang, known=", ".join(LANGS))
     path = shipped("reports") / "i18n" / f"{lang}.yaml"
     data = yaml.safe_load(path.read_text("utf-8"))
     if not isinstance(data, dict):
-        raise ConfigError("the translation catalog is not a mapping", location=str(path))
+        raise ConfigError("config.i18n-not-mapping", location=str(path))
     return {str(k): typography(str(v), lang) for k, v in data.items()}
 
 

@@ -29,13 +29,11 @@ from auditor.model.findings import FindingsDoc
 from auditor.render import html
 from auditor.render.base import Renderer, RenderOptions
 
-HINT = "pip install 'sovereign-auditor[pdf]' (WeasyPrint and the Pango library)"
 
-
-def missing() -> str | None:
+def missing() -> ConfigError | None:
     """Why the format cannot be written here, or None."""
     if importlib.util.find_spec("weasyprint") is None:
-        return f"--format pdf needs WeasyPrint: {HINT}"
+        return ConfigError("config.pdf-extra")
     return None
 
 
@@ -74,11 +72,11 @@ def printable(page: str) -> str:
 def render(doc: FindingsDoc, options: RenderOptions) -> bytes:
     reason = missing()
     if reason:
-        raise ConfigError(reason)
+        raise reason
     try:
         import weasyprint
     except OSError as exc:  # the Python package is there, the Pango library is not
-        raise ConfigError(f"--format pdf: WeasyPrint cannot load its libraries ({exc})", hint=HINT) from None
+        raise ConfigError("config.pdf-libraries", hint="hint.pdf-extra", error=str(exc)) from None
     document = weasyprint.HTML(string=printable(html.render(doc, options)), url_fetcher=_refuse, media_type="print")
     pdf: bytes = document.write_pdf(stylesheets=[weasyprint.CSS(string=PDF_CSS)])
     return pdf

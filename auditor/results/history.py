@@ -94,8 +94,8 @@ class History:
                 self.db.execute("UPDATE meta SET value = ? WHERE name = 'schema_version'", (str(found + 1),))
             found = self._version()
         if found != SCHEMA_VERSION:
-            raise InputError(f"run history schema version {found} is not the one this tool reads ({SCHEMA_VERSION})",
-                             location=self.where, hint="use the auditor version that wrote it, or a new history")
+            raise InputError("history.schema", location=self.where, hint="hint.history-version", found=found,
+                             expected=SCHEMA_VERSION)
 
     def _version(self) -> int | None:
         tables = self.db.rows(
@@ -235,14 +235,13 @@ class History:
         elif len(text) >= 4 and all(c in "0123456789abcdef" for c in text):
             rows = self.db.rows(f"SELECT {RUN_COLUMNS} FROM runs WHERE run_id LIKE ?", (text + "%",))
             if len(rows) > 1:
-                raise InputError(f"run id prefix {ref!r} matches {len(rows)} runs; give more characters",
-                                 location=self.where)
+                raise InputError("history.ambiguous", location=self.where, ref=ref, n=len(rows))
             row = rows[0] if rows else None
         return self._found(row, ref)
 
     def _found(self, row: Sequence[Any] | None, ref: str) -> RunRecord:
         if row is None:
-            raise InputError(f"no run {ref!r} in the run history (see 'auditor history')", location=self.where)
+            raise InputError("history.no-run", location=self.where, ref=ref)
         return RunRecord.from_row(row)
 
     def snapshot(self, record: RunRecord, *, messages: bool = False) -> Snapshot:

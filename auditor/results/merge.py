@@ -55,7 +55,7 @@ class Merged:
 def merge(parts: Sequence[tuple[str, FindingsDoc]], expect: int | None = None) -> Merged:
     """Combine shard results (``(label, doc)``, e.g. the file name) into one run."""
     if not parts:
-        raise InputError("nothing to merge: give the findings.json of each shard")
+        raise InputError("merge.nothing")
     ordered = sorted(parts, key=lambda p: (p[1].run.started, p[1].run.run_id, p[0]))
     _check_same_audit(ordered)
     notices: list[str] = []
@@ -95,15 +95,14 @@ def _check_same_audit(parts: Sequence[tuple[str, FindingsDoc]]) -> None:
 
     for label, doc in parts[1:]:
         if audit(doc.run) != audit(first.run):
-            raise InputError(
-                f"cannot merge: profile {doc.run.profile} ({doc.run.policy_digest}) differs from {first_label} "
-                f"(profile {first.run.profile}, {first.run.policy_digest}); shards must be audited with the same "
-                "profile, allowed zones and policy pack", location=label)
+            raise InputError("merge.profile-differs", location=label, profile=doc.run.profile,
+                             digest=doc.run.policy_digest, first=first_label, first_profile=first.run.profile,
+                             first_digest=first.run.policy_digest)
     shards = {label: shard_of(doc.run) for label, doc in parts}
     totals = {s[1] for s in shards.values() if s is not None}
     if len(totals) > 1:
-        raise InputError("cannot merge shards of different splits: "
-                         + ", ".join(f"{label} is {s[0]}/{s[1]}" for label, s in shards.items() if s), location=None)
+        raise InputError("merge.splits", splits=tuple(InputError("merge.split", label=label, index=s[0], total=s[1])
+                                                     for label, s in shards.items() if s))
 
 
 def _missing_shards(parts: Sequence[tuple[str, FindingsDoc]], expect: int | None,
@@ -114,7 +113,7 @@ def _missing_shards(parts: Sequence[tuple[str, FindingsDoc]], expect: int | None
     if marked:
         total = marked[0][1][1]
         if expect is not None and expect != total:
-            raise InputError(f"--expect {expect}, but the shard results say they are {total} slices")
+            raise InputError("merge.expect", expect=expect, total=total)
         by_index: dict[int, list[str]] = {}
         for label, (index, _) in marked:
             by_index.setdefault(index, []).append(label)

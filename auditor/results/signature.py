@@ -76,7 +76,7 @@ def _password(env: str | None) -> bytes | None:
         return None
     value = os.environ.get(env)
     if value is None:
-        raise ConfigError(f"the environment variable {env} (the key's password) is not set")
+        raise ConfigError("sign.password-env", env=env)
     return value.encode("utf-8")
 
 
@@ -89,16 +89,16 @@ def load_signer(*, key: Path | None = None, cert: Path | None = None, chain: Pat
         try:
             k, c, extra = pkcs12.load_key_and_certificates(raw, password)
         except (ValueError, TypeError) as exc:
-            raise ConfigError(f"cannot open the PKCS #12 bundle: {_reason(exc)}", location=str(pkcs12_file)) from None
+            raise ConfigError("sign.pkcs12", location=str(pkcs12_file), reason=_reason(exc)) from None
         if k is None or c is None:
-            raise ConfigError("the PKCS #12 bundle holds no key and certificate", location=str(pkcs12_file))
+            raise ConfigError("sign.pkcs12-empty", location=str(pkcs12_file))
         return Signer(_signing_key(k, pkcs12_file), c, tuple(extra))
     if key is None or cert is None:
-        raise ConfigError("signing needs --key and --cert (PEM), or --pkcs12")
+        raise ConfigError("sign.needs-key")
     try:
         k = serialization.load_pem_private_key(read_input(key, _MAX_KEY_FILE, "PEM key", ConfigError), password)
     except (ValueError, TypeError) as exc:
-        raise ConfigError(f"cannot read the private key: {_reason(exc)}", location=str(key)) from None
+        raise ConfigError("sign.key", location=str(key), reason=_reason(exc)) from None
     certs = _certificates(cert)
     return Signer(_signing_key(k, key), certs[0], (*certs[1:], *(_certificates(chain) if chain else [])))
 
@@ -111,14 +111,14 @@ def _reason(exc: Exception) -> str:
 def _signing_key(k: object, where: Path) -> rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey:
     if isinstance(k, (rsa.RSAPrivateKey, ec.EllipticCurvePrivateKey)):
         return k
-    raise ConfigError("the key must be RSA or EC", location=str(where))
+    raise ConfigError("sign.key-type", location=str(where))
 
 
 def _certificates(path: Path) -> list[x509.Certificate]:
     try:
         certs = x509.load_pem_x509_certificates(read_input(path, _MAX_KEY_FILE, "PEM certificate", ConfigError))
     except ValueError as exc:
-        raise ConfigError(f"not a PEM certificate: {_reason(exc)}", location=str(path)) from None
+        raise ConfigError("sign.certificate", location=str(path), reason=_reason(exc)) from None
     return certs
 
 
@@ -140,7 +140,7 @@ def _outputs(folder: Path) -> list[Path]:
         if rel.as_posix() in (MANIFEST, SIGNATURE) or any(part.startswith(".") for part in rel.parts):
             continue
         if path.is_symlink():
-            raise InputError("is a symbolic link: only regular files are signed", location=str(path))
+            raise InputError("sign.symlink", location=str(path))
         if path.is_file():
             out.append(path)
     return out
@@ -148,13 +148,13 @@ def _outputs(folder: Path) -> list[Path]:
 
 def manifest(folder: Path, now: dt.datetime | None = None) -> bytes:
     if not folder.is_dir():
-        raise InputError("not a folder of audit outputs", location=str(folder))
+        raise InputError("sign.not-outputs", location=str(folder))
     files = []
     for path in _outputs(folder):
         sha, size = _digest(path)
         files.append({"path": path.relative_to(folder).as_posix(), "bytes": size, "sha256": sha})
     if not files:
-        raise InputError("no output files to sign", location=str(folder))
+        raise InputError("sign.nothing", location=str(folder))
     created = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     doc = {"schema_version": 1, "tool": f"sovereign-auditor {__version__}", "created": created, "files": files}
     return (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
@@ -181,7 +181,7 @@ def verify(folder: Path, ca: Path | None = None) -> Verdict:
     try:
         _check_signature(body, signature, ca, verdict)
     except ValueError as exc:
-        raise InputError(f"not a CMS signature this tool can read ({exc})", location=str(folder / SIGNATURE)) from None
+        raise InputError("sign.not-cms", location=str(folder / SIGNATURE), reason=str(exc)) from None
     return verdict
 
 
@@ -190,7 +190,7 @@ def _check_files(folder: Path, body: bytes, verdict: Verdict) -> None:
         listed = json.loads(body)["files"]
         entries = {str(f["path"]): str(f["sha256"]) for f in listed}
     except (ValueError, KeyError, TypeError):
-        raise InputError("not a manifest written by auditor sign", location=str(folder / MANIFEST)) from None
+        raise InputError("sign.not-manifest", location=str(folder / MANIFEST)) from None
     verdict.files = len(entries)
     for rel, sha in entries.items():
         path = folder / rel

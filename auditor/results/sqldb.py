@@ -127,7 +127,7 @@ class Db:
         try:
             yield
         except self._errors as exc:
-            raise InputError(f"run history: {_first_line(exc, self._target)}", location=self.where) from None
+            raise InputError("history.driver", location=self.where, error=_first_line(exc, self._target)) from None
 
 
 def _driver_errors(dialect: Dialect) -> tuple[type[BaseException], ...]:
@@ -150,9 +150,9 @@ def connect(target: str | Path, *, create: bool, modes: Modes = PRIVATE) -> Db:
 def _sqlite(path: Path, create: bool, modes: Modes = PRIVATE) -> Db:
     where = str(path)
     if not create and not path.is_file():
-        raise InputError("no run history here (runs are recorded by 'auditor scan'; see --history)", location=where)
+        raise InputError("history.missing", location=where)
     if path.is_dir():
-        raise InputError("is a directory, expected the run history database", location=where)
+        raise InputError("history.is-directory", location=where)
     try:
         if create:
             create_private(path, modes)  # SQLite gives its -wal and -shm files the database file's permissions
@@ -161,7 +161,7 @@ def _sqlite(path: Path, create: bool, modes: Modes = PRIVATE) -> Db:
         conn.execute("PRAGMA synchronous=NORMAL")  # with WAL: a crash never corrupts, a commit is atomic
         conn.execute("PRAGMA foreign_keys=ON")
     except (sqlite3.Error, OSError) as exc:
-        raise InputError(f"cannot open the run history: {exc}", location=where) from None
+        raise InputError("history.cannot-open", location=where, error=str(exc)) from None
     return Db(conn, SQLITE, where)
 
 
@@ -170,13 +170,12 @@ def _postgres(url: str) -> Db:
     try:
         import psycopg
     except ImportError:
-        raise ConfigError("a postgresql:// history needs the 'postgres' extra",
-                          hint="pip install 'sovereign-auditor[postgres]'", location=where) from None
+        raise ConfigError("config.postgres-extra", hint="hint.postgres-extra", location=where) from None
     try:
         conn = psycopg.connect(url.strip(), autocommit=True, connect_timeout=15,
                                application_name="sovereign-auditor")
     except psycopg.Error as exc:  # includes a connection string libpq cannot parse (ProgrammingError)
-        raise InputError(f"cannot open the run history: {_first_line(exc, url)}", location=where) from None
+        raise InputError("history.cannot-open", location=where, error=_first_line(exc, url)) from None
     return Db(conn, POSTGRES, where, url)
 
 

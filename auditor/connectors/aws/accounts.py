@@ -41,11 +41,10 @@ def identify(scan: Scan) -> Account:
     try:
         identity = scan.client(None, "sts", region).get_caller_identity()
     except NoCredentialsError as exc:
-        raise ConnectorError("no AWS credentials found",
-                             hint="set AWS_PROFILE, run 'aws sso login', or export AWS_ACCESS_KEY_ID") from exc
+        raise ConnectorError("cloud.aws-no-credentials", hint="hint.aws-sign-in") from exc
     except gaps.SDK_ERRORS as exc:
-        raise ConnectorError(f"AWS cannot be reached: {gaps.describe(exc, 'sts:GetCallerIdentity', _secrets(scan))}",
-                             hint="check the credentials and AWS_ENDPOINT_URL") from exc
+        raise ConnectorError("cloud.aws-unreachable", hint="hint.aws-reach",
+                             error=gaps.describe(exc, "sts:GetCallerIdentity", _secrets(scan))) from exc
     partition = str(identity["Arn"]).split(":")[1]
     home = region if partition_of(region) == partition else HOME_REGIONS.get(partition, region)
     return Account(id=str(identity["Account"]), partition=partition, home_region=home)

@@ -28,7 +28,7 @@ def found() -> str | None:
             resolver.remove(name)
         creds = resolver.load_credentials()
     except BotoCoreError as exc:  # ProfileNotFound, a broken config file, a failing credential_process
-        raise ConfigError(f"AWS credentials: {exc}", hint="check AWS_PROFILE and ~/.aws/config") from None
+        raise ConfigError("config.aws-credentials", hint="hint.aws-config", error=str(exc)) from None
     if creds is None:
         return None
     return str(getattr(creds, "method", None) or "credentials")

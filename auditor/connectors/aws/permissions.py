@@ -48,8 +48,7 @@ def role_resources(cfg: AwsConfig) -> list[str]:
         return []  # the scan stays in the caller's account: no role is ever assumed
     name = cfg.role_name  # exactly as the scan builds the role ARN: role/<aws.role_name>
     if not _ROLE.match(name):
-        raise ConfigError(f"aws.role_name {cfg.role_name!r} is not an IAM role name (optionally with its path, "
-                          "e.g. audit/SovereignAuditor)", hint="wildcards would let the scan assume any role")
+        raise ConfigError("config.role-name", hint="hint.role-wildcards", name=cfg.role_name)
     accounts = sorted(set(cfg.accounts)) if cfg.accounts else ["*"]
     # The partition stays "*": the same policy serves aws, aws-eusc, aws-cn and aws-us-gov.
     return [f"arn:*:iam::{account}:role/{name}" for account in accounts]

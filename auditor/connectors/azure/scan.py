@@ -131,13 +131,11 @@ def _fatal(err: ReadError, session: Session, environ: Mapping[str, str] | None =
         refused = f": {err.message}" if "tokens are only asked of" in err.message else ""  # the origin rule said no
         given = credentials.found(environ)
         if given is None or refused:
-            return ConnectorError(f"no usable Azure credential{refused}", hint="set AZURE_TENANT_ID/AZURE_CLIENT_ID/"
-                                  "AZURE_CLIENT_SECRET, sign in with 'az login', or run on a managed identity")
-        return ConnectorError(f"the Azure credential found ({given}) could not sign in: {_cause(err.text())}",
-                              hint="check the network, the authority host (azure.authority_host, "
-                                   "AZURE_AUTHORITY_HOST), the tenant and whether the secret has expired")
-    return ConnectorError(f"cannot list Azure subscriptions at {session.endpoints.arm}: {err.text()}",
-                          hint="check azure.arm_endpoint, the network and REQUESTS_CA_BUNDLE")
+            return ConnectorError("cloud.azure-no-credential", hint="hint.azure-sign-in", refused=refused)
+        return ConnectorError("cloud.azure-sign-in", hint="hint.azure-authority", given=given,
+                              cause=_cause(err.text()))
+    return ConnectorError("cloud.azure-unreachable", hint="hint.azure-arm", endpoint=session.endpoints.arm,
+                          error=err.text())
 
 
 def _cause(text: str) -> str:

@@ -44,10 +44,7 @@ def collect(config: Config, reporter: Reporter, in_scope: ScopeFilter, *,
     try:
         session = Session(config.gcp, declared(SERVICES), env)
     except ReadError as err:
-        raise ConnectorError(f"no usable Google Cloud credential: {err.message}",
-                             hint="set GOOGLE_APPLICATION_CREDENTIALS (a service-account key or a workload identity "
-                                  "federation file), run 'gcloud auth application-default login', or run on Google "
-                                  "Cloud with an attached service account") from None
+        raise ConnectorError("cloud.gcp-no-credential", hint="hint.gcp-sign-in", error=err.message) from None
     try:
         return run(session, config, reporter, in_scope, SERVICES)
     finally:

@@ -85,32 +85,25 @@ def load(path: Path) -> Plan:
     try:
         doc = parse_json(text, path)
     except InputError as exc:
-        raise InputError(exc.message, location=exc.location, hint=SHOW_HINT) from None
+        raise InputError(exc.key, location=exc.location, hint=SHOW_HINT, **exc.params) from None
     where = f"{path}:1"
     if not isinstance(doc, dict):
-        raise InputError("not a Terraform plan: the document is not a JSON object", location=where, hint=SHOW_HINT)
+        raise InputError("plan.not-object", location=where, hint=SHOW_HINT)
     version = doc.get("format_version")
     if not isinstance(version, str):
-        raise InputError("not a Terraform plan: no format_version", location=where, hint=SHOW_HINT)
+        raise InputError("plan.no-format-version", location=where, hint=SHOW_HINT)
     if not supported_format(version):
-        raise InputError(
-            f"unsupported plan format_version {version!r}: this tool reads formats 0.1 to 1.x "
-            "(Terraform 0.12 and later)",
-            location=_line_of(path, text, "format_version"),
-        )
+        raise InputError("plan.format-version", location=_line_of(path, text, "format_version"), version=version)
     if doc.get("errored") is True:
-        raise InputError("the plan is marked errored: terraform plan failed, fix it first", location=where)
+        raise InputError("plan.errored", location=where)
     changes = doc.get("resource_changes")
     if changes is None and isinstance(doc.get("planned_values"), dict):
         # Terraform omits resource_changes when a plan changes nothing; what planned_values
         # still lists is left as it is (judged with --include-unchanged).
         changes = list(_unchanged(_dict(doc["planned_values"]).get("root_module")))
     if not isinstance(changes, list):
-        raise InputError(
-            "not a Terraform plan: no resource_changes list",
-            location=_line_of(path, text, "resource_changes"),
-            hint="a state file is not a plan; produce one with: terraform show -json PLANFILE > plan.json",
-        )
+        raise InputError("plan.no-changes", location=_line_of(path, text, "resource_changes"),
+                         hint="hint.state-not-plan")
     deferred = doc.get("deferred_changes")
     configuration = _dict(doc.get("configuration"))
     resources: dict[str, ConfigResource] = {}

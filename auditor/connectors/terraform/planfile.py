@@ -19,7 +19,7 @@ from auditor.errors import InputError
 from auditor.fsio import read_input
 
 MAX_BYTES = 2 * 1024 * 1024 * 1024
-SHOW_HINT = "produce it with: terraform show -json PLANFILE > plan.json"
+SHOW_HINT = "hint.terraform-show"  # the error catalog's "produce it with: terraform show -json …"
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # a zip's first local header, or an empty zip's end record
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: FF FE 00 00 starts with FF FE
@@ -34,22 +34,15 @@ def read_plan_text(path: Path) -> tuple[str, str]:
     """``(text, encoding)`` of a plan file; ``InputError`` (exit 2) for a binary plan or bad text."""
     raw = read_input(path, MAX_BYTES, "JSON")
     if raw.startswith(_ZIP_MAGIC):
-        raise InputError(
-            "this is a binary Terraform plan (the zip file terraform plan -out writes), not its JSON",
-            location=f"{path}:1",
-            hint=SHOW_HINT,
-        )
+        raise InputError("plan.binary", location=f"{path}:1", hint=SHOW_HINT)
     encoding, body = _encoding(raw)
     try:
         return body.decode(encoding), encoding
     except UnicodeDecodeError as exc:
         line = body[: exc.start].decode(encoding, errors="replace").count("\n") + 1
         name = encoding.upper().replace("-LE", " LE").replace("-BE", " BE")
-        raise InputError(
-            f"not valid {name} text (byte {exc.start + len(raw) - len(body)})",
-            location=f"{path}:{line}",
-            hint=f"{SHOW_HINT} (in UTF-8)",
-        ) from None
+        raise InputError("plan.encoding", location=f"{path}:{line}", hint="hint.terraform-show-utf8", name=name,
+                         byte=exc.start + len(raw) - len(body)) from None
 
 
 def _encoding(raw: bytes) -> tuple[str, bytes]:
