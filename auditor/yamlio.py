@@ -264,6 +264,8 @@ def check(data: Any, schema: dict[str, Any], source: str, error: type[AuditorErr
 
 # JSON Schema's own words are English: the French line is rebuilt from what failed (the English line stays
 # jsonschema's message). A check not listed here shows jsonschema's message in both languages.
+SCHEMA_CHECKS = ("enum", "pattern", "minimum", "maximum", "minLength", "maxLength", "minItems", "maxItems",
+                 "uniqueItems", "const", "format")
 _TYPES_FR = {"string": "texte", "integer": "entier", "number": "nombre", "boolean": "booléen", "array": "liste",
              "object": "dictionnaire", "null": "null"}
 
@@ -279,7 +281,6 @@ def _schema_error(best: Any, value: str) -> tuple[str, dict[str, Any]]:
         types = [rule] if isinstance(rule, str) else list(rule)
         return "schema.type", {"value": value, "expected": {
             "en": ", ".join(types), "fr": ", ".join(_TYPES_FR.get(t, t) for t in types)}}
-    if check in ("enum", "pattern", "minimum", "maximum", "minLength", "maxLength", "minItems", "maxItems",
-                 "uniqueItems", "const", "format"):
+    if check in SCHEMA_CHECKS:
         return f"schema.{check}", {"value": value, "rule": rule if isinstance(rule, str) else repr(rule)}
     return "schema.other", {}
