@@ -10,6 +10,18 @@ from typing import Annotated
 
 import typer
 
+from auditor.cli_options import ConfigOpt, LangOpt
+from auditor.messages import say
+
+
+def _settings(lang: str | None, config: Path | None) -> tuple[str, str]:
+    """The language (--lang, else the configuration's) and the time zone dates are shown in."""
+    from auditor import config as cfg
+    from auditor.results.console import lang as chosen
+
+    loaded = cfg.load(config)
+    return chosen(lang, loaded.lang.value), loaded.report.timezone
+
 
 def sign_cmd(
     folder: Annotated[Path, typer.Argument(help="The output folder of a run (e.g. ./audit-out).")],
@@ -21,40 +33,46 @@ def sign_cmd(
     = None,
     password_env: Annotated[str | None, typer.Option(
         help="Name of the environment variable holding the key's password (never the password itself).")] = None,
+    config: ConfigOpt = None, lang: LangOpt = None,
 ) -> None:
     """Write manifest.json (every output file's SHA-256) and manifest.json.p7s, a detached CMS signature over it."""
     from auditor.results.signature import load_signer, sign
 
+    language, _ = _settings(lang, config)
     signer = load_signer(key=key, cert=cert, chain=chain, pkcs12_file=pkcs12, password_env=password_env)
     manifest, signature, digest = sign(folder, signer)
-    typer.echo(f"wrote {manifest}")
-    typer.echo(f"wrote {signature}")
-    typer.echo(f"manifest SHA-256: {digest}")
-    typer.echo(f"check it: openssl cms -verify -binary -inform DER -in {signature} -content {manifest} "
-               "-CAfile YOUR-CA.pem")
+    typer.echo(say("wrote", language, path=manifest))
+    typer.echo(say("wrote", language, path=signature))
+    typer.echo(say("sign.digest", language, digest=digest))
+    typer.echo(say("sign.check", language, signature=signature, manifest=manifest))
 
 
 def verify_cmd(
     folder: Annotated[Path, typer.Argument(help="A folder signed with auditor sign.")],
     ca: Annotated[Path | None, typer.Option(help="Trusted issuer certificates (PEM) the signer must chain to.")]
     = None,
+    config: ConfigOpt = None, lang: LangOpt = None,
 ) -> None:
     """Check every file against the manifest and the signature over the manifest. Exit 0 valid, 1 not."""
+    from auditor.render.dates import long
     from auditor.results.signature import verify
     from auditor.safetext import clean
 
+    language, timezone = _settings(lang, config)
     verdict = verify(folder, ca)
-    typer.echo(f"signer: {clean(verdict.signer)}")  # a certificate's subject is anyone's text
+    typer.echo(say("verify.signer", language, signer=clean(verdict.signer)))  # a subject is anyone's text
     if verdict.signed_at:
-        typer.echo(f"signed at: {verdict.signed_at}")
-    typer.echo(f"manifest SHA-256: {verdict.manifest_sha256} ({verdict.files} files)")
-    for notice in verdict.notices:
-        typer.echo(f"notice: {clean(notice)}", err=True)
-    for problem in verdict.problems:
-        typer.echo(f"NOT VALID: {clean(problem)}", err=True)
+        at = verdict.signed_at if language == "en" else f"{long(verdict.signed_at, language, timezone)} " \
+                                                         f"({verdict.signed_at})"
+        typer.echo(say("verify.signed-at", language, at=at))
+    typer.echo(say("verify.manifest", language, digest=verdict.manifest_sha256, n=verdict.files))
+    for key, values in verdict.notices:
+        typer.echo(say("notice", language, text=clean(say(key, language, **values))), err=True)
+    for key, values in verdict.problems:
+        typer.echo(say("verify.problem", language, text=clean(say(key, language, **values))), err=True)
     if not verdict.valid:
         raise typer.Exit(1)
-    typer.echo("valid: every file is as signed")
+    typer.echo(say("verify.valid", language))
 
 
 def register(app: typer.Typer) -> None:

@@ -63,8 +63,9 @@ class Verdict:
     signed_at: str | None = None
     manifest_sha256: str | None = None
     files: int = 0
-    problems: list[str] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)
+    # (key, values): console lines of auditor.messages, said in the run's language
+    problems: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    notices: list[tuple[str, dict[str, str]]] = field(default_factory=list)
 
     @property
     def valid(self) -> bool:
@@ -195,14 +196,14 @@ def _check_files(folder: Path, body: bytes, verdict: Verdict) -> None:
     for rel, sha in entries.items():
         path = folder / rel
         if ".." in Path(rel).parts or Path(rel).is_absolute():
-            verdict.problems.append(f"{rel}: a path outside the folder")
+            verdict.problems.append(("verify.outside", {"path": rel}))
         elif not path.is_file() or path.is_symlink():
-            verdict.problems.append(f"{rel}: missing")
+            verdict.problems.append(("verify.missing", {"path": rel}))
         elif _digest(path)[0] != sha:
-            verdict.problems.append(f"{rel}: changed since it was signed")
+            verdict.problems.append(("verify.changed", {"path": rel}))
     extra = [p.relative_to(folder).as_posix() for p in _outputs(folder)
              if p.relative_to(folder).as_posix() not in entries]
-    verdict.notices += [f"{rel}: not covered by the signature (added after signing)" for rel in extra]
+    verdict.notices += [("verify.not-covered", {"path": rel}) for rel in extra]
 
 
 def _check_signature(body: bytes, signature: bytes, ca: Path | None, verdict: Verdict) -> None:
@@ -229,20 +230,20 @@ def _check_signature(body: bytes, signature: bytes, ca: Path | None, verdict: Ve
     if attrs is not None:
         found = {der.oid(a.child(0)): a.child(1).children()[0] for a in attrs.children()}
         if _CONTENT_TYPE in found and der.oid(found[_CONTENT_TYPE]) != _DATA:
-            verdict.problems.append("the signature is not over plain data")
+            verdict.problems.append(("verify.not-plain-data", {}))
         h = hashes.Hash(algorithm)
         h.update(body)
         if found.get(_MESSAGE_DIGEST) is None or found[_MESSAGE_DIGEST].value != h.finalize():
-            verdict.problems.append("manifest.json: changed since it was signed (message digest differs)")
+            verdict.problems.append(("verify.digest-differs", {}))
         if _SIGNING_TIME in found:
             verdict.signed_at = _time(found[_SIGNING_TIME])
         content = b"\x31" + attrs.data[1:]  # signed attributes are signed as a SET OF, not as [0]
     if not _signature_ok(cert, sig_alg, algorithm, value, content):
-        verdict.problems.append("the signature does not match the signer's certificate")
+        verdict.problems.append(("verify.bad-signature", {}))
     if ca is not None:
         _check_chain(cert, certs, _certificates(ca), verdict)
     else:
-        verdict.notices.append("no --ca given: the signer's certificate was not checked against a trusted issuer")
+        verdict.notices.append(("verify.no-ca", {}))
 
 
 def _signer_certificate(sid: der.Node, certs: Sequence[x509.Certificate]) -> x509.Certificate:
@@ -276,7 +277,7 @@ def _check_chain(cert: x509.Certificate, bundled: Sequence[x509.Certificate], an
     current = cert
     for _ in range(8):
         if not current.not_valid_before_utc <= now <= current.not_valid_after_utc:
-            verdict.problems.append(f"certificate {current.subject.rfc4514_string()} is not valid today")
+            verdict.problems.append(("verify.expired", {"subject": current.subject.rfc4514_string()}))
             return
         for anchor in anchors:
             if _issued_by(current, anchor):
@@ -285,7 +286,7 @@ def _check_chain(cert: x509.Certificate, bundled: Sequence[x509.Certificate], an
         if parent is None:
             break
         current = parent
-    verdict.problems.append("the signer's certificate does not chain to the given --ca")
+    verdict.problems.append(("verify.no-chain", {}))
 
 
 def _issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:

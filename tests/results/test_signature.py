@@ -141,3 +141,26 @@ def test_bad_inputs_are_one_line_errors(tmp_path: Path, pki: dict[str, Path]) ->
     (out / "manifest.json.p7s").write_bytes(b"\x30\x03\x02\x01")
     garbage = _auditor("verify", out)
     assert garbage.returncode == 2 and garbage.stderr.count("\n") == 1
+
+
+def test_sign_and_verify_speak_french_with_lang_fr(tmp_path: Path, pki: dict[str, Path]) -> None:
+    nbsp = "\u202f"
+    out = _outputs(tmp_path)
+    signed = _auditor("sign", out, "--key", pki["key"], "--cert", pki["cert"], "--lang", "fr")
+    assert signed.returncode == 0, signed.stderr
+    assert f"écrit{nbsp}: {out / 'manifest.json'}" in signed.stdout and f"SHA-256 du manifeste{nbsp}:" in signed.stdout
+    assert "pour le vérifier" in signed.stdout and "check it" not in signed.stdout
+    valid = _auditor("verify", out, "--ca", pki["ca"], "--lang", "fr")
+    assert valid.returncode == 0, valid.stderr
+    assert f"signataire{nbsp}: " in valid.stdout and "(3 fichiers)" in valid.stdout
+    assert f"signé le{nbsp}: " in valid.stdout and " à " in valid.stdout  # a French date, then the UTC one
+    assert f"valide{nbsp}: chaque fichier est tel qu'il a été signé" in valid.stdout
+    (out / "report.html").write_text("<!doctype html><title>Audit (edited)</title>", encoding="utf-8")
+    (out / "extra.txt").write_text("added later", encoding="utf-8")
+    changed = _auditor("verify", out, "--lang", "fr")
+    assert changed.returncode == 1
+    assert f"NON VALIDE{nbsp}: report.html{nbsp}: modifié depuis la signature" in changed.stderr
+    assert f"remarque{nbsp}: extra.txt{nbsp}: non couvert par la signature" in changed.stderr
+    assert f"remarque{nbsp}: pas de --ca{nbsp}:" in changed.stderr
+    never = _auditor("verify", tmp_path / "absent", "--lang", "fr")
+    assert never.returncode == 2 and never.stderr.startswith(f"erreur{nbsp}: ") and "introuvable" in never.stderr
