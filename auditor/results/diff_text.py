@@ -82,8 +82,13 @@ def _limited(items: Sequence[Any], limit: int, line: Callable[[Any], str], lang:
     return out
 
 
+def _label(label: str, lang: str) -> str:
+    """A recorded run's label (``run #3 (id, started)``) in ``lang``."""
+    return f"exécution n\u00b0\u00a0{label[5:]}" if lang == "fr" and label.startswith("run #") else label
+
+
 def text(d: Diff, limit: int = 20, lang: str = "en") -> str:
-    lines = [_plain(f"{d.old.label} -> {d.new.label}"), headline(d, lang)]
+    lines = [_plain(f"{_label(d.old.label, lang)} -> {_label(d.new.label, lang)}"), headline(d, lang)]
     lines += [f"remarque{NBSP}: {n}" if lang == "fr" else f"note: {n}" for n in d.notes]
 
     def row(f: Finding, tail: str = "") -> str:

@@ -147,3 +147,4 @@ def test_history_and_diff_follow_lang(nights, capsys, monkeypatch):
     assert all("non conforme" in line for line in out.splitlines()[1:])
     code, out, _ = run(capsys, monkeypatch, "diff", "previous", "latest", "--db", str(nights), "--lang", "fr")
     assert code == 1 and "2 nouveaux (1 critique, 1 moyenne)" in out
+    assert out.startswith("exécution n\u00b0\u00a0") and " -> exécution n\u00b0\u00a0" in out.splitlines()[0]
