@@ -90,11 +90,49 @@ _CONDITION_FR: tuple[tuple[re.Pattern[str], str], ...] = (
      "qui contrôle le compte de destination lit chaque blob répliqué"),
     (re.compile(r"^identities this Entra tenant issues tokens to, subject to data roles$"),
      "identités auxquelles ce tenant Entra délivre des jetons, selon leurs rôles de données"),
+    (re.compile(r"^guest (.+)$"), "invité <code>{0}</code>"),
+    (re.compile(r"^principal not found in the directory$"), "principal absent de l'annuaire"),
+    (re.compile(r"^container (\S+) publicAccess=(\S+)$"), "conteneur <code>{0}</code> public (<code>{1}</code>)"),
+    (re.compile(r"^container (\S+)$"), "conteneur public (<code>{0}</code>)"),
+    (re.compile(r"^network blocks the internet$"), "le réseau bloque Internet"),
+    (re.compile(r"^GetBucketPolicyStatus: IsPublic$"), "public selon AWS (<code>GetBucketPolicyStatus</code>)"),
+    (re.compile(r"^authorized view/routine/dataset: its readers see this data$"),
+     "vue, routine ou jeu de données autorisé\u202f: ses lecteurs voient ces données"),
+    (re.compile(r"^subscription managedByTenants$"),
+     "abonnement géré par un autre tenant (<code>managedByTenants</code>)"),
+    (re.compile(r"^delegation details unreadable$"), "détails de la délégation illisibles"),
+    (re.compile(r"^Lighthouse '(.*)': authorizations not listed$"),
+     "délégation Lighthouse <code>{0}</code>\u202f: autorisations non listées"),
+    (re.compile(r"^access policy of key vault (\S+): keys (.+)$"),
+     "stratégie d'accès du coffre de clés <code>{0}</code>\u202f: clés <code>{1}</code>"),
+    (re.compile(r"^inherited from (\S+)$"), "hérité de <code>{0}</code>"),
+    (re.compile(r"^((?:organizations/\S+/|projects/\S+/)?roles/\S+)$"), "rôle <code>{0}</code>"),  # Google Cloud IAM
+    (re.compile(r"^((?:organizations/\S+/|projects/\S+/)?roles/\S+) if (.+)$"),
+     "rôle <code>{0}</code> sous condition <code>{1}</code>"),
+    (re.compile(r"^networkAcls\.resourceAccessRules: resources (\S+) of tenant (\S+) pass the firewall and read with "
+                r"their managed identity's roles$"),
+     "les ressources <code>{0}</code> du tenant <code>{1}</code> franchissent le pare-feu et lisent avec les rôles "
+     "de leur identité managée (<code>networkAcls.resourceAccessRules</code>)"),
+    (re.compile(r"^network_rules\.private_link_access: (\S+) of tenant (\S+) passes the firewall$"),
+     "<code>{0}</code> du tenant <code>{1}</code> franchit le pare-feu "
+     "(<code>network_rules.private_link_access</code>)"),
 )
 _DETAIL_FR: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^vault region$"), "région du coffre"),
     (re.compile(r"^storage account$"), "compte de stockage"),
     (re.compile(r"^(\S+) deployment (\S+)$"), "déploiement <code>{1}</code> (<code>{0}</code>)"),
+    (re.compile(r"^log analytics workspace$"), "espace de travail Log Analytics"),
+    (re.compile(r"^event hub$"), "Event Hub"),
+    (re.compile(r"^(\S+), (?:default)?[sS]econdaryLocation$"), "<code>{0}</code>, région secondaire"),
+    (re.compile(r"^dual-region (\S+): every object in each region$"), "bi-région <code>{0}</code>\u202f: chaque objet "
+     "dans chaque région"),
+    (re.compile(r"^dual-region (\S+)$"), "bi-région <code>{0}</code>"),
+    (re.compile(r"^(\S+) compute$"), "calcul <code>{0}</code>"),
+    (re.compile(r"^Geo \(Azure SQL default\)$"), "<code>Geo</code> (valeur par défaut d'Azure SQL)"),
+    (re.compile(r"^default: the multi-region nearest the instance$"), "par défaut\u202f: la multirégion la plus proche "
+     "de l'instance"),
+    (re.compile(r"^default location not documented for this region or universe$"),
+     "emplacement par défaut non documenté pour cette région ou cet univers"),
 )
 
 

@@ -169,3 +169,47 @@ def test_junit_and_sarif_labels_follow_the_language(doc: FindingsDoc, make_optio
     assert all("dérogation" in j and "approved by" not in j for j in justifications)
     english_run = RENDERERS["junit"].render(doc, make_options(doc, "en"))
     assert "where: " in english_run and "could not read" in english_run  # English unchanged
+
+
+# Texts the connectors write into a grant's condition or a copy's detail, as they write them
+# (connectors/azure/{storage,authorization,graph,keyvault,diagnostics,ml,sql}.py, connectors/gcp/{inherited,
+# bigquery,storage,sql}.py, connectors/aws/s3_access.py): each reads in French, the cloud's names kept as code.
+CONNECTOR_CONDITIONS = (
+    "container radiologie-public publicAccess=Blob; network blocks the internet",
+    "container blob",
+    "guest consultant_labo.example#EXT#@loiresante.onmicrosoft.com",
+    "Reader at /subscriptions/1; principal not found in the directory",
+    "GetBucketPolicyStatus: IsPublic",
+    "authorized view/routine/dataset: its readers see this data",
+    "subscription managedByTenants; delegation details unreadable",
+    "Lighthouse 'Exploitation': authorizations not listed",
+    "access policy of key vault kv-sante: keys get, decrypt",
+    "roles/storage.objectViewer; inherited from folders/123",
+    "roles/bigquery.dataViewer if resource.name.startsWith('projects/p/datasets/d')",
+    "networkAcls.resourceAccessRules: resources /subscriptions/x/providers/Microsoft.Synapse/workspaces/* of tenant "
+    "72f988bf pass the firewall and read with their managed identity's roles",
+    "network_rules.private_link_access: /subscriptions/x/y of tenant 72f988bf passes the firewall",
+)
+CONNECTOR_DETAILS = ("log analytics workspace", "event hub", "RAGRS, secondaryLocation",
+                     "Geo, defaultSecondaryLocation", "dual-region EUR4: every object in each region",
+                     "dual-region EUR4", "workspace compute",
+                     "Geo (Azure SQL default)", "default: the multi-region nearest the instance",
+                     "default location not documented for this region or universe")
+
+
+def test_the_connectors_common_phrases_read_in_french() -> None:
+    from markupsafe import escape
+
+    from auditor.render.i18n import Translator
+    from auditor.render.words import condition, detail
+
+    fr, en = Translator("fr"), Translator("en")
+    shown = [str(condition(c, fr)) for c in CONNECTOR_CONDITIONS] + [str(detail(d, fr)) for d in CONNECTOR_DETAILS]
+    assert not english_in("".join(f"<p>{_CODE.sub(' ', s)}</p>" for s in shown)), shown
+    for text, out in zip((*CONNECTOR_CONDITIONS, *CONNECTOR_DETAILS), shown, strict=True):
+        for part, said in zip(text.split("; "), out.split("; "), strict=True):
+            assert said != f"<code>{escape(part)}</code>", part  # a part left as code is a phrase not translated
+    assert condition("GetBucketPolicyStatus: IsPublic", en) == "GetBucketPolicyStatus: IsPublic"  # English as written
+
+
+_CODE = re.compile(r"<code>.*?</code>")
