@@ -160,6 +160,15 @@ _NOTICES_FR: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] 
                "audités"),
     (re.compile(r"^shard (\d+)/(\d+) is missing: its accounts and subscriptions were not audited$"),
      lambda m: f"le fragment {m.group(1)}/{m.group(2)} manque : ses comptes et abonnements n'ont pas été audités"),
+    (re.compile(r"^shard (\d+)/(\d+) given (\d+) times \((.+)\): all kept$"),
+     lambda m: f"fragment {m.group(1)}/{m.group(2)} donné {m.group(3)} fois ({m.group(4)}) : tous gardés"),
+    (re.compile(r"^overlap: (\d+) resources were audited by more than one shard \((.*?)\)"
+                r"(?:; (\d+) of them differ between shards \(the first shard's copy is kept\))?$", re.S),
+     lambda m: f"chevauchement : {m.group(1)} ressources ont été auditées par plus d'un fragment ({m.group(2)})"
+               + (f" ; {m.group(3)} d'entre elles diffèrent (la copie du premier fragment est gardée)"
+                  if m.group(3) else "")),
+    (re.compile(r"^some inputs are not shard results: (.+)$"),
+     lambda m: f"certaines entrées ne sont pas des résultats de fragment : {m.group(1)}"),
     (re.compile(r"^duplicate input: (.+) is the same run as (.+); counted once$"),
      lambda m: f"entrée en double : {m.group(1)} est la même exécution que {m.group(2)} ; comptée une fois"),
     (re.compile(r"^(\d+) findings differ between shards auditing the same resource; the worse is kept$"),

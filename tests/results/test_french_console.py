@@ -46,3 +46,16 @@ def test_run_summary_in_french():
     assert lines[0] == ("0 stockages de données audités (dont 0 avec des données de santé) dans aucun compte "
                         f"({doc.run.source}), profil hds.")
     assert lines[-1] == "Durée\u202f: 0 s"
+
+
+def test_merge_notices_in_french():
+    from auditor.engine.wording import notice
+
+    english = ["shard 2/3 given 2 times (a.json, b.json): all kept", "some inputs are not shard results: x.json",
+               "overlap: 3 resources were audited by more than one shard (a, b, c); 1 of them differ between shards "
+               "(the first shard's copy is kept)", "shard 3/3 is missing: its accounts and subscriptions were not audited"]
+    french = [notice(text, "fr") for text in english]
+    assert french[0] == "fragment 2/3 donné 2 fois (a.json, b.json) : tous gardés"
+    assert french[2].startswith("chevauchement : 3 ressources") and "premier fragment" in french[2]
+    assert all(f != e for f, e in zip(french, english, strict=True))
+    assert [notice(text, "en") for text in english] == english
