@@ -53,7 +53,8 @@ def test_merge_notices_in_french():
 
     english = ["shard 2/3 given 2 times (a.json, b.json): all kept", "some inputs are not shard results: x.json",
                "overlap: 3 resources were audited by more than one shard (a, b, c); 1 of them differ between shards "
-               "(the first shard's copy is kept)", "shard 3/3 is missing: its accounts and subscriptions were not audited"]
+               "(the first shard's copy is kept)",
+               "shard 3/3 is missing: its accounts and subscriptions were not audited"]
     french = [notice(text, "fr") for text in english]
     assert french[0] == "fragment 2/3 donné 2 fois (a.json, b.json) : tous gardés"
     assert french[2].startswith("chevauchement : 3 ressources") and "premier fragment" in french[2]
