@@ -7,6 +7,7 @@ English. Runs only when an error is printed.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -41,6 +42,18 @@ def language(argv: Sequence[str]) -> str:
         return str(cfg.load(Path(config) if config else None).lang.value)
     except (AuditorError, OSError, ValueError):  # the configuration is what is wrong: say so in English
         return "en"
+
+
+def report(exc: AuditorError | OSError, argv: Sequence[str]) -> int:
+    """Print ``exc`` as one line on stderr in the language ``argv`` asks for; the exit code (2, or 3 for a cloud)."""
+    from auditor.safetext import one_line
+
+    lang = language(argv)
+    if isinstance(exc, AuditorError):
+        print(one_line(error_line(exc, lang)), file=sys.stderr)
+        return exc.exit_code
+    print(one_line(os_error_line(exc, lang)), file=sys.stderr)
+    return 2
 
 
 def error_line(exc: AuditorError, lang: str) -> str:

@@ -86,7 +86,7 @@ def check(target: str, result: CliResult, *, must_fail: bool) -> None:
         assert result.code == 2, result
     if result.code == 2:
         lines = result.err.strip().splitlines()
-        assert len(lines) == 1 and lines[0].startswith("error: "), result.err
+        assert len(lines) == 1 and lines[0].startswith(("error: ", "erreur\u202f: ")), result.err  # lang: fr
 
 
 def good(target: str, tmp: Path) -> Any:

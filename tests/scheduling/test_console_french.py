@@ -15,7 +15,8 @@ from tests.scheduling.conftest import run_cli
 def test_both_languages_have_every_message():
     assert set(MESSAGES["en"]) == set(MESSAGES["fr"])
     assert not _english([say(k, "fr", label="AWS 111122223333", n=1234, provider="azure", error="", why="",
-                             source="auditor.yaml", name="Azure", hint="", parts="", url="", path="", text="")
+                             source="auditor.yaml", name="Azure", hint="", parts="", url="", path="", text="",
+                             digest="", signature="", manifest="", signer="", at="", subject="")
                          for k in MESSAGES["fr"]])
 
 
