@@ -112,7 +112,7 @@ def _construct_map(loader: Any, node: yaml.MappingNode) -> YamlMap:
         key = loader.construct_object(key_node, deep=True)
         line = key_node.start_mark.line + 1
         if not isinstance(key, (str, int, float, bool)) or isinstance(key, bool):
-            raise InputError("input.yaml-key-not-text", location=f"{loader.source}:{line}", got=type(key).__name__)
+            raise InputError("input.yaml-key-not-text", location=f"{loader.source}:{line}", got=type(key))
         key = str(key)
         if key in out:
             raise InputError("input.yaml-duplicate-key", location=f"{loader.source}:{line}", key=key,

@@ -204,3 +204,21 @@ def test_the_default_configuration_file_gives_the_language(tmp_path: Path, monke
 def test_an_error_subclass_keeps_its_exit_code() -> None:
     assert ConnectorError("cloud.aws-no-credentials").exit_code == 3
     assert isinstance(AuditorError("config.pdf-extra"), Exception)
+
+
+def test_the_parsers_words_and_value_types_in_french(tmp_path: Path) -> None:
+    from auditor import yamlio
+    from auditor.model.codec import from_dict
+    from auditor.model.inventory import CoverageGap
+
+    with pytest.raises(InputError) as caught:
+        yamlio.loads("a: [1, 2\n", "x.yaml")
+    assert caught.value.message == "YAML syntax error: expected ',' or ']', but got '<stream end>'"
+    assert caught.value.text("fr") == f"erreur de syntaxe YAML{NBSP}: ',' or ']' attendu, trouvé '<stream end>'"
+    with pytest.raises(InputError) as caught:
+        yamlio.loads("a: b: c\n", "x.yaml")
+    assert "valeur de dictionnaire inattendue" in caught.value.text("fr")
+    with pytest.raises(InputError) as caught:
+        from_dict(CoverageGap, {"provider": ["aws"], "service": "s3", "reason": "access-denied", "error": "x"}, "gap")
+    assert caught.value.message == "gap.provider: expected str, got list"
+    assert caught.value.text("fr") == f"gap.provider{NBSP}: texte attendu, reçu liste"

@@ -5,11 +5,13 @@ Imported only when an error's text is needed.
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
-from auditor.errors.texts import ERRORS, OS_REASONS_FR, PHRASES_FR
+from auditor.errors.texts import ERRORS, OS_REASONS_FR, PHRASES_FR, TYPES_FR
 from auditor.safetext import typography
 
 PREFIX = {"en": "error", "fr": "erreur"}
@@ -50,9 +52,19 @@ def _value(value: Any, lang: str, *, item: bool = False) -> Any:
         return ("\u202f; " if lang == "fr" else "; ").join(str(_value(v, lang, item=True)) for v in value)
     if isinstance(value, tuple):
         return ", ".join(str(_value(v, lang, item=True)) for v in value)
-    if lang == "fr" and isinstance(value, str) and value in PHRASES_FR:
-        return PHRASES_FR[value]
+    if isinstance(value, type):
+        return TYPES_FR.get(value.__name__, value.__name__) if lang == "fr" else value.__name__
+    if lang == "fr" and isinstance(value, str):
+        for pattern, french in _phrases():
+            m = pattern.fullmatch(value)
+            if m:
+                return m.expand(french)
     return value
+
+
+@cache
+def _phrases() -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple((re.compile(pattern), french) for pattern, french in PHRASES_FR)
 
 
 def template(key: str, lang: str) -> str | None:

@@ -10,7 +10,8 @@ texts), except:
   a tuple by ``, `` (an ``AuditorError`` item is its whole line: ``location: message (hint)``);
 - a mapping ``{"en": …, "fr": …}`` is a text already written in both languages;
 - an ``OSError`` value is the system's reason (``Permission denied``), translated when known;
-- a text that is one of the JSON parser's phrases (:data:`PHRASES_FR`) is translated.
+- a text that is one of the JSON or YAML parser's phrases (:data:`PHRASES_FR`) is translated;
+- a ``type`` (of the value a file holds where another was expected) is its name, in French as :data:`TYPES_FR`.
 
 Loaded only when an error's text is needed (:mod:`auditor.errors.render`): plain dicts and strings.
 A test holds that every key a raise site names is here, in both languages, with the same placeholders.
@@ -345,16 +346,30 @@ OS_REASONS_FR: dict[int, str] = {
     errno.EIO: "erreur d'entrée/sortie",
 }
 
-# What Python's JSON parser says (``{detail}`` of ``input.json``), in French.
-PHRASES_FR: dict[str, str] = {
-    "Expecting value": "valeur attendue",
-    "Expecting property name enclosed in double quotes": "nom de propriété entre guillemets doubles attendu",
-    "Expecting ',' delimiter": "séparateur ',' attendu",
-    "Expecting ':' delimiter": "séparateur ':' attendu",
-    "Extra data": "données en trop",
-    "Unterminated string starting at": "chaîne non terminée",
-    "Invalid control character at": "caractère de contrôle invalide",
-    "Invalid \\escape": "échappement \\ invalide",
-    "Illegal trailing comma before end of object": "virgule en trop avant la fin de l'objet",
-    "Illegal trailing comma before end of array": "virgule en trop avant la fin de la liste",
-}
+# What the JSON and YAML parsers say (the ``{detail}``/``{problem}`` of ``input.json`` and ``input.yaml-syntax``),
+# in French: (regular expression matching the whole English text, French with \\1… for its groups).
+PHRASES_FR: tuple[tuple[str, str], ...] = (
+    (r"Expecting value", "valeur attendue"),
+    (r"Expecting property name enclosed in double quotes", "nom de propriété entre guillemets doubles attendu"),
+    (r"Expecting '(.)' delimiter", r"séparateur '\1' attendu"),
+    (r"Extra data", "données en trop"),
+    (r"Unterminated string starting at", "chaîne non terminée"),
+    (r"Invalid control character at", "caractère de contrôle invalide"),
+    (r"Invalid \\escape", "séquence d'échappement invalide"),
+    (r"Illegal trailing comma before end of object", "virgule en trop avant la fin de l'objet"),
+    (r"Illegal trailing comma before end of array", "virgule en trop avant la fin de la liste"),
+    (r"mapping values are not allowed here", "valeur de dictionnaire inattendue ici (deux-points en trop ?)"),
+    (r"found character '(.*)' that cannot start any token", r"le caractère '\1' ne peut commencer aucun élément"),
+    (r"expected (.+), but (?:got|found) (.+)", r"\1 attendu, trouvé \2"),
+    (r"found undefined alias '(.*)'", r"alias '\1' non défini"),
+    (r"found unexpected end of stream", "fin de fichier inattendue"),
+    (r"found unknown escape character '(.*)'", r"caractère d'échappement inconnu '\1'"),
+    (r"could not find expected ':'", "':' attendu introuvable"),
+    (r"did not find expected key", "clé attendue introuvable"),
+    (r"did not find expected node content", "contenu attendu introuvable"),
+    (r"malformed YAML", "YAML mal formé"),
+)
+
+# Python's names of the JSON/YAML value types an error names (``got``), in French.
+TYPES_FR: dict[str, str] = {"str": "texte", "int": "entier", "float": "nombre", "bool": "booléen", "list": "liste",
+                            "dict": "objet", "NoneType": "null", "YamlMap": "objet", "YamlList": "liste"}

@@ -70,7 +70,7 @@ def _decoder(tp: Any) -> Decoder:
 
         def dec_tuple(v: Any, p: str) -> Any:
             if not isinstance(v, list):
-                raise InputError("input.expected-list", path=p, got=type(v).__name__)
+                raise InputError("input.expected-list", path=p, got=type(v))
             return tuple(item(x, f"{p}[{i}]") for i, x in enumerate(v))
 
         return dec_tuple
@@ -79,7 +79,7 @@ def _decoder(tp: Any) -> Decoder:
 
         def dec_map(v: Any, p: str) -> Any:
             if not isinstance(v, dict):
-                raise InputError("input.expected-object", path=p, got=type(v).__name__)
+                raise InputError("input.expected-object", path=p, got=type(v))
             return {str(k): val(x, f"{p}.{k}") for k, x in v.items()}
 
         return dec_map
@@ -101,7 +101,7 @@ def _decoder(tp: Any) -> Decoder:
 
         def dec_scalar(v: Any, p: str) -> Any:
             if not isinstance(v, scalar) or (scalar is int and isinstance(v, bool)):
-                raise InputError("input.expected-type", path=p, expected=scalar.__name__, got=type(v).__name__)
+                raise InputError("input.expected-type", path=p, expected=scalar, got=type(v))
             return v
 
         return dec_scalar
@@ -116,7 +116,7 @@ def _dataclass_decoder(cls: type) -> Decoder:
 
     def dec(v: Any, p: str) -> Any:
         if not isinstance(v, dict):
-            raise InputError("input.expected-object", path=p, got=type(v).__name__)
+            raise InputError("input.expected-object", path=p, got=type(v))
         extra = set(v) - known
         if extra:
             raise InputError("input.unknown-field", path=p, field=sorted(extra)[0])

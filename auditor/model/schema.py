@@ -102,7 +102,7 @@ def published(name: str) -> dict[str, Any]:
 def validate(name: str, data: Any, source: str) -> None:
     """Raise ``InputError`` naming the file and the first offending JSON path."""
     if not isinstance(data, dict):
-        raise InputError("input.top-not-object", location=source, got=type(data).__name__)
+        raise InputError("input.top-not-object", location=source, got=type(data))
     expected = DOCUMENTS[name][1]
     if data.get("schema_version") != expected:
         raise InputError("input.schema-version", location=source, found=data.get("schema_version"), name=name,
