@@ -132,8 +132,7 @@ def scan(
 
     slice_ = parse_shard(shard) if shard is not None else None
     if slice_ is not None and history:
-        raise ConfigError("--history with --shard: a shard is a partial run; record the merged run "
-                          "('auditor merge … --history')")
+        raise ConfigError("cli.shard-history")
 
     cfg = _config(config, profile=profile, out=out, fmt=fmt, fail_on=fail_on, allow_unknown=allow_unknown, lang=lang,
                   timezone=timezone, group_readable=group_readable)
@@ -177,7 +176,7 @@ def plan_cmd(
 
     for name, folder in (("--repo-root", repo_root), ("--git-root", git_root)):
         if folder is not None and not folder.is_dir():
-            raise ConfigError(f"{name} {folder}: not a directory")
+            raise ConfigError("cli.not-a-directory", name=name, folder=folder)
     region = check_region("--aws-region", "aws", aws_region) if aws_region else None  # CI passes "${AWS_REGION:-}"
     cfg = _config(config, profile=profile, out=out, fmt=fmt, fail_on=fail_on, allow_unknown=allow_unknown, lang=lang,
                   timezone=timezone, group_readable=group_readable)
@@ -216,10 +215,11 @@ def merge_cmd(
 ) -> None:
     """Combine shard results (auditor scan --shard I/N) into one run: written, recorded and gated like a scan."""
     from auditor import pipeline
+    from auditor.render.words import notice as _notice  # the run notices in French
 
     cfg = _config(config, profile=None, out=out, fmt=fmt, fail_on=fail_on, allow_unknown=allow_unknown, lang=lang,
                   timezone=timezone, group_readable=group_readable)
     outcome, notices = pipeline.merge_runs(results, _recording(cfg, history, no_history, default=True), expect)
     for notice in notices:
-        typer.echo(say("notice", cfg.lang, text=one_line(notice)), err=True)
+        typer.echo(say("notice", cfg.lang, text=one_line(_notice(notice, cfg.lang))), err=True)
     _finish(outcome, quiet, lang=cfg.lang)

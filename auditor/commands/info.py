@@ -43,7 +43,7 @@ def permissions(provider: Annotated[str, typer.Argument(metavar="aws|azure|gcp",
     from auditor import config as cfg
 
     if provider not in PERMISSIONS:
-        raise ConfigError(f"permissions {provider!r}: expected one of {', '.join(sorted(PERMISSIONS))}")
+        raise ConfigError("cli.one-of", what="permissions", value=provider, known=", ".join(sorted(PERMISSIONS)))
     module, _, func = PERMISSIONS[provider].partition(":")
     build = getattr(importlib.import_module(module), func)
     typer.echo(json.dumps(build(cfg.load(config).aws) if provider == "aws" else build(), indent=2))

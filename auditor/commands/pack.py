@@ -43,7 +43,7 @@ def policies_show(
     from auditor.commands import policies as describe
 
     if policy_id is None and profile is None:
-        raise ConfigError("give a policy id (auditor policies show RES-001) or --profile NAME")
+        raise ConfigError("cli.policy-or-profile")
     pack = _pack(config)
     typer.echo(describe.show_profile(pack, profile) if profile else describe.show_policy(pack, str(policy_id)))
 
