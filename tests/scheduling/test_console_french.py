@@ -16,7 +16,7 @@ def test_both_languages_have_every_message():
     assert set(MESSAGES["en"]) == set(MESSAGES["fr"])
     assert not _english([say(k, "fr", label="AWS 111122223333", n=1234, provider="azure", error="", why="",
                              source="auditor.yaml", name="Azure", hint="", parts="", url="", path="", text="",
-                             digest="", signature="", manifest="", signer="", at="", subject="")
+                             digest="", signature="", manifest="", signer="", at="", subject="", universe="")
                          for k in MESSAGES["fr"]])
 
 
