@@ -92,14 +92,19 @@ class Scan:
         return response
 
     def pages(self, account: Account, region: str, service: str, operation: str, key: str, *,
-              resource: str | None = None, record: bool = True, **params: Any) -> list[Any] | None:
+              resource: str | None = None, record: bool = True, keep: Callable[[Any], Any] | None = None,
+              **params: Any) -> list[Any] | None:
         """Every item under ``key`` across all pages; ``None`` when a page failed (a gap is recorded
-        unless ``record`` is false: the caller has another way to get the same facts)."""
+        unless ``record`` is false: the caller has another way to get the same facts).
+
+        ``keep`` turns each item into what the caller keeps of it while the pages arrive, so one page of
+        whole responses is held at a time, never the whole listing (EBS snapshots: tens of thousands)."""
         paginator = self.client(account, service, region).get_paginator(xform_name(operation))
         items: list[Any] = []
         try:
             for page in paginator.paginate(**params):
-                items.extend(page.get(key) or [])
+                listed = page.get(key) or []
+                items.extend(listed if keep is None else map(keep, listed))
         except gaps.SDK_ERRORS as exc:
             if record:
                 self.gap_from(exc, f"{service}:{operation}", account=account.id, region=region, resource=resource)

@@ -18,6 +18,7 @@ from typing import Any
 from auditor.connectors.aws import regional
 from auditor.connectors.aws.context import Scan
 from auditor.connectors.aws.service import Found, Read, Service, listing_resource
+from auditor.connectors.aws.session import Account
 from auditor.connectors.spec import TypeSpec
 from auditor.model.inventory import DataLocation, LocationRole
 from auditor.model.vocab import Kind, Via
@@ -29,7 +30,10 @@ OPERATIONS = {
 KIND, NATIVE = Kind.SNAPSHOT, "AWS::EC2::Snapshot"
 _COPIED = re.compile(r"Copied (snap-[0-9a-f]+) from ([a-z0-9-]+)")
 _RAW = "ebs.raw"
-_KEPT = ("SnapshotId", "Encrypted", "KmsKeyId", "VolumeSize")  # what a deep read uses of a listed snapshot
+_EVIDENCE = ("ec2:DescribeSnapshots",)
+
+
+_Raw = tuple[str, bool | None, str | None, int | None]  # what a deep read uses: id, encrypted, key, size
 
 
 def _arn(partition: str, region: str, ident: str) -> str:
@@ -37,22 +41,18 @@ def _arn(partition: str, region: str, ident: str) -> str:
 
 
 def discover(scan: Scan) -> list[Found]:
-    listed = regional.per_region(scan, lambda a, r: scan.pages(a, r, "ec2", "DescribeSnapshots", "Snapshots",
-                                                               OwnerIds=["self"]))
-    raw: dict[str, dict[str, Any]] = {}
+    def listing(account: Account, region: str) -> list[tuple[Found, _Raw]] | None:
+        # each snapshot is cut down to what is kept as its page arrives (on the worker): a region's
+        # whole response (dates, progress, owner…) is never held, and many regions' never at once
+        return scan.pages(account, region, "ec2", "DescribeSnapshots", "Snapshots", OwnerIds=["self"],
+                          keep=lambda snap: _kept(account, region, snap))
+
+    raw: dict[str, _Raw] = {}
     found = []
-    for account, region, snapshots in listed:
-        for snap in snapshots or ():
-            ident = str(snap["SnapshotId"])
-            arn = _arn(account.partition, region, ident)
-            tags = regional.tag_map(snap.get("Tags"))
-            raw[arn] = {k: snap[k] for k in _KEPT if k in snap}  # not the whole response (dates, progress…)
-            copied = _COPIED.search(str(snap.get("Description") or ""))
-            found.append(Found(
-                arn=arn, service="ebs", kind=KIND, native_type=NATIVE, name=tags.get("Name") or ident,
-                account=account.id, region=region, tags=tags, evidence=("ec2:DescribeSnapshots",),
-                facts={"snapshot_id": ident, "volume_id": snap.get("VolumeId"), "description": snap.get("Description"),
-                       "copy_of": _arn(account.partition, copied.group(2), copied.group(1)) if copied else None}))
+    for _, _, snapshots in regional.per_region(scan, listing):
+        for f, kept in snapshots or ():
+            raw[f.arn] = kept
+            found.append(f)
     copies: dict[str, list[str]] = {}
     for f in found:
         source = f.facts.get("copy_of")
@@ -62,15 +62,28 @@ def discover(scan: Scan) -> list[Found]:
     return found
 
 
+def _kept(account: Account, region: str, snap: dict[str, Any]) -> tuple[Found, _Raw]:
+    ident = str(snap["SnapshotId"])
+    arn = _arn(account.partition, region, ident)
+    tags = regional.tag_map(snap.get("Tags"))
+    copied = _COPIED.search(str(snap.get("Description") or ""))
+    found = Found(
+        arn=arn, service="ebs", kind=KIND, native_type=NATIVE, name=tags.get("Name") or ident,
+        account=account.id, region=region, tags=tags, evidence=_EVIDENCE,
+        facts={"snapshot_id": ident, "volume_id": snap.get("VolumeId"), "description": snap.get("Description"),
+               "copy_of": _arn(account.partition, copied.group(2), copied.group(1)) if copied else None})
+    return found, (ident, snap.get("Encrypted"), snap.get("KmsKeyId"), snap.get("VolumeSize"))
+
+
 def read(scan: Scan, found: Found, deep: bool) -> Read:
     if not deep:
         return regional.shallow(scan, found)
     account = scan.account(found.account)
     assert account is not None, "a listed snapshot always belongs to a scanned account"
     shared = scan.shared[_RAW]
-    snap = shared["raw"][found.arn]
+    ident, encrypted, key_id, size = shared["raw"][found.arn]
     answer = scan.call(account, found.region, "ec2", "DescribeSnapshotAttribute", resource=found.arn,
-                       Attribute="createVolumePermission", SnapshotId=snap["SnapshotId"])
+                       Attribute="createVolumePermission", SnapshotId=ident)
     permissions = None if answer is None else answer.get("CreateVolumePermissions") or []
     restore = [str(p.get("UserId") or p.get("Group")) for p in permissions or () if p.get("UserId") or p.get("Group")]
     locations = [DataLocation(found.region)]
@@ -81,12 +94,12 @@ def read(scan: Scan, found: Found, deep: bool) -> Read:
             locations.append(DataLocation(region, LocationRole.SNAPSHOT_COPY, via=Via.EBS_COPY_SNAPSHOT,
                                           target=copy_arn, account=account.id))
         copies.append(copy_arn)
-    keyref, lookup = regional.key_of(bool(snap.get("Encrypted")), snap.get("KmsKeyId"), account, found.region)
+    keyref, lookup = regional.key_of(bool(encrypted), key_id, account, found.region)
     resource = listing_resource(
         found, scan.organization, locations=tuple(locations), encryption=keyref,
         access=tuple(regional.restore_grants(restore)),
         evidence=(*found.evidence, "ec2:DescribeSnapshotAttribute"),
-        attributes={"depth": "deep", **found.facts, "volume_size_gib": snap.get("VolumeSize"),
+        attributes={"depth": "deep", **found.facts, "volume_size_gib": size,
                     "create_volume_permissions": None if permissions is None else restore})
     return Read(resource, key=lookup, copies=tuple(copies))
 
