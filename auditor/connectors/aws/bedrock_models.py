@@ -200,4 +200,5 @@ SERVICE = Service(
     plan={"aws_bedrock_guardrail": plan_guardrail, "aws_bedrock_provisioned_model_throughput": plan_provisioned,
           "aws_bedrock_model_invocation_logging_configuration": plan_logging},
     vias=(Via.BEDROCK_GUARDRAIL, Via.BEDROCK_PROVISIONED_MODEL, Via.BEDROCK_OBSERVED_USE),
+    after=("bedrock",),  # its listing reads the inference profiles bedrock's listing keeps
 )

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 
 from auditor.config import Config
@@ -46,10 +46,7 @@ def run(config: Config, reporter: Reporter, in_scope: ScopeFilter, services: Seq
         scan.partition = base.partition
         scan.organization = accounts.organization(scan, base)
         scan.accounts = accounts.open_accounts(scan, base)
-        found: list[Found] = []
-        for svc in services:
-            if svc.discover is not None:
-                found += svc.discover(scan)
+        found = _discover_all(scan, services)
         readers = {svc.name: svc for svc in services if svc.read is not None}
         reads = _read_all(scan, reporter, readers, found, in_scope)
         reads = _linked(scan, services, reads)
@@ -70,6 +67,31 @@ def run(config: Config, reporter: Reporter, in_scope: ScopeFilter, services: Seq
         ),
         collected_at=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
     )
+
+
+def _discover_all(scan: Scan, services: Sequence[Service]) -> list[Found]:
+    """Every module's listing at the same time, in the registry's order in the result.
+
+    Each ``discover`` runs on its own orchestrating thread (never on the worker pool, which its
+    ``scan.map`` calls fill), after the modules named in its ``after``: one service's listing waits
+    for no unrelated one, and the pool stays busy from the first listing to the last.
+    """
+    listing = [svc for svc in services if svc.discover is not None]
+    done: dict[str, Future[list[Found]]] = {svc.name: Future() for svc in listing}
+
+    def one(svc: Service) -> None:
+        try:
+            for name in svc.after:
+                if name in done:
+                    done[name].exception()  # waits; a failed listing fails the scan below, once
+            assert svc.discover is not None
+            done[svc.name].set_result(svc.discover(scan))
+        except BaseException as exc:
+            done[svc.name].set_exception(exc)
+
+    with ThreadPoolExecutor(max_workers=len(listing) or 1, thread_name_prefix="aws-list") as orchestrators:
+        list(orchestrators.map(one, listing))
+    return [f for svc in listing for f in done[svc.name].result()]
 
 
 def _read_all(scan: Scan, reporter: Reporter, readers: dict[str, Service], found: list[Found],

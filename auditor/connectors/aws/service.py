@@ -33,6 +33,9 @@ A service module is one file, ``auditor/connectors/aws/<family>.py``, that expos
     the copy mechanisms (:class:`~auditor.model.vocab.Via`) the module's live reads and plan
     extractors put on locations.
 
+``after``
+    the modules whose shared state its ``discover`` reads (discovers otherwise run at the same time).
+
 ``link(scan, resources) -> list[Link]`` (optional)
     after every read: facts this module adds to stores *other* modules read (a CDN's edge cache
     on its origin bucket, a backup plan's copies on the stores it protects). ``resources`` maps
@@ -124,6 +127,7 @@ class Service:
     probes: Mapping[str, Probes] = field(default_factory=dict)  # IAM prefix -> access probes
     backup: bool = False  # AWS Backup protects its stores
     vias: tuple[Via, ...] = ()  # copy mechanisms its reads and extractors report
+    after: tuple[str, ...] = ()  # modules whose discover must have finished before its own (their shared state)
 
 
 def apply_links(resource: Resource, links: list[Link]) -> Resource:
