@@ -18,7 +18,7 @@ import re
 import shutil
 import stat
 import tempfile
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -83,14 +83,29 @@ def make_folder(path: Path, modes: Modes = PRIVATE) -> None:
         raise _oserror(exc, path, "output.cannot-create-folder") from None
 
 
-def write_atomic(path: Path, data: str | bytes, modes: Modes = PRIVATE) -> Path:
+@dataclass(frozen=True, slots=True)
+class Streamed:
+    """A file's content made while it is written: ``make()`` returns its text or bytes, or text pieces.
+
+    A large JSON document is encoded piece by piece straight into its (temporary) file, so neither
+    its text nor a plain-data copy of it is ever whole in memory; and an output set's files are made
+    one after the other, each freed once written.
+    """
+
+    make: Callable[[], str | bytes | Iterable[str]]
+
+
+Content = str | bytes | Streamed
+_CHUNK = 1 << 20  # bytes gathered before each write
+
+
+def write_atomic(path: Path, data: Content, modes: Modes = PRIVATE) -> Path:
     """One file replaced whole (temporary file, fsync, rename); a symlink at ``path`` is replaced, never followed."""
-    payload = data.encode("utf-8") if isinstance(data, str) else data
     make_folder(path.parent, modes)
     tmp = ""
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        _fill(fd, payload, modes.file)
+        _fill(fd, data, modes.file)
         os.replace(tmp, path)
     except BaseException as exc:
         if tmp:
@@ -102,16 +117,32 @@ def write_atomic(path: Path, data: str | bytes, modes: Modes = PRIVATE) -> Path:
     return path
 
 
-def _fill(fd: int, payload: bytes, mode: int) -> None:
-    """``payload`` written to the new file ``fd`` and flushed to the disk; ``fd`` is closed."""
+def _fill(fd: int, data: Content, mode: int) -> None:
+    """``data`` written to the new file ``fd`` (UTF-8) and flushed to the disk; ``fd`` is closed."""
     try:
         os.fchmod(fd, mode)
-        view = memoryview(payload)
-        while view:
-            view = view[os.write(fd, view):]
+        made = data.make() if isinstance(data, Streamed) else data
+        if isinstance(made, (str, bytes)):
+            _write_all(fd, made.encode("utf-8") if isinstance(made, str) else made)
+        else:
+            pending: list[bytes] = []
+            size = 0
+            for piece in made:
+                pending.append(piece.encode("utf-8"))
+                size += len(pending[-1])
+                if size >= _CHUNK:
+                    _write_all(fd, b"".join(pending))
+                    pending, size = [], 0
+            _write_all(fd, b"".join(pending))
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _write_all(fd: int, payload: bytes) -> None:
+    view = memoryview(payload)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 def check_out_folder(out: Path, modes: Modes = PRIVATE) -> None:
@@ -133,7 +164,7 @@ def check_out_folder(out: Path, modes: Modes = PRIVATE) -> None:
     raise error
 
 
-def write_set(out: Path, files: Mapping[str, str | bytes], modes: Modes = PRIVATE,
+def write_set(out: Path, files: Mapping[str, Content], modes: Modes = PRIVATE,
               owned: Collection[str] = ()) -> list[Path]:
     """Write a whole output set into the folder ``out``: the previous set stays whole until the new one is.
 
@@ -151,10 +182,9 @@ def write_set(out: Path, files: Mapping[str, str | bytes], modes: Modes = PRIVAT
     make_folder(real.parent, modes)
     staging, inside = _staging(real, modes)
     try:
-        for name, data in files.items():
-            payload = data.encode("utf-8") if isinstance(data, str) else data
+        for name, data in files.items():  # in order: a Streamed file is made while it is written
             fd = os.open(staging / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, modes.file)
-            _fill(fd, payload, modes.file)
+            _fill(fd, data, modes.file)
         _fsync_folder(staging)
         _swap(staging, real, files, owned, inside)
     except BaseException as exc:

@@ -229,20 +229,21 @@ def write_outputs(doc: FindingsDoc, out: Path, formats: Sequence[str], lang: str
                   inventory: Inventory | None = None, previous: FindingsDoc | None = None,
                   trend: Sequence[RunRecord] = (), report: ReportInfo | None = None, dpf: bool = False,
                   modes: Modes = PRIVATE, baseline: Baseline | None = None) -> list[Path]:
-    """Render everything in memory first, then write the set as a whole (:func:`auditor.fsio.write_set`):
-    the folder holds the previous set or the new one, never a mix, even when the disk fills.
+    """Render and write the set as a whole (:func:`auditor.fsio.write_set`: each file made while it is written
+    into a staging folder, then swapped in): the folder holds the previous set or the new one, never a mix,
+    even when the disk fills.
 
     ``previous`` (the last run) and ``trend`` (past runs, oldest first) feed "since last run" and the sparkline.
     """
-    from auditor.fsio import dump_json
-    from auditor.model.codec import to_dict
-    from auditor.render import RENDERERS, RenderOptions, TrendPoint, with_report, write_reports
+    from auditor.fsio import Streamed
+    from auditor.render import RENDERERS, RenderOptions, TrendPoint, jsonfmt, with_report, write_reports
 
     options = with_report(RenderOptions(lang=lang, generated_at=doc.run.finished, previous=previous,
                                         trend=tuple(TrendPoint(r.started, r.failing, r.unknown) for r in trend),
                                         baseline=baseline),
                           report or ReportInfo(), dpf=dpf)
-    extra = {"inventory.json": dump_json(to_dict(inventory))} if inventory is not None else None
+    # the same text as dump_json(to_dict(inventory)), encoded into the file piece by piece
+    extra = {"inventory.json": Streamed(lambda: jsonfmt.encode(inventory))} if inventory is not None else None
     owned = {r.filename for r in RENDERERS.values()} | {"inventory.json", *SIGNED_EVIDENCE}
     return write_reports(doc, ("json", *formats), out, options, extra=extra, modes=modes, owned=owned)
 

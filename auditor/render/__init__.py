@@ -2,9 +2,10 @@
 
 Adding a format is one module with a ``RENDERER``, one line in ``RENDERERS`` and its name in
 :class:`auditor.model.vocab.OutputFormat` (a test keeps the two equal). :func:`parse_formats` is
-the one check of format names; :func:`write_reports` the one writer of outputs: everything is
-rendered in memory first (:func:`render_set`), then written atomically, as a whole set when the
-caller names the files it owns (:func:`auditor.fsio.write_set`).
+the one check of format names; :func:`write_reports` the one writer of outputs: each file is
+rendered while it is written (``findings.json`` streamed piece by piece, then the others one at a
+time), atomically, as a whole set when the caller names the files it owns
+(:func:`auditor.fsio.write_set`); :func:`render_set` renders a set in memory.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from auditor.config import ReportInfo
 from auditor.errors import ConfigError
-from auditor.fsio import PRIVATE, Modes, write_atomic, write_set
+from auditor.fsio import PRIVATE, Content, Modes, Streamed, write_atomic, write_set
 from auditor.model import vocab
 from auditor.model.findings import FindingsDoc
 from auditor.model.vocab import OutputFormat
@@ -85,8 +86,34 @@ def render_set(doc: FindingsDoc, formats: str | Iterable[str], options: RenderOp
     return {RENDERERS[name].filename: rendered[name] for name in names}
 
 
+def _streamed_set(doc: FindingsDoc, names: Sequence[OutputFormat], options: RenderOptions) -> dict[str, Content]:
+    """:func:`render_set`'s files, each made while it is written (one at a time, each freed once written):
+    ``findings.json`` first, streamed and hashed as it goes, so the other reports can show its SHA-256."""
+    from auditor.render import jsonfmt
+
+    digest: list[RenderOptions] = [options]
+    files: dict[str, Content] = {}
+    if OutputFormat.JSON in names:
+        def findings_json() -> Iterator[str]:
+            sha = hashlib.sha256()
+            for piece in jsonfmt.encode(doc):
+                sha.update(piece.encode("utf-8"))
+                yield piece
+            if options.findings_sha256 is None:
+                digest[0] = replace(options, findings_sha256=sha.hexdigest())
+
+        files[RENDERERS[OutputFormat.JSON].filename] = Streamed(findings_json)
+    def report(name: OutputFormat) -> Streamed:
+        return Streamed(lambda: RENDERERS[name].render(doc, digest[0]))
+
+    for name in names:
+        if name != OutputFormat.JSON:
+            files[RENDERERS[name].filename] = report(name)
+    return files
+
+
 def write_reports(doc: FindingsDoc, formats: str | Iterable[str], out: Path, options: RenderOptions, *,
-                  extra: Mapping[str, str | bytes] | None = None, modes: Modes = PRIVATE,
+                  extra: Mapping[str, Content] | None = None, modes: Modes = PRIVATE,
                   owned: Iterable[str] | None = None) -> list[Path]:
     """Render, then write; return the paths written.
 
@@ -96,7 +123,7 @@ def write_reports(doc: FindingsDoc, formats: str | Iterable[str], out: Path, opt
     """
     names = parse_formats(formats)
     if out.is_dir() or not out.suffix:
-        files = {**(extra or {}), **render_set(doc, names, options)}
+        files = {**(extra or {}), **_streamed_set(doc, names, options)}
         if owned is not None:
             return write_set(out, files, modes, set(owned))
         return [write_atomic(out / file, content, modes) for file, content in files.items()]

@@ -2,7 +2,8 @@
 
 The text is the same as ``dump_json(codec.to_dict(doc))`` but long sequences (resources, findings)
 are encoded one item at a time, so the plain-dict copy of a whole large estate is never held in
-memory next to the text (about 15% less peak memory for a 46 MB document).
+memory next to the text; :func:`encode` gives the text in pieces, which the output writer streams
+into the file (``inventory.json`` is written the same way).
 """
 
 from __future__ import annotations
@@ -54,11 +55,20 @@ def _long(value: Any) -> bool:
     return isinstance(value, tuple) and len(value) >= _LAZY_FROM
 
 
-def render(doc: FindingsDoc, options: RenderOptions) -> str:
+def encode(obj: Any) -> Iterator[str]:
+    """The text of ``dump_json(codec.to_dict(obj))`` in pieces, each item of a long sequence converted to plain
+    data only when the encoder reaches it: written piece by piece (:class:`auditor.fsio.Streamed`), a large
+    document is never whole in memory, neither as text nor as plain data."""
     # the pure-Python encoder (the one ``indent`` uses) iterates lists with ``for``: _Lazy is honoured
     # json_inert keeps control, bidi and lone-surrogate characters escaped, as in every JSON the tool writes
     encoder = json.JSONEncoder(indent=2, ensure_ascii=False)
-    return "".join(json_inert(chunk) for chunk in encoder.iterencode(_plain(doc))) + "\n"
+    for chunk in encoder.iterencode(_plain(obj)):
+        yield json_inert(chunk)
+    yield "\n"
+
+
+def render(doc: FindingsDoc, options: RenderOptions) -> str:
+    return "".join(encode(doc))
 
 
 RENDERER = Renderer("json", "findings.json", render)
