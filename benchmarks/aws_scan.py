@@ -19,16 +19,21 @@ server, each in its own process:
 - **prowler** (``--with-prowler``): ``prowler aws --service s3``, installed by this script into its
   own virtualenv (never a project dependency).
 
-API calls are counted from the emulator's request log; CPU and peak RSS are the tool process's own
-(the emulator's are not included); "first call" is the time from a tool's start to its first
-request in the emulator's log. Each size runs without and with the emulator's default machine
-images (``--images``); medians over ``--repeat`` runs, the auditor/naive ratios, the calls per
-bucket, ``auditor --help``'s start-up time and the load average are printed. Asserts nothing.
+API calls are counted from the emulator's request log; CPU and peak RSS are the tool process's own;
+"emulator CPU" is the moto server's CPU while the tool ran (what real AWS spends on its side: on this
+machine the emulator and the tool share the same cores, so a tool that makes the emulator work less is
+faster); "first call" is the time from a tool's start to its first request in the emulator's log. Each
+size runs without and with the emulator's default machine images (``--images``); medians over
+``--repeat`` runs, the connector/naive and CLI/naive ratios, the S3 calls per bucket (health and not,
+on the emulator and on real AWS), ``auditor --help``'s start-up time and the load average are
+printed, and, once every size has run, the memory per 1,000 stores (the peak RSS difference between
+two estates over their store difference). Asserts nothing.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
@@ -45,6 +50,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import boto3  # noqa: E402
+from botocore.config import Config as BotoConfig  # noqa: E402
+from botocore.exceptions import BotoCoreError, ClientError  # noqa: E402
 
 REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-1", "ap-northeast-1",
            "sa-east-1", "ca-central-1"]
@@ -75,6 +82,7 @@ with emulator_wiring():
 deep = [r for r in inventory.resources if r.service == "s3" and r.attributes.get("depth") == "deep"]
 eu = ("eu-",)
 print(json.dumps({
+    "stores": len(inventory.resources),
     "buckets": sum(1 for r in inventory.resources if r.service == "s3"),
     "read deeply": len(deep),
     "replicas outside EU": sum(1 for r in deep for l in r.locations[1:] if not l.region.startswith(eu)),
@@ -145,6 +153,11 @@ class Emulator:
         """Seconds from ``start`` to the first request logged after it (logged once answered)."""
         with self._lock:
             return next((t - start for t in self.seen if t >= start), None)
+
+    def cpu(self) -> float:
+        """The emulator process's CPU seconds so far (what real AWS would spend on its side)."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def count(self) -> int:
         time.sleep(0.3)  # let the log reader catch up
@@ -222,17 +235,27 @@ def seed(url: str, n: int) -> dict[str, int]:
     stats["replicated"] = len(replicated)
     # Emulator warm-up, not a tool's cost: moto builds each service's backend for a region (EC2's:
     # ~2 s of CPU) on the first call it serves there, which real AWS does not; whichever tool asked
-    # first would pay for it. The connector lists these services in every enabled region.
+    # first would pay for it. The connector lists these services in every enabled region (all of its
+    # regional listings are warmed: the Bedrock, SageMaker and CloudWatch ones were missing before).
     enabled = [r["RegionName"] for r in boto3.client("ec2", region_name="us-east-1", endpoint_url=url, **CREDS)
                .describe_regions()["Regions"] if r.get("OptInStatus") != "not-opted-in"]
     listings = [("rds", "describe_db_instances", {}), ("rds", "describe_db_clusters", {}),
                 ("dynamodb", "list_tables", {}), ("ec2", "describe_snapshots", {"OwnerIds": ["self"]}),
                 ("redshift", "describe_clusters", {}), ("efs", "describe_file_systems", {}),
-                ("backup", "list_backup_vaults", {})]
+                ("backup", "list_backup_vaults", {}), ("sagemaker", "list_endpoints", {}),
+                ("sagemaker", "list_training_jobs", {}), ("sagemaker", "list_domains", {}),
+                ("sagemaker", "list_notebook_instances", {}), ("bedrock", "list_inference_profiles", {}),
+                ("bedrock", "list_guardrails", {}), ("bedrock", "list_provisioned_model_throughputs", {}),
+                ("bedrock", "get_model_invocation_logging_configuration", {}), ("bedrock-agent", "list_agents", {}),
+                ("bedrock-agent", "list_knowledge_bases", {}), ("cloudwatch", "list_metrics", {}),
+                ("resourcegroupstaggingapi", "get_resources", {})]
+    once = BotoConfig(retries={"total_max_attempts": 1})
 
     def warm(region: str) -> None:
         for service, operation, params in listings:
-            getattr(boto3.client(service, region_name=region, endpoint_url=url, **CREDS), operation)(**params)
+            client = boto3.client(service, region_name=region, endpoint_url=url, config=once, **CREDS)
+            with contextlib.suppress(BotoCoreError, ClientError):  # what the emulator lacks, it lacks for all
+                getattr(client, operation)(**params)
 
     with ThreadPoolExecutor(4) as pool:
         list(pool.map(warm, enabled))
@@ -241,6 +264,7 @@ def seed(url: str, n: int) -> dict[str, int]:
 
 def measure(label: str, command: list[str], env: dict[str, str], emulator: Emulator) -> dict[str, Any]:
     before = emulator.count()
+    served = emulator.cpu()
     start = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     streams: dict[str, str] = {}
@@ -254,10 +278,12 @@ def measure(label: str, command: list[str], env: dict[str, str], emulator: Emula
     for reader in readers:
         reader.join()
     calls = emulator.count() - before
+    emulator_cpu = emulator.cpu() - served
     first = emulator.first_after(start)
     result: dict[str, Any] = {"tool": label, "wall_s": round(wall, 1), "calls": calls,
                               "first_call_s": None if first is None or first > wall else round(first, 2),
                               "cpu_s": round(usage.ru_utime + usage.ru_stime, 1),
+                              "emulator_cpu_s": round(emulator_cpu, 1),
                               "peak_rss_mb": round(usage.ru_maxrss / 1024), "exit": process.returncode}
     last = [line for line in streams.get("out", "").splitlines() if line.startswith("{")]
     if last:
@@ -295,8 +321,13 @@ def startup(env: dict[str, str], times: int = 3) -> float:
     return median(walls)
 
 
+CLI = "auditor scan --provider aws"
+KEYS = ("wall_s", "calls", "cpu_s", "emulator_cpu_s", "peak_rss_mb", "first_call_s")
+
+
 def run(n: int, workers: int, with_prowler: bool, with_cli: bool, repeat: int = 1, default_images: bool = False
-        ) -> None:
+        ) -> dict[str, Any]:
+    """One estate size, one image setting: every tool ``repeat`` times; returns the medians and the store count."""
     emulator = Emulator(default_images)
     try:
         t = time.perf_counter()
@@ -316,7 +347,7 @@ def run(n: int, workers: int, with_prowler: bool, with_cli: bool, repeat: int = 
                 for label, command in (tools if turn % 2 == 0 else tools[::-1]):
                     rows.append(measure(label, command, env, emulator))
                 if with_cli:
-                    rows.append(measure("auditor scan --provider aws", [
+                    rows.append(measure(CLI, [
                         sys.executable, "-m", "auditor", "scan", "--provider", "aws", "--out", tmp, "--format",
                         "json", "--quiet", "--allow-unknown"], env, emulator))
             if with_cli:
@@ -328,21 +359,63 @@ def run(n: int, workers: int, with_prowler: bool, with_cli: bool, repeat: int = 
             extra = f"  {row['facts']}" if "facts" in row else (f"  error: {row['error']}" if "error" in row else "")
             first = "" if row["first_call_s"] is None else f"  first call {row['first_call_s']:.2f} s"
             print(f"{row['tool']:<30} {row['wall_s']:>7.1f} s  {row['calls']:>7,} calls  {row['cpu_s']:>6.1f} s CPU  "
-                  f"{row['peak_rss_mb']:>5} MB peak RSS  exit {row['exit']}{first}{extra}", flush=True)
+                  f"emulator {row['emulator_cpu_s']:>5.1f} s CPU  {row['peak_rss_mb']:>5} MB peak RSS  "
+                  f"exit {row['exit']}{first}{extra}", flush=True)
         medians = {label: {k: median([r[k] for r in rows if r["tool"] == label and r.get(k) is not None])
-                           for k in ("wall_s", "calls", "cpu_s", "peak_rss_mb", "first_call_s")}
+                           for k in KEYS}
                    for label in dict.fromkeys(r["tool"] for r in rows)}
-        print(f"medians of {repeat} run(s):")
+        print(f"medians of {repeat} run(s) (CPU: the tool's own; emulator: the moto server's while the tool ran):")
         for label, m in medians.items():
             print(f"  {label:<30} {m['wall_s']:>7.1f} s  {m['calls']:>7,.0f} calls  {m['cpu_s']:>6.1f} s CPU  "
-                  f"{m['peak_rss_mb']:>5.0f} MB  first call {m['first_call_s']:.2f} s")
-        a, b = medians[auditor[0]], medians[naive[0]]
-        print(f"  auditor / naive: wall {a['wall_s'] / b['wall_s']:.2f}x, API calls {a['calls'] / b['calls']:.2f}x, "
-              f"CPU {a['cpu_s'] / b['cpu_s']:.2f}x, peak RSS {a['peak_rss_mb'] / b['peak_rss_mb']:.2f}x; "
-              f"calls per bucket {a['calls'] / n:.2f} vs {b['calls'] / n:.2f}", flush=True)
+                  f"emulator {m['emulator_cpu_s']:>5.1f} s CPU  {m['peak_rss_mb']:>5.0f} MB  "
+                  f"first call {m['first_call_s']:.2f} s")
+        b = medians[naive[0]]
+        for label in (auditor[0], *([CLI] if CLI in medians else [])):
+            a = medians[label]
+            print(f"  {label} / naive: wall {a['wall_s'] / b['wall_s']:.2f}x, "
+                  f"API calls {a['calls'] / b['calls']:.2f}x, "
+                  f"CPU {a['cpu_s'] / b['cpu_s']:.2f}x, emulator CPU {a['emulator_cpu_s'] / b['emulator_cpu_s']:.2f}x, "
+                  f"peak RSS {a['peak_rss_mb'] / b['peak_rss_mb']:.2f}x; calls per bucket {a['calls'] / n:.2f} vs "
+                  f"{b['calls'] / n:.2f}", flush=True)
+        facts = next((r["facts"] for r in rows if r["tool"] == auditor[0] and "facts" in r), {})
+        per_bucket(facts, n)
         print(f"  start-up: auditor --help {startup(env):.2f} s (median of 3); load after {load()}", flush=True)
+        return {"n": n, "images": default_images, "stores": facts.get("stores"), "medians": medians}
     finally:
         emulator.stop()
+
+
+def per_bucket(facts: dict[str, Any], n: int) -> None:
+    """The auditor's S3 calls per bucket, health (read deeply) and not, here and on real AWS."""
+    s3 = facts.get("s3 calls") or {}
+    deep = facts.get("read deeply") or 0
+    if not s3 or not n:
+        return
+    location = s3.get("GetBucketLocation", 0) / n  # the emulator's ListBuckets gives no BucketRegion
+    per_deep = sum(v for k, v in s3.items() if k not in ("GetBucketLocation", "ListBuckets")) / max(deep, 1)
+    other = facts.get("client-side count", 0) - sum(s3.values())
+    print(f"  S3 calls per bucket: not health {location:.2f} (real AWS {location - location:.2f}: ListBuckets gives "
+          f"the region), health {location + per_deep:.2f} (real AWS {per_deep:.2f}; {deep} read deeply: health "
+          f"buckets and replica destinations); other services {other:,} calls in all (per account and region, not "
+          f"per bucket)", flush=True)
+
+
+def slopes(results: list[dict[str, Any]]) -> None:
+    """MB per 1,000 stores: the peak RSS difference between two estates of the same run, over their store counts."""
+    print("\nmemory per 1,000 stores (peak RSS difference / store difference, medians):")
+    pairs = [(a, b) for i, a in enumerate(results) for b in results[i + 1:]
+             if a["stores"] and b["stores"] and a["stores"] != b["stores"]
+             and (a["n"] == b["n"] or a["images"] == b["images"])]
+    for a, b in pairs:
+        lo, hi = sorted((a, b), key=lambda r: r["stores"])
+        what = (f"{lo['n']:,} buckets, default images off -> on" if lo["n"] == hi["n"] else
+                f"{lo['n']:,} -> {hi['n']:,} buckets, default images {'on' if lo['images'] else 'off'}")
+        for label in hi["medians"]:
+            if label in lo["medians"]:
+                d = hi["medians"][label]["peak_rss_mb"] - lo["medians"][label]["peak_rss_mb"]
+                print(f"  {what}: {label:<30} {lo['medians'][label]['peak_rss_mb']:>5.0f} -> "
+                      f"{hi['medians'][label]['peak_rss_mb']:>5.0f} MB over {lo['stores']:,} -> {hi['stores']:,} "
+                      f"stores: {1000 * d / (hi['stores'] - lo['stores']):+.1f} MB per 1,000 stores")
 
 
 def load() -> str:
@@ -360,9 +433,10 @@ def main() -> None:
                         help="the emulator's default machine images (~1,350 snapshots per region listed as the "
                              "account's own): off, on, or both")
     args = parser.parse_args()
-    for n in args.buckets:
-        for images in args.images:
-            run(n, args.workers, args.with_prowler, args.with_cli, args.repeat, images == "on")
+    results = [run(n, args.workers, args.with_prowler, args.with_cli, args.repeat, images == "on")
+               for n in args.buckets for images in args.images]
+    if len(results) > 1:
+        slopes(results)
 
 
 if __name__ == "__main__":
