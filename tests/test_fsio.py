@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -180,3 +181,21 @@ def test_the_set_swapped_out_includes_a_stale_signed_manifest() -> None:
     from auditor.results.signature import MANIFEST, SIGNATURE
 
     assert set(SIGNED_EVIDENCE) == {MANIFEST, SIGNATURE}
+
+
+def test_a_streamed_file_is_the_same_bytes_and_a_failure_mid_stream_leaves_the_previous_set(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    big = ["{\n", *(f'  "k{i}": "é{i}",\n' for i in range(60_000)), '  "end": 1\n}\n']  # over one write chunk
+    write_set(out, {**OLD, "findings.json": fsio.Streamed(lambda: iter(big))}, owned=OWNED)
+    assert (out / "findings.json").read_text("utf-8") == "".join(big)
+    write_atomic(tmp_path / "one.json", fsio.Streamed(lambda: "".join(big)))
+    assert (tmp_path / "one.json").read_bytes() == (out / "findings.json").read_bytes()
+
+    def broken() -> Iterator[str]:
+        yield '{"run": "new",'
+        raise OutputError("the encoder failed half-way")
+
+    with pytest.raises(OutputError, match="half-way"):
+        write_set(out, {**NEW, "findings.json": fsio.Streamed(broken)}, owned=OWNED)
+    assert (out / "findings.json").read_text("utf-8") == "".join(big)  # the previous set, whole
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
