@@ -3,6 +3,8 @@
 A run's output set goes through :func:`write_set` (staged beside the folder, then swapped in);
 a single file through :func:`write_atomic` (temporary file in the same folder, flushed, renamed
 over the target). A reader, or a run killed at any point, sees the old set or the whole new one.
+A file's content may be a :class:`Streamed`: made while it is written (a large JSON document encoded
+into its temporary file piece by piece, never whole in memory).
 Everything is created ``0600`` (folders ``0700``), or ``0640``/``0750`` with ``output_mode: group``.
 Operating-system failures (full disk, read-only mount, permission) become one-line ``OutputError``s.
 """
