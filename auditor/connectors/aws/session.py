@@ -119,33 +119,47 @@ def partition_of(region: str | None) -> str:
         return "aws"
 
 
-# botocore builds a new client class for every client it creates: one method, closure and docstring object
-# per operation (EC2: ~600), ~70% of a client's memory (~1 MB for EC2) and most of its creation time. A scan
-# creates ~15 services x every enabled region of clients; the classes differ only by service. So while
-# :class:`Clients` creates a client (and only then: the flag is per thread), the class built for the same
-# service by the same session's event emitter (whose "creating-client-class" handlers shape it) is reused.
-_classes: weakref.WeakKeyDictionary[Any, dict[tuple[str, str], type]] = weakref.WeakKeyDictionary()
-_classes_lock = threading.Lock()
+# botocore builds, for every client it creates, a new service model (whose per-operation caches, such as the
+# endpoint-discovery scan over every operation, start empty) and a new client class (one method, closure and
+# docstring object per operation: EC2 ~600): together ~70% of an EC2 client's memory (~1 MB) and half of its
+# creation time. A scan creates ~15 services x every enabled region of clients, which differ by region only.
+# So while :class:`Clients` creates a client (and only then: the flag is per thread), the model and the class
+# made for the same service by the same session (its event emitter: its handlers shape the class) are reused;
+# neither holds anything of a region or a credential.
+_made: weakref.WeakKeyDictionary[Any, dict[tuple[str, str, str], Any]] = weakref.WeakKeyDictionary()
+_made_lock = threading.Lock()
 _reuse = threading.local()
-_build_class = getattr(botocore.client.ClientCreator, "_create_client_class", None)
+_creator = botocore.client.ClientCreator
+_build_class = getattr(_creator, "_create_client_class", None)
+_build_model = getattr(_creator, "_load_service_model", None)
+
+
+def _reused(creator: Any, key: tuple[str, str, str], build: Callable[[], Any]) -> Any:
+    if not getattr(_reuse, "on", False):
+        return build()
+    with _made_lock:
+        made = _made.setdefault(creator._event_emitter, {}).get(key)
+    if made is None:
+        made = build()
+        with _made_lock:
+            made = _made.setdefault(creator._event_emitter, {}).setdefault(key, made)
+    return made
 
 
 def _client_class(creator: Any, service_name: str, service_model: Any) -> type:
-    if not getattr(_reuse, "on", False):
-        built: type = _build_class(creator, service_name, service_model)  # type: ignore[misc]
-        return built
-    key = (service_name, str(service_model.api_version))
-    with _classes_lock:
-        cached = _classes.setdefault(creator._event_emitter, {}).get(key)
-    if cached is None:
-        cached = _build_class(creator, service_name, service_model)  # type: ignore[misc]
-        with _classes_lock:
-            cached = _classes.setdefault(creator._event_emitter, {}).setdefault(key, cached)
-    return cached
+    made: type = _reused(creator, ("class", service_name, str(service_model.api_version)),
+                         lambda: _build_class(creator, service_name, service_model))  # type: ignore[misc]
+    return made
 
 
-if _build_class is not None:  # a botocore without it builds every class, as before
-    botocore.client.ClientCreator._create_client_class = _client_class
+def _service_model(creator: Any, service_name: str, api_version: str | None = None) -> Any:
+    return _reused(creator, ("model", service_name, str(api_version)),
+                   lambda: _build_model(creator, service_name, api_version))  # type: ignore[misc]
+
+
+if _build_class is not None and _build_model is not None:  # a botocore without them builds each, as before
+    _creator._create_client_class = _client_class
+    _creator._load_service_model = _service_model
 
 
 def retry_mode() -> str:
