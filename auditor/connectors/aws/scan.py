@@ -49,6 +49,7 @@ def run(config: Config, reporter: Reporter, in_scope: ScopeFilter, services: Seq
         found = _discover_all(scan, services)
         readers = {svc.name: svc for svc in services if svc.read is not None}
         reads = _read_all(scan, reporter, readers, found, in_scope)
+        found.clear()  # every listing fact is in a resource now: the listing's own objects go before the end
         reads = _linked(scan, services, reads)
         resources = _with_keys(scan, reads)
     detail(reporter, calls.summary(counter.snapshot(), config.lang))  # --verbose only

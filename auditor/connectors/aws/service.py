@@ -48,6 +48,7 @@ fan-out through ``scan.map``; a module never creates its own clients or threads.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
@@ -141,13 +142,20 @@ def apply_links(resource: Resource, links: list[Link]) -> Resource:
     return replace(resource, locations=locations, evidence=evidence, attributes=attributes)
 
 
+@functools.lru_cache(maxsize=1024)
+def _home(region: str) -> tuple[DataLocation, ...]:
+    """One shared (frozen) location tuple per region for the stores that have no other: tens of thousands of
+    listed snapshots hold one tuple, not one each."""
+    return (DataLocation(region),)
+
+
 def listing_resource(found: Found, organization: str | None, **changes: Any) -> Resource:
     """The Resource an out-of-scope store gets: what the listing saw, nothing more."""
     attributes = {"depth": "listing", **found.facts, **changes.pop("attributes", {})}
     resource = Resource(
         id=found.arn, provider="aws", account=found.account, service=found.service, kind=found.kind,
         native_type=found.native_type, name=found.name, region=found.region, organization=organization,
-        tags=dict(found.tags), locations=(DataLocation(found.region),), evidence=found.evidence,
+        tags=dict(found.tags), locations=_home(found.region), evidence=found.evidence,
         attributes=attributes,
     )
     return replace(resource, **changes) if changes else resource
