@@ -52,6 +52,14 @@ def test_absent_policy_and_logging_are_facts_missing_fields_are_not():
     assert {"s3:GetBucketEncryption", "s3:GetBucketReplication"} <= set(direct)
 
 
+def test_a_policy_or_logging_field_without_its_value_is_read_directly_not_taken_as_none():
+    answers, direct = config_fast_s3.answers({"BucketPolicy": "{}", "BucketLoggingConfiguration": "{}"})
+    assert answers == {}
+    assert direct["s3:GetBucketPolicy"] == "BucketPolicy in a form not translated (no policyText)"
+    assert direct["s3:GetBucketLogging"] == ("BucketLoggingConfiguration in a form not translated "
+                                             "(no destinationBucketName)")
+
+
 def test_block_public_access_and_logging_translate_to_the_s3_shapes():
     answers, _ = config_fast_s3.answers({
         "PublicAccessBlockConfiguration": json.dumps({"blockPublicAcls": True, "ignorePublicAcls": False,

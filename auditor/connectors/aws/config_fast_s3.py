@@ -78,7 +78,7 @@ def answers(supplementary: Mapping[str, Any]) -> tuple[dict[str, dict[str, Any]]
 
 
 def policy(data: Any) -> dict[str, Any]:
-    text = _mapping(data).get("policyText")
+    text = _field(data, "policyText")
     if text is None:
         return {}  # as GetBucketPolicy's NoSuchBucketPolicy: no policy
     if not isinstance(text, str):
@@ -117,11 +117,19 @@ def public_access_block(data: Any) -> dict[str, Any]:
 
 
 def logging(data: Any) -> dict[str, Any]:
+    target = _field(data, "destinationBucketName")
     data = _mapping(data)
-    target = data.get("destinationBucketName")
     if not target:
         return {}  # as GetBucketLogging without LoggingEnabled: no server access logs
     return {"LoggingEnabled": {"TargetBucket": str(target), "TargetPrefix": data.get("logFilePrefix") or ""}}
+
+
+def _field(data: Any, name: str) -> Any:
+    """``data[name]``; a field without it is not read as "none set" (that would decide on a shape not seen)."""
+    data = _mapping(data)
+    if name not in data:
+        raise Untranslated(f"no {name}")
+    return data[name]
 
 
 def _mapping(data: Any) -> Mapping[str, Any]:
