@@ -94,11 +94,12 @@ def apply(scan: Scan, resources: Sequence[Resource]) -> list[Resource]:
     if not deep:
         return list(resources)
     nodes = read(scan)
+    judged = {id(r) for r in deep}
     numbers = {p.id: p.number for p in scan.projects}
     partial: set[str] = set()
     out = []
     for resource in resources:
-        if resource not in deep:
+        if id(resource) not in judged:
             out.append(resource)
             continue
         if resource.service in ALWAYS_ON:
