@@ -89,6 +89,16 @@ class FakeGCP:
         """A collection that exists and holds nothing (answers ``{}``, as the APIs do)."""
         self.collections.setdefault(path, (key, []))
 
+    def fhir_dataset(self, path: str, store: str, labels: dict[str, str], reader: str) -> None:
+        """A Healthcare API dataset at ``path`` holding one FHIR R4 store, read by ``reader`` (an IAM member)."""
+        self.put(f"/v1/{path}", {"name": path, "timeZone": "Europe/Paris"})
+        self.add(f"/v1/{path}/fhirStores", "fhirStores", {"name": f"{path}/fhirStores/{store}", "version": "R4",
+                                                           "labels": labels})
+        self.empty(f"/v1/{path}/dicomStores", "dicomStores")
+        self.empty(f"/v1/{path}/hl7V2Stores", "hl7V2Stores")
+        self.put(f"/v1/{path}:getIamPolicy", {"version": 1, "etag": "BwY=", "bindings": [
+            {"role": "roles/healthcare.fhirResourceReader", "members": [reader]}]})
+
     def asset(self, row: dict[str, Any], *scopes: str) -> None:
         self.assets.append({**row, "_scopes": list(scopes)})
 

@@ -109,13 +109,7 @@ def _warehouse(fake: FakeGCP, universe: str, pid: str, number: str, name: str, l
 
 def _fhir(fake: FakeGCP, universe: str, pid: str, number: str, location: str, dataset: str, store: str) -> None:
     path = f"projects/{pid}/locations/{location}/datasets/{dataset}"
-    fake.put(f"/v1/{path}", {"name": path, "timeZone": "Europe/Paris"})
-    fake.add(f"/v1/{path}/fhirStores", "fhirStores", {"name": f"{path}/fhirStores/{store}", "version": "R4",
-                                                       "labels": HEALTH})
-    fake.empty(f"/v1/{path}/dicomStores", "dicomStores")
-    fake.empty(f"/v1/{path}/hl7V2Stores", "hl7V2Stores")
-    fake.put(f"/v1/{path}:getIamPolicy", {"version": 1, "etag": "BwY=", "bindings": [
-        {"role": "roles/healthcare.fhirResourceReader", "members": [f"group:recherche-clinique@{DOMAIN}"]}]})
+    fake.fhir_dataset(path, store, HEALTH, f"group:recherche-clinique@{DOMAIN}")
     _asset(fake, universe, "healthcare", path, "healthcare.googleapis.com/Dataset", number, location, {}, pid)
 
 

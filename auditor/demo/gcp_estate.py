@@ -176,13 +176,7 @@ def build(fake: FakeGCP) -> FakeGCP:
                "310000000001", region, HEALTH, data)
     # Healthcare API: the FHIR store of the patient record, in Paris.
     path = "projects/chu-data/locations/europe-west9/datasets/dossiers"
-    fake.put(f"/v1/{path}", {"name": path, "timeZone": "Europe/Paris"})
-    fake.add(f"/v1/{path}/fhirStores", "fhirStores", {"name": f"{path}/fhirStores/patients", "version": "R4",
-                                                       "labels": HEALTH})
-    fake.empty(f"/v1/{path}/dicomStores", "dicomStores")
-    fake.empty(f"/v1/{path}/hl7V2Stores", "hl7V2Stores")
-    fake.put(f"/v1/{path}:getIamPolicy", {"version": 1, "etag": "BwY=", "bindings": [
-        {"role": "roles/healthcare.fhirResourceReader", "members": [f"group:soignants@{DOMAIN}"]}]})
+    fake.fhir_dataset(path, "patients", HEALTH, f"group:soignants@{DOMAIN}")
     fake.add("/v1/projects/chu-data/locations", "locations", {"name": "projects/chu-data/locations/europe-west9",
                                                                 "locationId": "europe-west9"})
     fake.add("/v1/projects/chu-data/locations/europe-west9/datasets", "datasets", {"name": path,
