@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
 from auditor.classify import classify_one
@@ -27,6 +26,7 @@ from auditor.connectors.terraform import read_plan
 from auditor.model.inventory import Classification, Inventory, Resource
 from tests.aws.conftest import ACCOUNT, HEALTH, scan
 from tests.parity import aws_estate_more
+from tests.parity.aws_estate_more import _client, _table
 from tests.terraform.planbuilder import PlanBuilder, Ref, write
 
 Both = tuple[Inventory, Inventory, dict[str, str]]  # (live, planned, names of what the emulator created)
@@ -177,18 +177,6 @@ def test_every_planned_aws_type_has_a_parity_row() -> None:
 
 
 # -- the estate, live and planned -------------------------------------------------------------------
-
-
-def _client(service: str, region: str = HOME) -> Any:
-    return boto3.client(service, region_name=region)
-
-
-def _table(name: str, **extra: Any) -> str:
-    return str(_client("dynamodb").create_table(
-        TableName=name, BillingMode="PAY_PER_REQUEST",
-        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
-        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-        Tags=[{"Key": k, "Value": v} for k, v in HEALTH.items()], **extra)["TableDescription"]["TableArn"])
 
 
 def _seed() -> dict[str, str]:
