@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Collection, Hashable, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from typing import Any, TypeVar
 
 from botocore import xform_name
@@ -18,6 +18,7 @@ from botocore.exceptions import ClientError
 from auditor.config import Config
 from auditor.connectors.aws import aspects, gaps
 from auditor.connectors.aws.session import Account, Clients
+from auditor.connectors.aws.workers import Pool
 from auditor.model.inventory import CoverageGap, GapAspect
 from auditor.model.vocab import GapReason
 
@@ -26,7 +27,7 @@ R = TypeVar("R")
 
 
 class Scan:
-    def __init__(self, config: Config, clients: Clients, pool: ThreadPoolExecutor) -> None:
+    def __init__(self, config: Config, clients: Clients, pool: Pool) -> None:
         self.config = config
         self.clients = clients
         self.pool = pool
@@ -113,13 +114,14 @@ class Scan:
 
     # -- concurrency --------------------------------------------------------------------------
 
-    def map(self, fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
+    def map(self, fn: Callable[[T], R], items: Iterable[T], *, background: bool = False) -> list[R]:
         """``fn`` over ``items`` on the bounded pool, results in input order.
 
-        Call it from the orchestrating thread only (not from inside a pool task), so the pool
-        can never wait on itself.
+        ``background``: per-region listings, which a worker takes only when no other task waits
+        (:mod:`.workers`). Call it from the orchestrating thread only (not from inside a pool
+        task), so the pool can never wait on itself.
         """
-        futures = [self.pool.submit(fn, item) for item in items]
+        futures = [self.pool.submit(fn, item, background=background) for item in items]
         return [f.result() for f in futures]
 
     def once(self, key: Hashable, fn: Callable[[], T]) -> T:

@@ -152,7 +152,7 @@ def discover(scan: Scan) -> list[Found]:
     if scan.config.scope != "all":
         return []
     pairs = [(a, r) for a in scan.accounts for r in a.regions]
-    listed = scan.map(lambda p: scan.pages(p[0], p[1], "kms", "ListKeys", "Keys"), pairs)
+    listed = scan.map(lambda p: scan.pages(p[0], p[1], "kms", "ListKeys", "Keys"), pairs, background=True)
     return [Found(arn=str(k["KeyArn"]), service="kms", kind=Kind.KEY, native_type="AWS::KMS::Key",
                   name=str(k["KeyId"]), account=a.id, region=r, evidence=("kms:ListKeys",))
             for (a, r), keys in zip(pairs, listed, strict=True) for k in keys or ()]

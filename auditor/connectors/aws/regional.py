@@ -39,9 +39,10 @@ def endpoint_regions(client: str, partition: str) -> frozenset[str]:
 
 def per_region(scan: Scan, fn: Callable[[Account, str], T], *, only: Callable[[Account], Collection[str]] | None = None
                ) -> list[tuple[Account, str, T]]:
-    """``fn(account, region)`` for every scanned account and region (``only``: the subset to ask)."""
+    """``fn(account, region)`` for every scanned account and region (``only``: the subset to ask), as background
+    tasks of the pool: they fill the gaps per-store work leaves (:mod:`.workers`)."""
     pairs = [(a, r) for a in scan.accounts for r in a.regions if only is None or r in only(a)]
-    results = scan.map(lambda p: fn(p[0], p[1]), pairs)
+    results = scan.map(lambda p: fn(p[0], p[1]), pairs, background=True)
     return [(a, r, out) for (a, r), out in zip(pairs, results, strict=True)]
 
 

@@ -23,6 +23,7 @@ from auditor.connectors.aws import accounts, calls, config_fast, kms
 from auditor.connectors.aws.context import Scan
 from auditor.connectors.aws.service import Found, Link, Read, Service, apply_links
 from auditor.connectors.aws.session import Clients
+from auditor.connectors.aws.workers import Pool
 from auditor.connectors.base import ScopeFilter
 from auditor.model.inventory import Inventory, Resource, Scope
 from auditor.progress import Reporter, detail
@@ -39,7 +40,7 @@ def declared(services: Sequence[Service]) -> dict[str, str]:
 def run(config: Config, reporter: Reporter, in_scope: ScopeFilter, services: Sequence[Service]) -> Inventory:
     counter = calls.start_scan()
     workers = config.aws.max_workers
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="aws") as pool:
+    with Pool(workers, "aws") as pool:
         scan = Scan(config, Clients(declared(services), counter, workers), pool)
         scan.backed_up = frozenset(svc.name for svc in services if svc.backup)
         base = accounts.identify(scan)
