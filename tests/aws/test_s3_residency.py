@@ -35,7 +35,7 @@ def test_every_bucket_gets_its_real_region_and_tags(aws):
     assert found["dpi-paris"].id == "arn:aws:s3:::dpi-paris"
     assert found["dpi-paris"].account == ACCOUNT and found["dpi-paris"].kind == "object-store"
     assert "resourcegroupstaggingapi:GetResources" in found["dpi-paris"].evidence
-    assert "s3:GetBucketLocation" in found["dpi-paris"].evidence  # moto's ListBuckets has no BucketRegion
+    assert "s3:GetBucketLocation" in found["dpi-paris"].evidence  # no BucketRegion, and eu-west-3 is not scanned
 
 
 def test_buckets_outside_the_configured_regions_are_still_reported(aws):

@@ -30,7 +30,10 @@ def test_out_of_scope_buckets_only_get_cheap_facts(aws, served):
     counts = calls.last_scan()
     for op in DEEP_READS:
         assert counts[f"s3:{op}"] == 1, op  # the one health bucket, never the four others
-    assert counts["s3:GetBucketLocation"] == 5 and counts["s3:ListBuckets"] == 1
+    # the emulator's listing has no BucketRegion: one listing per scanned region (us-east-1, eu-west-1) with the
+    # BucketRegion filter places the four marketing buckets; only "patients", in a region not scanned, costs a
+    # GetBucketLocation
+    assert counts["s3:GetBucketLocation"] == 1 and counts["s3:ListBuckets"] == 1 + 2
     assert counts["resourcegroupstaggingapi:GetResources"] <= 2  # tags in bulk, not per bucket
     assert "s3:GetBucketTagging" not in counts
     marketing = found["marketing-0"]
@@ -76,6 +79,31 @@ def bucket_region_in_listing(monkeypatch: pytest.MonkeyPatch) -> None:
              **({"BucketRegion": b.region_name} if with_region else {})} for b in listed]}))
 
     monkeypatch.setattr(S3Response, "all_buckets", all_buckets)
+
+
+@pytest.fixture
+def region_filter_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Extend the (in-process) emulator: an S3 endpoint whose ListBuckets ignores the BucketRegion filter
+    (every bucket in every regional listing) and gives no BucketRegion either."""
+    from moto.s3.responses import S3Response
+
+    listing = S3Response.all_buckets
+
+    def all_buckets(self: S3Response) -> object:
+        self.querystring.pop("bucket-region", None)
+        return listing(self)
+
+    monkeypatch.setattr(S3Response, "all_buckets", all_buckets)
+
+
+def test_an_endpoint_ignoring_the_region_filter_costs_a_location_call_per_bucket_not_a_wrong_region(
+        aws, region_filter_ignored):
+    bucket("paris", "eu-west-3", tags=HEALTH)
+    bucket("frankfurt", "eu-central-1")
+    found = by_name(scan())
+    assert (found["paris"].region, found["frankfurt"].region) == ("eu-west-3", "eu-central-1")
+    assert calls.last_scan()["s3:GetBucketLocation"] == 2
+    assert "s3:GetBucketLocation" in found["paris"].evidence
 
 
 def test_bucket_region_from_the_listing_saves_a_call_per_bucket(aws, bucket_region_in_listing):

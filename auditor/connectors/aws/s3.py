@@ -1,8 +1,10 @@
 """S3: every bucket's real region and tags (cheap), then residency and access for those in scope.
 
 Listing (every bucket of every account): ``ListBuckets`` with ``MaxBuckets`` (AWS gives each
-bucket's ``BucketRegion`` only when the request has a parameter: then no location call), else
-``GetBucketLocation`` (``null`` is us-east-1, ``EU`` is eu-west-1); tags in bulk
+bucket's ``BucketRegion`` only when the request has a parameter: then no location call); an
+endpoint that omits it is asked once per enabled region with the ``BucketRegion`` filter, and
+only what that leaves undecided costs a ``GetBucketLocation`` (``null`` is us-east-1, ``EU`` is
+eu-west-1); tags in bulk
 (:mod:`tagging`, ``GetBucketTagging`` as the fallback). Buckets are listed globally: one outside
 the configured regions is still reported, since that is exactly what residency is about.
 
@@ -61,10 +63,13 @@ def discover(scan: Scan) -> list[Found]:
     listed = scan.map(lambda a: scan.pages(a, a.home_region, "s3", "ListBuckets", "Buckets",
                                            PaginationConfig={"PageSize": LIST_PAGE}), scan.accounts)
     entries = [(a, b) for a, buckets in zip(scan.accounts, listed, strict=True) for b in buckets or ()]
-    need = [(a, b) for a, b in entries if not b.get("BucketRegion")]
-    located = scan.map(lambda e: _location(scan, e[0], str(e[1]["Name"])), need)
     region: dict[str, str] = {str(b["Name"]): str(b["BucketRegion"]) for _, b in entries if b.get("BucketRegion")}
+    unplaced = [(a, b) for a, b in entries if not b.get("BucketRegion")]
+    region.update(_filtered(scan, {a.id: a for a, _ in unplaced}, {str(b["Name"]) for _, b in unplaced}))
+    need = [(a, b) for a, b in unplaced if str(b["Name"]) not in region]
+    located = scan.map(lambda e: _location(scan, e[0], str(e[1]["Name"])), need)
     region.update({str(b["Name"]): r for (_, b), r in zip(need, located, strict=True)})
+    by_call = {str(b["Name"]) for _, b in need}
     placed: dict[tuple[str, str], list[str]] = {}
     for a, b in entries:
         placed.setdefault((a.id, region[str(b["Name"])]), []).append(_arn(a.partition, str(b["Name"])))
@@ -80,7 +85,7 @@ def discover(scan: Scan) -> list[Found]:
         name = str(b["Name"])
         arn = _arn(a.partition, name)
         evidence = ("s3:ListBuckets",
-                    *(() if b.get("BucketRegion") else ("s3:GetBucketLocation",)),
+                    *(("s3:GetBucketLocation",) if name in by_call else ()),
                     "s3:GetBucketTagging" if arn in by_hand else "resourcegroupstaggingapi:GetResources")
         created = b.get("CreationDate")
         facts: dict[str, Any] = {"creation_date": created.isoformat() if hasattr(created, "isoformat") else created}
@@ -90,6 +95,28 @@ def discover(scan: Scan) -> list[Found]:
                            region=region[name], tags=tags.get(arn) or {}, evidence=evidence, facts=facts))
     scan.shared[_INDEX] = {f.name: f for f in found}
     return found
+
+
+def _filtered(scan: Scan, accounts: dict[str, Account], names: set[str]) -> dict[str, str]:
+    """Regions of buckets the listing gave without one, from ``ListBuckets`` filtered by ``BucketRegion``.
+
+    An endpoint that lists buckets without their region (an emulator) may still honour the region filter:
+    one listing per enabled region, sent to that region's endpoint as AWS requires, instead of one
+    ``GetBucketLocation`` per bucket. A name is placed only when exactly one region's listing has it; a
+    listing that fails, or an endpoint that ignores the filter (every name in every listing), leaves the
+    names to ``GetBucketLocation``.
+    """
+    if not names:
+        return {}
+    pairs = [(a, r) for a in accounts.values() for r in a.regions]
+    listed = scan.map(lambda p: scan.pages(p[0], p[1], "s3", "ListBuckets", "Buckets", record=False, BucketRegion=p[1],
+                                           PaginationConfig={"PageSize": LIST_PAGE}), pairs)
+    seen: dict[str, list[str]] = {}
+    for (_, r), buckets in zip(pairs, listed, strict=True):
+        for b in buckets or ():
+            if str(b.get("Name")) in names:
+                seen.setdefault(str(b["Name"]), []).append(r)
+    return {name: where[0] for name, where in seen.items() if len(where) == 1}
 
 
 def _arn(partition: str, name: str) -> str:
