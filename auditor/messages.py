@@ -20,8 +20,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "no-credential": "{provider}: no {name} credential in the environment ({hint})",
         "api-calls": "{provider}: {n} API calls ({parts})",
         "no-api-calls": "{provider}: 0 API calls",
-        "config-fast-unreadable": "aws: AWS Config aggregator {name} unreadable, every bucket is read directly: {why}",
-        "config-fast-served": "aws: AWS Config aggregator {name}: {n} in-scope buckets answered from configuration "
+        "config-fast-unreadable": "aws: AWS Config aggregator {name} unreadable, every store is read directly: {why}",
+        "config-fast-served": "aws: AWS Config aggregator {name}: {n} in-scope stores answered from configuration "
                               "items",
         "demo-azure": "Azure demo estate on a local fake ARM at {url}",
         "demo-gcp": "Google Cloud API demo estate ({universe}) on a local fake at {url}",
@@ -57,9 +57,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "no-credential": "{provider}\u202f: aucun identifiant {name} dans l'environnement ({hint})",
         "api-calls": "{provider}\u202f: {n} appels d'API ({parts})",
         "no-api-calls": "{provider}\u202f: aucun appel d'API",
-        "config-fast-unreadable": "aws\u202f: agrégateur AWS Config {name} illisible, chaque compartiment S3 "
+        "config-fast-unreadable": "aws\u202f: agrégateur AWS Config {name} illisible, chaque stockage "
                                   "est lu directement\u202f: {why}",
-        "config-fast-served": "aws\u202f: agrégateur AWS Config {name}\u202f: {n} compartiments S3 du périmètre "
+        "config-fast-served": "aws\u202f: agrégateur AWS Config {name}\u202f: {n} stockages du périmètre "
                               "lus dans les éléments de configuration",
         "demo-azure": "Parc Azure de démonstration sur un faux ARM local à {url}",
         "demo-gcp": "Parc de démonstration aux API Google Cloud ({universe}) sur un faux serveur local à {url}",
