@@ -65,8 +65,8 @@ SCHEMA: dict[str, Any] = {
                 "max_workers": {"type": "integer", "minimum": 1, "maximum": 64},
                 "config_aggregator": {
                     "type": "string", "pattern": "^[\\w-]{1,256}$",
-                    "description": "the AWS Config aggregator whose S3 and DynamoDB configuration items replace direct reads "
-                                   "(docs/scan-cost.md); off when absent"},
+                    "description": "the AWS Config aggregator whose S3 and DynamoDB configuration items replace "
+                                   "direct reads (docs/scan-cost.md); off when absent"},
                 "config_aggregator_region": {"type": "string", "pattern": "^[a-z]{2}(-[a-z]+)+-[0-9]+$"},
                 "config_max_age": {
                     "type": "string", "pattern": "^[1-9][0-9]{0,5}[mhd]$",

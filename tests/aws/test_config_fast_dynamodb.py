@@ -22,7 +22,7 @@ from auditor.connectors.aws.scan import declared
 from auditor.connectors.aws.session import Clients
 from auditor.connectors.readonly import ReadOnlyViolation
 from auditor.model.inventory import Inventory, KeyManager, LocationRole, Resource
-from tests.aws.conftest import ACCOUNT, HEALTH, FakeJsonService, scan
+from tests.aws.conftest import ACCOUNT, HEALTH, FakeJsonService, bucket, scan
 from tests.aws.fake_config import FakeConfig, recorded
 from tests.aws.test_config_fast import _facts
 
@@ -88,6 +88,7 @@ def _said(inventory: Inventory, name: str, region: str = "us-east-1") -> dict[st
 
 def test_table_items_give_the_direct_readers_inventory_with_fewer_calls_and_rds_is_never_asked(config_endpoint):
     _estate()
+    bucket("fast-bucket", "us-east-1", tags=HEALTH)  # a bucket this aggregator does not record: read directly
     fake = config_endpoint()
     direct, direct_calls, fast, fast_calls = _both()
     assert _facts(fast) == _facts(direct)
@@ -105,8 +106,10 @@ def test_table_items_give_the_direct_readers_inventory_with_fewer_calls_and_rds_
                       "rds:DescribeGlobalClusters"):
         assert fast_calls[operation] == direct_calls[operation], operation
     config_calls = {op: n for op, n in fast_calls.items() if op.startswith("config:")}
-    assert config_calls == {"config:ListAggregateDiscoveredResources": 1, "config:BatchGetAggregateResourceConfig": 1}
-    assert sum(fast_calls.values()) == sum(direct_calls.values()) - 2 * in_scope + 2
+    assert config_calls == {"config:ListAggregateDiscoveredResources": 2, "config:BatchGetAggregateResourceConfig": 1}
+    assert sum(fast_calls.values()) == sum(direct_calls.values()) - 2 * in_scope + 3
+    said_bucket = next(r for r in fast.resources if r.name == "fast-bucket").attributes["aws_config"][0]
+    assert said_bucket["read_directly"] == {"*": "the aggregator does not record this bucket"}
     assert set(fake.asked) == {"AWS::DynamoDB::Table"} and len(fake.asked) == in_scope  # RDS items never fetched
     said = _said(fast, "fast-visits", "eu-west-1")
     assert said["aggregator"] == AGGREGATOR and set(said["from_item"]) == set(SAVED)
