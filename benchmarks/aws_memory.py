@@ -21,7 +21,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from aws_scan import Emulator, environment, seed
 
 CHILD = """
-import gc, resource, sys, tracemalloc
+import gc, sys, tracemalloc
+from pathlib import Path
+def high_water():  # VmHWM: the process's own peak (ru_maxrss would count the parent's size at fork)
+    return next(int(l.split()[1]) for l in Path("/proc/self/status").read_text().splitlines()
+                if l.startswith("VmHWM:")) / 1024
 tracemalloc.start(8)
 from auditor.config import AwsConfig, Config
 from auditor.connectors.aws import collect
@@ -38,7 +42,7 @@ snap = tracemalloc.take_snapshot().filter_traces([tracemalloc.Filter(False, trac
 print(f"resources {len(inventory.resources):,}, gaps {len(inventory.coverage_gaps)}")
 print(f"traced: peak {peak / 1e6:,.1f} MB, held after the scan {held / 1e6:,.1f} MB "
       f"(imports and start-up {base / 1e6:,.1f} MB); peak RSS "
-      f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB (with tracemalloc's own)")
+      f"{high_water():,.0f} MB (with tracemalloc's own)")
 print("held after the scan, by the line that allocated it (innermost auditor frame):")
 by: dict[str, int] = {}
 for stat in snap.statistics("traceback"):

@@ -19,7 +19,9 @@ server, each in its own process:
 - **prowler** (``--with-prowler``): ``prowler aws --service s3``, installed by this script into its
   own virtualenv (never a project dependency).
 
-API calls are counted from the emulator's request log; CPU and peak RSS are the tool process's own;
+API calls are counted from the emulator's request log; CPU and peak RSS are the tool process's own (peak RSS
+from ``/proc/<pid>/status`` ``VmHWM``, read while it runs: a child's ``ru_maxrss`` would include this script's
+own size at ``fork``);
 "emulator CPU" is the moto server's CPU while the tool ran (what real AWS spends on its side: on this
 machine the emulator and the tool share the same cores, so a tool that makes the emulator work less is
 faster); "first call" is the time from a tool's start to its first request in the emulator's log. Each
@@ -262,6 +264,45 @@ def seed(url: str, n: int) -> dict[str, int]:
     return stats
 
 
+def high_water_mb(pid: int | str = "self") -> float | None:
+    """The process's own peak RSS (``VmHWM``), ``None`` once its memory is gone.
+
+    Not ``ru_maxrss`` (``wait4``/``getrusage``): on Linux a child's ``ru_maxrss`` starts at its parent's RSS
+    at ``fork`` (the kernel carries the old memory's high-water mark across ``exec``), so every tool run from
+    this script, itself holding the seeding clients, would report at least this script's own size."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+class PeakWatch:
+    """Reads a child's ``VmHWM`` every 20 ms while it runs: the last reading before it exits is its peak."""
+
+    def __init__(self, pid: int) -> None:
+        self.peak = 0.0
+        self._pid = pid
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+
+    def _watch(self) -> None:
+        while not self._stop.is_set():
+            mb = high_water_mb(self._pid)
+            if mb is None:
+                return
+            self.peak = max(self.peak, mb)
+            self._stop.wait(0.02)
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        return self.peak
+
+
 def measure(label: str, command: list[str], env: dict[str, str], emulator: Emulator) -> dict[str, Any]:
     before = emulator.count()
     served = emulator.cpu()
@@ -272,7 +313,9 @@ def measure(label: str, command: list[str], env: dict[str, str], emulator: Emula
                for k, f in (("out", process.stdout), ("err", process.stderr))]
     for reader in readers:
         reader.start()
-    _, status, usage = os.wait4(process.pid, 0)  # this child's own peak RSS
+    watch = PeakWatch(process.pid)
+    _, status, usage = os.wait4(process.pid, 0)  # its CPU; its peak RSS comes from the watch
+    peak = watch.stop()
     wall = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
     for reader in readers:
@@ -284,7 +327,7 @@ def measure(label: str, command: list[str], env: dict[str, str], emulator: Emula
                               "first_call_s": None if first is None or first > wall else round(first, 2),
                               "cpu_s": round(usage.ru_utime + usage.ru_stime, 1),
                               "emulator_cpu_s": round(emulator_cpu, 1),
-                              "peak_rss_mb": round(usage.ru_maxrss / 1024), "exit": process.returncode}
+                              "peak_rss_mb": round(peak), "exit": process.returncode}
     last = [line for line in streams.get("out", "").splitlines() if line.startswith("{")]
     if last:
         result["facts"] = json.loads(last[-1])

@@ -59,13 +59,12 @@ def test_a_scan_that_stops_on_an_error_drops_the_tasks_not_started():
         gate.wait()  # until the queued tasks are dropped
         return "finished"
 
-    with pytest.raises(RuntimeError, match="stop"):
-        with Pool(1) as pool:
-            running = pool.submit(first)
-            queued = [pool.submit(lambda: "ran") for _ in range(3)]
-            queued[-1].add_done_callback(lambda _: gate.set())
-            started.wait()
-            raise RuntimeError("stop")
+    with pytest.raises(RuntimeError, match="stop"), Pool(1) as pool:
+        running = pool.submit(first)
+        queued = [pool.submit(lambda: "ran") for _ in range(3)]
+        queued[-1].add_done_callback(lambda _: gate.set())
+        started.wait()
+        raise RuntimeError("stop")
     assert running.result() == "finished"  # the task already running ends normally
     assert all(f.cancelled() for f in queued)
     with pytest.raises(RuntimeError, match="shut down"):
