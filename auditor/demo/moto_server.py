@@ -35,8 +35,9 @@ def moto_server(*, quiet: bool = True, default_images: bool = False) -> Iterator
     The APIs moto lacks that the connector reads (HealthLake, HealthImaging, DynamoDB replicas, AWS
     Backup selections and recovery points, EFS replication) are answered on the same endpoint by
     :class:`auditor.demo.aws_fakes.GapFiller`. ``default_images``: keep moto's default machine
-    images, whose ~1,350 snapshots per region it lists as the caller's own (the benchmark's
-    large-estate case); off by default.
+    images, whose ~1,350 snapshots per region (owned by Amazon, Canonical…) it lists to every
+    caller whatever the owner asked for (the benchmark's large-estate case; the scan keeps only
+    the account's own); off by default.
     """
     os.environ["MOTO_EC2_LOAD_DEFAULT_AMIS"] = "true" if default_images else "false"
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app

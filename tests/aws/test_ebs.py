@@ -6,7 +6,7 @@ import boto3
 
 from auditor.connectors.aws import calls
 from auditor.model.inventory import KeyManager, LocationRole, PrincipalKind
-from tests.aws.conftest import HEALTH, scan
+from tests.aws.conftest import ACCOUNT, HEALTH, scan
 
 FOREIGN = "999988887777"
 
@@ -48,3 +48,36 @@ def test_public_and_foreign_shares_and_a_cross_region_copy(aws):
     assert copied.attributes["depth"] == "deep" and copied.attributes["copy_of"] == [snap.id]
     assert found["build-cache"].attributes["depth"] == "listing" and found["build-cache"].access == ()
     assert calls.last_scan()["ec2:DescribeSnapshotAttribute"] == 2  # the health snapshot and its copy only
+
+
+def _image_snapshot(region: str, owner: str) -> str:
+    """A snapshot another account owns in the emulator's state, as each of its default machine images has
+    (Amazon's, Canonical's): moto lists those to every caller, whatever ``OwnerIds`` says."""
+    from moto.ec2.models import ec2_backends
+
+    backend = ec2_backends[ACCOUNT][region]
+    volume = backend.create_volume(size=8, zone_name=f"{region}a")
+    return str(backend.create_snapshot(volume.id, "image snapshot", owner_id=owner).id)
+
+
+def test_a_snapshot_another_account_owns_is_not_this_accounts_store(aws):
+    mine = _snapshot(boto3.client("ec2", region_name="eu-west-3"), "pacs-disk", HEALTH)
+    amazon = _image_snapshot("eu-west-3", "137112412989")
+    ids = {r.attributes.get("snapshot_id") for r in scan(regions=("eu-west-3",)).resources if r.service == "ebs"}
+    assert mine in ids and amazon not in ids
+
+
+def test_the_owner_is_checked_even_where_the_owner_filter_is_ignored(aws, monkeypatch):
+    from moto.ec2.responses.elastic_block_store import ElasticBlockStore
+
+    listing = ElasticBlockStore.describe_snapshots
+
+    def unfiltered(self: ElasticBlockStore) -> object:  # an endpoint that ignores both OwnerIds and Filters
+        self._filters_from_querystring = lambda: {}  # type: ignore[method-assign]
+        return listing(self)
+
+    monkeypatch.setattr(ElasticBlockStore, "describe_snapshots", unfiltered)
+    mine = _snapshot(boto3.client("ec2", region_name="eu-west-3"), "pacs-disk", HEALTH)
+    amazon = _image_snapshot("eu-west-3", "137112412989")
+    ids = {r.attributes.get("snapshot_id") for r in scan(regions=("eu-west-3",)).resources if r.service == "ebs"}
+    assert mine in ids and amazon not in ids

@@ -1,7 +1,11 @@
 """EBS snapshots: copies in other regions, and who outside the account may create volumes from them.
 
-Listing: ``DescribeSnapshots(OwnerIds=[self])`` per account and scanned region (tags included). A
-snapshot's name is its ``Name`` tag, else its id; classification reads its tags and name.
+Listing: ``DescribeSnapshots(OwnerIds=[self])`` per account and scanned region (tags included), with
+the ``owner-id`` filter naming the account as well: a snapshot another account owns (a public
+machine image's, one shared with this account) is not this account's store, and an endpoint that
+ignores one of the two (an emulator listing every image's snapshots) still honours the other; a
+listed snapshot whose ``OwnerId`` is another account's is dropped all the same. A snapshot's name
+is its ``Name`` tag, else its id; classification reads its tags and name.
 
 Deep reads (in-scope snapshots and their copies): ``DescribeSnapshotAttribute``
 (``createVolumePermission``): group ``all`` -> a public grant, each account id -> an account grant,
@@ -45,12 +49,16 @@ def discover(scan: Scan) -> list[Found]:
         # each snapshot is cut down to what is kept as its page arrives (on the worker): a region's
         # whole response (dates, progress, owner…) is never held, and many regions' never at once
         return scan.pages(account, region, "ec2", "DescribeSnapshots", "Snapshots", OwnerIds=["self"],
+                          Filters=[{"Name": "owner-id", "Values": [account.id]}],
                           keep=lambda snap: _kept(account, region, snap))
 
     raw: dict[str, _Raw] = {}
     found = []
     for _, _, snapshots in regional.per_region(scan, listing):
-        for f, kept in snapshots or ():
+        for one in snapshots or ():
+            if one is None:  # another account's
+                continue
+            f, kept = one
             raw[f.arn] = kept
             found.append(f)
     copies: dict[str, list[str]] = {}
@@ -62,7 +70,9 @@ def discover(scan: Scan) -> list[Found]:
     return found
 
 
-def _kept(account: Account, region: str, snap: dict[str, Any]) -> tuple[Found, _Raw]:
+def _kept(account: Account, region: str, snap: dict[str, Any]) -> tuple[Found, _Raw] | None:
+    if snap.get("OwnerId") not in (None, account.id):
+        return None
     ident = str(snap["SnapshotId"])
     arn = _arn(account.partition, region, ident)
     tags = regional.tag_map(snap.get("Tags"))
