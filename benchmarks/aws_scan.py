@@ -437,10 +437,12 @@ def per_bucket(facts: dict[str, Any], n: int) -> None:
     location = s3.get("GetBucketLocation", 0) / n  # the emulator's ListBuckets gives no BucketRegion
     per_deep = sum(v for k, v in s3.items() if k not in ("GetBucketLocation", "ListBuckets")) / max(deep, 1)
     other = facts.get("client-side count", 0) - sum(s3.values())
-    print(f"  S3 calls per bucket: not health {location:.2f} (real AWS {location - location:.2f}: ListBuckets gives "
-          f"the region), health {location + per_deep:.2f} (real AWS {per_deep:.2f}; {deep} read deeply: health "
-          f"buckets and replica destinations); other services {other:,} calls in all (per account and region, not "
-          f"per bucket)", flush=True)
+    listings = s3.get("ListBuckets", 0)
+    print(f"  S3 calls per bucket: not health {location:.2f} on the emulator ({listings} ListBuckets in all: once, "
+          f"then once per enabled region with the BucketRegion filter, since its listing gives no "
+          f"region), 0 on real AWS (ListBuckets gives the region); health {location + per_deep:.2f} (real AWS "
+          f"{per_deep:.2f}; {deep} read deeply: health buckets and replica destinations); other services "
+          f"{other:,} calls in all (per account and region, not per bucket)", flush=True)
 
 
 def slopes(results: list[dict[str, Any]]) -> None:
