@@ -1,6 +1,6 @@
 """The folders of auditor/ show the pipeline, and imports only point backwards along it.
 
-    foundation (model, errors, config, yamlio, fsio, progress, messages)
+    foundation (model, errors, config, yamlio, fsio, memory, progress, messages)
       -> 1 connectors -> 2 geo, classify, trust -> 3 engine -> 4 results -> 5 render
       -> pipeline, cli, demo (wiring; may import anything)
 """
@@ -16,7 +16,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1] / "auditor"
 
 STAGE = {
-    "model": 0, "errors": 0, "safetext": 0, "dsn": 0, "config": 0, "yamlio": 0, "fsio": 0, "progress": 0, "messages": 0,
+    "model": 0, "errors": 0, "safetext": 0, "dsn": 0, "config": 0, "yamlio": 0, "fsio": 0, "memory": 0, "progress": 0,
+    "messages": 0,
     "connectors": 1,
     "geo": 2, "classify": 2, "trust": 2,
     "engine": 3,
