@@ -127,21 +127,21 @@ def _fill(fd: int, data: Content, mode: int) -> None:
         if isinstance(made, (str, bytes)):
             _write_all(fd, made.encode("utf-8") if isinstance(made, str) else made)
         else:
-            pending: list[bytes] = []
-            size = 0
+            # one growing buffer, not a list of the pieces: an encoder's pieces are a few bytes each, and
+            # a megabyte of them as separate objects held ~6 MB
+            pending = bytearray()
             for piece in made:
-                pending.append(piece.encode("utf-8"))
-                size += len(pending[-1])
-                if size >= _CHUNK:
-                    _write_all(fd, b"".join(pending))
-                    pending, size = [], 0
-            _write_all(fd, b"".join(pending))
+                pending += piece.encode("utf-8")
+                if len(pending) >= _CHUNK:
+                    _write_all(fd, pending)
+                    pending.clear()
+            _write_all(fd, pending)
         os.fsync(fd)
     finally:
         os.close(fd)
 
 
-def _write_all(fd: int, payload: bytes) -> None:
+def _write_all(fd: int, payload: bytes | bytearray) -> None:
     view = memoryview(payload)
     while view:
         view = view[os.write(fd, view):]
