@@ -317,7 +317,8 @@ def publish(doc: FindingsDoc, config: Config, inventory: Inventory | None = None
                               history.trend(store, doc.run), report=config.report, dpf=config.dpf, modes=modes,
                               baseline=baseline)
         written = next(f for f in files if f.name == "findings.json")
-        store.record(doc, findings_sha256=hashlib.sha256(written.read_bytes()).hexdigest())
+        with written.open("rb") as f:  # in pieces: findings.json is tens of MB on a large estate
+            store.record(doc, findings_sha256=hashlib.file_digest(f, "sha256").hexdigest())
     return files
 
 
