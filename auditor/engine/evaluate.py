@@ -83,6 +83,7 @@ class _Run:
         # resource id -> aspect -> what could not be read of it (from coverage gaps naming the store)
         self.unread: dict[str, dict[GapAspect, list[CoverageGap]]] = {}
         self.over_limits: dict[str, str] = {}  # resource id -> which input limit it exceeds (not evaluated)
+        self._texts: dict[tuple[str, str], dict[str, str]] = {}
         beyond = limits.problem("profile", profile.as_context())
         if beyond:
             raise ConfigError("policy.beyond-limits", location=profile.source or None, profile=profile.id,
@@ -121,6 +122,15 @@ class _Run:
             hit = self._needed[key] = frozenset().union(*(self.fields[p.id] for p in policies))
         return hit
 
+    def texts(self, policy: Policy, name: str) -> dict[str, str]:
+        """A policy's title or remediation as a finding holds it: one copy per policy, shared by its findings
+        (frozen, never changed), not one per finding."""
+        key = (policy.id, name)
+        hit = self._texts.get(key)
+        if hit is None:
+            hit = self._texts[key] = dict(getattr(policy, name))
+        return hit
+
     def finding(self, policy: Policy, status: Status, details: list[Any], error: str | None,
                 resource: Resource | None = None, gap: Mapping[str, Any] | None = None,
                 template: Mapping[str, str] | None = None, assessable: bool = True) -> Finding:
@@ -142,7 +152,7 @@ class _Run:
                         else policy.message)
         return Finding(
             policy_id=policy.id,
-            title=dict(policy.title),
+            title=self.texts(policy, "title"),
             severity=severity,
             status=status,
             resource_id=facts["id"],
@@ -152,7 +162,7 @@ class _Run:
             country=country or None,
             zone=zone or None,
             message=fill(template, values, details) if failing else {},
-            remediation=dict(policy.remediation) if failing else {},
+            remediation=self.texts(policy, "remediation") if failing else {},
             frameworks=self.pack.framework_refs.get(policy.id, ()),
             evidence=evidence if failing else (),
             category=policy.category,
