@@ -65,6 +65,7 @@ import auditor.engine.evaluate as evaluation
 import auditor.pipeline as pipeline
 from auditor.cli import main
 rows = []
+top = int(sys.argv[1])
 
 def held(label):
     snap = tracemalloc.take_snapshot().filter_traces([tracemalloc.Filter(False, tracemalloc.__file__)])
@@ -75,23 +76,23 @@ def held(label):
         key = f"{f.filename.split('/auditor/')[-1]}:{f.lineno}"
         by[key] = by.get(key, 0) + stat.size
     print(f"held when {label}, by the line that allocated it (innermost auditor frame):")
-    for key, size in sorted(by.items(), key=lambda kv: -kv[1])[:int(sys.argv[1])]:
+    for key, size in sorted(by.items(), key=lambda kv: -kv[1])[:top]:
         print(f"  {size / 1e6:8.2f} MB  {key}")
 
 def traced(module, name, label):
     inner = getattr(module, name)
 
     def stage(*args, **kwargs):
-        start, _ = tracemalloc.get_traced_memory()
-        tracemalloc.reset_peak()
         if name == "write_outputs":
             held("the outputs start")
+        start, _ = tracemalloc.get_traced_memory()
+        tracemalloc.reset_peak()  # after the snapshot, which is not the stage's
         try:
             return inner(*args, **kwargs)
         finally:
             end, peak = tracemalloc.get_traced_memory()
             rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            rows.append(f"  {label:<12} start {start / 1e6:7.1f}  peak {peak / 1e6:7.1f}  end {end / 1e6:7.1f} MB"
+            rows.append(f"  {label:<14} start {start / 1e6:7.1f}  peak {peak / 1e6:7.1f}  end {end / 1e6:7.1f} MB"
                         f"  (peak RSS so far {rss:,.0f} MB)")
 
     setattr(module, name, stage)
@@ -100,9 +101,9 @@ for module, name, label in ((pipeline, "collect", "scan"), (pipeline, "enrich", 
                             (evaluation, "evaluate", "evaluation"), (pipeline, "write_outputs", "outputs"),
                             (pipeline, "publish", "outputs+record")):
     traced(module, name, label)
-with tempfile.TemporaryDirectory() as out:
+with tempfile.TemporaryDirectory() as out, tempfile.TemporaryDirectory() as past:
     sys.argv = ["auditor", "scan", "--provider", "aws", "--out", out, "--format", "json", "--quiet",
-                "--allow-unknown", "--history", f"{out}.history.db"]
+                "--allow-unknown", "--history", f"{past}/history.db"]
     try:
         main()
     except SystemExit:
