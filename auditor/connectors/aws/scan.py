@@ -18,8 +18,8 @@ from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 
+from auditor import memory
 from auditor.config import Config
-from auditor.connectors import arenas
 from auditor.connectors.aws import accounts, calls, config_fast, kms
 from auditor.connectors.aws.context import Scan
 from auditor.connectors.aws.service import Found, Link, Read, Service, apply_links
@@ -41,7 +41,7 @@ def declared(services: Sequence[Service]) -> dict[str, str]:
 def run(config: Config, reporter: Reporter, in_scope: ScopeFilter, services: Sequence[Service]) -> Inventory:
     counter = calls.start_scan()
     workers = config.aws.max_workers
-    arenas.share()  # before the threads: they share two malloc arenas
+    memory.share_arenas()  # before the threads: they share two malloc arenas
     with Pool(workers, "aws") as pool:
         scan = Scan(config, Clients(declared(services), counter, workers), pool)
         scan.backed_up = frozenset(svc.name for svc in services if svc.backup)

@@ -19,8 +19,8 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
+from auditor import memory
 from auditor.config import Config
-from auditor.connectors import arenas
 from auditor.connectors.azure import authorization, credentials, databoundary, graph, resourcegraph, subscriptions
 from auditor.connectors.azure.context import Index, Row, Scan, base
 from auditor.connectors.azure.gaps import ReadError
@@ -50,7 +50,7 @@ def run(session: Session, config: Config, reporter: Reporter, in_scope: ScopeFil
         return Inventory(coverage_gaps=tuple(scan.gaps), collected_at=started,
                          scope=Scope(providers=("azure",), source="azure"))
     scan.tenant = scan.tenant or subs[0].tenant
-    arenas.share()  # before the threads: they share two malloc arenas
+    memory.share_arenas()  # before the threads: they share two malloc arenas
     with ThreadPoolExecutor(max_workers=config.azure.max_workers, thread_name_prefix="azure") as pool:
         boundary = pool.submit(databoundary.read, scan)
         pairs = pool.submit(subscriptions.pairs, session, subs[0], scan)

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
+from auditor import memory
 from auditor.config import Config
-from auditor.connectors import arenas
 from auditor.connectors.base import ScopeFilter, in_shard
 from auditor.connectors.gcp import assets, auditlogs, inherited, projects, roles, vpcsc
 from auditor.connectors.gcp.context import Scan
@@ -39,7 +39,7 @@ def declared(services: Sequence[Service]) -> dict[str, str]:
 def run(session: Session, config: Config, reporter: Reporter, in_scope: ScopeFilter,
         services: Sequence[Service]) -> Inventory:
     started = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-    arenas.share()  # before the threads: they share two malloc arenas
+    memory.share_arenas()  # before the threads: they share two malloc arenas
     with ThreadPoolExecutor(max_workers=config.gcp.max_workers, thread_name_prefix="gcp") as pool:
         scan = Scan(config, session, pool)
         scan.projects = [p for p in projects.discover(scan) if in_shard(p.id, config.shard)]

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-CHECK = "from auditor.connectors import arenas; print(arenas.share(), arenas.share())"
+CHECK = "from auditor import memory; print(memory.share_arenas(), memory.share_arenas())"
 
 
 def _run(env: dict[str, str]) -> str:
