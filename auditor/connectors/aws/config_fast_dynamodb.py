@@ -43,7 +43,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from auditor.connectors.aws.config_fast_s3 import Untranslated, decoded
+from auditor.connectors.aws.config_fast_s3 import Untranslated, decoded, field, mapping
 from auditor.connectors.aws.service import Found
 
 TABLE = "AWS::DynamoDB::Table"
@@ -79,7 +79,7 @@ def answers(item: Mapping[str, Any], found: Found) -> tuple[dict[str, dict[str, 
 
 def describe_table(data: Any, found: Found) -> dict[str, Any]:
     """``DescribeTable``'s answer, with the fields the direct reader uses."""
-    data = _mapping(data)
+    data = mapping(data)
     name, arn = _text(data, "tableName"), _text(data, "tableArn")
     if name != found.name or arn != found.arn:
         raise Untranslated(f"the item describes {arn!r}, not this table")
@@ -87,20 +87,20 @@ def describe_table(data: Any, found: Found) -> dict[str, Any]:
     status = data.get("tableStatus")
     if isinstance(status, str):
         table["TableStatus"] = status
-    version = _field(data, "globalTableVersion")
+    version = field(data, "globalTableVersion")
     if version is not None:
         table["GlobalTableVersion"] = _kind(version, str, "globalTableVersion")
-    replicas = [_replica(r) for r in _kind(_field(data, "replicas") or [], list, "replicas")]
+    replicas = [_replica(r) for r in _kind(field(data, "replicas") or [], list, "replicas")]
     if replicas:
         table["Replicas"] = replicas
-    sse = _field(data, "ssedescription")
+    sse = field(data, "ssedescription")
     if sse is not None:
-        table["SSEDescription"] = _sse(_mapping(sse))
+        table["SSEDescription"] = _sse(mapping(sse))
     return {"Table": table}
 
 
 def _replica(data: Any) -> dict[str, Any]:
-    data = _mapping(data)
+    data = mapping(data)
     replica = {"RegionName": _text(data, "regionName")}
     status = data.get("replicaStatus")
     if status is not None:
@@ -128,23 +128,17 @@ def _sse(data: Mapping[str, Any]) -> dict[str, Any]:
 
 def continuous_backups(data: Any) -> dict[str, Any]:
     """``DescribeContinuousBackups``' answer (its statuses)."""
-    data = _mapping(data)
+    data = mapping(data)
     status = _text(data, "continuousBackupsStatus")
-    pitr = _text(_mapping(_field(data, "pointInTimeRecoveryDescription")), "pointInTimeRecoveryStatus")
+    pitr = _text(mapping(field(data, "pointInTimeRecoveryDescription")), "pointInTimeRecoveryStatus")
     if status not in _BACKUP_STATUS or pitr not in _BACKUP_STATUS:
         raise Untranslated(f"statuses {status!r}, {pitr!r}")
     return {"ContinuousBackupsDescription": {"ContinuousBackupsStatus": status,
                                              "PointInTimeRecoveryDescription": {"PointInTimeRecoveryStatus": pitr}}}
 
 
-def _field(data: Mapping[str, Any], name: str) -> Any:
-    if name not in data:
-        raise Untranslated(f"no {name}")
-    return data[name]
-
-
 def _text(data: Mapping[str, Any], name: str) -> str:
-    value: str = _kind(_field(data, name), str, name)
+    value: str = _kind(field(data, name), str, name)
     return value
 
 
@@ -152,9 +146,3 @@ def _kind(value: Any, kind: type, name: str) -> Any:
     if not isinstance(value, kind):
         raise Untranslated(f"{name} is a {type(value).__name__}, not a {kind.__name__}")
     return value
-
-
-def _mapping(data: Any) -> Mapping[str, Any]:
-    if not isinstance(data, Mapping):
-        raise Untranslated(f"{type(data).__name__} where an object was expected")
-    return data

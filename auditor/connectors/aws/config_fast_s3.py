@@ -78,7 +78,7 @@ def answers(supplementary: Mapping[str, Any]) -> tuple[dict[str, dict[str, Any]]
 
 
 def policy(data: Any) -> dict[str, Any]:
-    text = _field(data, "policyText")
+    text = field(data, "policyText")
     if text is None:
         return {}  # as GetBucketPolicy's NoSuchBucketPolicy: no policy
     if not isinstance(text, str):
@@ -87,8 +87,8 @@ def policy(data: Any) -> dict[str, Any]:
 
 
 def acl(data: Any) -> dict[str, Any]:
-    data = _mapping(data)
-    owner = _mapping(data.get("owner"))
+    data = mapping(data)
+    owner = mapping(data.get("owner"))
     grants = []
     for grant in data.get("grantList") or []:
         grantee, permission = grant.get("grantee"), _PERMISSIONS.get(str(grant.get("permission")))
@@ -109,7 +109,7 @@ def acl(data: Any) -> dict[str, Any]:
 
 
 def public_access_block(data: Any) -> dict[str, Any]:
-    data = _mapping(data)
+    data = mapping(data)
     unknown = sorted(set(data) - set(_BPA))
     if unknown:
         raise Untranslated(f"fields {unknown}")
@@ -117,22 +117,22 @@ def public_access_block(data: Any) -> dict[str, Any]:
 
 
 def logging(data: Any) -> dict[str, Any]:
-    target = _field(data, "destinationBucketName")
-    data = _mapping(data)
+    target = field(data, "destinationBucketName")
+    data = mapping(data)
     if not target:
         return {}  # as GetBucketLogging without LoggingEnabled: no server access logs
     return {"LoggingEnabled": {"TargetBucket": str(target), "TargetPrefix": data.get("logFilePrefix") or ""}}
 
 
-def _field(data: Any, name: str) -> Any:
+def field(data: Any, name: str) -> Any:
     """``data[name]``; a field without it is not read as "none set" (that would decide on a shape not seen)."""
-    data = _mapping(data)
+    data = mapping(data)
     if name not in data:
         raise Untranslated(f"no {name}")
     return data[name]
 
 
-def _mapping(data: Any) -> Mapping[str, Any]:
+def mapping(data: Any) -> Mapping[str, Any]:
     if not isinstance(data, Mapping):
         raise Untranslated(f"{type(data).__name__} where an object was expected")
     return data
