@@ -96,14 +96,24 @@ def region_filter_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(S3Response, "all_buckets", all_buckets)
 
 
+@pytest.mark.parametrize("regions", [("eu-west-3", "eu-central-1"), ("eu-west-3",)])
 def test_an_endpoint_ignoring_the_region_filter_costs_a_location_call_per_bucket_not_a_wrong_region(
-        aws, region_filter_ignored):
+        aws, region_filter_ignored, regions):
     bucket("paris", "eu-west-3", tags=HEALTH)
     bucket("frankfurt", "eu-central-1")
-    found = by_name(scan())
+    found = by_name(scan(regions=regions))  # one region scanned: its listing has every bucket, not only its own
     assert (found["paris"].region, found["frankfurt"].region) == ("eu-west-3", "eu-central-1")
     assert calls.last_scan()["s3:GetBucketLocation"] == 2
     assert "s3:GetBucketLocation" in found["paris"].evidence
+
+
+def test_filtered_listings_place_the_buckets_of_the_scanned_regions_only(aws):
+    bucket("paris", "eu-west-3", tags=HEALTH)
+    bucket("frankfurt", "eu-central-1")
+    found = by_name(scan(regions=("eu-west-3",)))
+    assert (found["paris"].region, found["frankfurt"].region) == ("eu-west-3", "eu-central-1")
+    assert calls.last_scan()["s3:GetBucketLocation"] == 1  # frankfurt, in a region not scanned
+    assert "s3:GetBucketLocation" not in found["paris"].evidence
 
 
 def test_bucket_region_from_the_listing_saves_a_call_per_bucket(aws, bucket_region_in_listing):

@@ -65,7 +65,10 @@ def discover(scan: Scan) -> list[Found]:
     entries = [(a, b) for a, buckets in zip(scan.accounts, listed, strict=True) for b in buckets or ()]
     region: dict[str, str] = {str(b["Name"]): str(b["BucketRegion"]) for _, b in entries if b.get("BucketRegion")}
     unplaced = [(a, b) for a, b in entries if not b.get("BucketRegion")]
-    region.update(_filtered(scan, {a.id: a for a, _ in unplaced}, {str(b["Name"]) for _, b in unplaced}))
+    unnamed: dict[str, set[str]] = {}
+    for a, b in unplaced:
+        unnamed.setdefault(a.id, set()).add(str(b["Name"]))
+    region.update(_filtered(scan, {a.id: a for a, _ in unplaced}, unnamed))
     need = [(a, b) for a, b in unplaced if str(b["Name"]) not in region]
     located = scan.map(lambda e: _location(scan, e[0], str(e[1]["Name"])), need)
     region.update({str(b["Name"]): r for (_, b), r in zip(need, located, strict=True)})
@@ -97,26 +100,30 @@ def discover(scan: Scan) -> list[Found]:
     return found
 
 
-def _filtered(scan: Scan, accounts: dict[str, Account], names: set[str]) -> dict[str, str]:
+def _filtered(scan: Scan, accounts: dict[str, Account], names: dict[str, set[str]]) -> dict[str, str]:
     """Regions of buckets the listing gave without one, from ``ListBuckets`` filtered by ``BucketRegion``.
 
     An endpoint that lists buckets without their region (an emulator) may still honour the region filter:
     one listing per enabled region, sent to that region's endpoint as AWS requires, instead of one
-    ``GetBucketLocation`` per bucket. A name is placed only when exactly one region's listing has it; a
-    listing that fails, or an endpoint that ignores the filter (every name in every listing), leaves the
-    names to ``GetBucketLocation``.
+    ``GetBucketLocation`` per bucket. An account's listings are trusted only when one of them left out
+    some of its buckets (an endpoint ignoring the filter lists them all every time: with one region
+    scanned, it would put every bucket there); a name is then placed only when exactly one region's
+    listing has it. A listing that fails, or anything not placed so, is left to ``GetBucketLocation``.
     """
-    if not names:
-        return {}
-    pairs = [(a, r) for a in accounts.values() for r in a.regions]
+    pairs = [(accounts[a], r) for a in names for r in accounts[a].regions]
     listed = scan.map(lambda p: scan.pages(p[0], p[1], "s3", "ListBuckets", "Buckets", record=False, BucketRegion=p[1],
                                            PaginationConfig={"PageSize": LIST_PAGE}), pairs)
-    seen: dict[str, list[str]] = {}
-    for (_, r), buckets in zip(pairs, listed, strict=True):
-        for b in buckets or ():
-            if str(b.get("Name")) in names:
-                seen.setdefault(str(b["Name"]), []).append(r)
-    return {name: where[0] for name, where in seen.items() if len(where) == 1}
+    seen: dict[str, dict[str, list[str]]] = {a: {} for a in names}
+    filtering: set[str] = set()
+    for (account, r), buckets in zip(pairs, listed, strict=True):
+        if buckets is None:
+            continue
+        here = {str(b.get("Name")) for b in buckets} & names[account.id]
+        if here != names[account.id]:
+            filtering.add(account.id)
+        for name in here:
+            seen[account.id].setdefault(name, []).append(r)
+    return {name: where[0] for a in filtering for name, where in seen[a].items() if len(where) == 1}
 
 
 def _arn(partition: str, name: str) -> str:
